@@ -1,0 +1,36 @@
+# RepHome: the two commands. `make run` serves the demo province; `make test` runs the suite.
+VENV   := .venv
+PY     := $(VENV)/bin/python
+FLASK  := FLASK_APP=app:create_app $(VENV)/bin/flask
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: run test lint venv clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+run: venv
+	$(FLASK) db upgrade
+	$(FLASK) seed-demo
+	@echo ""
+	@echo "  RepHome: http://$(HOST):$(PORT)/   (Ctrl-C stops the web server and the scheduler)"
+	@echo ""
+	@trap 'kill 0' INT TERM; \
+	if $(FLASK) jobs --help >/dev/null 2>&1; then $(FLASK) jobs serve & fi; \
+	$(FLASK) run --host $(HOST) --port $(PORT) & \
+	wait
+
+test: venv
+	$(PY) -m pytest -q
+
+lint: venv
+	$(VENV)/bin/ruff check .
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,145 @@
+"""The application factory: create_app reads as the table of contents of the platform."""
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
+
+import config as config_module
+from extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config=None) -> Flask:
+    """Build the app. `config` is a Config class or a mapping of overrides."""
+    app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
+    configure(app, config)
+    register_extensions(app)
+    register_security(app)
+    register_blueprints(app)
+    register_api(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, config) -> None:
+    """Config from the environment, then the given class or overrides."""
+    app.config.from_object(config_module.Config)
+    if isinstance(config, type):
+        app.config.from_object(config)
+    elif isinstance(config, dict):
+        app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module.load_secret_key()
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        if app.config.get("TESTING"):
+            import os
+            app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+        else:
+            app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url()
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind every extension created in extensions.py."""
+    import models  # noqa: F401  (registers the tables on the metadata)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.BASE_DIR / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录"
+    login_manager.login_message_category = "warning"
+    login_manager.session_protection = "strong"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "zh_Hans_CN",
+                   timezone_selector=lambda: "Asia/Shanghai")
+    bootstrap.init_app(app)
+
+    with app.app_context():
+        from sqlalchemy import event
+
+        if db.engine.dialect.name == "sqlite":
+            @event.listens_for(db.engine, "connect")
+            def _sqlite_pragmas(dbapi_conn, _record):
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA busy_timeout=5000")
+                cur.close()
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        from models import User
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.active else None
+
+
+class ApiAwareSessionInterface(SecureCookieSessionInterface):
+    """The JSON API authenticates with bearer tokens only: it never reads or sets the session cookie."""
+
+    def open_session(self, app, request):
+        if request.path.startswith("/api/"):
+            return self.null_session_class()
+        return super().open_session(app, request)
+
+    def save_session(self, app, session, response):
+        from flask import request
+        if request.path.startswith("/api/"):
+            return None
+        return super().save_session(app, session, response)
+
+
+def register_security(app: Flask) -> None:
+    """Security headers on every answer; API requests never touch the session."""
+    app.session_interface = ApiAwareSessionInterface()
+
+    @app.after_request
+    def security_headers(response):
+        csp = app.config.get("CONTENT_SECURITY_POLICY") or (
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+            "form-action 'self'; frame-ancestors 'none'")
+        response.headers.setdefault("Content-Security-Policy", csp)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+
+def register_blueprints(app: Flask) -> None:
+    """One blueprint per feature (server-rendered pages)."""
+    from blueprints import PAGE_BLUEPRINTS
+
+    for bp in PAGE_BLUEPRINTS:
+        app.register_blueprint(bp)
+
+
+def register_api(app: Flask) -> None:
+    """The JSON API under /api/v1 with its OpenAPI document."""
+    from blueprints.api import init_api
+
+    init_api(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Chinese error pages, SPEC §8 JSON under /api/."""
+    from blueprints.errors import register
+
+    register(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Filters and globals that templates share: labels, masking, local times, navigation."""
+    from blueprints.template_helpers import register
+
+    register(app)
+
+
+def register_commands(app: Flask) -> None:
+    """`flask create-user`, `seed-demo`, `seed-bench`, `jobs …`."""
+    from commands import register
+
+    register(app)

@@ -1,0 +1,6 @@
+"""The signed-in user's own account: profile and password."""
+from flask import Blueprint
+
+bp = Blueprint("account", __name__, url_prefix="/account")
+
+from blueprints.account import routes  # noqa: E402,F401

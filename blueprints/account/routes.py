@@ -1,0 +1,29 @@
+"""My account: profile and password change."""
+from flask import flash, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from blueprints.account import bp
+from blueprints.account.forms import PasswordForm
+from blueprints.decorators import form_errors
+from extensions import db
+from services import accounts
+from services.errors import ValidationFailed
+
+
+@bp.route("/", methods=["GET", "POST"])
+@login_required
+def profile():
+    """Who I am, and a form to change my password."""
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data,
+                                     form.new_password.data)
+        except ValidationFailed as error:
+            db.session.rollback()
+            form_errors(form, error)
+        else:
+            db.session.commit()
+            flash("密码已修改", "success")
+            return redirect(url_for("account.profile"))
+    return render_template("account/profile.html", form=form)

@@ -1,0 +1,50 @@
+"""The JSON API under /api/v1 (SPEC §8), documented from code by flask-smorest.
+
+flask-smorest was chosen because it sits on plain Flask blueprints (no replacement app class as
+APIFlask needs), reads the same marshmallow schemas it validates with to write the OpenAPI 3
+document, and is actively maintained by the marshmallow-code organisation.
+"""
+from flask_smorest import Api
+
+from extensions import csrf
+
+
+class RepHomeApi(Api):
+    """flask-smorest's Api, minus its error handlers: blueprints/errors.py answers SPEC §8 JSON."""
+
+    def _register_error_handlers(self):
+        return None
+
+
+def init_api(app):
+    """Create the Api for this app and register every resource module."""
+    from blueprints.api import (
+        activities,
+        appeals,
+        applications,
+        assessments,
+        compliance,
+        contacts,
+        dashboard,
+        homes,
+        me,
+        rounds,
+        tokens,
+        units,
+        users,
+        workers,
+    )
+
+    api = RepHomeApi()
+    api.init_app(app, spec_kwargs={
+        "info": {"description": "科协代表之家服务平台 JSON API（移动端）。先 POST /api/v1/tokens 取得令牌，"
+                                "再以 Authorization: Bearer TOKEN 调用其他接口。"},
+    })
+    api.spec.components.security_scheme(
+        "bearerAuth", {"type": "http", "scheme": "bearer"})
+    for module in (tokens, me, units, users, rounds, homes, workers, contacts, compliance,
+                   activities, appeals, applications, assessments, dashboard):
+        if getattr(module, "bp", None) is not None:
+            api.register_blueprint(module.bp, url_prefix="/api/v1")
+            csrf.exempt(module.bp)
+    app.extensions["rephome_api"] = api

@@ -1,0 +1,3 @@
+"""API resource: activities (to be built by its issue)."""
+
+bp = None

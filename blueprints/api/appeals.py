@@ -1,0 +1,3 @@
+"""API resource: appeals (to be built by its issue)."""
+
+bp = None

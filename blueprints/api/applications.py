@@ -1,0 +1,3 @@
+"""API resource: applications (to be built by its issue)."""
+
+bp = None

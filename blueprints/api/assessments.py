@@ -1,0 +1,3 @@
+"""API resource: assessments (to be built by its issue)."""
+
+bp = None

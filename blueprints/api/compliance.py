@@ -1,0 +1,3 @@
+"""API resource: compliance (to be built by its issue)."""
+
+bp = None

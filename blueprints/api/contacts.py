@@ -1,0 +1,3 @@
+"""API resource: contacts (to be built by its issue)."""
+
+bp = None

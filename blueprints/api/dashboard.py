@@ -1,0 +1,3 @@
+"""API resource: dashboard (to be built by its issue)."""
+
+bp = None

@@ -1,0 +1,75 @@
+"""Users: scoped list and detail; creation by admins (any) and managers (own representatives)."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import fields
+
+from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.schemas import InputSchema, PageArgs, UserSchema, page_of
+from blueprints.api.util import commit, paginate
+from models import User
+from services import accounts
+from services.scope import get_scoped, scoped
+
+bp = Blueprint("api_users", __name__, description="用户")
+
+
+class UserInputSchema(InputSchema):
+    username = fields.String()
+    password = fields.String(load_only=True)
+    name = fields.String()
+    role = fields.String(metadata={"enum": ["representative", "home_manager", "provincial_admin"]})
+    unit_id = fields.Integer(allow_none=True)
+    home_id = fields.Integer(allow_none=True)
+    level = fields.String(allow_none=True, metadata={"enum": ["province", "city", "county"]})
+    mobile = fields.String()
+    email = fields.String()
+    work_unit = fields.String()
+    speciality = fields.String()
+
+
+class UserPatchSchema(InputSchema):
+    active = fields.Boolean()
+
+
+@bp.route("/users")
+class Users(MethodView):
+    decorators = [token_required]
+
+    @bp.doc(security=SECURITY)
+    @bp.arguments(PageArgs, location="query")
+    @bp.response(200, page_of(UserSchema))
+    def get(self, args):
+        """Users in the caller's scope."""
+        stmt = scoped(User, api_user()).order_by(User.id)
+        return paginate(stmt, args["page"], args["per_page"], list)
+
+    @bp.doc(security=SECURITY)
+    @bp.arguments(UserInputSchema)
+    @bp.response(201, UserSchema)
+    def post(self, data):
+        """Create an account; a taken username answers 409."""
+        user = accounts.create_user(api_user(), data)
+        commit()
+        return user
+
+
+@bp.route("/users/<int:user_id>")
+class UserDetail(MethodView):
+    decorators = [token_required]
+
+    @bp.doc(security=SECURITY)
+    @bp.response(200, UserSchema)
+    def get(self, user_id):
+        """One user in the caller's scope."""
+        return get_scoped(User, user_id, api_user())
+
+    @bp.doc(security=SECURITY)
+    @bp.arguments(UserPatchSchema)
+    @bp.response(200, UserSchema)
+    def patch(self, data, user_id):
+        """Deactivate or reactivate an account."""
+        user = get_scoped(User, user_id, api_user())
+        if "active" in data:
+            accounts.set_active(api_user(), user, data["active"])
+        commit()
+        return user

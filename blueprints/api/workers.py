@@ -1,0 +1,3 @@
+"""API resource: workers (to be built by its issue)."""
+
+bp = None

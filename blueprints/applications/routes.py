@@ -1,0 +1,2 @@
+"""Routes of the applications blueprint."""
+from blueprints.applications import bp  # noqa: F401

@@ -1,0 +1,11 @@
+"""Login form."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, PasswordField, StringField, SubmitField
+from wtforms.validators import DataRequired, Length
+
+
+class LoginForm(FlaskForm):
+    username = StringField("用户名", validators=[DataRequired("请填写用户名"), Length(max=64)])
+    password = PasswordField("密码", validators=[DataRequired("请填写密码"), Length(max=128)])
+    remember = BooleanField("在此设备上保持登录")
+    submit = SubmitField("登录")

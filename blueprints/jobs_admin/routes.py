@@ -1,0 +1,2 @@
+"""Routes of the jobs_admin blueprint."""
+from blueprints.jobs_admin import bp  # noqa: F401

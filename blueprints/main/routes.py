@@ -1,0 +1,25 @@
+"""The landing page: each role goes to where its work is; visitors see the public portal."""
+from flask import redirect, render_template, url_for
+from flask_login import current_user
+
+from blueprints.main import bp
+from blueprints.template_helpers import NAVIGATION, endpoint_exists
+
+
+@bp.route("/")
+def index():
+    """Send a signed-in user to the first page of their role; visitors see the portal."""
+    if current_user.is_authenticated:
+        for _label, endpoint in NAVIGATION[current_user.role]:
+            if endpoint_exists(endpoint):
+                return redirect(url_for(endpoint))
+        return redirect(url_for("account.profile"))
+    return render_template("main/index.html")
+
+
+@bp.route("/healthz")
+def healthz():
+    """For load balancers: the app answers and reaches its database."""
+    from extensions import db
+    db.session.execute(db.select(1))
+    return {"status": "ok"}

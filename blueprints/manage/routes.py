@@ -1,0 +1,2 @@
+"""Routes of the manage blueprint."""
+from blueprints.manage import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Routes of the notifications blueprint."""
+from blueprints.notifications import bp  # noqa: F401

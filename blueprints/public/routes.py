@@ -1,0 +1,2 @@
+"""Routes of the public blueprint."""
+from blueprints.public import bp  # noqa: F401

@@ -1,0 +1,2 @@
+"""Routes of the rep blueprint."""
+from blueprints.rep import bp  # noqa: F401

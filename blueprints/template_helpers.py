@@ -1,0 +1,85 @@
+"""Template filters and globals: enum labels, masked mobiles, local times, role navigation."""
+import sqlalchemy as sa
+from flask import current_app, url_for
+from flask_login import current_user
+
+from extensions import db
+from models import Notification, enums
+from services.clock import local, today
+from services.privacy import mask_mobile
+
+#: Navigation per role: (label, endpoint). Entries whose endpoint does not exist yet are skipped.
+NAVIGATION = {
+    enums.Role.REPRESENTATIVE: [
+        ("我的", "rep.me"),
+        ("记录活动", "rep.activity_new"),
+        ("我的活动", "rep.activities"),
+        ("科技工作者", "rep.workers"),
+        ("诉求建议", "rep.appeals"),
+    ],
+    enums.Role.HOME_MANAGER: [
+        ("工作台", "dashboard.home"),
+        ("审核队列", "manage.queue"),
+        ("代表", "manage.representatives"),
+        ("诉求建议", "manage.appeals"),
+        ("基础条件", "homes.profile"),
+        ("申报", "applications.index"),
+    ],
+    enums.Role.PROVINCIAL_ADMIN: [
+        ("全省概览", "dashboard.province"),
+        ("申报批次", "provincial.rounds"),
+        ("申报审核", "provincial.review"),
+        ("代表之家", "provincial.homes"),
+        ("年度考核", "provincial.assessments"),
+        ("账号", "admin.users"),
+        ("单位", "admin.units"),
+        ("任务", "jobs_admin.runs"),
+    ],
+    None: [
+        ("代表之家名录", "public.homes"),
+        ("考核公示", "public.results"),
+        ("活动报道", "public.reports"),
+    ],
+}
+
+
+def endpoint_exists(endpoint: str) -> bool:
+    return endpoint in current_app.view_functions
+
+
+def nav_items():
+    """The navigation of the signed-in user's role (public links for visitors)."""
+    role = current_user.role if current_user.is_authenticated else None
+    return [(label, endpoint, url_for(endpoint)) for label, endpoint in NAVIGATION.get(role, [])
+            if endpoint_exists(endpoint)]
+
+
+def unread_count() -> int:
+    """Unread notifications of the signed-in user (one COUNT query)."""
+    if not current_user.is_authenticated:
+        return 0
+    return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
+        Notification.user_id == current_user.id, Notification.read_at.is_(None))) or 0
+
+
+def label(value, enum_name: str | None = None):
+    """The Chinese label of an enum member (or of a raw value with the enum's name)."""
+    if value is None:
+        return ""
+    if hasattr(value, "label"):
+        return value.label
+    if enum_name:
+        try:
+            return getattr(enums, enum_name)(value).label
+        except (AttributeError, ValueError):
+            pass
+    return str(value)
+
+
+def register(app):
+    app.jinja_env.filters["label"] = label
+    app.jinja_env.filters["mask_mobile"] = mask_mobile
+    app.jinja_env.filters["local"] = lambda dt, fmt="%Y-%m-%d %H:%M": (
+        local(dt).strftime(fmt) if dt else "")
+    app.jinja_env.globals.update(nav_items=nav_items, unread_count=unread_count,
+                                 endpoint_exists=endpoint_exists, enums=enums, today=today)

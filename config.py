@@ -1,0 +1,127 @@
+"""Configuration: every setting comes from the environment with a safe default (SPEC §10)."""
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = Path(os.environ.get("INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _bool(name, default=False):
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name, default):
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def load_secret_key():
+    """The secret key from SECRET_KEY, or one generated once and kept in instance/secret_key."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    path = INSTANCE_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+def database_url():
+    """DATABASE_URL (PostgreSQL via psycopg 3) or the SQLite file under instance/."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        if url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url[len("postgres://"):]
+        elif url.startswith("postgresql://"):
+            url = "postgresql+psycopg://" + url[len("postgresql://"):]
+        return url
+    INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{INSTANCE_DIR / 'rephome.db'}"
+
+
+class Config:
+    """Production-safe defaults, each overridable from the environment."""
+
+    SECRET_KEY = None  # filled by create_app through load_secret_key()
+    SQLALCHEMY_DATABASE_URI = None  # filled by create_app through database_url()
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
+    MAX_CONTENT_LENGTH = 110 * 1024 * 1024  # ten files of 10 MB plus the form
+
+    # Sessions and cookies
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
+    PERMANENT_SESSION_LIFETIME = 8 * 3600
+    WTF_CSRF_TIME_LIMIT = 8 * 3600
+
+    # Rate limits (Flask-Limiter)
+    RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+
+    # API tokens
+    TOKEN_TTL_HOURS = _int("TOKEN_TTL_HOURS", 24)
+
+    # Business rules
+    CONTACT_THRESHOLD = _int("CONTACT_THRESHOLD", 5)
+    ACTIVITY_TARGET = _int("ACTIVITY_TARGET", 4)
+    PUBLICITY_DAYS = _int("PUBLICITY_DAYS", 7)
+    EXPIRY_WARNING_DAYS = _int("EXPIRY_WARNING_DAYS", 60)
+    INACTIVITY_DAYS = _int("INACTIVITY_DAYS", 60)
+    TIMEZONE = "Asia/Shanghai"
+    PASSWORD_MIN_LENGTH = 12
+
+    # Scheduler: only `flask jobs serve` starts it; web workers never do.
+    SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", True)
+
+    # Mail (off unless MAIL_SERVER is set)
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = _int("MAIL_PORT", 25)
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_SENDER = os.environ.get("MAIL_SENDER", "noreply@rephome.local")
+
+    # UI
+    BOOTSTRAP_SERVE_LOCAL = True
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+    # OpenAPI (flask-smorest)
+    API_TITLE = "RepHome API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api/v1"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+
+class TestingConfig(Config):
+    """A throw-away database (TEST_DATABASE_URL or in-memory SQLite), CSRF and rate limits off."""
+
+    TESTING = True
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    RATELIMIT_STORAGE_URI = "memory://"
+    SECRET_KEY = secrets.token_hex(16)
+    SCHEDULER_ENABLED = False
+    SERVER_NAME = None
+
+
+class ProductionConfig(Config):
+    """Production: secure cookies unless explicitly turned off."""
+
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
+    REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE

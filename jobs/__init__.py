@@ -1,0 +1,1 @@
+"""Scheduled jobs (SPEC §7): one module per job and a declarative table of schedules."""

@@ -1,0 +1,22 @@
+"""All models, importable from one place: `from models import Activity, User …`."""
+from models.activity import (
+    Activity,
+    Attachment,
+    activity_co_organizers,
+    activity_workers,
+)
+from models.appeal import Appeal
+from models.application import Application, ApplicationRound
+from models.assessment import ITEMS, Assessment, AssessmentItem
+from models.home import Home, HomePlan, ServiceTeamMember
+from models.system import ApiToken, AuditLog, JobLock, JobRun, Notification
+from models.unit import Unit
+from models.user import User
+from models.worker import ContactRecord, Worker, WorkerLink
+
+__all__ = [
+    "Activity", "Attachment", "activity_co_organizers", "activity_workers", "Appeal",
+    "Application", "ApplicationRound", "ITEMS", "Assessment", "AssessmentItem", "Home", "HomePlan",
+    "ServiceTeamMember", "ApiToken", "AuditLog", "JobLock", "JobRun", "Notification", "Unit",
+    "User", "ContactRecord", "Worker", "WorkerLink",
+]

@@ -1,0 +1,94 @@
+"""Activities (活动) under the four themes, with co-organisers, linked workers and attachments."""
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, TimestampMixin, UTCDateTime, enum_column
+from models.enums import THEME_KINDS, ActivityMode, ActivityStatus, Kind, Theme
+
+activity_co_organizers = sa.Table(
+    "activity_co_organizers",
+    Base.metadata,
+    sa.Column("activity_id", sa.ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
+)
+
+activity_workers = sa.Table(
+    "activity_workers",
+    Base.metadata,
+    sa.Column("activity_id", sa.ForeignKey("activities.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("worker_id", sa.ForeignKey("workers.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
+)
+
+_THEME_KIND_SQL = " OR ".join(
+    f"(theme = '{theme.value}' AND kind IN ({', '.join(repr(k.value) for k in kinds)}))"
+    for theme, kinds in THEME_KINDS.items()
+)
+
+
+class Activity(TimestampMixin, Base):
+    __tablename__ = "activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    home_id: Mapped[int] = mapped_column(sa.ForeignKey("homes.id"))
+    organizer_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    theme: Mapped[Theme] = enum_column(Theme, "theme")
+    kind: Mapped[Kind] = enum_column(Kind, "kind")
+    title: Mapped[str] = mapped_column(sa.String(200))
+    date: Mapped[date] = mapped_column(sa.Date)
+    location: Mapped[str] = mapped_column(sa.String(200), default="")
+    mode: Mapped[ActivityMode] = enum_column(ActivityMode, "mode")
+    participants: Mapped[int] = mapped_column(default=0)
+    summary: Mapped[str] = mapped_column(sa.Text)
+    published: Mapped[bool] = mapped_column(default=False)
+    status: Mapped[ActivityStatus] = enum_column(ActivityStatus, "status",
+                                                 default=ActivityStatus.DRAFT)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verifier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_comment: Mapped[str] = mapped_column(sa.Text, default="")
+
+    home: Mapped["Home"] = relationship()  # noqa: F821
+    organizer: Mapped["User"] = relationship(foreign_keys=[organizer_id])  # noqa: F821
+    verifier: Mapped["User | None"] = relationship(foreign_keys=[verifier_id])  # noqa: F821
+    co_organizers: Mapped[list["User"]] = relationship(secondary=activity_co_organizers)  # noqa: F821
+    workers: Mapped[list["Worker"]] = relationship(secondary=activity_workers)  # noqa: F821
+    attachments: Mapped[list["Attachment"]] = relationship(
+        back_populates="activity", cascade="all, delete-orphan", order_by="Attachment.id")
+
+    __table_args__ = (
+        sa.CheckConstraint("participants BETWEEN 0 AND 100000", name="participants_range"),
+        sa.CheckConstraint("date >= '2000-01-01'", name="date_not_before_2000"),
+        sa.CheckConstraint(_THEME_KIND_SQL, name="kind_of_theme"),
+        sa.Index("ix_activities_home_id_date", "home_id", "date"),
+        sa.Index("ix_activities_status_date", "status", "date"),
+    )
+
+    def __repr__(self):
+        return f"<Activity {self.id} {self.title}>"
+
+
+class Attachment(TimestampMixin, Base):
+    """A file of an activity (jpg/png/pdf ≤ 10 MB), stored outside static/ under UPLOAD_DIR."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(sa.ForeignKey("activities.id", ondelete="CASCADE"),
+                                             index=True)
+    filename: Mapped[str] = mapped_column(sa.String(255))
+    stored_name: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    content_type: Mapped[str] = mapped_column(sa.String(50))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    activity: Mapped[Activity] = relationship(back_populates="attachments")
+
+    __table_args__ = (
+        sa.CheckConstraint("size > 0 AND size <= 10485760", name="size_limit"),
+        sa.CheckConstraint("content_type IN ('image/jpeg', 'image/png', 'application/pdf')",
+                           name="content_type_allowed"),
+    )

@@ -1,0 +1,76 @@
+"""User accounts of the three roles; a representative belongs to a Home, a manager to a unit."""
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models.base import Base, TimestampMixin, UTCDateTime, enum_column
+from models.enums import Level, Role
+
+
+class User(UserMixin, TimestampMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(50))
+    password_hash: Mapped[str] = mapped_column(sa.String(256))
+    role: Mapped[Role] = enum_column(Role, "role", index=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    mobile: Mapped[str] = mapped_column(sa.String(20), default="")
+    email: Mapped[str] = mapped_column(sa.String(120), default="")
+    unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
+    home_id: Mapped[int | None] = mapped_column(sa.ForeignKey("homes.id"), index=True)
+    level: Mapped[Level | None] = enum_column(Level, "level", nullable=True)
+    work_unit: Mapped[str] = mapped_column(sa.String(100), default="")
+    speciality: Mapped[str] = mapped_column(sa.String(100), default="")
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    unit: Mapped["Unit | None"] = relationship(foreign_keys=[unit_id])  # noqa: F821
+    home: Mapped["Home | None"] = relationship(foreign_keys=[home_id])  # noqa: F821
+
+    __table_args__ = (
+        sa.CheckConstraint(
+            "role != 'representative' OR (home_id IS NOT NULL AND level IS NOT NULL)",
+            name="representative_has_home_and_level"),
+        sa.CheckConstraint("role != 'home_manager' OR unit_id IS NOT NULL",
+                           name="manager_has_unit"),
+    )
+
+    # Flask-Login reads is_active.
+    @property
+    def is_active(self):
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        """Hash with Werkzeug's default (scrypt)."""
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    @property
+    def is_admin(self):
+        return self.role == Role.PROVINCIAL_ADMIN
+
+    @property
+    def is_manager(self):
+        return self.role == Role.HOME_MANAGER
+
+    @property
+    def is_representative(self):
+        return self.role == Role.REPRESENTATIVE
+
+    @property
+    def scope_home_id(self):
+        """The Home this user works in: a representative's own, a manager's unit's Home, else None."""
+        if self.role == Role.REPRESENTATIVE:
+            return self.home_id
+        if self.role == Role.HOME_MANAGER and self.unit is not None and self.unit.home is not None:
+            return self.unit.home.id
+        return None
+
+    def __repr__(self):
+        return f"<User {self.id} {self.username}>"

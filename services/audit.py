@@ -1,0 +1,54 @@
+"""The audit log: every change to activities, applications, assessments, homes and accounts."""
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+
+import sqlalchemy as sa
+
+from extensions import db
+from models import AuditLog
+
+_SKIP = {"password_hash", "created_at", "updated_at"}
+
+
+def _json_safe(value):
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def snapshot(obj) -> dict:
+    """The object's column values as JSON-safe data (secrets left out)."""
+    mapper = sa.inspect(obj).mapper
+    return {
+        col.key: _json_safe(getattr(obj, col.key))
+        for col in mapper.column_attrs
+        if col.key not in _SKIP
+    }
+
+
+def record(actor, action: str, obj=None, *, before: dict | None = None, after: dict | None = None,
+           object_type: str | None = None, object_id: int | None = None,
+           reason: str = "") -> AuditLog:
+    """Append one audit entry; `after` defaults to the object's current state."""
+    if obj is not None:
+        db.session.flush()
+        object_type = object_type or obj.__tablename__
+        object_id = object_id if object_id is not None else getattr(obj, "id", None)
+        if after is None and action != "delete":
+            after = snapshot(obj)
+    entry = AuditLog(
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        object_type=object_type or "",
+        object_id=object_id,
+        before=before,
+        after=after,
+        reason=reason,
+    )
+    db.session.add(entry)
+    return entry

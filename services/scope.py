@@ -1,0 +1,130 @@
+"""Who may see what (SPEC §4), written once as a query filter per role and model.
+
+Lists and single objects share it: a list is `scoped(Model, user)`; a single object is
+`get_scoped(Model, id, user)`, which raises NotFound for anything outside the caller's scope.
+Role checks for actions are `require_role`, which raises Forbidden (403).
+"""
+import sqlalchemy as sa
+
+from extensions import db
+from models import (
+    Activity,
+    Appeal,
+    Application,
+    ApplicationRound,
+    Assessment,
+    ContactRecord,
+    Home,
+    Notification,
+    Unit,
+    User,
+    Worker,
+    WorkerLink,
+    activity_co_organizers,
+)
+from models.enums import AssessmentStatus, Role
+from services.errors import Forbidden, NotFound
+
+_FALSE = sa.false()
+_TRUE = sa.true()
+
+
+def _role(user):
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user.role
+
+
+def _manager_home_ids(user):
+    return sa.select(Home.id).where(Home.unit_id == user.unit_id).scalar_subquery()
+
+
+def _home_rep_ids(home_ids):
+    return sa.select(User.id).where(User.home_id.in_(home_ids), User.role == Role.REPRESENTATIVE)
+
+
+def scope_clause(model, user):
+    """The WHERE clause that keeps only the rows of `model` the user may see."""
+    role = _role(user)
+    if role == Role.PROVINCIAL_ADMIN:
+        return _TRUE
+    if role is None:
+        if model is Assessment:
+            return Assessment.status == AssessmentStatus.PUBLISHED
+        return _FALSE
+
+    if role == Role.HOME_MANAGER:
+        home_ids = sa.select(Home.id).where(Home.unit_id == user.unit_id)
+        rules = {
+            Unit: lambda: Unit.id == user.unit_id,
+            Home: lambda: Home.unit_id == user.unit_id,
+            User: lambda: sa.or_(
+                User.id == user.id,
+                sa.and_(User.role == Role.HOME_MANAGER, User.unit_id == user.unit_id),
+                sa.and_(User.role == Role.REPRESENTATIVE, User.home_id.in_(home_ids)),
+            ),
+            Activity: lambda: Activity.home_id.in_(home_ids),
+            Appeal: lambda: Appeal.home_id.in_(home_ids),
+            Worker: lambda: Worker.id.in_(
+                sa.select(WorkerLink.worker_id).where(
+                    WorkerLink.representative_id.in_(_home_rep_ids(home_ids)))),
+            ContactRecord: lambda: ContactRecord.representative_id.in_(_home_rep_ids(home_ids)),
+            Application: lambda: Application.unit_id == user.unit_id,
+            Assessment: lambda: sa.or_(Assessment.home_id.in_(home_ids),
+                                       Assessment.status == AssessmentStatus.PUBLISHED),
+            ApplicationRound: lambda: _TRUE,
+            Notification: lambda: Notification.user_id == user.id,
+        }
+    else:  # representative
+        rules = {
+            Unit: lambda: Unit.id.in_(sa.select(Home.unit_id).where(Home.id == user.home_id)),
+            Home: lambda: Home.id == user.home_id,
+            User: lambda: User.id == user.id,
+            Activity: lambda: sa.or_(
+                Activity.organizer_id == user.id,
+                Activity.id.in_(sa.select(activity_co_organizers.c.activity_id).where(
+                    activity_co_organizers.c.user_id == user.id)),
+            ),
+            Appeal: lambda: Appeal.representative_id == user.id,
+            Worker: lambda: Worker.id.in_(
+                sa.select(WorkerLink.worker_id).where(WorkerLink.representative_id == user.id)),
+            ContactRecord: lambda: ContactRecord.representative_id == user.id,
+            Application: lambda: _FALSE,
+            Assessment: lambda: sa.or_(Assessment.home_id == user.home_id,
+                                       Assessment.status == AssessmentStatus.PUBLISHED),
+            ApplicationRound: lambda: _TRUE,
+            Notification: lambda: Notification.user_id == user.id,
+        }
+    rule = rules.get(model)
+    if rule is None:  # AuditLog, JobRun and anything unlisted: provincial admins only
+        return _FALSE
+    return rule()
+
+
+def scoped(model, user):
+    """`select(model)` restricted to the user's scope."""
+    return sa.select(model).where(scope_clause(model, user))
+
+
+def get_scoped(model, object_id, user, *, options=()):
+    """The object if it exists and the user may see it; otherwise NotFound (404)."""
+    try:
+        object_id = int(object_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    stmt = scoped(model, user).where(sa.inspect(model).primary_key[0] == object_id)
+    if options:
+        stmt = stmt.options(*options)
+    obj = db.session.scalar(stmt)
+    if obj is None:
+        raise NotFound()
+    return obj
+
+
+def require_role(user, *roles):
+    """Forbidden (403) unless the user has one of `roles`."""
+    if _role(user) not in roles:
+        raise Forbidden()
+
+
+__all__ = ["scope_clause", "scoped", "get_scoped", "require_role"]

@@ -1,0 +1,47 @@
+"""API bearer tokens: issued at login, stored only as a SHA-256 hash, expiring after TOKEN_TTL_HOURS."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from extensions import db
+from models import ApiToken, User
+from models.base import utcnow
+
+
+def _hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_token(user: User) -> tuple[str, ApiToken]:
+    """A new random token for the user; the raw value is returned once and never stored."""
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, token_hash=_hash(raw),
+                     expires_at=utcnow() + timedelta(hours=current_app.config["TOKEN_TTL_HOURS"]))
+    db.session.add(token)
+    # Expired tokens of this user are of no use to anyone: drop them as we go.
+    db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id,
+                                                 ApiToken.expires_at < utcnow()))
+    return raw, token
+
+
+def user_for_token(raw: str) -> User | None:
+    """The active user holding this unexpired token, or None."""
+    if not raw:
+        return None
+    row = db.session.execute(
+        sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == _hash(raw))
+    ).first()
+    if row is None:
+        return None
+    token, user = row
+    if token.expires_at <= utcnow() or not user.active:
+        return None
+    return user
+
+
+def revoke_token(raw: str) -> None:
+    db.session.execute(sa.delete(ApiToken).where(ApiToken.token_hash == _hash(raw)))

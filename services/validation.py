@@ -1,0 +1,114 @@
+"""Small field checks shared by services; each adds a Chinese message under the field's name."""
+import re
+from datetime import date
+
+from services.errors import Collector
+
+MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
+
+
+def text(errors: Collector, data: dict, field: str, label: str, *, required=True, max_len=None,
+         min_len=None) -> str:
+    """A trimmed string; required means non-empty after trimming."""
+    value = data.get(field)
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        errors.add(field, f"{label}必须是文本")
+        return ""
+    value = value.strip()
+    if required and not value:
+        errors.add(field, f"请填写{label}")
+    elif max_len is not None and len(value) > max_len:
+        errors.add(field, f"{label}不能超过{max_len}个字符（当前{len(value)}个）")
+    elif min_len is not None and value and len(value) < min_len:
+        errors.add(field, f"{label}不能少于{min_len}个字符")
+    return value
+
+
+def mobile(errors: Collector, data: dict, field: str = "mobile", label: str = "手机号",
+           *, required=False) -> str:
+    value = text(errors, data, field, label, required=required, max_len=20)
+    if value and not MOBILE_RE.match(value):
+        errors.add(field, f"{label}应为11位中国大陆手机号")
+    return value
+
+
+def email(errors: Collector, data: dict, field: str = "email", label: str = "电子邮箱",
+          *, required=False) -> str:
+    value = text(errors, data, field, label, required=required, max_len=120)
+    if value and not EMAIL_RE.match(value):
+        errors.add(field, f"{label}格式不正确")
+    return value
+
+
+def choice(errors: Collector, data: dict, field: str, label: str, enum_cls, *, required=True):
+    """An enum member, or None with an error naming the allowed values."""
+    value = data.get(field)
+    if value in (None, ""):
+        if required:
+            errors.add(field, f"请选择{label}")
+        return None
+    try:
+        return enum_cls(value)
+    except ValueError:
+        allowed = "、".join(f"{m.value}（{m.label}）" for m in enum_cls)
+        errors.add(field, f"{label}无效，可选：{allowed}")
+        return None
+
+
+def integer(errors: Collector, data: dict, field: str, label: str, *, required=True,
+            minimum=None, maximum=None):
+    value = data.get(field)
+    if value in (None, ""):
+        if required:
+            errors.add(field, f"请填写{label}")
+        return None
+    if isinstance(value, bool):
+        errors.add(field, f"{label}必须是整数")
+        return None
+    try:
+        number = int(value)
+        if isinstance(value, float) and value != number:
+            raise ValueError
+    except (TypeError, ValueError):
+        errors.add(field, f"{label}必须是整数")
+        return None
+    if minimum is not None and number < minimum or maximum is not None and number > maximum:
+        errors.add(field, f"{label}应在{minimum}到{maximum}之间")
+        return None
+    return number
+
+
+def a_date(errors: Collector, data: dict, field: str, label: str, *, required=True,
+           earliest: date | None = None, latest: date | None = None):
+    value = data.get(field)
+    if value in (None, ""):
+        if required:
+            errors.add(field, f"请填写{label}")
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            errors.add(field, f"{label}格式应为 YYYY-MM-DD")
+            return None
+    if not isinstance(value, date):
+        errors.add(field, f"{label}格式应为 YYYY-MM-DD")
+        return None
+    if earliest is not None and value < earliest:
+        errors.add(field, f"{label}不能早于{earliest.isoformat()}")
+        return None
+    if latest is not None and value > latest:
+        errors.add(field, f"{label}不能晚于{latest.isoformat()}")
+        return None
+    return value
+
+
+def boolean(data: dict, field: str, default=False) -> bool:
+    value = data.get(field, default)
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on", "y"}
+    return bool(value)

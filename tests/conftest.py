@@ -1,0 +1,182 @@
+"""Fixtures: one app per test session on a throw-away database, a clean database per test.
+
+The database is TEST_DATABASE_URL (PostgreSQL in CI's second pass) or a temporary SQLite file.
+"""
+import os
+import tempfile
+from contextlib import contextmanager
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from app import create_app
+from config import TestingConfig
+from extensions import db as _db
+from tests import factories
+
+_TMP = tempfile.mkdtemp(prefix="rephome-tests-")
+
+
+def _database_url():
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP}/test.db"
+
+
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as in production (no `g` or session leaks).
+
+    The test's own session is committed before the request, so the request sees the test's data,
+    and expired after it, so the test sees what the request changed.
+    """
+
+    def open(self, *args, **kwargs):
+        from flask import has_app_context
+        outer = has_app_context()
+        if outer:
+            _db.session.commit()
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if outer:
+            _db.session.expire_all()
+        return response
+
+
+def make_app(**overrides):
+    """A testing app on the test database, with overrides (e.g. CSRF or rate limits on)."""
+    cfg = {"SQLALCHEMY_DATABASE_URI": _database_url(), "UPLOAD_DIR": os.path.join(_TMP, "uploads")}
+    cfg.update(overrides)
+
+    class _Config(TestingConfig):
+        pass
+
+    for key, value in cfg.items():
+        setattr(_Config, key, value)
+    app = create_app(_Config)
+    app.test_client_class = FreshContextClient
+    return app
+
+
+@pytest.fixture(scope="session")
+def app():
+    app = make_app()
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+    yield app
+    with app.app_context():
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+def _wipe():
+    """Delete every row, children first, so the next test starts clean."""
+    _db.session.remove()
+    with _db.engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+            conn.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(_db.metadata.sorted_tables):
+                conn.execute(table.delete())
+
+
+@pytest.fixture()
+def db(app):
+    """The database, clean at the start of the test, inside an app context."""
+    with app.app_context():
+        _wipe()
+        yield _db
+        _db.session.rollback()
+    with app.app_context():
+        _wipe()
+
+
+@pytest.fixture()
+def client(app, db):
+    return app.test_client()
+
+
+@pytest.fixture()
+def world(db):
+    """Two Homes with a manager and two representatives each, plus a provincial admin."""
+    return factories.world()
+
+
+@contextmanager
+def count_statements(engine=None):
+    """Count the SQL statements executed inside the block (for N+1 guards)."""
+    engine = engine or _db.engine
+    statements = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+
+
+@pytest.fixture()
+def statement_counter(db):
+    return count_statements
+
+
+class Api:
+    """A small client for the JSON API that carries a bearer token."""
+
+    def __init__(self, client, token=None):
+        self.client = client
+        self.token = token
+
+    def _headers(self, headers=None):
+        out = dict(headers or {})
+        if self.token:
+            out["Authorization"] = f"Bearer {self.token}"
+        return out
+
+    def get(self, path, **kw):
+        return self.client.get("/api/v1" + path, headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def post(self, path, json=None, **kw):
+        return self.client.post("/api/v1" + path, json=json,
+                                headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def patch(self, path, json=None, **kw):
+        return self.client.patch("/api/v1" + path, json=json,
+                                 headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def put(self, path, json=None, **kw):
+        return self.client.put("/api/v1" + path, json=json,
+                               headers=self._headers(kw.pop("headers", None)), **kw)
+
+    def delete(self, path, **kw):
+        return self.client.delete("/api/v1" + path, headers=self._headers(kw.pop("headers", None)),
+                                  **kw)
+
+
+@pytest.fixture()
+def api(client):
+    """api(user) → an API client authenticated as `user` (None for anonymous)."""
+    def make(user=None):
+        if user is None:
+            return Api(client)
+        resp = client.post("/api/v1/tokens", json={"username": user.username,
+                                                   "password": factories.PASSWORD})
+        assert resp.status_code == 201, resp.get_json()
+        return Api(client, resp.get_json()["token"])
+    return make
+
+
+@pytest.fixture()
+def login(client):
+    """login(user) signs the test client in through the login page."""
+    def do(user):
+        client.post("/logout")
+        resp = client.post("/login", data={"username": user.username,
+                                           "password": factories.PASSWORD})
+        assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
+        return client
+    return do
