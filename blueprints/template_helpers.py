@@ -12,6 +12,7 @@ from services.privacy import mask_mobile
 NAVIGATION = {
     enums.Role.REPRESENTATIVE: [
         ("我的", "rep.me"),
+        ("我的进度", "dashboard.representative"),
         ("记录活动", "rep.activity_new"),
         ("我的活动", "rep.activities"),
         ("科技工作者", "rep.workers"),

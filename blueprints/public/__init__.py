@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("public", __name__, url_prefix="/public")
 
-from blueprints.public import routes  # noqa: E402,F401
+from blueprints.public import reports, routes  # noqa: E402,F401

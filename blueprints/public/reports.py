@@ -1,0 +1,2 @@
+"""Public activity reports (报道): verified, published activities."""
+from blueprints.public import bp  # noqa: F401
