@@ -128,3 +128,111 @@ def province(year: int, home_ids=None) -> HomeCompliance:
     """All active representatives of the province (or of `home_ids`) taken together."""
     values = homes(year, home_ids).values()
     return HomeCompliance(0, sum(h.compliant for h in values), sum(h.total for h in values))
+
+
+def linked_workers_status(representative_id: int, year: int):
+    """The representative's linked workers, each with the number of their contacts in `year` and
+    the latest contact date in `year` (None when not yet contacted) — one query, contacted last."""
+    from models import Worker, WorkerLink
+    start, end = year_bounds(year)
+    per_worker = (
+        sa.select(ContactRecord.worker_id.label("worker_id"),
+                  sa.func.count(ContactRecord.id).label("n"),
+                  sa.func.max(ContactRecord.date).label("last"))
+        .where(ContactRecord.representative_id == representative_id,
+               ContactRecord.date >= start, ContactRecord.date <= end)
+        .group_by(ContactRecord.worker_id).subquery())
+    stmt = (sa.select(Worker, sa.func.coalesce(per_worker.c.n, 0), per_worker.c.last)
+            .join(WorkerLink, WorkerLink.worker_id == Worker.id)
+            .outerjoin(per_worker, per_worker.c.worker_id == Worker.id)
+            .where(WorkerLink.representative_id == representative_id)
+            .order_by(per_worker.c.last.is_(None), Worker.name, Worker.id))
+    return [(w, int(n), last) for w, n, last in db.session.execute(stmt)]
+
+
+@dataclass(frozen=True)
+class RepresentativeRow:
+    """One line of a Home's representatives table."""
+
+    representative: User
+    contacted_count: int
+    compliant: bool
+    themes: dict
+    last_activity: date | None
+
+
+#: ?sort= keys of the representatives table → column names of `representatives_table`'s select
+TABLE_SORTS = ("name", "level", "contacted", "compliant", "party_building", "window",
+               "neighborhood", "innovation", "last_activity", "active")
+
+
+def _activity_pairs():
+    """(activity id, user id, theme, date) of verified activities, for organisers and co-organisers
+    alike; UNION keeps an activity once per person even when listed both ways."""
+    from models import Activity, activity_co_organizers
+    from models.enums import ActivityStatus
+    verified = Activity.status == ActivityStatus.VERIFIED
+    org = sa.select(Activity.id.label("aid"), Activity.organizer_id.label("uid"),
+                    Activity.theme.label("theme"), Activity.date.label("day")).where(verified)
+    co = (sa.select(Activity.id, activity_co_organizers.c.user_id, Activity.theme, Activity.date)
+          .join(activity_co_organizers, activity_co_organizers.c.activity_id == Activity.id)
+          .where(verified))
+    return sa.union(org, co).subquery()
+
+
+def representatives_table(year: int, *, home_id: int | None = None, level: str = "",
+                          compliant: str = "", status: str = "", q: str = "",
+                          sort: str = "name", descending: bool = False) -> list[RepresentativeRow]:
+    """A Home's representatives (all Homes when home_id is None) with their contacts in `year`,
+    compliance, VERIFIED activities by theme in `year` (as organiser or co-organiser) and the date
+    of their latest verified activity up to the end of `year` — filtered and sorted in one query.
+
+    Filters: level (province/city/county), compliant ("yes"/"no"), status ("active"/"inactive"),
+    q (name, username or work unit contains).
+    """
+    from models.enums import Level, Theme
+    start, end = year_bounds(year)
+    limit = threshold()
+    counts = contacted_counts(year)
+    contacted = sa.func.coalesce(counts.c.contacted, 0)
+    pairs = _activity_pairs()
+    in_year = sa.and_(pairs.c.day >= start, pairs.c.day <= end)
+    theme_cols = [sa.func.sum(sa.case((sa.and_(in_year, pairs.c.theme == t.value), 1), else_=0))
+                  .label(t.value) for t in Theme]
+    acts = (sa.select(pairs.c.uid, *theme_cols,
+                      sa.func.max(sa.case((pairs.c.day <= end, pairs.c.day))).label("last"))
+            .group_by(pairs.c.uid).subquery())
+    theme_values = [sa.func.coalesce(acts.c[t.value], 0) for t in Theme]
+    is_compliant = sa.case((contacted >= limit, 1), else_=0)
+    stmt = (sa.select(User, contacted, *theme_values, acts.c.last)
+            .outerjoin(counts, counts.c.representative_id == User.id)
+            .outerjoin(acts, acts.c.uid == User.id)
+            .where(User.role == Role.REPRESENTATIVE))
+    if home_id is not None:
+        stmt = stmt.where(User.home_id == home_id)
+    if level in Level.values():
+        stmt = stmt.where(User.level == level)
+    if compliant in ("yes", "no"):
+        stmt = stmt.where(is_compliant == (1 if compliant == "yes" else 0))
+    if status in ("active", "inactive"):
+        stmt = stmt.where(User.active.is_(status == "active"))
+    q = (q or "").strip()
+    if q:
+        like = f"%{q}%"
+        stmt = stmt.where(sa.or_(User.name.ilike(like), User.username.ilike(like),
+                                 User.work_unit.ilike(like)))
+    columns = {"name": User.name, "level": User.level, "contacted": contacted,
+               "compliant": is_compliant, "last_activity": acts.c.last, "active": User.active}
+    columns.update({t.value: col for t, col in zip(Theme, theme_values, strict=True)})
+    key = columns.get(sort, User.name)
+    order = key.desc() if descending else key.asc()
+    if sort == "last_activity":  # representatives without activities go last either way
+        order = (acts.c.last.is_(None), order)
+    else:
+        order = (order,)
+    stmt = stmt.order_by(*order, User.name, User.id)
+    rows = []
+    for user, n, *rest in db.session.execute(stmt):
+        theme_counts = {t.value: int(c) for t, c in zip(Theme, rest[:4], strict=True)}
+        rows.append(RepresentativeRow(user, int(n), int(n) >= limit, theme_counts, rest[4]))
+    return rows

@@ -1,3 +1,80 @@
-"""API resource: compliance (to be built by its issue)."""
+"""GET /compliance?year=&home_id= — the five-contact rule (SPEC §5.1, §8).
 
-bp = None
+Answers exactly {year, threshold, compliance_rate, representatives: [{id, name, contacted_count,
+compliant}]}; year defaults to this year (Asia/Shanghai). Who gets what:
+- a representative: their own Home's rate, and only their own line in `representatives` (SPEC §4:
+  a representative sees their Home's aggregate figures, not colleagues' records);
+- a home manager: their Home, every active representative;
+- a provincial admin: the Home given by home_id, or without it the whole province (all active
+  representatives of all Homes).
+A home_id outside the caller's scope (or unknown) answers 404. Deactivated representatives are
+left out, as they are of the rate.
+"""
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.schemas import InputSchema
+from models import Home
+from models.enums import Role
+from services import clock, compliance
+from services.errors import NotFound, ValidationFailed
+from services.scope import get_scoped
+
+bp = Blueprint("api_compliance", __name__, description="联系科技工作者达标情况")
+
+
+class ComplianceArgs(InputSchema):
+    year = fields.Integer()
+    home_id = fields.Integer()
+
+
+class RepresentativeComplianceSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    contacted_count = fields.Integer()
+    compliant = fields.Boolean()
+
+
+class ComplianceSchema(Schema):
+    year = fields.Integer()
+    threshold = fields.Integer()
+    compliance_rate = fields.Float()
+    representatives = fields.List(fields.Nested(RepresentativeComplianceSchema))
+
+
+@bp.route("/compliance")
+@token_required
+@bp.doc(security=SECURITY)
+@bp.arguments(ComplianceArgs, location="query")
+@bp.response(200, ComplianceSchema)
+def compliance_report(args):
+    """Compliance of a Home (or of the province, for admins without home_id) for a year."""
+    user = api_user()
+    year = args.get("year", clock.today().year)
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed({"year": ["年份应在2000到2100之间"]})
+    home_id = args.get("home_id")
+    if home_id is not None:
+        home_id = get_scoped(Home, home_id, user).id
+    elif user.role != Role.PROVINCIAL_ADMIN:
+        home_id = user.scope_home_id
+        if home_id is None:
+            raise NotFound()
+
+    if home_id is None:  # provincial admin, whole province
+        rate = compliance.province(year).rate
+        rows = compliance.representatives(year)
+    else:
+        rate = compliance.home_rate(home_id, year)
+        rows = compliance.representatives(year, home_id=home_id)
+    if user.role == Role.REPRESENTATIVE:
+        rows = [r for r in rows if r.representative.id == user.id]
+    return {
+        "year": year,
+        "threshold": compliance.threshold(),
+        "compliance_rate": rate,
+        "representatives": [{"id": r.representative.id, "name": r.representative.name,
+                             "contacted_count": r.contacted_count, "compliant": r.compliant}
+                            for r in rows],
+    }
