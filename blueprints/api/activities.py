@@ -1,3 +1,183 @@
-"""API resource: activities (to be built by its issue)."""
+"""Activities (SPEC §8): scoped list and detail, creation by representatives and managers, edits,
+deletion, review (verify / return), and attachments for mobile clients."""
+from datetime import date
 
-bp = None
+import sqlalchemy as sa
+from flask import request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.schemas import InputSchema, PageArgs, page_of
+from blueprints.api.util import commit, paginate
+from extensions import db
+from models import Activity
+from models.enums import ActivityStatus, Theme
+from services import activities as service
+from services.errors import ValidationFailed
+from services.scope import get_scoped, scoped
+
+bp = Blueprint("api_activities", __name__, description="活动")
+
+LOAD = (sa.orm.selectinload(Activity.workers), sa.orm.selectinload(Activity.co_organizers),
+        sa.orm.selectinload(Activity.attachments))
+
+
+class AttachmentSchema(Schema):
+    id = fields.Integer()
+    filename = fields.String()
+    content_type = fields.String()
+    size = fields.Integer()
+
+
+class ActivitySchema(Schema):
+    id = fields.Integer()
+    home_id = fields.Integer()
+    organizer_id = fields.Integer()
+    theme = fields.String()
+    kind = fields.String()
+    title = fields.String()
+    date = fields.Date()
+    location = fields.String()
+    mode = fields.String()
+    participants = fields.Integer()
+    summary = fields.String()
+    published = fields.Boolean()
+    status = fields.String()
+    verifier_id = fields.Integer(allow_none=True)
+    comment = fields.String(attribute="review_comment")
+    worker_ids = fields.Method("get_worker_ids")
+    co_organizer_ids = fields.Method("get_co_organizer_ids")
+    attachments = fields.List(fields.Nested(AttachmentSchema))
+    created_at = fields.DateTime()
+    updated_at = fields.DateTime()
+
+    def get_worker_ids(self, activity):
+        return [w.id for w in activity.workers]
+
+    def get_co_organizer_ids(self, activity):
+        return [u.id for u in activity.co_organizers]
+
+
+class ActivityInputSchema(InputSchema):
+    """Types only: the service checks required fields and limits, naming every bad field."""
+
+    theme = fields.String(metadata={"enum": ["party_building", "window", "neighborhood", "innovation"]})
+    kind = fields.String()
+    title = fields.String()
+    date = fields.Date()
+    location = fields.String()
+    mode = fields.String(metadata={"enum": ["online", "offline", "hybrid"]})
+    participants = fields.Integer()
+    summary = fields.String()
+    published = fields.Boolean()
+    worker_ids = fields.List(fields.Integer())
+    co_organizer_ids = fields.List(fields.Integer())
+    draft = fields.Boolean(metadata={"description": "true: save as draft; false (default): submit"})
+
+
+class ActivityListArgs(PageArgs):
+    status = fields.String()
+    theme = fields.String()
+    year = fields.Integer()
+    home_id = fields.Integer()
+
+
+class ReviewSchema(InputSchema):
+    decision = fields.String(metadata={"enum": ["verify", "return"]})
+    comment = fields.String(allow_none=True)
+
+
+def _load(activity_id):
+    return get_scoped(Activity, activity_id, api_user(), options=LOAD)
+
+
+@bp.route("/activities")
+class Activities(MethodView):
+    decorators = [token_required]
+
+    @bp.doc(security=SECURITY)
+    @bp.arguments(ActivityListArgs, location="query")
+    @bp.response(200, page_of(ActivitySchema))
+    def get(self, args):
+        """Activities in the caller's scope, newest first; filters status, theme, year, home_id."""
+        stmt = scoped(Activity, api_user()).options(*LOAD)
+        for key, enum_cls in (("status", ActivityStatus), ("theme", Theme)):
+            if args.get(key):
+                if args[key] not in enum_cls.values():
+                    raise ValidationFailed({key: [f"可选值：{'、'.join(enum_cls.values())}"]})
+                stmt = stmt.where(getattr(Activity, key) == args[key])
+        if args.get("year"):
+            year = args["year"]
+            if not 2000 <= year <= 2100:
+                raise ValidationFailed({"year": ["年份应在2000到2100之间"]})
+            stmt = stmt.where(Activity.date >= date(year, 1, 1), Activity.date <= date(year, 12, 31))
+        if args.get("home_id"):
+            stmt = stmt.where(Activity.home_id == args["home_id"])
+        stmt = stmt.order_by(Activity.date.desc(), Activity.id.desc())
+        return paginate(stmt, args["page"], args["per_page"], list)
+
+    @bp.doc(security=SECURITY)
+    @bp.arguments(ActivityInputSchema)
+    @bp.response(201, ActivitySchema)
+    def post(self, data):
+        """Record an activity (representative or manager); submitted unless `draft` is true."""
+        activity = service.create(api_user(), data, submit=not data.get("draft", False))
+        commit()
+        return _load(activity.id)
+
+
+@bp.route("/activities/<int:activity_id>")
+class ActivityDetail(MethodView):
+    decorators = [token_required]
+
+    @bp.doc(security=SECURITY)
+    @bp.response(200, ActivitySchema)
+    def get(self, activity_id):
+        """One activity in the caller's scope."""
+        return _load(activity_id)
+
+    @bp.doc(security=SECURITY)
+    @bp.arguments(ActivityInputSchema)
+    @bp.response(200, ActivitySchema)
+    def patch(self, data, activity_id):
+        """Edit; `draft: false` submits a draft or returned one, `draft: true` takes it back."""
+        activity = _load(activity_id)
+        submit = None if "draft" not in data else not data["draft"]
+        service.update(api_user(), activity, data, submit=submit)
+        commit()
+        db.session.expire_all()
+        return _load(activity_id)
+
+    @bp.doc(security=SECURITY)
+    @bp.response(204)
+    def delete(self, activity_id):
+        """Delete the activity with its contact records and attachments."""
+        service.delete(api_user(), _load(activity_id))
+        commit()
+
+
+@bp.route("/activities/<int:activity_id>/review", methods=["POST"])
+@token_required
+@bp.doc(security=SECURITY)
+@bp.arguments(ReviewSchema)
+@bp.response(200, ActivitySchema)
+def review(data, activity_id):
+    """Verify or return (with a required comment) a submitted activity."""
+    activity = _load(activity_id)
+    service.review(api_user(), activity, data.get("decision", ""), data.get("comment") or "")
+    commit()
+    return _load(activity_id)
+
+
+@bp.route("/activities/<int:activity_id>/attachments", methods=["POST"])
+@token_required
+@bp.doc(security=SECURITY, description="multipart/form-data with one or more `files`")
+@bp.response(201, AttachmentSchema(many=True))
+def upload(activity_id):
+    """Attach jpg/png/pdf files (checked by content, ≤10 MB each, ≤10 per activity)."""
+    activity = _load(activity_id)
+    created = service.add_attachments(api_user(), activity, request.files.getlist("files"))
+    commit()
+    return created
