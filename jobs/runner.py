@@ -1,0 +1,105 @@
+"""Run one job under its lock and record a Job run (SPEC §7): the one way every trigger runs a job.
+
+The scheduler, `flask jobs run` and the admin page's "立即运行" all call `run_job`. The job's work is
+committed once, together with its successful run record; a failure rolls the work back and records
+the error, and never propagates (the next job still runs).
+"""
+import logging
+import traceback
+from datetime import date
+
+from extensions import db
+from jobs import locking, schedule
+from models import JobRun
+from models.base import utcnow
+from models.enums import JobStatus
+
+log = logging.getLogger("rephome.jobs")
+
+#: How much of a traceback a failed run keeps.
+ERROR_LIMIT = 4000
+
+
+class UnknownJob(LookupError):
+    """No job of that name in the schedule table."""
+
+
+def _error_text(exc: BaseException) -> str:
+    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__, limit=8))
+    summary = f"{type(exc).__name__}: {exc}"
+    if len(text) > ERROR_LIMIT:
+        text = text[-ERROR_LIMIT:]
+    return f"{summary}\n\n{text}"
+
+
+def run_job(name: str, today: date | None = None, *, trigger: str = "cli") -> JobRun:
+    """Run the job `name` for the as-of date `today` (default: today in Asia/Shanghai).
+
+    Returns the JobRun: `success` with the job's counts, `failed` with the error text, or
+    `skipped` when another process holds the job's lease.
+    """
+    job = schedule.get(name)
+    if job is None:
+        raise UnknownJob(name)
+    if today is None:
+        from services.clock import today as clock_today
+        today = clock_today()
+    # End the caller's transaction first: the lease is taken on another connection, and on SQLite
+    # an open write transaction here would block it.
+    db.session.commit()
+
+    owner = locking.new_owner()
+    if not locking.acquire(name, owner):
+        held = locking.holder(name)
+        run = JobRun(job_name=name, as_of=today, started_at=utcnow(), finished_at=utcnow(),
+                     status=JobStatus.SKIPPED, counts={"trigger": trigger},
+                     error=f"任务正在由其他进程运行（{held.owner if held else '未知'}），本次跳过")
+        db.session.add(run)
+        db.session.commit()
+        log.info("job %s as of %s skipped: lease held by %s", name, today,
+                 held.owner if held else "?")
+        return run
+
+    try:
+        run = JobRun(job_name=name, as_of=today, started_at=utcnow(), status=JobStatus.RUNNING,
+                     counts={"trigger": trigger})
+        db.session.add(run)
+        db.session.commit()  # visible as "running" while the job works
+        run_id = run.id
+        try:
+            counts = job.func(today) or {}
+            run.counts = {**counts, "trigger": trigger}
+            run.status = JobStatus.SUCCESS
+            run.finished_at = utcnow()
+            db.session.commit()  # the job's work and its record, once
+        except Exception as exc:  # a failing job must never stop the next one
+            db.session.rollback()
+            run = db.session.get(JobRun, run_id)
+            run.status = JobStatus.FAILED
+            run.error = _error_text(exc)
+            run.finished_at = utcnow()
+            db.session.commit()
+            log.exception("job %s as of %s failed", name, today)
+            return run
+        _send_mail(run)
+        log.info("job %s as of %s succeeded: %s", name, today, run.counts)
+        return run
+    finally:
+        locking.release(name, owner)
+
+
+def _send_mail(run: JobRun) -> None:
+    """After a successful run, e-mail the notifications not yet sent (when mail is configured)."""
+    from services import mail
+    if not mail.enabled():
+        return
+    try:
+        sent = mail.send_pending()
+        db.session.commit()
+    except Exception:  # mail is best effort: the job's work is already committed
+        db.session.rollback()
+        log.exception("mail after job %s failed", run.job_name)
+        return
+    if sent.get("sent") or sent.get("failed"):
+        run.counts = {**(run.counts or {}), "emailed": sent["sent"], "email_failed": sent["failed"]}
+        db.session.commit()

@@ -1,0 +1,35 @@
+"""validity_watch (daily 01:00): expire Homes whose validity ended (SPEC §5.3) and warn managers
+EXPIRY_WARNING_DAYS (60) before expiry — once per Home and expiry date."""
+from datetime import date
+
+from flask import current_app
+
+from jobs.common import already_notified, link_to, managers_by_home
+
+KIND = "home_expiring"
+
+
+def run(today: date) -> dict:
+    """expire_due(today), then a warning to each manager of a Home expiring within the window."""
+    from services.homes import expire_due, expiring_within
+    from services.notifications import notify
+
+    expired = expire_due(today)
+    days = int(current_app.config.get("EXPIRY_WARNING_DAYS", 60))
+    expiring = expiring_within(today, days)
+    managers = managers_by_home(home.id for home in expiring)
+    warned = 0
+    for home in expiring:
+        key = f"{KIND}:{home.id}:{home.expires_on.isoformat()}"
+        done = already_notified(key, [m.id for m in managers[home.id]])
+        left = (home.expires_on - today).days
+        for manager in managers[home.id]:
+            if manager.id in done:
+                continue
+            notify(manager, KIND, f"{home.name}将于{home.expires_on.isoformat()}到期",
+                   f"{home.name}的认定有效期至{home.expires_on.isoformat()}（不含当日），还剩 {left} 天。"
+                   "已发布考核结果且不为不合格的，可由省科协办理续期。",
+                   link=link_to("homes.profile", f"/home/{home.id}"), dedupe_key=key)
+            warned += 1
+    return {"expired": len(expired), "expiring": len(expiring), "warned": warned,
+            "warning_days": days}
