@@ -7,7 +7,7 @@ from extensions import babel, bootstrap, csrf, db, limiter, login_manager, migra
 
 
 def create_app(config=None) -> Flask:
-    """Build the app. `config` is a Config class or a mapping of overrides."""
+    """Build the app. `config` is a Config class, its dotted name, or a mapping of overrides."""
     app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
     configure(app, config)
     register_extensions(app)
@@ -23,7 +23,9 @@ def create_app(config=None) -> Flask:
 def configure(app: Flask, config) -> None:
     """Config from the environment, then the given class or overrides."""
     app.config.from_object(config_module.Config)
-    if isinstance(config, type):
+    if isinstance(config, str):
+        app.config.from_object(config)
+    elif isinstance(config, type):
         app.config.from_object(config)
     elif isinstance(config, dict):
         app.config.update(config)
@@ -96,7 +98,8 @@ def register_security(app: Flask) -> None:
     @app.after_request
     def security_headers(response):
         csp = app.config.get("CONTENT_SECURITY_POLICY") or (
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "script-src 'self'; "
             "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
             "form-action 'self'; frame-ancestors 'none'")
         response.headers.setdefault("Content-Security-Policy", csp)
