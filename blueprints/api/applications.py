@@ -32,7 +32,10 @@ class ApplicationSchema(Schema):
 
 
 class ReviewedApplicationSchema(ApplicationSchema):
-    home = fields.Nested(HomeSchema, allow_none=True)
+    """A reviewed application; `home` is the recognised Home after an approval (else null)."""
+
+    home = fields.Function(lambda a: HomeSchema().dump(a.recognised_home)
+                           if getattr(a, "recognised_home", None) is not None else None)
 
 
 class ApplicationInputSchema(InputSchema):
@@ -116,6 +119,5 @@ def review(data, application_id):
     application = get_scoped(Application, application_id, api_user())
     application, home = service.review(api_user(), application, data)
     commit()
-    out = ReviewedApplicationSchema().dump(application)
-    out["home"] = HomeSchema().dump(home) if home is not None else None
-    return out
+    application.recognised_home = home  # transient, for the answer only
+    return application
