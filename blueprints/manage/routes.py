@@ -1,2 +1,167 @@
-"""Routes of the manage blueprint."""
-from blueprints.manage import bp  # noqa: F401
+"""Home manager pages: representatives table and its Excel export, representative accounts, appeals.
+
+(The verification queue lives in blueprints/manage/queue.py.) Every page works on the manager's
+own Home; provincial admins have their own pages and get 403 here.
+"""
+from io import BytesIO
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+
+from blueprints.decorators import form_errors, roles_required
+from blueprints.manage import bp
+from blueprints.manage.account_forms import RepresentativeAccountForm
+from blueprints.manage.export import representatives_workbook
+from extensions import db
+from models import Appeal, User
+from models.enums import AppealCategory, AppealStatus, Level, Role, Theme
+from services import accounts as account_service
+from services import appeals as appeal_service
+from services import clock, compliance
+from services.errors import Conflict, Forbidden, ValidationFailed
+from services.scope import get_scoped
+
+MANAGER = Role.HOME_MANAGER
+PER_PAGE = 30
+
+
+def _home_id() -> int:
+    home_id = current_user.scope_home_id
+    if home_id is None:
+        raise Forbidden("您的单位尚无代表之家")
+    return home_id
+
+
+def _year() -> int:
+    this_year = clock.today().year
+    try:
+        year = int(request.args.get("year", this_year))
+    except ValueError:
+        return this_year
+    return year if 2000 <= year <= this_year + 1 else this_year
+
+
+def _table_args() -> dict:
+    sort = request.args.get("sort", "name")
+    return {
+        "level": request.args.get("level", ""),
+        "compliant": request.args.get("compliant", ""),
+        "status": request.args.get("status", ""),
+        "q": request.args.get("q", "").strip(),
+        "sort": sort if sort in compliance.TABLE_SORTS else "name",
+        "descending": request.args.get("dir") == "desc",
+    }
+
+
+@bp.route("/representatives")
+@roles_required(MANAGER)
+def representatives():
+    """My Home's representatives: contacts this year, compliant, verified activities by theme,
+    last activity — filtered and sorted in one query."""
+    home_id, year = _home_id(), _year()
+    args = _table_args()
+    rows = compliance.representatives_table(year, home_id=home_id, **args)
+    summary = compliance.home(home_id, year)
+    return render_template(
+        "manage/representatives.html", rows=rows, year=year, args=args, summary=summary,
+        threshold=compliance.threshold(), themes=list(Theme), levels=Level.choices(),
+        years=list(range(clock.today().year, 1999, -1))[:10])
+
+
+@bp.route("/representatives/export")
+@roles_required(MANAGER)
+def representatives_export():
+    """The same table (same filters and sort) as an .xlsx file."""
+    home_id, year = _home_id(), _year()
+    rows = compliance.representatives_table(year, home_id=home_id, **_table_args())
+    data = representatives_workbook(rows, home_id, year, compliance.threshold())
+    return send_file(BytesIO(data), as_attachment=True,
+                     download_name=f"representatives-{year}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+@roles_required(MANAGER)
+def accounts():
+    """Representative accounts of my Home: create, deactivate, reactivate."""
+    home_id = _home_id()
+    form = RepresentativeAccountForm()
+    status = 200
+    if form.validate_on_submit():
+        data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
+        data.update(role=Role.REPRESENTATIVE.value, home_id=home_id)
+        try:
+            user = account_service.create_user(current_user, data)
+        except (ValidationFailed, Conflict) as error:
+            db.session.rollback()
+            form_errors(form, error)
+            status = 422
+        else:
+            db.session.commit()
+            flash(f"已创建代表账号 {user.username}", "success")
+            return redirect(url_for("manage.accounts"))
+    elif request.method == "POST":
+        status = 422
+    stmt = (sa.select(User).where(User.role == Role.REPRESENTATIVE, User.home_id == home_id)
+            .order_by(User.active.desc(), User.name, User.id))
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template("manage/accounts.html", form=form, page=page), status
+
+
+@bp.route("/accounts/<int:user_id>/active", methods=["POST"])
+@roles_required(MANAGER)
+def account_active(user_id):
+    """Deactivate (leaves the compliance rate) or reactivate a representative of my Home."""
+    user = get_scoped(User, user_id, current_user)
+    active = request.form.get("active") == "1"
+    try:
+        account_service.set_active(current_user, user, active)
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"代表账号 {user.username} 已{'启用' if active else '停用'}", "success")
+    return redirect(url_for("manage.accounts"))
+
+
+@bp.route("/appeals")
+@roles_required(MANAGER)
+def appeals():
+    """My Home's appeals, filtered by status, category and a search, open ones first."""
+    home_id = _home_id()
+    stmt = (sa.select(Appeal).where(Appeal.home_id == home_id)
+            .options(sa.orm.joinedload(Appeal.representative), sa.orm.joinedload(Appeal.worker)))
+    status = request.args.get("status", "")
+    if status in AppealStatus.values():
+        stmt = stmt.where(Appeal.status == status)
+    category = request.args.get("category", "")
+    if category in AppealCategory.values():
+        stmt = stmt.where(Appeal.category == category)
+    q = request.args.get("q", "").strip()
+    if q:
+        stmt = stmt.where(Appeal.content.ilike(f"%{q}%"))
+    open_first = sa.case((Appeal.status.in_(["received", "forwarded"]), 0), else_=1)
+    page = db.paginate(stmt.order_by(open_first, Appeal.created_at.desc(), Appeal.id.desc()),
+                       per_page=PER_PAGE, error_out=False)
+    return render_template("manage/appeals.html", page=page, status=status, category=category,
+                           q=q)
+
+
+@bp.route("/appeals/<int:appeal_id>/status", methods=["POST"])
+@roles_required(MANAGER)
+def appeal_status(appeal_id):
+    """Forward, resolve (with a response) or close an appeal of my Home."""
+    appeal = get_scoped(Appeal, appeal_id, current_user)
+    data = {"status": request.form.get("status", ""), "response": request.form.get("response")}
+    try:
+        appeal_service.change_status(current_user, appeal, data)
+    except (ValidationFailed, Conflict) as error:
+        db.session.rollback()
+        messages = [m for ms in error.fields.values() for m in ms] or [error.message]
+        flash("；".join(messages), "danger")
+    else:
+        db.session.commit()
+        flash(f"诉求已{appeal.status.label}", "success")
+    return redirect(url_for("manage.appeals", **{k: v for k, v in request.args.items()}))

@@ -1,0 +1,74 @@
+"""Excel export of a Home's representatives table (openpyxl), guarded against formula injection."""
+from io import BytesIO
+
+import sqlalchemy as sa
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from extensions import db
+from models import ContactRecord, User, Worker, WorkerLink
+from models.enums import Role, Theme
+from services.compliance import year_bounds
+from services.privacy import mask_mobile
+
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_DANGEROUS):
+        return "'" + value
+    return value
+
+
+def _sheet(wb, title, header, rows, first=False):
+    ws = wb.active if first else wb.create_sheet()
+    ws.title = title
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([safe_cell(v) for v in row])
+    ws.freeze_panes = "A2"
+    for column, width in zip("ABCDEFGHIJKL", (14, 10, 22, 12, 10, 10, 10, 10, 10, 14, 8, 10),
+                             strict=False):
+        ws.column_dimensions[column].width = width
+    return ws
+
+
+def worker_rows(home_id: int, year: int):
+    """(representative, worker, masked mobile, contacts in year) for the Home — one query.
+    Managers see workers' mobiles masked (SPEC §4), so the export masks them always."""
+    start, end = year_bounds(year)
+    per_pair = (sa.select(ContactRecord.representative_id.label("rid"),
+                          ContactRecord.worker_id.label("wid"),
+                          sa.func.count(ContactRecord.id).label("n"))
+                .where(ContactRecord.date >= start, ContactRecord.date <= end)
+                .group_by(ContactRecord.representative_id, ContactRecord.worker_id).subquery())
+    stmt = (sa.select(User.name, Worker, sa.func.coalesce(per_pair.c.n, 0))
+            .join(WorkerLink, WorkerLink.representative_id == User.id)
+            .join(Worker, Worker.id == WorkerLink.worker_id)
+            .outerjoin(per_pair, sa.and_(per_pair.c.rid == User.id, per_pair.c.wid == Worker.id))
+            .where(User.home_id == home_id, User.role == Role.REPRESENTATIVE)
+            .order_by(User.name, Worker.name, Worker.id))
+    return [(rep, w.name, w.work_unit, w.field, mask_mobile(w.mobile), int(n))
+            for rep, w, n in db.session.execute(stmt)]
+
+
+def representatives_workbook(rows, home_id: int, year: int, threshold: int) -> bytes:
+    """Sheet 1: the table as shown; sheet 2: each representative's workers (masked mobiles)."""
+    wb = Workbook()
+    header = ["姓名", "层级", "工作单位", f"{year}年联系人数", f"达标（≥{threshold}）",
+              *[f"{t.label}（已审核）" for t in Theme], "最近已审核活动", "状态"]
+    _sheet(wb, "代表", header, [
+        (r.representative.name, r.representative.level.label if r.representative.level else "",
+         r.representative.work_unit, r.contacted_count, "是" if r.compliant else "否",
+         *[r.themes[t.value] for t in Theme],
+         r.last_activity.isoformat() if r.last_activity else "",
+         "启用" if r.representative.active else "停用")
+        for r in rows], first=True)
+    _sheet(wb, "联系的科技工作者", ["代表", "科技工作者", "工作单位", "从事领域", "手机号",
+                                   f"{year}年联系次数"], worker_rows(home_id, year))
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
