@@ -1,3 +1,87 @@
-"""API resource: dashboard (to be built by its issue)."""
+"""GET /dashboard?year=&home_id= — the figures of a dashboard (SPEC §8), verified activities only.
 
-bp = None
+Answers exactly {year, homes_active, representatives, compliance_rate, activities_by_theme,
+activities_by_month, appeals_open}. Scope: a representative or a home manager gets their Home
+(another home_id, or an unknown one, answers 404); a provincial admin gets the whole province, or
+the Home given by home_id.
+"""
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.schemas import InputSchema
+from models import Home
+from models.enums import Role, Theme
+from services import clock, dashboard
+from services.errors import NotFound, ValidationFailed
+from services.scope import get_scoped
+
+bp = Blueprint("api_dashboard", __name__, description="数据看板")
+
+THEME_CODES = [t.value for t in Theme]
+MONTH_KEYS = [str(m) for m in dashboard.MONTHS]
+
+
+class DashboardArgs(InputSchema):
+    year = fields.Integer(metadata={"description": "Calendar year (default: this year, Asia/Shanghai)."})
+    home_id = fields.Integer(metadata={"description": "A Home in the caller's scope."})
+
+
+class DashboardSchema(Schema):
+    year = fields.Integer(metadata={"description": "The calendar year counted."})
+    homes_active = fields.Integer(metadata={
+        "description": "Homes with status active in the scope (0 or 1 for one Home)."})
+    representatives = fields.Integer(metadata={
+        "description": "Active representatives of the scope's Homes."})
+    compliance_rate = fields.Float(metadata={
+        "description": "SPEC 5.1: compliant active representatives / active representatives, "
+                       "a number in [0, 1] (0 when there is none)."})
+    activities_by_theme = fields.Dict(
+        keys=fields.String(), values=fields.Integer(),
+        metadata={"description": "Verified activities dated in the year, by theme: an object "
+                                 "with all four theme codes as keys (party_building, window, "
+                                 "neighborhood, innovation), zeros included.",
+                  "example": {"party_building": 3, "window": 5, "neighborhood": 0,
+                              "innovation": 2}})
+    activities_by_month = fields.Dict(
+        keys=fields.String(), values=fields.Integer(),
+        metadata={"description": "Verified activities dated in the year, by calendar month: an "
+                                 "object with the twelve keys \"1\" … \"12\" (no leading zero), "
+                                 "zeros included. Co-organised activities count once.",
+                  "example": {str(m): 0 for m in range(1, 13)}})
+    appeals_open = fields.Integer(metadata={
+        "description": "Appeals of the scope currently open (status received or forwarded), "
+                       "whenever they were received."})
+
+
+@bp.route("/dashboard")
+@token_required
+@bp.doc(security=SECURITY)
+@bp.arguments(DashboardArgs, location="query")
+@bp.response(200, DashboardSchema)
+def dashboard_figures(args):
+    """Dashboard figures of the caller's Home, or of the province / a Home for admins."""
+    user = api_user()
+    year = args.get("year", clock.today().year)
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed({"year": ["年份应在2000到2100之间"]})
+    home_id = args.get("home_id")
+    if home_id is not None:
+        home_id = get_scoped(Home, home_id, user).id
+    elif user.role != Role.PROVINCIAL_ADMIN:
+        home_id = user.scope_home_id
+        if home_id is None:
+            raise NotFound()
+    scope = dashboard.Scope(year=year, home_id=home_id)
+    kpis = dashboard.kpis(scope)
+    stats = dashboard.activity_stats(scope)
+    by_month = stats.by_month
+    return {
+        "year": year,
+        "homes_active": kpis["homes_active"],
+        "representatives": kpis["representatives"],
+        "compliance_rate": kpis["compliance_rate"],
+        "activities_by_theme": {code: stats.by_theme[code] for code in THEME_CODES},
+        "activities_by_month": {key: by_month[int(key)] for key in MONTH_KEYS},
+        "appeals_open": kpis["appeals_open"],
+    }

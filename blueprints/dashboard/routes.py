@@ -1,2 +1,191 @@
-"""Routes of the dashboard blueprint."""
-from blueprints.dashboard import bp  # noqa: F401
+"""Dashboards: the province (provincial admin), a Home (its manager; admins with ?home_id=) and a
+representative's own progress, plus the Excel export of every table. Filters live in the URL."""
+from io import BytesIO
+
+from flask import abort, redirect, render_template, request, send_file, url_for
+from flask_login import current_user
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from blueprints.dashboard import bp, tables
+from blueprints.dashboard.assets import plotly_url
+from blueprints.decorators import roles_required
+from models import Home
+from models.enums import JIANGSU_CITIES, Role, Theme, UnitKind
+from services import dashboard, figures
+from services.clock import today
+from services.compliance import threshold
+from services.scope import get_scoped
+
+ADMIN, MANAGER, REP = Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE
+FIRST_YEAR = 2020
+
+
+def _year() -> int:
+    year = request.args.get("year", type=int)
+    this_year = today().year
+    return year if year is not None and 2000 <= year <= this_year + 1 else this_year
+
+
+def _choice(name, allowed):
+    value = request.args.get(name, "") or None
+    return value if value in allowed else None
+
+
+def _filters(*, territory: bool) -> dict:
+    """Year and theme (and city and unit kind for the province) from the query string; unknown
+    values are ignored."""
+    filters = {"year": _year(), "theme": _choice("theme", Theme.values())}
+    if territory:
+        filters["city"] = _choice("city", JIANGSU_CITIES)
+        filters["unit_kind"] = _choice("unit_kind", UnitKind.values())
+    return filters
+
+
+def _years():
+    return list(range(today().year, FIRST_YEAR - 1, -1))
+
+
+def _home_for_request() -> Home:
+    """The Home a Home dashboard shows: the manager's own (another → 404) or ?home_id= for admins."""
+    home_id = request.args.get("home_id", type=int)
+    if home_id is None and current_user.role == MANAGER:
+        home_id = current_user.scope_home_id
+    if home_id is None:
+        abort(404)
+    return get_scoped(Home, home_id, current_user)
+
+
+def _export_urls(tbls, filters, **extra) -> dict:
+    """The export link of each table, carrying the page's filters."""
+    args = {k: v for k, v in filters.items() if v is not None}
+    args.update(extra)
+    return {key: url_for("dashboard.export", table=key, **args) for key in tbls}
+
+
+def _province_data(filters):
+    scope = dashboard.Scope(**filters)
+    data = dashboard.province_overview(scope, include_unpublished=True)
+    return scope, data, tables.province_tables(data)
+
+
+def _home_data(home, filters):
+    scope = dashboard.Scope(home_id=home.id, **filters)
+    data = dashboard.home_overview(scope, include_unpublished=current_user.role == ADMIN)
+    return scope, data, tables.home_tables(data, threshold())
+
+
+@bp.route("/province")
+@roles_required(ADMIN)
+def province():
+    """The province dashboard: KPIs, charts and their tables, filtered by year/city/kind/theme."""
+    filters = _filters(territory=True)
+    scope, data, tbls = _province_data(filters)
+    charts = {
+        "months": figures.to_json(figures.activities_by_theme_month(
+            data["activities"].by_theme_month)),
+        "homes": figures.to_json(figures.home_theme_comparison(data["by_home"])),
+        "compliance": figures.to_json(figures.compliance_by_home(data["compliance"])),
+        "scores": figures.to_json(figures.score_ranking(data["assessments"]["ranking"])),
+        "grades": figures.to_json(figures.grade_distribution(data["assessments"]["grades"])),
+    }
+    return render_template("dashboard/province.html", scope=scope, data=data, tables=tbls,
+                           charts=charts, filters=filters, years=_years(),
+                           cities=JIANGSU_CITIES, plotly_url=plotly_url(),
+                           exports=_export_urls(tbls, filters))
+
+
+@bp.route("/home")
+@roles_required(MANAGER, ADMIN)
+def home():
+    """A Home's dashboard: the manager's own Home, or ?home_id= for provincial admins."""
+    if current_user.role == ADMIN and request.args.get("home_id") is None:
+        return redirect(url_for("dashboard.province"))
+    home_obj = _home_for_request()
+    filters = _filters(territory=False)
+    scope, data, tbls = _home_data(home_obj, filters)
+    charts = {
+        "months": figures.to_json(figures.activities_by_theme_month(
+            data["activities"].by_theme_month)),
+        "heatmap": figures.to_json(figures.representative_heatmap(data["heatmap"])),
+    }
+    return render_template("dashboard/home.html", home=home_obj, scope=scope, data=data,
+                           tables=tbls, charts=charts, filters=filters, years=_years(),
+                           threshold=threshold(), plotly_url=plotly_url(),
+                           is_admin=current_user.role == ADMIN,
+                           exports=_export_urls(tbls, filters, home_id=home_obj.id))
+
+
+@bp.route("/representative")
+@roles_required(REP)
+def representative():
+    """A representative's progress: contacts toward the threshold, activities against target."""
+    filters = {"year": _year()}
+    scope = dashboard.Scope(representative_id=current_user.id, **filters)
+    data = dashboard.representative_overview(scope)
+    charts = {
+        "ring": figures.to_json(figures.contact_progress_ring(data["contacted"],
+                                                              data["threshold"])),
+        "target": figures.to_json(figures.activities_against_target(
+            data["activities"].by_theme, data["target"])),
+    }
+    return render_template("dashboard/representative.html", data=data, charts=charts,
+                           filters=filters, years=_years(),
+                           own=tables.own_table(data["activities"], data["target"]),
+                           plotly_url=plotly_url())
+
+
+def _safe(value):
+    """Guard against spreadsheet formula injection: text starting with = + - @ gets a leading '."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value
+
+
+def workbook_bytes(table: tables.Table, subtitle: str) -> BytesIO:
+    """One table as an .xlsx sheet (title, filters line, header, rows, footer)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = table.key[:31]
+    ws.append([_safe(table.title)])
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append([_safe(subtitle)])
+    ws.append([_safe(h) for h in table.headers])
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        ws.append([_safe(v) for v in row])
+    if table.footer:
+        ws.append([_safe(v) for v in table.footer])
+    ws.column_dimensions["A"].width = 28
+    out = BytesIO()
+    wb.save(out)
+    out.seek(0)
+    return out
+
+
+@bp.route("/export")
+@roles_required(MANAGER, ADMIN)
+def export():
+    """?table=…&<the page's filters> → that table as Excel. Managers export their Home's tables;
+    admins the province's, or a Home's with ?home_id=."""
+    key = request.args.get("table", "")
+    if current_user.role == MANAGER or request.args.get("home_id") is not None:
+        home_obj = _home_for_request()
+        filters = _filters(territory=False)
+        _scope, _data, tbls = _home_data(home_obj, filters)
+        where = home_obj.name
+    else:
+        filters = _filters(territory=True)
+        _scope, _data, tbls = _province_data(filters)
+        where = " ".join(filter(None, ["全省", filters.get("city"),
+                                       UnitKind(filters["unit_kind"]).label
+                                       if filters.get("unit_kind") else None]))
+    table = tbls.get(key)
+    if table is None:
+        abort(404)
+    theme = Theme(filters["theme"]).label if filters.get("theme") else "全部主题"
+    subtitle = f"{where} · {filters['year']}年 · {theme}"
+    return send_file(workbook_bytes(table, subtitle), as_attachment=True,
+                     download_name=f"dashboard-{key}-{filters['year']}.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
