@@ -1,6 +1,504 @@
-"""The demo province (placeholder until the seed is written)."""
-DEMO_LOGINS = []
+"""The demo province (`flask seed-demo`): Jiangsu's units, eight Homes, their representatives,
+workers, two years of activities and contacts, appeals and two application rounds.
+
+Deterministic (random.Random(2026), dates relative to services.clock.today()), idempotent, written
+straight through the models with bulk inserts; the caller commits once.
+"""
+import random
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+from werkzeug.security import generate_password_hash
+
+from extensions import db
+from models import (
+    Activity,
+    Appeal,
+    Application,
+    ApplicationRound,
+    ContactRecord,
+    Home,
+    HomePlan,
+    ServiceTeamMember,
+    Unit,
+    User,
+    Worker,
+    WorkerLink,
+    activity_co_organizers,
+    activity_workers,
+)
+from models.enums import (
+    THEME_KINDS,
+    ActivityMode,
+    ActivityStatus,
+    ApplicationStatus,
+    ContactChannel,
+    HomeStatus,
+    Kind,
+    Level,
+    Role,
+    Theme,
+    UnitKind,
+)
+from services import clock
+from services import demo_data as d
+
+DEMO_PASSWORD = "RepHome-demo-2026"  # noqa: S105 — the published demo password
+
+#: (username, password, role label) printed by `flask seed-demo`; every other demo user shares the password.
+DEMO_LOGINS = [
+    ("admin", DEMO_PASSWORD, "省科协办公室"),
+    ("nanjing_admin", DEMO_PASSWORD, "南京市科协代表之家管理员"),
+    ("rep_nanjing", DEMO_PASSWORD, "南京市科协代表之家代表"),
+    ("xuzhou_admin", DEMO_PASSWORD, "徐州市科协代表之家管理员（有效期即将届满）"),
+    ("changzhou_admin", DEMO_PASSWORD, "常州市科协管理员（申报单位，尚无代表之家）"),
+]
+
+#: Homes: unit key → (number of representatives, how it was recognised).
+HOMES = {
+    "nanjing": (14, "prev_round"), "wuxi": (11, "prev_round"), "suzhou": (12, "prev_round"),
+    "nantong": (10, "prev_round"), "jsmes": (8, "prev_round"), "xuzhou": (10, "expiring"),
+    "taizhou": (8, "expired"), "xcmg": (7, "current_round"),
+}
+#: Units without an active Home that apply: key → (previous round status, current round status).
+APPLICANTS = {
+    "changzhou": ("rejected", "returned"), "jsnx": ("rejected", "submitted"),
+    "jscs": (None, "rejected"), "ztt": (None, "draft"), "taizhou": (None, "submitted"),
+}
+MANAGED = list(HOMES) + [k for k in APPLICANTS if k not in HOMES]
+
+
+def add_years(day: date, years: int) -> date:
+    """Calendar years later (Feb 29 → Feb 28)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
+
+
+def _moment(day: date, hour: int = 10) -> datetime:
+    """A Shanghai wall-clock time on `day`, as an aware UTC datetime, never in the future."""
+    at = datetime.combine(day, time(hour), tzinfo=clock.SHANGHAI).astimezone(UTC)
+    return min(at, datetime.now(UTC))
+
+
+def _rep_usernames() -> list[str]:
+    names = []
+    for key, (count, _) in HOMES.items():
+        names += ["rep_nanjing" if key == "nanjing" and i == 1 else f"rep_{key}_{i:02d}"
+                  for i in range(1, count + 1)]
+    return names
+
+
+def demo_exists() -> bool:
+    """Whether any demo unit or demo account is already there."""
+    unit_names = [f"{u[1]}科协" for u in d.CITY_UNITS] + [u[1] for u in d.OTHER_UNITS]
+    usernames = ["admin"] + [f"{k}_admin" for k in MANAGED] + _rep_usernames()
+    return bool(db.session.scalar(sa.select(Unit.id).where(Unit.name.in_(unit_names)).limit(1))
+                or db.session.scalar(sa.select(User.id).where(User.username.in_(usernames)).limit(1)))
+
+
+class _Seeder:
+    """One run of the seed: the generator, today's dates, and what was created so far."""
+
+    def __init__(self):
+        self.rng = random.Random(2026)
+        self.today = clock.today()
+        self.year = self.today.year
+        self.prev = self.year - 1
+        self.hash = generate_password_hash(DEMO_PASSWORD)
+        self.names, self.mobiles = set(), set()
+        prev_approval = date(self.prev, 3, 20)
+        self.cur_approval = max(date(self.year, 1, 1),
+                                min(date(self.year, 9, 18), self.today - timedelta(days=3)))
+        self.cur_deadline = min(self.today + timedelta(days=16), date(self.year, 12, 31))
+        expiring_end = self.today + timedelta(days=45)
+        expired_end = self.today - timedelta(days=40)
+        self.validity = {
+            "prev_round": (prev_approval, add_years(prev_approval, 2), HomeStatus.ACTIVE),
+            "current_round": (self.cur_approval, add_years(self.cur_approval, 2), HomeStatus.ACTIVE),
+            "expiring": (add_years(expiring_end, -2), expiring_end, HomeStatus.ACTIVE),
+            "expired": (add_years(expired_end, -2), expired_end, HomeStatus.EXPIRED),
+        }
+
+    # ------------------------------------------------------------------ small generators
+    def person(self) -> tuple[str, str]:
+        """A new Chinese name and its pinyin."""
+        while True:
+            surname, sp = self.rng.choice(d.SURNAMES)
+            given = self.rng.sample(d.GIVEN, self.rng.choice((1, 2, 2)))
+            name = surname + "".join(g[0] for g in given)
+            if name not in self.names:
+                self.names.add(name)
+                return name, sp + "".join(g[1] for g in given)
+
+    def mobile(self) -> str:
+        while True:
+            number = "1" + self.rng.choice("3456789") + "".join(
+                self.rng.choice("0123456789") for _ in range(9))
+            if number not in self.mobiles:
+                self.mobiles.add(number)
+                return number
+
+    def day_between(self, start: date, end: date) -> date:
+        return start + timedelta(days=self.rng.randint(0, max(0, (end - start).days)))
+
+    # ------------------------------------------------------------------ units, homes, users
+    def units(self):
+        self.unit = {}
+        for key, city, address, postcode, person, phone in d.CITY_UNITS:
+            self.unit[key] = Unit(name=f"{city}科协", kind=UnitKind.CITY_ASSOCIATION,
+                                  city=city, address=address, postcode=postcode,
+                                  contact_person=person, phone=phone, fax=phone,
+                                  email=f"{key}kx@jsast.org.cn")
+        for key, name, kind, city, address, postcode, person, phone in d.OTHER_UNITS:
+            self.unit[key] = Unit(name=name, kind=UnitKind(kind), city=city, address=address,
+                                  postcode=postcode, contact_person=person, phone=phone,
+                                  email=f"{key}@jsast.org.cn")
+        db.session.add_all(self.unit.values())
+
+    def homes(self):
+        self.home, self.window, self.area = {}, {}, {}
+        for key in HOMES:
+            unit = self.unit[key]
+            recognized, expires, status = self.validity[HOMES[key][1]]
+            home = Home(unit=unit, name=f"{unit.name}代表之家", status=status,
+                        recognized_on=recognized, expires_on=expires,
+                        venue_address=f"{unit.address}{self.rng.randint(2, 6)}楼代表之家活动室",
+                        has_sign=key != "taizhou", has_facilities=True,
+                        management_rules=key not in ("xcmg", "taizhou"))
+            self.home[key] = home
+            self.window[key] = (max(date(self.prev, 1, 1), recognized),
+                                min(self.today, expires - timedelta(days=1)))
+            self.area[key] = unit.city
+            for year in (self.prev, self.year):
+                if self.window[key][0].year <= year:
+                    home.plans.append(HomePlan(
+                        year=year, funding=Decimal(self.rng.choice((5, 8, 10, 12, 15, 20)) * 10000),
+                        plan=f"{year}年{home.name}工作计划：围绕“代表+党建”“代表+窗口”“代表+邻里”"
+                             f"“代表+创新”，全年开展主题活动不少于16次；每名代表联系科技工作者不少于5名，"
+                             f"每季度通报联系情况；组织代表进社区、进农村、进校园开展科普服务。"))
+            for duty in d.SERVICE_DUTIES[:self.rng.randint(3, 5)]:
+                home.service_team.append(ServiceTeamMember(name=self.person()[0], duty=duty))
+        db.session.add_all(self.home.values())
+
+    def users(self):
+        self.admin = User(username="admin", name="周晓梅", role=Role.PROVINCIAL_ADMIN,
+                          password_hash=self.hash, mobile=self.mobile(), email="office@jsast.org.cn")
+        self.manager = {}
+        for key in MANAGED:
+            unit = self.unit[key]
+            self.manager[key] = User(username=f"{key}_admin", name=unit.contact_person,
+                                     role=Role.HOME_MANAGER, unit=unit, password_hash=self.hash,
+                                     mobile=self.mobile(), work_unit=unit.name)
+        self.reps = {}
+        for key, (count, _) in HOMES.items():
+            society = self.unit[key].kind != UnitKind.CITY_ASSOCIATION
+            weights = (3, 7, 0) if society else (1, 4, 5)
+            if key == "jsmes":
+                weights = (3, 5, 2)
+            units = d.WORK_UNITS[key if key in d.WORK_UNITS else self.area[key]]
+            self.reps[key] = []
+            for i in range(1, count + 1):
+                name, _ = self.person()
+                level = self.rng.choices(list(Level), weights)[0]
+                if key == "nanjing" and i == 1:
+                    username, level = "rep_nanjing", Level.CITY
+                else:
+                    username = f"rep_{key}_{i:02d}"
+                work_unit, _, category = self.rng.choice(units)
+                self.reps[key].append(User(
+                    username=username, name=name, role=Role.REPRESENTATIVE, home=self.home[key],
+                    level=level, work_unit=work_unit, speciality=self.rng.choice(d.FIELDS[category]),
+                    password_hash=self.hash, mobile=self.mobile()))
+        db.session.add_all([self.admin, *self.manager.values(),
+                            *(r for reps in self.reps.values() for r in reps)])
+
+    # ------------------------------------------------------------------ workers and reach
+    def workers(self):
+        """~3.75 workers per representative; each representative links 3–8 of their Home's."""
+        self.worker_info, self.linked, links = {}, {}, []
+        objs = {}
+        for key, reps in self.reps.items():
+            units = d.WORK_UNITS[key if key in d.WORK_UNITS else self.area[key]]
+            pool = []
+            for _ in range(round(len(reps) * 3.75)):
+                name, pinyin = self.person()
+                work_unit, domain, category = self.rng.choice(units)
+                email = f"{pinyin}{self.rng.randint(1, 99)}@{domain}" if self.rng.random() < 0.4 else ""
+                pool.append(Worker(name=name, work_unit=work_unit,
+                                   field=self.rng.choice(d.FIELDS[category]),
+                                   mobile=self.mobile(), email=email))
+            objs[key] = pool
+        mine_of = {}
+        for key, reps in self.reps.items():
+            pool = objs[key][:]
+            self.rng.shuffle(pool)
+            cursor = 0
+            for rep in reps:
+                wanted = self.rng.randint(5, 7) if self.rng.random() < 0.92 else self.rng.randint(3, 4)
+                mine = []
+                while len(mine) < wanted:
+                    worker = pool[cursor % len(pool)]
+                    cursor += 1
+                    if worker not in mine:
+                        mine.append(worker)
+                        if worker.created_by_id is None:
+                            worker.created_by_id = rep.id
+                mine_of[rep.id] = mine
+        db.session.add_all(w for pool in objs.values() for w in pool)
+        db.session.flush()
+        for rep_id, mine in mine_of.items():
+            links += [{"representative_id": rep_id, "worker_id": w.id} for w in mine]
+            self.linked[rep_id] = [w.id for w in mine]
+        for pool in objs.values():
+            for w in pool:
+                self.worker_info[w.id] = w
+        db.session.execute(sa.insert(WorkerLink), links)
+
+    def plan_reach(self):
+        """Which linked workers each representative reaches per year: most reach all (≥5,
+        compliant); about a quarter this year (and a tenth last year) stay below five."""
+        self.reach = {}
+        for key, reps in self.reps.items():
+            for rep in reps:
+                linked = self.linked[rep.id]
+                for year, share in ((self.prev, 0.1), (self.year, 0.2)):
+                    if self.window[key][0].year > year:
+                        continue
+                    short = self.rng.random() < share or len(linked) < 5
+                    if rep.username == "rep_nanjing" and year == self.year:
+                        short, n = True, 4
+                    else:
+                        n = self.rng.randint(0, 4)
+                    self.reach[rep.id, year] = linked[:min(n, len(linked))] if short else linked
+
+    # ------------------------------------------------------------------ activities
+    def _kind(self, index: int) -> tuple[Theme, Kind]:
+        pairs = [(t, k) for t, kinds in THEME_KINDS.items() for k in kinds]
+        if index < len(pairs):
+            return pairs[index]
+        theme = self.rng.choice(list(THEME_KINDS))
+        kinds = THEME_KINDS[theme]
+        return theme, self.rng.choices(kinds, [4] * (len(kinds) - 1) + [1])[0]
+
+    def _context(self, key: str, year: int) -> dict:
+        city = self.area[key]
+        rural, urban, red_site = d.PLACES.get(city, d.PLACES["南京市"])
+        district, town = self.rng.choice(rural)
+        units = d.WORK_UNITS[key if key in d.WORK_UNITS else city]
+        unit, _, category = self.rng.choice(units)
+        return {"home": self.home[key].name, "study": self.rng.choice(d.STUDY_TOPICS),
+                "red_site": red_site, "book": self.rng.choice(d.BOOKS), "unit": unit,
+                "field": self.rng.choice(d.FIELDS[category]), "year": year, "district": district,
+                "town": town, "urban": self.rng.choice(urban), "city": city,
+                "community": self.rng.choice(d.COMMUNITIES), "school": self.rng.choice(d.SCHOOLS),
+                "crop": self.rng.choice(d.CROPS), "sci": self.rng.choice(d.SCI_TOPICS)}
+
+    def _place(self, kind: Kind, mode: ActivityMode, ctx: dict, key: str) -> str:
+        if mode == ActivityMode.ONLINE:
+            return (f"“{self.unit[key].name}”微信公众号" if kind == Kind.SCIENCE_SERVICE
+                    else "线上（腾讯会议）")
+        return {Kind.VILLAGE: f"{ctx['district']}{ctx['town']}农业服务中心",
+                Kind.COMMUNITY: f"{ctx['urban']}{ctx['community']}党群服务中心",
+                Kind.SCHOOL: f"{ctx['urban']}{ctx['school']}报告厅",
+                Kind.RED_CLASSROOM: ctx["red_site"] if self.rng.random() < 0.4 else "",
+                Kind.INDUSTRY_ACADEMIA: ctx["unit"], Kind.YOUTH_STUDY: ctx["unit"],
+                Kind.APPEAL_HEARING: ctx["unit"]}.get(kind) or self.home[key].venue_address
+
+    def _status(self, day: date) -> ActivityStatus:
+        age = (self.today - day).days
+        weights = ((35, 45, 0, 20) if age <= 21 else (75, 15, 6, 4) if age <= 90
+                   else (90, 0, 5, 5))
+        return self.rng.choices([ActivityStatus.VERIFIED, ActivityStatus.SUBMITTED,
+                                 ActivityStatus.RETURNED, ActivityStatus.DRAFT], weights)[0]
+
+    def activities(self):
+        self.activity_rows = []  # (activity, worker ids, co-organiser ids)
+        index = 0
+        for key, reps in self.reps.items():
+            start, end = self.window[key]
+            rate = self.rng.randint(20, 28)
+            for year in (self.prev, self.year):
+                lo, hi = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
+                if lo > hi:
+                    continue
+                count = max(5, round(((hi - lo).days + 1) / 365 * rate))
+                for day in sorted(self.day_between(lo, hi) for _ in range(count)):
+                    self.activity_rows.append(self._activity(key, reps, year, day, index))
+                    index += 1
+        db.session.add_all(a for a, _, _ in self.activity_rows)
+
+    def _activity(self, key, reps, year, day, index):
+        theme, kind = self._kind(index)
+        ctx = self._context(key, year)
+        title = self.rng.choice(d.TITLES[theme.value, kind.value]).format(**ctx)
+        manager = self.manager[key]
+        by_manager = theme == Theme.PARTY_BUILDING and self.rng.random() < 0.25
+        organizer = manager if by_manager else self.rng.choice(reps)
+        mode = (ActivityMode.ONLINE if kind == Kind.SCIENCE_SERVICE
+                else self.rng.choices(list(ActivityMode), (1, 8, 2))[0])
+        participants = (self.rng.randint(800, 20000) if kind == Kind.SCIENCE_SERVICE
+                        else self.rng.randint(30, 300) if theme == Theme.NEIGHBORHOOD
+                        else self.rng.randint(12, 120))
+        status = self._status(day)
+        reach = [] if by_manager else self.reach.get((organizer.id, year), [])
+        chance = 0.35 if theme == Theme.PARTY_BUILDING else 0.7
+        workers = (self.rng.sample(reach, self.rng.randint(1, min(4, len(reach))))
+                   if reach and self.rng.random() < chance else [])
+        others = [r for r in reps if r is not organizer]
+        co = (self.rng.sample(others, self.rng.randint(1, 2))
+              if others and self.rng.random() < 0.2 else [])
+        summary = (f"{day.year}年{day.month}月{day.day}日，{self.home[key].name}组织开展"
+                   f"“{title}”{kind.label}活动，{participants}人参加。{d.SUMMARY_LEADS[theme.value]}"
+                   f"{organizer.name}{'同志主持' if by_manager else '代表牵头组织'}。"
+                   f"{self.rng.choice(d.SUMMARY_ENDS)}")
+        activity = Activity(
+            home=self.home[key], organizer=organizer, theme=theme, kind=kind, title=title[:200],
+            date=day, location=self._place(kind, mode, ctx, key)[:200], mode=mode,
+            participants=participants, summary=summary, status=status,
+            created_at=_moment(day, 16))
+        if status != ActivityStatus.DRAFT:
+            activity.submitted_at = _moment(day + timedelta(days=self.rng.randint(0, 2)), 17)
+        if status in (ActivityStatus.VERIFIED, ActivityStatus.RETURNED):
+            activity.verifier = manager
+            activity.verified_at = _moment(day + timedelta(days=self.rng.randint(2, 7)), 9)
+        if status == ActivityStatus.RETURNED:
+            activity.review_comment = self.rng.choice(d.RETURN_COMMENTS)
+        activity.published = status == ActivityStatus.VERIFIED and self.rng.random() < 0.55
+        return activity, [w for w in workers], [r.id for r in co]
+
+    # ------------------------------------------------------------------ contacts
+    def contacts(self):
+        """SPEC §5.1 records for submitted/verified activities, then manual contacts."""
+        db.session.flush()
+        rows, aw, co = [], [], []
+        for activity, worker_ids, co_ids in self.activity_rows:
+            aw += [{"activity_id": activity.id, "worker_id": w} for w in worker_ids]
+            co += [{"activity_id": activity.id, "user_id": u} for u in co_ids]
+            if activity.status in (ActivityStatus.SUBMITTED, ActivityStatus.VERIFIED):
+                rows += [{"representative_id": activity.organizer_id, "worker_id": w,
+                          "date": activity.date, "channel": ContactChannel.ACTIVITY,
+                          "summary": f"活动：{activity.title}"[:10000], "activity_id": activity.id}
+                         for w in sorted(worker_ids)]
+        channels = [ContactChannel.VISIT, ContactChannel.PHONE, ContactChannel.ONLINE,
+                    ContactChannel.MEETING]
+        for key, reps in self.reps.items():
+            start, end = self.window[key]
+            for rep in reps:
+                for year in (self.prev, self.year):
+                    lo, hi = max(start, date(year, 1, 1)), min(end, date(year, 12, 31))
+                    for worker_id in self.reach.get((rep.id, year), []) if lo <= hi else []:
+                        worker = self.worker_info[worker_id]
+                        for _ in range(self.rng.randint(1, 3)):
+                            channel = self.rng.choice(channels)
+                            rows.append({
+                                "representative_id": rep.id, "worker_id": worker_id,
+                                "date": self.day_between(lo, hi), "channel": channel,
+                                "summary": self._contact_summary(channel, worker)})
+        if aw:
+            db.session.execute(sa.insert(activity_workers), aw)
+        if co:
+            db.session.execute(sa.insert(activity_co_organizers), co)
+        db.session.execute(sa.insert(ContactRecord), rows)
+
+    def _contact_summary(self, channel, worker) -> str:
+        return {
+            ContactChannel.VISIT: f"走访{worker.work_unit}，听取{worker.name}对{worker.field}工作的意见建议",
+            ContactChannel.PHONE: f"电话了解{worker.name}的{worker.field}项目进展和困难需求",
+            ContactChannel.ONLINE: f"微信沟通{worker.name}职称申报材料准备情况",
+            ContactChannel.MEETING: f"在座谈会上与{worker.name}交流{worker.field}发展动态",
+        }[channel]
+
+    # ------------------------------------------------------------------ appeals
+    def appeals(self):
+        rows = []
+        statuses = ["received", "forwarded", "resolved", "closed"]
+        for key, reps in self.reps.items():
+            start, end = self.window[key]
+            for n in range(self.rng.randint(4, 7)):
+                rep = self.rng.choice(reps)
+                day = self.day_between(start, end)
+                age = (self.today - day).days
+                status = (statuses[n] if n < 4 else
+                          self.rng.choices(statuses, (1, 1, 6, 1) if age > 60 else (4, 3, 2, 0))[0])
+                category = self.rng.choice(list(d.APPEALS))
+                linked = self.linked[rep.id]
+                row = {"representative_id": rep.id, "home_id": self.home[key].id,
+                       "worker_id": self.rng.choice(linked) if self.rng.random() < 0.7 else None,
+                       "category": category, "content": self.rng.choice(d.APPEALS[category]),
+                       "status": status, "response": "", "created_at": _moment(day, 11)}
+                if status != "received":
+                    row["handled_by_id"] = self.manager[key].id
+                if status == "forwarded":
+                    row["response"] = "已转交有关职能部门办理，待反馈。"
+                if status in ("resolved", "closed"):
+                    row["response"] = self.rng.choice(d.APPEAL_RESPONSES[status])
+                    row["resolved_at"] = _moment(min(self.today, day + timedelta(
+                        days=self.rng.randint(5, 30))), 15)
+                rows.append(row)
+        db.session.execute(sa.insert(Appeal), rows)
+
+    # ------------------------------------------------------------------ applications
+    def applications(self):
+        prev_round = ApplicationRound(year=self.prev, deadline=date(self.prev, 2, 28), quota=10)
+        cur_round = ApplicationRound(year=self.year, deadline=self.cur_deadline, quota=10)
+        db.session.add_all([prev_round, cur_round])
+        wanted = [(prev_round, k, "approved") for k, (_, how) in HOMES.items() if how == "prev_round"]
+        wanted += [(cur_round, k, "approved") for k, (_, how) in HOMES.items()
+                   if how == "current_round"]
+        for key, (prev_status, cur_status) in APPLICANTS.items():
+            if prev_status:
+                wanted.append((prev_round, key, prev_status))
+            wanted.append((cur_round, key, cur_status))
+        db.session.add_all(self._application(*w) for w in wanted)
+
+    def _application(self, rnd, key, status) -> Application:
+        unit = self.unit[key]
+        paragraphs = d.SCHEME_PARAGRAPHS if status != "draft" else d.SCHEME_PARAGRAPHS[:2]
+        scheme = "\n\n".join(p.format(
+            unit=unit.name, kind=unit.kind.label, staff=self.rng.randint(4, 12),
+            workers=self.rng.randint(3, 12) * 100, address=unit.address,
+            area=self.rng.randint(80, 260), team=self.rng.randint(3, 6),
+            funding=self.rng.choice((5, 8, 10))) for p in paragraphs)
+        status = ApplicationStatus(status)
+        approval = date(self.prev, 3, 20) if rnd.year == self.prev else self.cur_approval
+        submitted = (min(rnd.deadline, self.today) - timedelta(days=self.rng.randint(3, 20))
+                     if rnd.year == self.prev or status != ApplicationStatus.APPROVED
+                     else approval - timedelta(days=self.rng.randint(10, 30)))
+        app = Application(
+            unit=unit, round=rnd, scheme=scheme, contact_name=unit.contact_person,
+            contact_mobile=self.mobile(), fax=unit.fax, email=unit.email,
+            pledge=status != ApplicationStatus.DRAFT, status=status,
+            created_by_id=self.manager[key].id, created_at=_moment(submitted - timedelta(days=10)))
+        if status != ApplicationStatus.DRAFT:
+            app.submitted_at = _moment(submitted, 15)
+        if status in (ApplicationStatus.APPROVED, ApplicationStatus.REJECTED,
+                      ApplicationStatus.RETURNED):
+            app.reviewer = self.admin
+            reviewed = (approval if status == ApplicationStatus.APPROVED
+                        else min(self.today, submitted + timedelta(days=12)))
+            app.reviewed_at = _moment(reviewed, 10)
+            app.opinion = d.OPINIONS[status.value]
+        return app
 
 
 def seed_demo() -> bool:
-    return False
+    """Create the demo province; False (and nothing changed) when it is already there.
+    Flushes but never commits: the command commits once."""
+    if demo_exists():
+        return False
+    seeder = _Seeder()
+    seeder.units()
+    seeder.homes()
+    seeder.users()
+    db.session.flush()
+    seeder.workers()
+    seeder.plan_reach()
+    seeder.activities()
+    seeder.contacts()
+    seeder.appeals()
+    seeder.applications()
+    db.session.flush()
+    return True
