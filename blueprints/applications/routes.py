@@ -1,2 +1,130 @@
-"""Routes of the applications blueprint."""
-from blueprints.applications import bp  # noqa: F401
+"""Applications (申报) of the manager's unit: list with status and opinion, form with a live
+character count, submission, and the Word 申报书."""
+import sqlalchemy as sa
+from flask import Response, flash, redirect, render_template, url_for
+from flask_login import current_user
+
+from blueprints.applications import bp
+from blueprints.applications.forms import ApplicationForm
+from blueprints.decorators import form_errors, roles_required
+from extensions import db
+from models import Application, ApplicationRound
+from models.enums import Role
+from services import applications as service
+from services import clock, docx_form
+from services.errors import Conflict, ValidationFailed
+from services.scope import get_scoped, scoped
+
+MANAGER = Role.HOME_MANAGER
+
+
+@bp.route("/")
+@roles_required(MANAGER)
+def index():
+    """My unit's applications with status and the provincial opinion."""
+    rows = db.session.scalars(scoped(Application, current_user)
+                              .options(sa.orm.joinedload(Application.round))
+                              .order_by(Application.id.desc())).all()
+    open_rounds = db.session.scalars(sa.select(ApplicationRound).where(
+        ApplicationRound.deadline >= clock.today()).order_by(ApplicationRound.year)).all()
+    return render_template("applications/index.html", applications=rows, open_rounds=open_rounds,
+                           scheme_length=service.scheme_length, today=clock.today())
+
+
+def _form(application=None) -> ApplicationForm:
+    form = ApplicationForm(obj=application)
+    rounds = db.session.scalars(sa.select(ApplicationRound).order_by(
+        ApplicationRound.year.desc())).all()
+    form.round_id.choices = [(str(r.id), f"{r.year}年度（截止{r.deadline.isoformat()}）")
+                             for r in rounds]
+    if application is not None:
+        form.round_id.data = str(application.round_id)
+        form.round_id.render_kw = {"disabled": True}
+    return form
+
+
+def _data(form) -> dict:
+    return {"round_id": form.round_id.data, "scheme": form.scheme.data or "",
+            "contact_name": form.contact_name.data or "",
+            "contact_mobile": form.contact_mobile.data or "", "fax": form.fax.data or "",
+            "email": form.email.data or "", "pledge": bool(form.pledge.data)}
+
+
+def _save(form, application):
+    """Create or edit, then submit if asked; returns the application or None on errors."""
+    try:
+        if application is None:
+            application = service.create(current_user, _data(form))
+        else:
+            data = _data(form)
+            data.pop("round_id")
+            service.edit(current_user, application, data)
+        if form.submit_now.data:
+            service.submit(current_user, application)
+    except (ValidationFailed, Conflict) as error:
+        db.session.rollback()
+        form_errors(form, error)
+        return None
+    db.session.commit()
+    return application
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(MANAGER)
+def new():
+    """A new application of my unit."""
+    form = _form()
+    if form.validate_on_submit():
+        application = _save(form, None)
+        if application is not None:
+            flash("申报书已提交" if form.submit_now.data else "申报书草稿已保存", "success")
+            return redirect(url_for("applications.index"))
+    return render_template("applications/form.html", form=form, application=None,
+                           pledge_text=service.PLEDGE_TEXT, scheme_length=service.scheme_length)
+
+
+@bp.route("/<int:application_id>/edit", methods=["GET", "POST"])
+@roles_required(MANAGER)
+def edit(application_id):
+    """Edit a draft or returned application (others are shown read-only)."""
+    application = get_scoped(Application, application_id, current_user)
+    form = _form(application)
+    if form.validate_on_submit() and _save(form, application) is not None:
+        flash("申报书已提交" if form.submit_now.data else "申报书已保存", "success")
+        return redirect(url_for("applications.index"))
+    return render_template("applications/form.html", form=form, application=application,
+                           editable=application.status in service.EDITABLE,
+                           pledge_text=service.PLEDGE_TEXT, scheme_length=service.scheme_length)
+
+
+@bp.route("/<int:application_id>/submit", methods=["POST"])
+@roles_required(MANAGER)
+def submit(application_id):
+    """Submit a draft or returned application (SPEC §5.2)."""
+    application = get_scoped(Application, application_id, current_user)
+    try:
+        service.submit(current_user, application)
+    except (ValidationFailed, Conflict) as error:
+        db.session.rollback()
+        messages = [m for msgs in error.fields.values() for m in msgs] or [error.message]
+        flash("不能提交：" + "；".join(messages), "danger")
+    else:
+        db.session.commit()
+        flash("申报书已提交，请等待省科协审核", "success")
+    return redirect(url_for("applications.index"))
+
+
+@bp.route("/<int:application_id>/docx")
+@roles_required(MANAGER, Role.PROVINCIAL_ADMIN)
+def docx(application_id):
+    """The Word 申报书 laid out like the official form, for printing and stamping."""
+    application = get_scoped(Application, application_id, current_user,
+                             options=(sa.orm.joinedload(Application.unit),
+                                      sa.orm.joinedload(Application.round)))
+    from urllib.parse import quote
+    name = docx_form.filename(application)
+    return Response(docx_form.build(application), headers={
+        "Content-Type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Content-Disposition": f"attachment; filename=\"application-{application.id}.docx\"; "
+                               f"filename*=UTF-8''{quote(name)}",
+    })

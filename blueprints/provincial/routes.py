@@ -1,2 +1,259 @@
-"""Routes of the provincial blueprint."""
-from blueprints.provincial import bp  # noqa: F401
+"""Provincial office pages: rounds, review queue, Homes and validity, assessments."""
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.decorators import form_errors, roles_required
+from blueprints.provincial import bp
+from blueprints.provincial.forms import RoundForm
+from extensions import db
+from models import ITEMS, Application, ApplicationRound, Assessment, Home
+from models.enums import ApplicationStatus, Grade, HomeStatus, Role
+from services import applications as application_service
+from services import assessments as assessment_service
+from services import clock, scoring
+from services import homes as home_service
+from services import rounds as round_service
+from services.errors import Conflict, ValidationFailed
+from services.scope import get_scoped
+
+ADMIN = Role.PROVINCIAL_ADMIN
+
+
+# --- rounds --------------------------------------------------------------------------------
+
+def _approved_counts() -> dict[int, int]:
+    """Approved applications per round — one grouped query."""
+    return dict(db.session.execute(
+        sa.select(Application.round_id, sa.func.count(Application.id))
+        .where(Application.status == ApplicationStatus.APPROVED)
+        .group_by(Application.round_id)).all())
+
+
+@bp.route("/rounds", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def rounds():
+    """Rounds with deadline, quota and how many were approved; a form to open a new one."""
+    form = RoundForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                rnd = round_service.create_round(current_user, form.data)
+            except (ValidationFailed, Conflict) as error:
+                db.session.rollback()
+                form_errors(form, error)
+            else:
+                db.session.commit()
+                flash(f"已开启{rnd.year}年度申报批次", "success")
+                return redirect(url_for("provincial.rounds"))
+        status = 422
+    items = db.session.scalars(sa.select(ApplicationRound).order_by(
+        ApplicationRound.year.desc())).all()
+    return render_template("provincial/rounds.html", rounds=items, approved=_approved_counts(),
+                           form=form, today=clock.today()), status
+
+
+
+@bp.route("/rounds/<int:round_id>/edit", methods=["GET", "POST"])
+@roles_required(ADMIN)
+def round_edit(round_id):
+    """Change a round's deadline or quota."""
+    rnd = get_scoped(ApplicationRound, round_id, current_user)
+    form = RoundForm(obj=rnd)
+    if form.validate_on_submit():
+        try:
+            round_service.update_round(current_user, rnd, form.data)
+        except (ValidationFailed, Conflict) as error:
+            db.session.rollback()
+            form_errors(form, error)
+        else:
+            db.session.commit()
+            flash(f"{rnd.year}年度申报批次已更新", "success")
+            return redirect(url_for("provincial.rounds"))
+    return render_template("provincial/round_form.html", form=form, round=rnd), \
+        422 if request.method == "POST" else 200
+
+
+# --- review --------------------------------------------------------------------------------
+
+@bp.route("/review")
+@roles_required(ADMIN)
+def review():
+    """Applications waiting for review (or of another status), with their rounds' quotas."""
+    status = request.args.get("status", "submitted")
+    if status not in ApplicationStatus.values():
+        status = "submitted"
+    items = db.session.scalars(
+        sa.select(Application).where(Application.status == status)
+        .options(sa.orm.joinedload(Application.unit), sa.orm.joinedload(Application.round))
+        .order_by(Application.submitted_at, Application.id)).all()
+    return render_template("provincial/review.html", applications=items, status=status,
+                           approved=_approved_counts(),
+                           scheme_length=application_service.scheme_length)
+
+
+@bp.route("/applications/<int:application_id>/review", methods=["POST"])
+@roles_required(ADMIN)
+def review_decide(application_id):
+    application = get_scoped(Application, application_id, current_user)
+    try:
+        _app, home = application_service.review(current_user, application, {
+            "decision": request.form.get("decision"), "opinion": request.form.get("opinion", "")})
+    except (ValidationFailed, Conflict) as error:
+        db.session.rollback()
+        messages = [m for msgs in error.fields.values() for m in msgs] or [error.message]
+        flash("审核未完成：" + "；".join(messages), "danger")
+    else:
+        db.session.commit()
+        text = f"已{application_service.DECISION_LABELS[request.form['decision']]}"
+        if home is not None:
+            text += f"，{home.name}有效期至{home.expires_on.isoformat()}"
+        flash(text, "success")
+    return redirect(url_for("provincial.review"))
+
+
+# --- Homes and validity --------------------------------------------------------------------
+
+@bp.route("/homes")
+@roles_required(ADMIN)
+def homes():
+    """Every Home with status and validity; those expiring within 60 days are highlighted."""
+    status = request.args.get("status", "")
+    stmt = sa.select(Home).options(sa.orm.joinedload(Home.unit)).order_by(
+        Home.status, Home.expires_on, Home.id)
+    if status in HomeStatus.values():
+        stmt = stmt.where(Home.status == status)
+    items = db.session.scalars(stmt).all()
+    today = clock.today()
+    warn_days = int(current_app.config.get("EXPIRY_WARNING_DAYS", 60))
+    return render_template("provincial/homes.html", homes=items, status=status, today=today,
+                           soon=today + timedelta(days=warn_days), warn_days=warn_days)
+
+
+@bp.route("/homes/<int:home_id>/renew", methods=["POST"])
+@roles_required(ADMIN)
+def renew(home_id):
+    home = get_scoped(Home, home_id, current_user)
+    try:
+        home_service.renew(current_user, home)
+    except Conflict as error:
+        db.session.rollback()
+        flash("不能续期：" + error.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"{home.name}有效期已延续至{home.expires_on.isoformat()}", "success")
+    return redirect(url_for("provincial.homes"))
+
+
+# --- assessments ---------------------------------------------------------------------------
+
+def _year() -> int:
+    year = request.args.get("year", type=int) or request.form.get("year", type=int)
+    return year if year and 2000 <= year <= 2100 else clock.today().year - 1
+
+
+@bp.route("/assessments")
+@roles_required(ADMIN)
+def assessments():
+    """Assessments of a year with results by grade; create one or all."""
+    year = _year()
+    items = db.session.scalars(
+        sa.select(Assessment).where(Assessment.year == year)
+        .options(sa.orm.joinedload(Assessment.home))
+        .order_by(Assessment.total.desc(), Assessment.id)).all()
+    by_grade = dict(db.session.execute(
+        sa.select(Assessment.grade, sa.func.count(Assessment.id))
+        .where(Assessment.year == year).group_by(Assessment.grade)).all())
+    assessed = {a.home_id for a in items}
+    candidates = [h for h in db.session.scalars(sa.select(Home).order_by(Home.name))
+                  if h.id not in assessed]
+    return render_template("provincial/assessments.html", year=year, assessments=items,
+                           by_grade=by_grade, grades=list(Grade), candidates=candidates)
+
+
+@bp.route("/assessments/create", methods=["POST"])
+@roles_required(ADMIN)
+def assessment_create():
+    year = _year()
+    try:
+        if request.form.get("scope") == "all":
+            created = assessment_service.create_for_all_active(current_user, year)
+            message = f"已为{len(created)}个有效代表之家创建{year}年度考核草稿"
+        else:
+            a = assessment_service.create_assessment(current_user, request.form.get("home_id"),
+                                                     year)
+            message = f"已创建{a.home.name}{year}年度考核草稿"
+    except (ValidationFailed, Conflict) as error:
+        db.session.rollback()
+        messages = [m for msgs in error.fields.values() for m in msgs] or [error.message]
+        flash("未创建：" + "；".join(messages), "danger")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return redirect(url_for("provincial.assessments", year=year))
+
+
+def _load(assessment_id) -> Assessment:
+    return get_scoped(Assessment, assessment_id, current_user,
+                      options=(sa.orm.joinedload(Assessment.home),
+                               sa.orm.selectinload(Assessment.items)))
+
+
+def _detail(a: Assessment, errors=None, code=None, status=200):
+    evidence = scoring.compute(a.home_id, a.year).evidence
+    return render_template("provincial/assessment.html", a=a, evidence=evidence, items_meta=ITEMS,
+                           errors=errors or {}, error_code=code, form=request.form,
+                           publicity_days=assessment_service.publicity_days(),
+                           today=clock.today()), status
+
+
+@bp.route("/assessments/<int:assessment_id>")
+@roles_required(ADMIN)
+def assessment(assessment_id):
+    """The item table, the evidence behind each automatic item, and the workflow buttons."""
+    return _detail(_load(assessment_id))
+
+
+@bp.route("/assessments/<int:assessment_id>/items/<code>", methods=["POST"])
+@roles_required(ADMIN)
+def assessment_override(assessment_id, code):
+    a = _load(assessment_id)
+    try:
+        assessment_service.override_item(current_user, a, code, request.form.get("score"),
+                                         request.form.get("reason"))
+    except ValidationFailed as error:
+        db.session.rollback()
+        return _detail(_load(assessment_id), error.fields, code, 422)
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+    else:
+        db.session.commit()
+        flash(f"{code}已调整", "success")
+    return redirect(url_for("provincial.assessment", assessment_id=assessment_id))
+
+
+@bp.route("/assessments/<int:assessment_id>/<any(recompute, finalize, publish):action>",
+          methods=["POST"])
+@roles_required(ADMIN)
+def assessment_action(assessment_id, action):
+    a = _load(assessment_id)
+    labels = {"recompute": "已重新计算（保留人工调整）", "finalize": "已定稿", "publish": "已公示"}
+    try:
+        if action == "publish":
+            assessment_service.publish(current_user, a, request.form.get("start") or None,
+                                       request.form.get("days") or None)
+        else:
+            getattr(assessment_service, action)(current_user, a)
+    except (ValidationFailed, Conflict) as error:
+        db.session.rollback()
+        messages = [m for msgs in error.fields.values() for m in msgs] or [error.message]
+        flash("操作未完成：" + "；".join(messages), "danger")
+    else:
+        db.session.commit()
+        flash(labels[action], "success")
+    return redirect(url_for("provincial.assessment", assessment_id=assessment_id))
+

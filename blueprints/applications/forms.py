@@ -1,0 +1,20 @@
+"""The application form (申报书)."""
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from services.applications import PLEDGE_TEXT
+
+
+class ApplicationForm(FlaskForm):
+    round_id = SelectField("申报批次", coerce=str, validate_choice=False)
+    contact_name = StringField("联系人", validators=[Optional(), Length(max=50)])
+    contact_mobile = StringField("手机", validators=[Optional(), Length(max=20)])
+    fax = StringField("传真", validators=[Optional(), Length(max=30)])
+    email = EmailField("电子信箱", validators=[Optional(), Length(max=120)])
+    scheme = TextAreaField("申报方案（不少于1000字，不计空格和换行）",
+                           render_kw={"rows": 16, "data-scheme-count": "scheme-count",
+                                      "data-scheme-min": "1000"})
+    pledge = BooleanField("单位意见：" + PLEDGE_TEXT)
+    save = SubmitField("保存草稿")
+    submit_now = SubmitField("保存并提交")
