@@ -34,6 +34,7 @@ from models.enums import (
     ActivityStatus,
     ApplicationStatus,
     ContactChannel,
+    Grade,
     HomeStatus,
     Kind,
     Level,
@@ -46,13 +47,15 @@ from services import demo_data as d
 
 DEMO_PASSWORD = "RepHome-demo-2026"  # noqa: S105 — the published demo password
 
-#: (username, password, role label) printed by `flask seed-demo`; every other demo user shares the password.
+#: (username, password, role label) printed by `flask seed-demo`. Every other demo account
+#: (`rep_<home>_NN`, `<unit>_admin`) shares the password. 徐州's Home expires within 60 days;
+#: 常州市科协 has no Home and a returned application in this year's round.
 DEMO_LOGINS = [
     ("admin", DEMO_PASSWORD, "省科协办公室"),
-    ("nanjing_admin", DEMO_PASSWORD, "南京市科协代表之家管理员"),
-    ("rep_nanjing", DEMO_PASSWORD, "南京市科协代表之家代表"),
-    ("xuzhou_admin", DEMO_PASSWORD, "徐州市科协代表之家管理员（有效期即将届满）"),
-    ("changzhou_admin", DEMO_PASSWORD, "常州市科协管理员（申报单位，尚无代表之家）"),
+    ("nanjing_admin", DEMO_PASSWORD, "南京之家管理员"),
+    ("rep_nanjing", DEMO_PASSWORD, "南京之家代表"),
+    ("xuzhou_admin", DEMO_PASSWORD, "徐州之家管理员"),
+    ("changzhou_admin", DEMO_PASSWORD, "常州申报单位"),
 ]
 
 #: Homes: unit key → (number of representatives, how it was recognised).
@@ -337,6 +340,8 @@ class _Seeder:
         manager = self.manager[key]
         by_manager = theme == Theme.PARTY_BUILDING and self.rng.random() < 0.25
         organizer = manager if by_manager else self.rng.choice(reps)
+        if key == "nanjing" and not by_manager and self.rng.random() < 0.2:
+            organizer = reps[0]  # rep_nanjing, the demo representative, has a full history
         mode = (ActivityMode.ONLINE if kind == Kind.SCIENCE_SERVICE
                 else self.rng.choices(list(ActivityMode), (1, 8, 2))[0])
         participants = (self.rng.randint(800, 20000) if kind == Kind.SCIENCE_SERVICE
@@ -418,7 +423,7 @@ class _Seeder:
         for key, reps in self.reps.items():
             start, end = self.window[key]
             for n in range(self.rng.randint(4, 7)):
-                rep = self.rng.choice(reps)
+                rep = reps[0] if n == 0 else self.rng.choice(reps)
                 day = self.day_between(start, end)
                 age = (self.today - day).days
                 status = (statuses[n] if n < 4 else
@@ -484,6 +489,25 @@ class _Seeder:
         return app
 
 
+    # ------------------------------------------------------------------ assessments
+    def assessments(self):
+        """Last year's assessments through services/assessments.py: published (publicity over)
+        for most Homes, so that the expiring one can be renewed; 苏州 final, 泰州 a draft. A
+        failing one stays a draft so that the demo never revokes a Home behind the user's back."""
+        from services import assessments
+
+        start = min(date(self.year, 1, 20), self.today)
+        for key in HOMES:
+            if self.window[key][0].year > self.prev:
+                continue
+            a = assessments.create_assessment(None, self.home[key].id, self.prev)
+            if key == "taizhou" or a.grade == Grade.FAIL:
+                continue
+            assessments.finalize(None, a)
+            if key != "suzhou":
+                assessments.publish(None, a, start=start)
+
+
 def seed_demo() -> bool:
     """Create the demo province; False (and nothing changed) when it is already there.
     Flushes but never commits: the command commits once."""
@@ -501,4 +525,5 @@ def seed_demo() -> bool:
     seeder.appeals()
     seeder.applications()
     db.session.flush()
+    seeder.assessments()
     return True

@@ -263,3 +263,22 @@ def test_cli_prints_the_logins(app, db):
     assert count(db, Home) >= 7
     again = runner.invoke(args=["seed-demo"])
     assert again.exit_code == 0 and "已存在" in again.output and "admin" in again.output
+
+
+def test_last_years_assessments(seeded):
+    from models import Assessment
+    from models.enums import AssessmentStatus, Grade
+
+    today = clock.today()
+    assessments = list(seeded.session.scalars(sa.select(Assessment)))
+    assert {a.year for a in assessments} == {today.year - 1}
+    assert {a.status for a in assessments} == set(AssessmentStatus)
+    for a in assessments:
+        assert len(a.items) == 7 and a.total == sum(i.score for i in a.items)
+        if a.status == AssessmentStatus.PUBLISHED:
+            assert a.grade != Grade.FAIL and a.publicity_start <= today
+            assert a.publicity_end == a.publicity_start + timedelta(days=6)
+    expiring = [h for h in seeded.session.scalars(sa.select(Home))
+                if h.status == HomeStatus.ACTIVE and h.expires_on - today <= timedelta(days=60)]
+    published = {a.home_id for a in assessments if a.status == AssessmentStatus.PUBLISHED}
+    assert expiring and all(h.id in published for h in expiring)  # renewable in the demo
