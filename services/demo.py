@@ -204,17 +204,18 @@ class _Seeder:
             units = d.WORK_UNITS[key if key in d.WORK_UNITS else self.area[key]]
             self.reps[key] = []
             for i in range(1, count + 1):
-                name, _ = self.person()
+                name, pinyin = self.person()
                 level = self.rng.choices(list(Level), weights)[0]
                 if key == "nanjing" and i == 1:
                     username, level = "rep_nanjing", Level.CITY
                 else:
                     username = f"rep_{key}_{i:02d}"
-                work_unit, _, category = self.rng.choice(units)
+                work_unit, domain, category = self.rng.choice(units)
+                email = f"{pinyin}@{domain}" if self.rng.random() < 0.6 else ""
                 self.reps[key].append(User(
                     username=username, name=name, role=Role.REPRESENTATIVE, home=self.home[key],
                     level=level, work_unit=work_unit, speciality=self.rng.choice(d.FIELDS[category]),
-                    password_hash=self.hash, mobile=self.mobile()))
+                    password_hash=self.hash, mobile=self.mobile(), email=email))
         db.session.add_all([self.admin, *self.manager.values(),
                             *(r for reps in self.reps.values() for r in reps)])
 

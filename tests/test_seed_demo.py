@@ -1,7 +1,7 @@
 """`flask seed-demo`: the demo province is complete, consistent with the SPEC's rules, and idempotent."""
 import re
 from collections import Counter, defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -282,3 +282,23 @@ def test_last_years_assessments(seeded):
                 if h.status == HomeStatus.ACTIVE and h.expires_on - today <= timedelta(days=60)]
     published = {a.home_id for a in assessments if a.status == AssessmentStatus.PUBLISHED}
     assert expiring and all(h.id in published for h in expiring)  # renewable in the demo
+
+
+@pytest.mark.parametrize("today", [date(2027, 1, 2), date(2028, 2, 29), date(2026, 12, 31)])
+def test_any_today_gives_a_consistent_province(db, monkeypatch, today):
+    """Dates are relative to clock.today(): early January, a leap day and New Year's Eve all
+    seed without breaking a rule."""
+    monkeypatch.setattr(clock, "today", lambda: today)
+    assert seed_demo() is True
+    db.session.commit()
+    activities = list(db.session.scalars(sa.select(Activity)))
+    assert all(date(today.year - 1, 1, 1) <= a.date <= today for a in activities)
+    assert all(c.date <= today for c in db.session.scalars(sa.select(ContactRecord)))
+    for home in db.session.scalars(sa.select(Home)):
+        assert home.expires_on == add_years(home.recognized_on, 2)
+        assert (home.status == HomeStatus.ACTIVE) == home.is_valid_on(today)
+    current = db.session.scalar(sa.select(ApplicationRound).where(
+        ApplicationRound.year == today.year))
+    assert today <= current.deadline <= date(today.year, 12, 31)
+    rows = compliance.representatives(today.year)
+    assert 0 < sum(r.compliant for r in rows) < len(rows)
