@@ -134,7 +134,7 @@ def _grow(world, n_homes):
     """n_homes Homes in all, each with a manager-less representative, activities, contacts,
     appeals — so the pages have more rows to show."""
     homes = [world.home_a, world.home_b]
-    for i in range(n_homes - 2):
+    for _ in range(n_homes - 2):
         homes.append(f.home(f.unit(city="无锡市", kind="city_association")))
     for h in homes:
         rep = f.representative(h)
