@@ -1,0 +1,161 @@
+"""The bench generator (`flask seed-bench`): proportions, invariants and SPEC §5.1 contacts."""
+from collections import Counter
+from datetime import UTC, date, datetime
+
+import pytest
+import sqlalchemy as sa
+
+from bench.generate import (
+    ADMIN_USERNAME,
+    BENCH_PASSWORD,
+    PER_SCALE,
+    build,
+    counts_for,
+    generate,
+)
+from models import (
+    Activity,
+    Appeal,
+    Assessment,
+    AssessmentItem,
+    ContactRecord,
+    Home,
+    Unit,
+    User,
+    Worker,
+    WorkerLink,
+    activity_workers,
+)
+from models.enums import ContactChannel, Role, kind_belongs_to
+from services.clock import today
+
+SCALE = 0.002
+
+
+@pytest.fixture()
+def bench_db(db):
+    stats = generate(SCALE, analyze=False)
+    return stats
+
+
+def _count(db, model):
+    return db.session.scalar(sa.select(sa.func.count()).select_from(model))
+
+
+def test_counts_follow_the_scale(db, bench_db):
+    n = counts_for(SCALE)
+    assert n == {"homes": 1, "representatives": 12, "workers": 60, "contacts": 300,
+                 "activities": 240, "appeals": 40}
+    assert _count(db, Home) == _count(db, Unit) == n["homes"]
+    assert _count(db, Worker) == n["workers"]
+    assert _count(db, Activity) == n["activities"]
+    assert _count(db, ContactRecord) == n["contacts"]
+    assert _count(db, Appeal) == n["appeals"]
+    roles = dict(db.session.execute(sa.select(User.role, sa.func.count()).group_by(User.role)).all())
+    assert roles == {Role.PROVINCIAL_ADMIN: 1, Role.HOME_MANAGER: n["homes"],
+                     Role.REPRESENTATIVE: n["representatives"]}
+    # Previous year's assessments, seven items each.
+    assert _count(db, Assessment) == n["homes"]
+    assert _count(db, AssessmentItem) == 7 * n["homes"]
+    assert db.session.scalar(sa.select(Assessment.year)) == today().year - 1
+    assert bench_db["rows"]["activities"] == n["activities"]
+
+
+def test_counts_at_scale_one_match_the_issue():
+    assert counts_for(1) == PER_SCALE
+    assert counts_for(0.1, years=2)["activities"] == 24000
+
+
+def test_kinds_belong_to_themes_and_nothing_is_in_the_future(db, bench_db):
+    now = datetime.now(UTC)
+    for theme, kind, day in db.session.execute(
+            sa.select(Activity.theme, Activity.kind, Activity.date)):
+        assert kind_belongs_to(theme, kind), (theme, kind)
+        assert date(today().year, 1, 1) <= day <= today()
+    assert db.session.scalar(sa.select(sa.func.max(ContactRecord.date))) <= today()
+    assert max(a.created_at for a in db.session.scalars(sa.select(Appeal))) <= now
+    assert db.session.scalar(sa.select(sa.func.max(Home.recognized_on))) <= today()
+
+
+def test_activity_contacts_follow_spec_5_1(db, bench_db):
+    """One `activity` contact per linked worker, for the organiser, on the activity's date,
+    exactly while the activity is submitted or verified."""
+    linked = {}
+    for aid, wid in db.session.execute(sa.select(activity_workers.c.activity_id,
+                                                 activity_workers.c.worker_id)):
+        linked.setdefault(aid, set()).add(wid)
+    assert linked, "some activities link workers"
+    records = {}
+    for r in db.session.scalars(sa.select(ContactRecord).where(
+            ContactRecord.activity_id.is_not(None))):
+        records.setdefault(r.activity_id, []).append(r)
+    for a in db.session.scalars(sa.select(Activity)):
+        mine = records.get(a.id, [])
+        if a.status.value in ("submitted", "verified"):
+            assert sorted(r.worker_id for r in mine) == sorted(linked.get(a.id, set()))
+            for r in mine:
+                assert (r.representative_id, r.date, r.channel) == (
+                    a.organizer_id, a.date, ContactChannel.ACTIVITY)
+        else:
+            assert mine == []
+    # Direct records never use the `activity` channel.
+    assert not db.session.scalar(sa.select(sa.func.count(ContactRecord.id)).where(
+        ContactRecord.activity_id.is_(None), ContactRecord.channel == ContactChannel.ACTIVITY))
+
+
+def test_people_belong_where_they_act(db, bench_db):
+    links = set(db.session.execute(sa.select(WorkerLink.representative_id,
+                                             WorkerLink.worker_id)).all())
+    for rep, worker in db.session.execute(sa.select(ContactRecord.representative_id,
+                                                    ContactRecord.worker_id)):
+        assert (rep, worker) in links  # a representative contacts the workers they link
+    users = {u.id: u for u in db.session.scalars(sa.select(User))}
+    homes = {h.id: h for h in db.session.scalars(sa.select(Home))}
+    for a in db.session.scalars(sa.select(Activity)):
+        organizer = users[a.organizer_id]
+        assert organizer.scope_home_id == a.home_id
+        if a.verifier_id is not None:
+            assert users[a.verifier_id].unit_id == homes[a.home_id].unit_id
+    for appeal in db.session.scalars(sa.select(Appeal)):
+        assert users[appeal.representative_id].home_id == appeal.home_id
+    reps = [u for u in users.values() if u.role == Role.REPRESENTATIVE]
+    assert all(u.home_id is not None and u.level is not None for u in reps)
+    admin = next(u for u in users.values() if u.username == ADMIN_USERNAME)
+    assert admin.check_password(BENCH_PASSWORD)
+    assert len({u.password_hash for u in users.values()}) == 1
+
+
+def test_refuses_a_non_empty_database_unless_forced(db, bench_db):
+    with pytest.raises(RuntimeError):
+        generate(SCALE, analyze=False)
+    stats = generate(SCALE, force=True, analyze=False)
+    assert _count(db, Activity) == stats["rows"]["activities"] == 240
+    assert _count(db, Home) == 1
+
+
+def test_build_is_deterministic_and_spread():
+    """Same seed, same rows; statuses mostly verified, all themes, every month so far."""
+    day = date(2026, 11, 15)
+    a = build(0.01, today=day)
+    b = build(0.01, today=day)
+    cols, rows = a.tables["activities"]
+    strip = [i for i, c in enumerate(cols) if c not in ("created_at", "updated_at",
+                                                        "submitted_at", "verified_at")]
+    assert [tuple(r[i] for i in strip) for r in rows] == \
+        [tuple(r[i] for i in strip) for r in b.tables["activities"][1]]
+    status = Counter(r[cols.index("status")] for r in rows)
+    assert 0.75 < status["verified"] / len(rows) < 0.85
+    assert set(status) == {"verified", "submitted", "returned", "draft"}
+    themes = Counter(r[cols.index("theme")] for r in rows)
+    assert len(themes) == 4 and min(themes.values()) > len(rows) / 5
+    months = {r[cols.index("date")].month for r in rows}
+    assert months == set(range(1, 12))
+    assert max(r[cols.index("date")] for r in rows) <= day
+    # Compliance varies: some representatives reach five distinct workers, some do not.
+    ccols, contacts = a.tables["contact_records"]
+    distinct = {}
+    for r in contacts:
+        distinct.setdefault(r[ccols.index("representative_id")], set()).add(
+            r[ccols.index("worker_id")])
+    sizes = [len(s) for s in distinct.values()]
+    assert any(s >= 5 for s in sizes) and any(s < 5 for s in sizes)
