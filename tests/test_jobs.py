@@ -386,3 +386,13 @@ def test_web_app_does_not_start_a_scheduler(app):
     assert not any("APScheduler" in t.name or "scheduler" in t.name.lower()
                    for t in threading.enumerate())
     assert "scheduler" not in app.extensions
+
+
+def test_what_the_scheduler_fires_runs_the_job_in_its_own_app_context(app, world, monkeypatch):
+    from jobs.cli import _fire
+    monkeypatch.setattr("services.clock.today", lambda: date(2026, 3, 8))
+    _fire(app, "publicity_close")
+    _db.session.expire_all()
+    run = _db.session.scalar(sa.select(JobRun))
+    assert run.status == JobStatus.SUCCESS and run.as_of == date(2026, 3, 8)
+    assert run.counts["trigger"] == "scheduler"

@@ -163,3 +163,88 @@ def test_job_notifications_appear_with_their_links(client, login, world):
     assert n.link
     resp = client.post(f"/notifications/{n.id}/read")
     assert resp.headers["Location"] == n.link
+
+
+# ---------------------------------------------------------------- JSON API (blueprints/api/notifications.py)
+
+@pytest.fixture(scope="module")
+def api_app():
+    """An app with the notifications API registered (init_api registers it once the module is
+    listed there; until then it is registered here)."""
+    from extensions import csrf
+    from tests.conftest import make_app
+    app = make_app()
+    if "api_notifications.list_notifications" not in app.view_functions:
+        from blueprints.api import notifications
+        app.extensions["rephome_api"].register_blueprint(notifications.bp, url_prefix="/api/v1")
+        csrf.exempt(notifications.bp)
+    yield app
+    with app.app_context():
+        _db.engine.dispose()
+
+
+@pytest.fixture()
+def api_as(api_app, db):
+    from tests.conftest import Api
+    from tests.factories import PASSWORD
+
+    def make(user=None):
+        client = api_app.test_client()
+        if user is None:
+            return Api(client)
+        resp = client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD})
+        assert resp.status_code == 201
+        return Api(client, resp.get_json()["token"])
+    return make
+
+
+def test_api_requires_a_token(api_as, world):
+    anon = api_as(None)
+    for resp in (anon.get("/notifications"), anon.post("/notifications/1/read"),
+                 anon.post("/notifications/read-all")):
+        assert resp.status_code == 401
+        assert resp.get_json()["error"]["code"] == "unauthorized"
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_api_lists_only_my_notifications_unread_first(api_as, world, who):
+    user = getattr(world, who)
+    note(user, "已读的", read=True, age=0)
+    note(user, "未读的", link="/x", age=10)
+    note(world.rep_a2, "别人的")
+    _db.session.commit()
+    body = api_as(user).get("/notifications").get_json()
+    assert body["total"] == 2 and body["page"] == 1 and body["per_page"] == 20
+    assert [i["title"] for i in body["items"]] == ["未读的", "已读的"]
+    assert body["items"][0]["link"] == "/x" and body["items"][0]["read_at"] is None
+    unread = api_as(user).get("/notifications?unread=true").get_json()
+    assert [i["title"] for i in unread["items"]] == ["未读的"]
+
+
+def test_api_bad_paging_is_422(api_as, world):
+    resp = api_as(world.rep_a).get("/notifications?per_page=101")
+    assert resp.status_code == 422 and "per_page" in resp.get_json()["error"]["fields"]
+
+
+@pytest.mark.parametrize("who", ROLES)
+def test_api_mark_read_own_only(api_as, world, who):
+    user = getattr(world, who)
+    mine = note(user, "我的")
+    theirs = note(world.rep_a2, "别人的")
+    _db.session.commit()
+    client = api_as(user)
+    resp = client.post(f"/notifications/{theirs.id}/read")
+    assert resp.status_code == 404 and resp.get_json()["error"]["code"] == "not_found"
+    assert not is_read(theirs)
+    resp = client.post(f"/notifications/{mine.id}/read")
+    assert resp.status_code == 200 and resp.get_json()["read_at"] is not None
+    assert is_read(mine)
+
+
+def test_api_read_all(api_as, world):
+    a = [note(world.rep_a, f"甲{i}") for i in range(2)]
+    b = note(world.rep_b, "丙")
+    _db.session.commit()
+    resp = api_as(world.rep_a).post("/notifications/read-all")
+    assert resp.status_code == 200 and resp.get_json() == {"changed": 2, "unread": 0}
+    assert all(is_read(n) for n in a) and not is_read(b)
