@@ -252,3 +252,9 @@ def test_public_reports_paginate(world, client):
     assert "报道11" in first and "报道00" not in first
     assert "报道00" in second and "报道01" in second and "报道11" not in second
     assert "第 1 / 2 页" in first
+
+
+def test_favicon_is_served(client):
+    resp = client.get("/favicon.ico")
+    assert resp.status_code == 200 and resp.mimetype == "image/x-icon"
+    assert resp.data[:4] == b"\x00\x00\x01\x00"

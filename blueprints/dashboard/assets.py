@@ -26,3 +26,18 @@ def plotly_js(version):
 def plotly_url() -> str:
     """The versioned URL of plotly.js (changes when the plotly package is upgraded)."""
     return url_for("dashboard.plotly_js", version=PLOTLY_VERSION)
+
+
+FAVICON = Path(__file__).resolve().parents[2] / "static" / "favicon.ico"
+
+
+def favicon():
+    """/favicon.ico: browsers ask for it on every page; without it each page logs a 404."""
+    response = send_file(FAVICON, mimetype="image/x-icon", max_age=86400, conditional=True)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+@bp.record_once
+def _register_favicon(state):
+    state.app.add_url_rule("/favicon.ico", "favicon", favicon)
