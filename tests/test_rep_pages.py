@@ -20,7 +20,8 @@ def test_me_shows_progress_workers_themes_and_returns(world, login):
     f.activity(rep, status="verified", date=today(), theme="innovation", kind="salon")
     co = f.activity(world.rep_a2, status="verified", date=today(), theme="innovation", kind="salon")
     co.co_organizers.append(rep)
-    f.activity(rep, status="returned", date=today(), title="被退回的座谈", review_comment="请补充照片")
+    back = f.activity(rep, status="returned", date=today(), title="被退回的座谈",
+                      review_comment="请补充照片")
     html = login(rep).get("/me/").get_data(as_text=True)
     assert 'data-testid="contacted-count">3<' in html
     assert "/ 5 人" in html and "还需联系 2 位" in html
@@ -31,6 +32,7 @@ def test_me_shows_progress_workers_themes_and_returns(world, login):
     assert "未联系者" in pending_part and "未联系者" not in contacted_part
     assert "<td>代表+创新</td><td>2</td>" in html  # own + co-organised, verified
     assert "被退回的座谈" in html and "请补充照片" in html
+    assert f'href="/me/activities/{back.id}"' in html  # rep.activity_detail exists
     assert "记录联系" in html and 'style="' not in html
 
 
@@ -169,7 +171,8 @@ def _rep_urls(w_id, c_id):
     return [("get", "/me/"), ("get", "/me/workers"), ("get", f"/me/workers/{w_id}"),
             ("get", f"/me/workers/{w_id}/edit"), ("get", "/me/contacts/new"),
             ("get", "/me/appeals"), ("post", f"/me/workers/{w_id}/unlink"),
-            ("post", f"/me/contacts/{c_id}/delete")]
+            ("post", f"/me/contacts/{c_id}/delete"), ("post", "/me/contacts/new"),
+            ("post", "/me/appeals"), ("post", "/me/workers")]
 
 
 @pytest.mark.parametrize("who, expected", [
@@ -191,9 +194,22 @@ def test_other_representatives_get_404_on_my_objects(world, login, who):
     w = f.worker(linked_by=world.rep_a)
     c = f.contact(world.rep_a, w)
     web = login(getattr(world, who))
-    for method, url in _rep_urls(w.id, c.id)[2:4] + _rep_urls(w.id, c.id)[6:]:
+    for method, url in _rep_urls(w.id, c.id)[2:4] + _rep_urls(w.id, c.id)[6:8]:
         assert getattr(web, method)(url).status_code == 404, url
     assert _db.session.get(ContactRecord, c.id) is not None
+
+
+@pytest.mark.parametrize("who", ["manager_a", "manager_b", "admin"])
+def test_other_roles_write_nothing(world, login, who):
+    w = f.worker(linked_by=world.rep_a)
+    web = login(getattr(world, who))
+    web.post("/me/contacts/new", data={"worker_id": str(w.id), "date": "2026-01-05",
+                                       "channel": "visit"})
+    web.post("/me/appeals", data={"category": "other", "content": "x"})
+    web.post("/me/workers", data={"action": "add", "add-name": "新"})
+    assert _db.session.scalar(sa.select(sa.func.count(ContactRecord.id))) == 0
+    assert _db.session.scalar(sa.select(sa.func.count(Appeal.id))) == 0
+    assert _db.session.scalar(sa.select(sa.func.count(Worker.id))) == 1
 
 
 def test_owner_can_open_every_page(world, login):
