@@ -1,7 +1,18 @@
-// Activity form: the kind list follows the theme. Without JavaScript every kind is listed,
+// Activity pages. The kind list follows the theme: without JavaScript every kind is listed,
 // grouped by theme, and the server refuses a kind that is not of the chosen theme.
+// Deleting asks for confirmation first.
 (function () {
   "use strict";
+
+  var forms = document.querySelectorAll("form.confirm-delete");
+  for (var f = 0; f < forms.length; f++) {
+    forms[f].addEventListener("submit", function (event) {
+      if (!window.confirm("确定删除该活动吗？删除后不可恢复，由此产生的联系记录也会一并删除。")) {
+        event.preventDefault();
+      }
+    });
+  }
+
   var theme = document.getElementById("theme");
   var kind = document.getElementById("kind");
   if (!theme || !kind) { return; }
