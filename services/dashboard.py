@@ -334,6 +334,23 @@ def assessments(scope: Scope, *, include_unpublished: bool = False) -> dict:
     return {"ranking": ranking, "grades": grades}
 
 
+def latest_assessment_year(scope: Scope, *, include_unpublished: bool = False) -> int:
+    """The latest year ≤ scope.year with assessments in the scope (scope.year when none):
+    a year's assessments are made early the next year, so this year usually has none yet."""
+    conds = [Assessment.year <= scope.year, *_home_conditions(Assessment.home_id, scope)]
+    if not include_unpublished:
+        conds.append(Assessment.status == AssessmentStatus.PUBLISHED)
+    return db.session.scalar(sa.select(sa.func.max(Assessment.year)).where(*conds)) or scope.year
+
+
+def latest_assessments(scope: Scope, *, include_unpublished: bool = False) -> dict:
+    """`assessments` of the latest assessed year ≤ scope.year, with that `year`."""
+    year = latest_assessment_year(scope, include_unpublished=include_unpublished)
+    result = assessments(replace(scope, year=year), include_unpublished=include_unpublished)
+    result["year"] = year
+    return result
+
+
 # --- Homes -------------------------------------------------------------------------------------
 
 def homes_by_status(scope: Scope) -> dict:
@@ -399,7 +416,7 @@ def province_overview(scope: Scope, *, include_unpublished: bool = True) -> dict
         "activities": activity_stats(scope),
         "by_home": home_theme_counts(scope, homes),
         "compliance": compliance_by_home(scope, homes),
-        "assessments": assessments(scope, include_unpublished=include_unpublished),
+        "assessments": latest_assessments(scope, include_unpublished=include_unpublished),
         "appeals": appeals_by_status(scope),
         "homes_by_status": homes_by_status(scope),
         "expiring": expiring_homes(scope),
@@ -415,7 +432,7 @@ def home_overview(scope: Scope, *, include_unpublished: bool = False) -> dict:
         "heatmap": representative_month_counts(scope),
         "contacts": contacts,
         "below": [r for r in contacts if not r.compliant],
-        "assessments": assessments(scope, include_unpublished=include_unpublished),
+        "assessments": latest_assessments(scope, include_unpublished=include_unpublished),
         "appeals": appeals_by_status(scope),
     }
 

@@ -34,13 +34,22 @@ def _layout(title: str, *, height: int = 340, **extra) -> dict:
         "autosize": True,
         "margin": {"l": 40, "r": 12, "t": 40, "b": 40},
         "font": FONT,
-        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0},
+        "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0,
+                   "traceorder": "normal"},
         "plot_bgcolor": "#ffffff",
         "paper_bgcolor": "#ffffff",
         "separators": ".,",
     }
     layout.update(extra)
     return layout
+
+
+def _empty_note(fig: go.Figure, rows) -> go.Figure:
+    """A centred 暂无数据 when there is nothing to draw (the axes alone would puzzle readers)."""
+    if not rows:
+        fig.add_annotation(text="暂无数据", showarrow=False, xref="paper", yref="paper",
+                           x=0.5, y=0.5, font={"size": 16, "color": "#888"})
+    return fig
 
 
 def _theme_label(code: str) -> str:
@@ -77,13 +86,12 @@ def home_theme_comparison(rows: list[dict], *, stacked: bool = True,
         traces.append(go.Bar(name=theme.label, y=names, x=values, orientation="h",
                              marker_color=THEME_COLORS[theme.value],
                              hovertemplate="%{y}：%{x} 项"))
-    height = max(260, 60 + 26 * len(rows) * (1 if stacked else 2))
-    return go.Figure(traces, _layout(title, height=height,
+    height = max(260, 90 + 26 * len(rows) * (1 if stacked else 2))
+    return _empty_note(go.Figure(traces, _layout(title, height=height,
                                      barmode="stack" if stacked else "group",
-                                     margin={"l": 150, "r": 12, "t": 40, "b": 40},
-                                     xaxis={"title": {"text": "活动数"}, "rangemode": "tozero",
-                                            "gridcolor": "#eee"},
-                                     yaxis={"automargin": True}))
+                                     margin={"l": 150, "r": 12, "t": 40, "b": 50},
+                                     xaxis={"rangemode": "tozero", "gridcolor": "#eee"},
+                                     yaxis={"automargin": True})), rows)
 
 
 def compliance_by_home(rows: list[dict], title: str = "各代表之家联系达标率") -> go.Figure:
@@ -116,7 +124,7 @@ def score_ranking(rows: list[dict], title: str = "年度考核得分排名") -> 
 
     `rows`: [{"name": str, "total": float, "grade": grade code or None}]."""
     ordered = sorted(rows, key=lambda r: r["total"])
-    return go.Figure(
+    return _empty_note(go.Figure(
         [go.Bar(y=[_short(r["name"]) for r in ordered], x=[r["total"] for r in ordered],
                 orientation="h", text=[f"{r['total']:.2f}" for r in ordered],
                 textposition="auto", hovertemplate="%{y}：%{x} 分", name="总分",
@@ -125,20 +133,20 @@ def score_ranking(rows: list[dict], title: str = "年度考核得分排名") -> 
         _layout(title, height=max(260, 60 + 26 * len(rows)), showlegend=False,
                 margin={"l": 150, "r": 12, "t": 40, "b": 40},
                 xaxis={"title": {"text": "总分"}, "range": [0, 100], "gridcolor": "#eee"},
-                yaxis={"automargin": True}))
+                yaxis={"automargin": True, "showticklabels": bool(rows)})), rows)
 
 
 def grade_distribution(grades: dict, title: str = "考核等次分布") -> go.Figure:
     """Bars of the number of Homes per grade (优秀/良好/合格/不合格). `grades`: {grade code: n}."""
     codes = [g.value for g in Grade]
-    return go.Figure(
+    return _empty_note(go.Figure(
         [go.Bar(x=[Grade(c).label for c in codes], y=[grades.get(c, 0) for c in codes],
                 marker_color=[GRADE_COLORS[c] for c in codes], name="家数",
                 text=[grades.get(c, 0) for c in codes], textposition="auto",
                 hovertemplate="%{x}：%{y} 家")],
         _layout(title, height=280, showlegend=False,
                 yaxis={"title": {"text": "代表之家数"}, "rangemode": "tozero", "dtick": 1,
-                       "gridcolor": "#eee"}))
+                       "gridcolor": "#eee"})), sum(grades.values()))
 
 
 def representative_heatmap(rows: list[dict], title: str = "代表月度活动热力图") -> go.Figure:

@@ -282,3 +282,13 @@ def test_fixed_number_of_statements(data):
             dashboard.home_overview(Scope(Y, home_id=home_id))
         home_counts.append(len(stmts))
     assert home_counts[0] == home_counts[1] <= 14
+
+
+def test_latest_assessment_year(data):
+    assert dashboard.latest_assessment_year(Scope(2027)) == 2026
+    assert dashboard.latest_assessment_year(Scope(2026, home_id=data.home_c.id)) == 2025
+    assert dashboard.latest_assessment_year(Scope(2026, home_id=data.w.home_b.id)) == 2026  # none
+    assert dashboard.latest_assessment_year(Scope(2027, home_id=data.w.home_b.id),
+                                            include_unpublished=True) == 2026
+    latest = dashboard.latest_assessments(Scope(2027), include_unpublished=True)
+    assert latest["year"] == 2026 and len(latest["ranking"]) == 2

@@ -86,8 +86,10 @@ def province():
             data["activities"].by_theme_month)),
         "homes": figures.to_json(figures.home_theme_comparison(data["by_home"])),
         "compliance": figures.to_json(figures.compliance_by_home(data["compliance"])),
-        "scores": figures.to_json(figures.score_ranking(data["assessments"]["ranking"])),
-        "grades": figures.to_json(figures.grade_distribution(data["assessments"]["grades"])),
+        "scores": figures.to_json(figures.score_ranking(
+            data["assessments"]["ranking"], title=tbls["scores"].title)),
+        "grades": figures.to_json(figures.grade_distribution(
+            data["assessments"]["grades"], title=tbls["grades"].title)),
     }
     return render_template("dashboard/province.html", scope=scope, data=data, tables=tbls,
                            charts=charts, filters=filters, years=_years(),

@@ -42,15 +42,15 @@ def compliance_table(rows) -> Table:
     return table
 
 
-def scores_table(ranking) -> Table:
-    table = Table("scores", "年度考核得分排名", ["名次", "代表之家", "总分", "等次", "状态"])
+def scores_table(ranking, year: int) -> Table:
+    table = Table("scores", f"{year}年度考核得分排名", ["名次", "代表之家", "总分", "等次", "状态"])
     table.rows = [[i, r["name"], f"{r['total']:.2f}", Grade(r["grade"]).label if r["grade"] else "—",
                    AssessmentStatus(r["status"]).label] for i, r in enumerate(ranking, 1)]
     return table
 
 
-def grades_table(grades) -> Table:
-    table = Table("grades", "考核等次分布", ["等次", "代表之家数"])
+def grades_table(grades, year: int) -> Table:
+    table = Table("grades", f"{year}年度考核等次分布", ["等次", "代表之家数"])
     table.rows = [[g.label, grades.get(g.value, 0)] for g in Grade]
     return table
 
@@ -98,8 +98,10 @@ def own_table(stats, target: int) -> Table:
 def province_tables(data) -> dict:
     return {t.key: t for t in (
         months_table(data["activities"]), homes_table(data["by_home"]),
-        compliance_table(data["compliance"]), scores_table(data["assessments"]["ranking"]),
-        grades_table(data["assessments"]["grades"]), appeals_table(data["appeals"]),
+        compliance_table(data["compliance"]),
+        scores_table(data["assessments"]["ranking"], data["assessments"]["year"]),
+        grades_table(data["assessments"]["grades"], data["assessments"]["year"]),
+        appeals_table(data["appeals"]),
         home_status_table(data["homes_by_status"]), expiring_table(data["expiring"]))}
 
 
@@ -107,4 +109,5 @@ def home_tables(data, threshold: int) -> dict:
     return {t.key: t for t in (
         months_table(data["activities"]), heatmap_table(data["heatmap"]),
         representatives_table(data["contacts"], threshold),
-        scores_table(data["assessments"]["ranking"]), appeals_table(data["appeals"]))}
+        scores_table(data["assessments"]["ranking"], data["assessments"]["year"]),
+        appeals_table(data["appeals"]))}
