@@ -25,6 +25,7 @@ def iso_week(day: date) -> str:
 
 
 def active_home_ids() -> list[int]:
+    """Ids of the Homes whose status is active."""
     return list(db.session.scalars(sa.select(Home.id).where(Home.status == HomeStatus.ACTIVE)))
 
 

@@ -61,6 +61,7 @@ def run_job(name: str, today: date | None = None, *, trigger: str = "cli") -> Jo
         return run
 
     try:
+        _close_orphans(name)
         run = JobRun(job_name=name, as_of=today, started_at=utcnow(), status=JobStatus.RUNNING,
                      counts={"trigger": trigger})
         db.session.add(run)
@@ -86,6 +87,15 @@ def run_job(name: str, today: date | None = None, *, trigger: str = "cli") -> Jo
         return run
     finally:
         locking.release(name, owner)
+
+
+def _close_orphans(name: str) -> None:
+    """Runs left `running` by a crashed process: we hold the lease now, so none is still alive."""
+    import sqlalchemy as sa
+    db.session.execute(
+        sa.update(JobRun).where(JobRun.job_name == name, JobRun.status == JobStatus.RUNNING)
+        .values(status=JobStatus.FAILED, finished_at=utcnow(),
+                error="进程中断：运行未结束，租约过期后已由新的运行接管"))
 
 
 def _send_mail(run: JobRun) -> None:

@@ -51,6 +51,7 @@ JOBS: tuple[ScheduledJob, ...] = (
 
 
 def names() -> list[str]:
+    """The job names, in table order."""
     return [job.name for job in JOBS]
 
 

@@ -122,7 +122,7 @@ def test_two_runs_started_together_from_two_threads_only_one_works(app, world, m
     for t in threads:
         t.start()
     first = finished.get(timeout=15)      # the loser finishes while the winner holds the lease
-    assert entered.is_set()
+    assert entered.wait(10)               # the winner is inside the job, holding the lease
     release.set()
     second = finished.get(timeout=15)
     for t in threads:
@@ -162,3 +162,23 @@ def test_real_job_twice_in_a_row_from_two_threads_is_idempotent(app, world):
     _db.session.expire_all()
     keys = list(_db.session.execute(sa.select(Notification.user_id, Notification.dedupe_key)))
     assert len(keys) == len(set(keys)) == 4 + 2   # four representatives, two manager digests
+
+
+def test_a_crashed_run_left_running_is_closed_when_its_stale_lease_is_taken_over(world, monkeypatch):
+    monkeypatch.setattr(schedule, "JOBS", (schedule.ScheduledJob(
+        "probe", {"hour": 1}, lambda today: {}, "", ""),))
+    past = utcnow() - timedelta(hours=5)
+    crashed = JobRun(job_name="probe", as_of=date(2026, 4, 30), started_at=past,
+                     status=JobStatus.RUNNING)
+    other = JobRun(job_name="validity_watch", as_of=date(2026, 4, 30), started_at=past,
+                   status=JobStatus.RUNNING)
+    _db.session.add_all([crashed, other])
+    _db.session.add(JobLock(name="probe", owner="dead", acquired_at=past,
+                            expires_at=past + timedelta(hours=2)))
+    _db.session.commit()
+    run = run_job("probe", date(2026, 5, 1))
+    assert run.status == JobStatus.SUCCESS
+    _db.session.expire_all()
+    assert _db.session.get(JobRun, crashed.id).status == JobStatus.FAILED
+    assert "进程中断" in _db.session.get(JobRun, crashed.id).error
+    assert _db.session.get(JobRun, other.id).status == JobStatus.RUNNING  # another job's: untouched
