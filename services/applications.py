@@ -11,7 +11,7 @@ from services import audit, clock
 from services import validation as v
 from services.errors import Collector, Conflict, Forbidden, ValidationFailed
 from services.homes import add_two_years
-from services.notifications import notify
+from services.notifications import notify, provincial_admins
 from services.scope import require_role
 
 MIN_SCHEME_LENGTH = 1000
@@ -120,6 +120,10 @@ def submit(actor: User, application: Application, today: date | None = None) -> 
     application.submitted_at = utcnow()
     db.session.flush()
     audit.record(actor, "submit", application, before=before)
+    unit_name = db.session.scalar(sa.select(Unit.name).where(Unit.id == application.unit_id))
+    for admin in provincial_admins():
+        notify(admin, "application_submitted", f"{unit_name}提交了{rnd.year}年度申报书",
+               link="/province/review")
     return application
 
 

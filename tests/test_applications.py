@@ -303,6 +303,9 @@ def test_every_transition_audited(setup, on_day):
     actions = list(_db.session.scalars(sa.select(AuditLog.action).where(
         AuditLog.object_type == "applications").order_by(AuditLog.id)))
     assert actions == ["create", "update", "submit", "return"]
+    kinds = {(n.user_id, n.kind) for n in _db.session.scalars(sa.select(Notification))}
+    assert kinds == {(setup.admin.id, "application_submitted"),
+                     (setup.applicant.id, "application_return")}
 
 
 # --- access matrix -------------------------------------------------------------------------
