@@ -325,3 +325,30 @@ def test_home_pages_admin_and_anonymous(data, login, client):
     c = login(data.admin)
     assert c.get(f"/home/{data.home_b.id}").status_code == 200
     assert c.post(f"/home/{data.home_b.id}/team", data={"name": "赵六"}).status_code == 302
+
+
+def test_homes_page_latest_result_and_query_budget(data, login):
+    client = login(data.admin)
+    renew_a = f'action="/province/homes/{data.home_a.id}/renew"'
+    assert renew_a not in client.get("/province/homes").get_data(as_text=True)
+    a = data.assessment
+    assessment_service.finalize(None, a)
+    assessment_service.publish(None, a, start=date(2026, 1, 10))
+    _db.session.commit()
+    html = client.get("/province/homes").get_data(as_text=True)
+    assert "2025年度 · 不合格" in html and renew_a not in html
+    a.grade = Grade.GOOD
+    _db.session.commit()
+    html = client.get("/province/homes").get_data(as_text=True)
+    assert "2025年度 · 良好" in html and renew_a in html
+    with count_statements() as few:
+        client.get("/province/homes")
+    for _ in range(6):
+        home = f.home()
+        b = assessment_service.create_assessment(None, home.id, 2025)
+        assessment_service.finalize(None, b)
+        assessment_service.publish(None, b, start=date(2026, 1, 10))
+    _db.session.commit()
+    with count_statements() as many:
+        client.get("/province/homes")
+    assert len(many) == len(few)

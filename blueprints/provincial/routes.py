@@ -10,7 +10,7 @@ from blueprints.provincial import bp
 from blueprints.provincial.forms import RoundForm
 from extensions import db
 from models import ITEMS, Application, ApplicationRound, Assessment, Home
-from models.enums import ApplicationStatus, Grade, HomeStatus, Role
+from models.enums import ApplicationStatus, AssessmentStatus, Grade, HomeStatus, Role
 from services import applications as application_service
 from services import assessments as assessment_service
 from services import clock, scoring
@@ -130,7 +130,19 @@ def homes():
     today = clock.today()
     warn_days = int(current_app.config.get("EXPIRY_WARNING_DAYS", 60))
     return render_template("provincial/homes.html", homes=items, status=status, today=today,
-                           soon=today + timedelta(days=warn_days), warn_days=warn_days)
+                           soon=today + timedelta(days=warn_days), warn_days=warn_days,
+                           latest=_latest_published())
+
+
+def _latest_published() -> dict[int, Assessment]:
+    """Each Home's latest published assessment (what renewal depends on) — one query."""
+    latest_year = (sa.select(Assessment.home_id, sa.func.max(Assessment.year).label("year"))
+                   .where(Assessment.status == AssessmentStatus.PUBLISHED)
+                   .group_by(Assessment.home_id).subquery())
+    rows = db.session.scalars(sa.select(Assessment).join(
+        latest_year, sa.and_(latest_year.c.home_id == Assessment.home_id,
+                             latest_year.c.year == Assessment.year)))
+    return {a.home_id: a for a in rows}
 
 
 @bp.route("/homes/<int:home_id>/renew", methods=["POST"])
