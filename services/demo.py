@@ -332,7 +332,22 @@ class _Seeder:
                 for day in sorted(self.day_between(lo, hi) for _ in range(count)):
                     self.activity_rows.append(self._activity(key, reps, year, day, index))
                     index += 1
+        self._fill_demo_queue("nanjing", 3)
         db.session.add_all(a for a, _, _ in self.activity_rows)
+
+    def _fill_demo_queue(self, key, n):
+        """The demo manager's queue is never empty: the Home's latest verified activities wait
+        for review instead (submitted keeps their SPEC §5.1 contacts, so compliance is unchanged)."""
+        waiting = sum(1 for a, _, _ in self.activity_rows
+                      if a.home is self.home[key] and a.status == ActivityStatus.SUBMITTED)
+        latest = sorted((a for a, _, _ in self.activity_rows
+                         if a.home is self.home[key] and a.status == ActivityStatus.VERIFIED),
+                        key=lambda a: a.date, reverse=True)
+        for activity in latest[:max(0, n - waiting)]:
+            activity.status = ActivityStatus.SUBMITTED
+            activity.verifier = None
+            activity.verified_at = None
+            activity.published = False
 
     def _activity(self, key, reps, year, day, index):
         theme, kind = self._kind(index)

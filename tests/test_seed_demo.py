@@ -302,3 +302,12 @@ def test_any_today_gives_a_consistent_province(db, monkeypatch, today):
     assert today <= current.deadline <= date(today.year, 12, 31)
     rows = compliance.representatives(today.year)
     assert 0 < sum(r.compliant for r in rows) < len(rows)
+
+
+def test_demo_managers_queue_is_not_empty(seeded):
+    """nanjing_admin logs in to a verification queue with work in it."""
+    manager = seeded.session.scalar(sa.select(User).where(User.username == "nanjing_admin"))
+    home = seeded.session.scalar(sa.select(Home).where(Home.unit_id == manager.unit_id))
+    waiting = seeded.session.scalar(sa.select(sa.func.count(Activity.id)).where(
+        Activity.home_id == home.id, Activity.status == ActivityStatus.SUBMITTED))
+    assert waiting >= 3
