@@ -33,8 +33,10 @@ def index():
 
 def _form(application=None) -> ApplicationForm:
     form = ApplicationForm(obj=application)
-    rounds = db.session.scalars(sa.select(ApplicationRound).order_by(
-        ApplicationRound.year.desc())).all()
+    stmt = sa.select(ApplicationRound).order_by(ApplicationRound.year.desc())
+    if application is None:  # a new application: only rounds still accepting submissions
+        stmt = stmt.where(ApplicationRound.deadline >= clock.today())
+    rounds = db.session.scalars(stmt).all()
     form.round_id.choices = [(str(r.id), f"{r.year}年度（截止{r.deadline.isoformat()}）")
                              for r in rounds]
     if application is not None:
