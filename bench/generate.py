@@ -331,14 +331,35 @@ def build(scale: float, years: int = 1, *, today: date, seed: int = SEED) -> Row
 
 # ------------------------------------------------------------------------------------ writing
 
-def _sqlite_value(value):
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+def _sqlite_converter(value):
+    """How SQLAlchemy's SQLite types store a Python value (None: as it is)."""
+    if isinstance(value, datetime):  # naive UTC text, as UTCDateTime stores it (build() makes
+        return lambda v: str(v)[:19]  # every instant in UTC; sub-seconds are dropped)
     if isinstance(value, date):
-        return value.isoformat()
+        return date.isoformat
     if isinstance(value, Decimal):
-        return str(value)
-    return value
+        return str
+    return None
+
+
+def _sqlite_rows(data: list) -> list:
+    """The rows with dates, timestamps and decimals as SQLite text; only those columns touched."""
+    converters = {}
+    for row in data[:200]:
+        for i, value in enumerate(row):
+            if i not in converters and value is not None:
+                converters[i] = _sqlite_converter(value)
+    todo = [(i, f) for i, f in converters.items() if f is not None]
+    if not todo:
+        return data
+    out = []
+    for row in data:
+        row = list(row)
+        for i, f in todo:
+            if row[i] is not None:
+                row[i] = f(row[i])
+        out.append(row)
+    return out
 
 
 def write(connection: sa.Connection, rows: Rows, chunk: int = 20000) -> None:
@@ -346,6 +367,8 @@ def write(connection: sa.Connection, rows: Rows, chunk: int = 20000) -> None:
     dialect = connection.dialect.name
     raw = connection.connection.dbapi_connection
     cursor = raw.cursor()
+    if dialect == "sqlite":  # a large page cache for the load only (random index inserts)
+        cursor.execute("PRAGMA cache_size=-262144")
     for table, (columns, data) in rows.tables.items():
         if not data:
             continue
@@ -358,13 +381,14 @@ def write(connection: sa.Connection, rows: Rows, chunk: int = 20000) -> None:
             marks = ", ".join("?" * len(columns))
             sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 — our table names
             for start in range(0, len(data), chunk):
-                cursor.executemany(sql, [tuple(_sqlite_value(v) for v in row)
-                                         for row in data[start:start + chunk]])
+                cursor.executemany(sql, _sqlite_rows(data[start:start + chunk]))
     if dialect == "postgresql":
         for table in rows.tables:
             if "id" in rows.tables[table][0]:
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)")
+    else:
+        cursor.execute("PRAGMA cache_size=-2000")  # back to SQLite's default for this connection
     cursor.close()
 
 
