@@ -167,35 +167,10 @@ def test_job_notifications_appear_with_their_links(client, login, world):
 
 # ---------------------------------------------------------------- JSON API (blueprints/api/notifications.py)
 
-@pytest.fixture(scope="module")
-def api_app():
-    """An app with the notifications API registered (init_api registers it once the module is
-    listed there; until then it is registered here)."""
-    from extensions import csrf
-    from tests.conftest import make_app
-    app = make_app()
-    if "api_notifications.list_notifications" not in app.view_functions:
-        from blueprints.api import notifications
-        app.extensions["rephome_api"].register_blueprint(notifications.bp, url_prefix="/api/v1")
-        csrf.exempt(notifications.bp)
-    yield app
-    with app.app_context():
-        _db.engine.dispose()
-
-
 @pytest.fixture()
-def api_as(api_app, db):
-    from tests.conftest import Api
-    from tests.factories import PASSWORD
-
-    def make(user=None):
-        client = api_app.test_client()
-        if user is None:
-            return Api(client)
-        resp = client.post("/api/v1/tokens", json={"username": user.username, "password": PASSWORD})
-        assert resp.status_code == 201
-        return Api(client, resp.get_json()["token"])
-    return make
+def api_as(api):
+    """API clients as a given user (the notifications API is registered by init_api)."""
+    return api
 
 
 def test_api_requires_a_token(api_as, world):
