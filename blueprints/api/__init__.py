@@ -28,6 +28,7 @@ def init_api(app):
         dashboard,
         homes,
         me,
+        notifications,
         rounds,
         tokens,
         units,
