@@ -363,9 +363,12 @@ def homes_by_status(scope: Scope) -> dict:
     return counts
 
 
-def expiring_homes(scope: Scope, *, on: date | None = None, days: int = 60) -> list[dict]:
-    """Active Homes of the territory whose recognition ends within `days` days of `on`."""
+def expiring_homes(scope: Scope, *, on: date | None = None, days: int | None = None) -> list[dict]:
+    """Active Homes of the territory whose recognition ends within `days` (EXPIRY_WARNING_DAYS,
+    default 60) days of `on` (today)."""
     on = on or today()
+    if days is None:
+        days = int(current_app.config.get("EXPIRY_WARNING_DAYS", 60))
     stmt = (sa.select(Home.id, Home.name, Home.expires_on)
             .where(Home.status == HomeStatus.ACTIVE, Home.expires_on.is_not(None),
                    Home.expires_on >= on, Home.expires_on <= on + timedelta(days=days),
