@@ -23,9 +23,7 @@ def create_app(config=None) -> Flask:
 def configure(app: Flask, config) -> None:
     """Config from the environment, then the given class or overrides."""
     app.config.from_object(config_module.Config)
-    if isinstance(config, str):
-        app.config.from_object(config)
-    elif isinstance(config, type):
+    if isinstance(config, (str, type)):
         app.config.from_object(config)
     elif isinstance(config, dict):
         app.config.update(config)
