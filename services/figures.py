@@ -56,8 +56,10 @@ def _theme_label(code: str) -> str:
     return Theme(code).label
 
 
-def _short(name: str, limit: int = 12) -> str:
-    """A Home name short enough for an axis on a phone (the table shows the full name)."""
+def _short(name: str, limit: int = 10) -> str:
+    """A Home name short enough for an axis on a phone (the table shows the full name): without
+    the common suffix 代表之家, cut with an ellipsis."""
+    name = name.removesuffix("代表之家") or name
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
@@ -89,7 +91,7 @@ def home_theme_comparison(rows: list[dict], *, stacked: bool = True,
     height = max(260, 90 + 26 * len(rows) * (1 if stacked else 2))
     return _empty_note(go.Figure(traces, _layout(title, height=height,
                                      barmode="stack" if stacked else "group",
-                                     margin={"l": 150, "r": 12, "t": 40, "b": 50},
+                                     margin={"l": 110, "r": 12, "t": 40, "b": 50},
                                      xaxis={"rangemode": "tozero", "gridcolor": "#eee"},
                                      yaxis={"automargin": True})), rows)
 
@@ -107,7 +109,7 @@ def compliance_by_home(rows: list[dict], title: str = "各代表之家联系达�
                 text=[f"{v:g}%" for v in values], textposition="auto",
                 hovertemplate="%{y}：%{x}%", name="达标率")],
         _layout(title, height=max(260, 60 + 26 * len(rows)), showlegend=False,
-                margin={"l": 150, "r": 12, "t": 40, "b": 40},
+                margin={"l": 110, "r": 12, "t": 40, "b": 40},
                 xaxis={"title": {"text": "达标率（%）"}, "range": [0, 105], "gridcolor": "#eee"},
                 yaxis={"automargin": True},
                 shapes=[{"type": "line", "xref": "x", "yref": "paper", "x0": 100, "x1": 100,
@@ -131,7 +133,7 @@ def score_ranking(rows: list[dict], title: str = "年度考核得分排名") -> 
                 marker_color=[GRADE_COLORS.get(r.get("grade") or "", "#7f8c8d")
                               for r in ordered])],
         _layout(title, height=max(260, 60 + 26 * len(rows)), showlegend=False,
-                margin={"l": 150, "r": 12, "t": 40, "b": 40},
+                margin={"l": 110, "r": 12, "t": 40, "b": 40},
                 xaxis={"title": {"text": "总分"}, "range": [0, 100], "gridcolor": "#eee"},
                 yaxis={"automargin": True, "showticklabels": bool(rows)})), rows)
 
