@@ -15,11 +15,9 @@ from marshmallow import Schema, fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
 from blueprints.api.schemas import InputSchema
-from models import Home
+from blueprints.api.util import year_and_home
 from models.enums import Role
-from services import clock, compliance
-from services.errors import NotFound, ValidationFailed
-from services.scope import get_scoped
+from services import compliance
 
 bp = Blueprint("api_compliance", __name__, description="联系科技工作者达标情况")
 
@@ -51,16 +49,7 @@ class ComplianceSchema(Schema):
 def compliance_report(args):
     """Compliance of a Home (or of the province, for admins without home_id) for a year."""
     user = api_user()
-    year = args.get("year", clock.today().year)
-    if not 2000 <= year <= 2100:
-        raise ValidationFailed({"year": ["年份应在2000到2100之间"]})
-    home_id = args.get("home_id")
-    if home_id is not None:
-        home_id = get_scoped(Home, home_id, user).id
-    elif user.role != Role.PROVINCIAL_ADMIN:
-        home_id = user.scope_home_id
-        if home_id is None:
-            raise NotFound()
+    year, home_id = year_and_home(args, user)
 
     if home_id is None:  # provincial admin, whole province
         rate = compliance.province(year).rate

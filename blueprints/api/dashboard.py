@@ -10,11 +10,9 @@ from marshmallow import Schema, fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
 from blueprints.api.schemas import InputSchema
-from models import Home
-from models.enums import Role, Theme
-from services import clock, dashboard
-from services.errors import NotFound, ValidationFailed
-from services.scope import get_scoped
+from blueprints.api.util import year_and_home
+from models.enums import Theme
+from services import dashboard
 
 bp = Blueprint("api_dashboard", __name__, description="数据看板")
 
@@ -62,16 +60,7 @@ class DashboardSchema(Schema):
 def dashboard_figures(args):
     """Dashboard figures of the caller's Home, or of the province / a Home for admins."""
     user = api_user()
-    year = args.get("year", clock.today().year)
-    if not 2000 <= year <= 2100:
-        raise ValidationFailed({"year": ["年份应在2000到2100之间"]})
-    home_id = args.get("home_id")
-    if home_id is not None:
-        home_id = get_scoped(Home, home_id, user).id
-    elif user.role != Role.PROVINCIAL_ADMIN:
-        home_id = user.scope_home_id
-        if home_id is None:
-            raise NotFound()
+    year, home_id = year_and_home(args, user)
     scope = dashboard.Scope(year=year, home_id=home_id)
     kpis = dashboard.kpis(scope)
     stats = dashboard.activity_stats(scope)

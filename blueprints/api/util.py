@@ -24,3 +24,28 @@ def paginate(stmt, page: int, per_page: int, dump) -> dict:
 
 def commit():
     db.session.commit()
+
+
+def year_and_home(args: dict, user) -> tuple[int, int | None]:
+    """The year (default: this year in Asia/Shanghai) and the Home a scoped report is about.
+
+    A given home_id must be in the caller's scope (404 otherwise); without one, representatives and
+    managers get their own Home and provincial admins the whole province (None).
+    """
+    from models import Home
+    from models.enums import Role
+    from services import clock
+    from services.errors import NotFound
+    from services.scope import get_scoped
+
+    year = args.get("year", clock.today().year)
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed({"year": ["年份应在2000到2100之间"]})
+    home_id = args.get("home_id")
+    if home_id is not None:
+        return year, get_scoped(Home, home_id, user).id
+    if user.role == Role.PROVINCIAL_ADMIN:
+        return year, None
+    if user.scope_home_id is None:
+        raise NotFound()
+    return year, user.scope_home_id
