@@ -41,7 +41,8 @@ def section(*, db, scale, runs, machine, generation, pages, rows, web, scale2, b
                      f"{f'×{ratio:.2f}' if ratio else '—'} | {r['target']} | {_mark(r['ok'])} |")
     if web:
         share = web["ratio"]
-        lines.append(f"| POST /api/v1/activities throughput (gunicorn 2 workers, keep-alive) | "
+        lines.append(f"| POST /api/v1/activities throughput (gunicorn 2 gthread workers × "
+                     f"{web.get('web_threads', 4)} threads, keep-alive) | "
                      f"{web['post']['rps']:,.0f} req/s | {web['ping']['rps']:,.0f} req/s "
                      f"(/bench/ping) | {share:.0%} | ≥ {limits['share']:.0%} of trivial | "
                      f"{_mark(share >= limits['share'])} |")

@@ -88,6 +88,26 @@ def median_of(fn, runs: int, warmup: int = 1, long_s: float | None = None):
     return statistics.median(samples), samples
 
 
+def median_pair(fn, floor, runs: int, warmup: int = 1, long_s: float | None = None):
+    """Medians of `fn` and of its `floor`, run alternately (so that both see the same machine
+    load) after `warmup` untimed calls of each; a warm-up longer than `long_s` counts as a sample."""
+    samples, floor_samples = [], []
+
+    def timed(f):
+        t = time.perf_counter()
+        f()
+        return time.perf_counter() - t
+    for _ in range(warmup):
+        a, b = timed(fn), timed(floor)
+        if long_s is not None and a > long_s:
+            samples.append(a)
+            floor_samples.append(b)
+    while len(samples) < runs:
+        samples.append(timed(fn))
+        floor_samples.append(timed(floor))
+    return statistics.median(samples), statistics.median(floor_samples)
+
+
 def largest_home(app):
     import sqlalchemy as sa
 
@@ -176,8 +196,7 @@ def measure_pages(app, url, runs, year):
         def hit(client=client, path=path, headers=headers):
             r = client.get(path, headers=headers)
             assert r.status_code == 200, (path, r.status_code, r.get_data(as_text=True)[:200])
-        median, _ = median_of(hit, runs)
-        floor_median, _ = median_of(lambda floor=floor: floor(raw), runs)
+        median, floor_median = median_pair(hit, lambda floor=floor: floor(raw), runs)
         statements[key] = count_statements(app, client, path, headers)
         results.append({"key": key, "label": label, "median": median, "floor": floor_median,
                         "target": f"≤ {PAGE_RATIO} × floor, < {PAGE_LIMIT_S:g} s",
@@ -198,9 +217,9 @@ def measure_batch(app, url, runs, year):
             db.session.flush()
             batch.n = len(created)
             db.session.rollback()
-    median, _ = median_of(batch, runs, long_s=5.0)
     raw = floors.Raw(url)
-    floor_median, _ = median_of(lambda: floors.assessment_batch(raw, year), runs)
+    median, floor_median = median_pair(batch, lambda: floors.assessment_batch(raw, year), runs,
+                                       long_s=5.0)
     raw.close()
     print(f"  assessment_batch       {median * 1000:8.1f} ms  floor {floor_median * 1000:7.1f} ms"
           f"  ×{median / floor_median:5.2f}  ({batch.n} Homes)", flush=True)
@@ -231,26 +250,24 @@ def measure_sweep(app, url, runs):
             run = run_job("compliance_sweep", today())
             assert run.status.value == "success", run.error
             sweep.counts = dict(run.counts or {})
-    samples = []
-    clean()
-    sweep()  # warm-up
-    for _ in range(runs):
-        clean()
-        t = time.perf_counter()
-        sweep()
-        samples.append(time.perf_counter() - t)
-    clean()
     raw = floors.Raw(url)
     week = iso_week(today())
 
     def floor():
         floors.compliance_sweep(raw, today().year, week)
-    fsamples = []
-    for _ in range(runs):
+    samples, fsamples = [], []
+    clean()
+    sweep()  # warm-up
+    for _ in range(runs):  # alternately, each from a clean slate
+        clean()
+        t = time.perf_counter()
+        sweep()
+        samples.append(time.perf_counter() - t)
         floors.clean_floor_notifications(raw)
         t = time.perf_counter()
         floor()
         fsamples.append(time.perf_counter() - t)
+    clean()
     floors.clean_floor_notifications(raw)
     raw.close()
     median, floor_median = statistics.median(samples), statistics.median(fsamples)
@@ -341,13 +358,13 @@ def load(port, threads_spec, seconds, max_requests):
     return json.loads(out.stdout)
 
 
-def measure_web(app, url, targets, seconds, threads):
+def measure_web(app, url, targets, seconds, threads, web_threads=4):
     """gunicorn (2 workers, gthread, keep-alive): the pages once each (for memory), then POST
     /api/v1/activities and /bench/ping throughput; peak RSS of the workers."""
     port = free_port()
     env = {**os.environ, "BENCH_DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
     cmd = [str(Path(sys.executable).with_name("gunicorn")), "--workers", "2",
-           "--worker-class", "gthread", "--threads", "4", "--keep-alive", "10",
+           "--worker-class", "gthread", "--threads", str(web_threads), "--keep-alive", "10",
            "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "bench.wsgi:create()"]
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env)  # noqa: S603 — our own gunicorn command
     try:
@@ -381,7 +398,7 @@ def measure_web(app, url, targets, seconds, threads):
           f"{post['rps']:.0f} req/s {post['statuses']}; ratio {ratio:.2f}; pages {pages['statuses']};"
           f" peak worker RSS {rss:.0f} MB", flush=True)
     return {"ping": ping, "post": post, "pages": pages, "ratio": ratio, "rss_mb": rss,
-            "workers": len(workers)}
+            "workers": len(workers), "web_threads": web_threads}
 
 
 # ------------------------------------------------------------------------------- machine
@@ -417,6 +434,7 @@ def main(argv=None):
     parser.add_argument("--no-load", action="store_true", help="skip gunicorn throughput/RSS")
     parser.add_argument("--load-seconds", type=float, default=8.0)
     parser.add_argument("--threads", type=int, default=4, help="load client connections")
+    parser.add_argument("--web-threads", type=int, default=4, help="threads per gunicorn worker")
     parser.add_argument("--results", default=str(ROOT / "bench" / "RESULTS.md"))
     args = parser.parse_args(argv)
 
@@ -434,7 +452,7 @@ def main(argv=None):
     web = None
     if not args.no_load:
         _h, _r, targets = page_targets(app, year)
-        web = measure_web(app, url, targets, args.load_seconds, args.threads)
+        web = measure_web(app, url, targets, args.load_seconds, args.threads, args.web_threads)
     scale2 = None
     if not args.no_scale2:
         url2 = database_url(args.db, args.scale * 2, "_s2" if args.db == "postgres" else "")

@@ -1,0 +1,107 @@
+"""Profile one bench scenario on an already generated bench database (pyinstrument, dev only).
+
+    .venv/bin/pip install pyinstrument
+    python bench/profile.py sqlite:///bench/data/bench-1.db province_page [--out FILE]
+
+Scenarios: province_page, dashboard_api, home_page, compliance_api, representatives_page,
+assessment (one Home's create_assessment, rolled back), sweep (compliance_sweep, its
+notifications deleted afterwards), post_activity (one POST /api/v1/activities, rolled back by
+deleting it). The request is made once untimed first, then profiled; SQL statements are listed.
+"""
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PAGES = ("province_page", "dashboard_api", "home_page", "compliance_api", "representatives_page")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("url")
+    parser.add_argument("scenario", choices=(*PAGES, "assessment", "sweep", "post_activity"))
+    parser.add_argument("--out")
+    args = parser.parse_args(argv)
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        sys.exit("pip install pyinstrument (a development tool; the bench itself does not need it)")
+    import sqlalchemy as sa
+
+    from bench.run import page_targets, post_bodies
+    from bench.wsgi import make_app
+    from extensions import db
+    from services.clock import today
+
+    app = make_app(args.url)
+    year = today().year
+    statements = []
+    with app.app_context():
+        engine = db.engine
+
+    def listen(conn, cursor, statement, parameters, context, executemany):
+        statements.append(" ".join(statement.split())[:160])
+
+    def work():
+        if args.scenario in PAGES:
+            _h, _r, targets = page_targets(app, year)
+            _k, _l, client, path, headers, _f = next(t for t in targets if t[0] == args.scenario)
+            return lambda: client.get(path, headers=headers)
+        if args.scenario == "assessment":
+            from services import assessments
+
+            def one():
+                with app.app_context():
+                    assessments.create_assessment(None, 1, year)
+                    db.session.flush()
+                    db.session.rollback()
+            return one
+        if args.scenario == "sweep":
+            from jobs.runner import run_job
+            from models import JobRun, Notification
+
+            def sweep():
+                with app.app_context():
+                    run_job("compliance_sweep", today())
+                    db.session.execute(sa.delete(Notification).where(Notification.kind.in_(
+                        ("compliance_reminder", "compliance_digest"))))
+                    db.session.execute(sa.delete(JobRun))
+                    db.session.commit()
+            return sweep
+        job = post_bodies(app, 1)[0]
+        client = app.test_client()
+
+        def post():
+            r = client.post("/api/v1/activities", json=job["bodies"][0], headers=job["headers"])
+            new_id = r.get_json()["id"]
+            sa.event.remove(engine, "before_cursor_execute", listen) if sa.event.contains(
+                engine, "before_cursor_execute", listen) else None
+            with app.app_context():
+                from models import Activity
+                db.session.delete(db.session.get(Activity, new_id))
+                db.session.commit()
+        return post
+
+    fn = work()
+    fn()
+    profiler = Profiler(interval=0.001)
+    sa.event.listen(engine, "before_cursor_execute", listen)
+    profiler.start()
+    fn()
+    profiler.stop()
+    if sa.event.contains(engine, "before_cursor_execute", listen):
+        sa.event.remove(engine, "before_cursor_execute", listen)
+    text = profiler.output_text(unicode=False, color=False, show_all=False)
+    shown = statements if len(statements) <= 60 else statements[:40] + [
+        f"… {len(statements) - 40} more"]
+    text += f"\n{len(statements)} SQL statements:\n" + "\n".join(f"  {s}" for s in shown)
+    if args.out:
+        Path(args.out).write_text(text + "\n")
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
