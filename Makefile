@@ -21,10 +21,7 @@ run: venv
 	@echo ""
 	@echo "  RepHome: http://$(HOST):$(PORT)/   (Ctrl-C stops the web server and the scheduler)"
 	@echo ""
-	@trap 'kill 0' INT TERM; \
-	if $(FLASK) jobs --help >/dev/null 2>&1; then $(FLASK) jobs serve & fi; \
-	$(FLASK) run --host $(HOST) --port $(PORT) & \
-	wait
+	$(FLASK) serve --host $(HOST) --port $(PORT)
 
 test: venv
 	$(PY) -m pytest -q

@@ -1,4 +1,8 @@
 """Command line for the people who operate RepHome (SPEC §9)."""
+import signal
+import subprocess
+import sys
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
@@ -49,10 +53,45 @@ def seed_demo_command():
         click.echo(f"  {role:<10} {username} / {password}")
 
 
+@click.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@with_appcontext
+def serve_command(host, port):
+    """Serve the app for a single machine (make run) with the scheduler process beside it.
+
+    The scheduler runs as its own process (`flask jobs serve`), never inside the web server;
+    Ctrl-C or SIGTERM stops both. Production uses gunicorn and a separate scheduler service.
+    """
+    from werkzeug.serving import run_simple
+
+    def _stop(signum, frame):
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, _stop)
+    scheduler = None
+    if current_app.config.get("SCHEDULER_ENABLED", True):
+        scheduler = subprocess.Popen([sys.executable, "-m", "flask", "--app", "app:create_app",  # noqa: S603
+                                      "jobs", "serve"])
+    try:
+        run_simple(host, port, current_app._get_current_object(), threaded=True)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if scheduler is not None and scheduler.poll() is None:
+            scheduler.terminate()
+            try:
+                scheduler.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                scheduler.kill()
+        click.echo("RepHome 已停止（网站与调度器）。")
+
+
 def register(app):
     """Attach the commands to `flask`."""
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(serve_command)
     try:
         from jobs.cli import jobs_group
         app.cli.add_command(jobs_group)
