@@ -25,16 +25,32 @@ def year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
 
-def contacted_counts(year: int):
-    """A subquery: representative_id → number of distinct workers contacted in `year`."""
+def contacted_counts(year: int, representative_ids=None):
+    """A subquery: representative_id → number of distinct workers contacted in `year`.
+
+    `representative_ids` (a select of user ids) keeps the grouping to the representatives a
+    caller is about, so a Home's figures never aggregate the whole province's contacts.
+    """
     start, end = year_bounds(year)
-    return (
-        sa.select(ContactRecord.representative_id.label("representative_id"),
-                  sa.func.count(sa.distinct(ContactRecord.worker_id)).label("contacted"))
-        .where(ContactRecord.date >= start, ContactRecord.date <= end)
-        .group_by(ContactRecord.representative_id)
-        .subquery()
-    )
+    stmt = (sa.select(ContactRecord.representative_id.label("representative_id"),
+                      sa.func.count(sa.distinct(ContactRecord.worker_id)).label("contacted"))
+            .where(ContactRecord.date >= start, ContactRecord.date <= end)
+            .group_by(ContactRecord.representative_id))
+    if representative_ids is not None:
+        stmt = stmt.where(ContactRecord.representative_id.in_(representative_ids))
+    return stmt.subquery()
+
+
+def representative_ids(home_id: int | None = None, home_ids=None):
+    """A select of the ids of the representatives of a Home or of several; None for all."""
+    if home_id is None and home_ids is None:
+        return None
+    stmt = sa.select(User.id).where(User.role == Role.REPRESENTATIVE)
+    if home_id is not None:
+        stmt = stmt.where(User.home_id == home_id)
+    if home_ids is not None:
+        stmt = stmt.where(User.home_id.in_(home_ids))
+    return stmt
 
 
 def contacted_count(representative_id: int, year: int) -> int:
@@ -60,7 +76,9 @@ class RepresentativeCompliance:
 def representatives(year: int, *, home_id: int | None = None, home_ids=None,
                     include_inactive: bool = False) -> list[RepresentativeCompliance]:
     """Each representative (of a Home, several, or all) with their count — one query."""
-    counts = contacted_counts(year)
+    if home_ids is not None:
+        home_ids = list(home_ids)
+    counts = contacted_counts(year, representative_ids(home_id, home_ids))
     contacted = sa.func.coalesce(counts.c.contacted, 0)
     stmt = (sa.select(User, contacted)
             .outerjoin(counts, counts.c.representative_id == User.id)
@@ -96,7 +114,9 @@ class HomeCompliance:
 def homes(year: int, home_ids=None) -> dict[int, HomeCompliance]:
     """Compliance of every Home (or of `home_ids`) — one grouped query. Homes without
     representatives are present with total 0."""
-    counts = contacted_counts(year)
+    if home_ids is not None:
+        home_ids = list(home_ids)
+    counts = contacted_counts(year, representative_ids(None, home_ids))
     compliant = sa.func.sum(sa.case((sa.func.coalesce(counts.c.contacted, 0) >= threshold(), 1),
                                     else_=0))
     stmt = (sa.select(User.home_id, compliant, sa.func.count(User.id))
@@ -105,9 +125,8 @@ def homes(year: int, home_ids=None) -> dict[int, HomeCompliance]:
             .group_by(User.home_id))
     home_stmt = sa.select(Home.id)
     if home_ids is not None:
-        ids = list(home_ids)
-        stmt = stmt.where(User.home_id.in_(ids))
-        home_stmt = home_stmt.where(Home.id.in_(ids))
+        stmt = stmt.where(User.home_id.in_(home_ids))
+        home_stmt = home_stmt.where(Home.id.in_(home_ids))
     result = {hid: HomeCompliance(hid, 0, 0) for hid in db.session.scalars(home_stmt)}
     for hid, n_compliant, total in db.session.execute(stmt):
         result[hid] = HomeCompliance(hid, int(n_compliant or 0), int(total))
@@ -166,17 +185,21 @@ TABLE_SORTS = ("name", "level", "contacted", "compliant", "party_building", "win
                "neighborhood", "innovation", "last_activity", "active")
 
 
-def _activity_pairs():
-    """(activity id, user id, theme, date) of verified activities, for organisers and co-organisers
-    alike; UNION keeps an activity once per person even when listed both ways."""
+def _activity_pairs(end: date, user_ids=None):
+    """(activity id, user id, theme, date) of verified activities dated up to `end`, for organisers
+    and co-organisers alike (of `user_ids` when given); UNION keeps an activity once per person
+    even when listed both ways."""
     from models import Activity, activity_co_organizers
     from models.enums import ActivityStatus
-    verified = Activity.status == ActivityStatus.VERIFIED
+    verified = sa.and_(Activity.status == ActivityStatus.VERIFIED, Activity.date <= end)
     org = sa.select(Activity.id.label("aid"), Activity.organizer_id.label("uid"),
                     Activity.theme.label("theme"), Activity.date.label("day")).where(verified)
     co = (sa.select(Activity.id, activity_co_organizers.c.user_id, Activity.theme, Activity.date)
           .join(activity_co_organizers, activity_co_organizers.c.activity_id == Activity.id)
           .where(verified))
+    if user_ids is not None:
+        org = org.where(Activity.organizer_id.in_(user_ids))
+        co = co.where(activity_co_organizers.c.user_id.in_(user_ids))
     return sa.union(org, co).subquery()
 
 
@@ -193,14 +216,15 @@ def representatives_table(year: int, *, home_id: int | None = None, level: str =
     from models.enums import Level, Theme
     start, end = year_bounds(year)
     limit = threshold()
-    counts = contacted_counts(year)
+    reps = representative_ids(home_id)
+    counts = contacted_counts(year, reps)
     contacted = sa.func.coalesce(counts.c.contacted, 0)
-    pairs = _activity_pairs()
+    pairs = _activity_pairs(end, reps)
     in_year = sa.and_(pairs.c.day >= start, pairs.c.day <= end)
     theme_cols = [sa.func.sum(sa.case((sa.and_(in_year, pairs.c.theme == t.value), 1), else_=0))
                   .label(t.value) for t in Theme]
     acts = (sa.select(pairs.c.uid, *theme_cols,
-                      sa.func.max(sa.case((pairs.c.day <= end, pairs.c.day))).label("last"))
+                      sa.func.max(pairs.c.day).label("last"))
             .group_by(pairs.c.uid).subquery())
     theme_values = [sa.func.coalesce(acts.c[t.value], 0) for t in Theme]
     is_compliant = sa.case((contacted >= limit, 1), else_=0)
