@@ -49,10 +49,13 @@ def create_assessment(actor: User | None, home_id, year) -> Assessment:
     if db.session.scalar(sa.select(Assessment.id).where(Assessment.home_id == home_id,
                                                         Assessment.year == year)):
         raise Conflict(f"该代表之家{year}年度的考核已存在")
-    result = scoring.compute(home_id, year)
+    return _create(actor, home_id, year, scoring.compute(home_id, year).items)
+
+
+def _create(actor: User | None, home_id: int, year: int, items: dict) -> Assessment:
     a = Assessment(home_id=home_id, year=year, status=AssessmentStatus.DRAFT)
     a.items = [AssessmentItem(code=code, max_score=ITEMS[code][0], auto_score=score)
-               for code, score in result.items.items()]
+               for code, score in items.items()]
     _apply_totals(a)
     db.session.add(a)
     db.session.flush()
@@ -69,7 +72,8 @@ def create_for_all_active(actor: User | None, year) -> list[Assessment]:
     existing = sa.select(Assessment.home_id).where(Assessment.year == year)
     home_ids = list(db.session.scalars(sa.select(Home.id).where(
         Home.status == HomeStatus.ACTIVE, Home.id.not_in(existing)).order_by(Home.id)))
-    return [create_assessment(actor, home_id, year) for home_id in home_ids]
+    scores = scoring.compute_many(home_ids, year)
+    return [_create(actor, home_id, year, scores[home_id]) for home_id in home_ids]
 
 
 def _require_draft(a: Assessment) -> None:

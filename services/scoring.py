@@ -70,6 +70,55 @@ def _quarter(column):
                    (sa.extract("month", column) <= 9, 3), else_=4)
 
 
+def score_items(home: Home, plan: HomePlan | None, team_size: int, by_theme: dict,
+                quarters: int, rate: Fraction, target: int) -> dict[str, Decimal]:
+    """SPEC §5.4 for one Home from its figures — pure; every item rounded to 2 decimals."""
+    b1 = 4 * bool(home.venue_address.strip()) + 3 * bool(home.has_sign) \
+        + 3 * bool(home.has_facilities)
+    b2 = 4 * Fraction(int(bool(home.management_rules))) + 4 * rate + Fraction(2 * quarters, 4)
+    b3 = 4 * bool(plan is not None and plan.plan.strip()) \
+        + 3 * bool(plan is not None and plan.funding > 0) + 3 * bool(team_size >= 1)
+    items = {"B1": round2(b1), "B2": round2(b2), "B3": round2(b3)}
+    for code, theme in THEME_ITEMS.items():
+        n = by_theme.get(theme, 0)
+        items[code] = round2(A_MAX * min(Fraction(1), Fraction(n, target)))
+    return {code: items[code] for code in ITEMS}
+
+
+def compute_many(home_ids, year: int) -> dict[int, dict[str, Decimal]]:
+    """The automatic items of several Homes at once, in a fixed number of grouped queries
+    (the batch behind `create_for_all_active`); no evidence."""
+    home_ids = list(home_ids)
+    if not home_ids:
+        return {}
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    homes = {h.id: h for h in db.session.scalars(sa.select(Home).where(Home.id.in_(home_ids)))}
+    plans = {p.home_id: p for p in db.session.scalars(sa.select(HomePlan).where(
+        HomePlan.home_id.in_(home_ids), HomePlan.year == year))}
+    teams = dict(db.session.execute(
+        sa.select(ServiceTeamMember.home_id, sa.func.count(ServiceTeamMember.id))
+        .where(ServiceTeamMember.home_id.in_(home_ids)).group_by(ServiceTeamMember.home_id)).all())
+    verified_in_year = (Activity.home_id.in_(home_ids), Activity.status == ActivityStatus.VERIFIED,
+                        Activity.date >= start, Activity.date <= end)
+    by_theme: dict[int, dict] = {hid: {} for hid in home_ids}
+    for hid, theme, n in db.session.execute(
+            sa.select(Activity.home_id, Activity.theme, sa.func.count(Activity.id))
+            .where(*verified_in_year).group_by(Activity.home_id, Activity.theme)):
+        by_theme[hid][Theme(theme)] = int(n)
+    quarter = _quarter(Activity.date)
+    quarters: dict[int, int] = dict.fromkeys(home_ids, 0)
+    for hid, _q in db.session.execute(
+            sa.select(Activity.home_id, quarter)
+            .where(*verified_in_year, Activity.published.is_(True))
+            .group_by(Activity.home_id, quarter)):
+        quarters[hid] += 1
+    rates = compliance.homes(year, home_ids)
+    target = activity_target()
+    return {hid: score_items(homes[hid], plans.get(hid), teams.get(hid, 0), by_theme[hid],
+                             quarters[hid], rates[hid].fraction, target)
+            for hid in home_ids if hid in homes}
+
+
 def compute(home_id: int, year: int) -> ScoreResult:
     """The seven automatic items of Home `home_id` for `year`, with the evidence behind them."""
     home = db.session.get(Home, home_id)
@@ -94,17 +143,8 @@ def compute(home_id: int, year: int) -> ScoreResult:
     rate = compliance.home(home_id, year)
     reps = compliance.representatives(year, home_id=home_id)
 
-    b1 = 4 * bool(home.venue_address.strip()) + 3 * bool(home.has_sign) \
-        + 3 * bool(home.has_facilities)
-    b2 = 4 * Fraction(int(bool(home.management_rules))) + 4 * rate.fraction \
-        + Fraction(2 * len(quarters), 4)
-    b3 = 4 * bool(plan is not None and plan.plan.strip()) \
-        + 3 * bool(plan is not None and plan.funding > 0) + 3 * bool(team_size >= 1)
     target = activity_target()
-    items = {"B1": round2(b1), "B2": round2(b2), "B3": round2(b3)}
-    for code, theme in THEME_ITEMS.items():
-        n = by_theme.get(theme, 0)
-        items[code] = round2(A_MAX * min(Fraction(1), Fraction(n, target)))
+    items = score_items(home, plan, team_size, by_theme, len(quarters), rate.fraction, target)
 
     evidence = {
         "B1": {"venue_address": home.venue_address, "has_sign": home.has_sign,
@@ -124,4 +164,4 @@ def compute(home_id: int, year: int) -> ScoreResult:
         evidence[code] = {"theme": theme, "count": by_theme.get(theme, 0), "target": target,
                           "activities": [a for a in activities if a.theme == theme]}
     assert set(items) == set(ITEMS)
-    return ScoreResult(home_id, year, {code: items[code] for code in ITEMS}, evidence)
+    return ScoreResult(home_id, year, items, evidence)

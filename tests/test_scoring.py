@@ -172,3 +172,25 @@ def test_fixed_number_of_queries(prepared):
     with count_statements() as large:
         scoring.compute(prepared.home_b.id, 2026)
     assert len(large) == len(small) <= 10
+
+
+def test_batch_scoring_equals_one_by_one(prepared, world):
+    """compute_many (behind create_for_all_active) gives each Home exactly what compute gives."""
+    f.activity(world.rep_b, theme=Theme.INNOVATION, kind=Kind.SALON, date=date(2026, 7, 1),
+               status=ActivityStatus.VERIFIED, published=True)
+    contacts(world.rep_b, 5)
+    empty = f.home()
+    ids = [world.home_a.id, world.home_b.id, empty.id]
+    batch = scoring.compute_many(ids, 2026)
+    for home_id in ids:
+        assert batch[home_id] == scoring.compute(home_id, 2026).items, home_id
+
+
+def test_batch_scoring_query_count_does_not_grow_with_homes(world):
+    few = [world.home_a.id, world.home_b.id]
+    many = few + [f.home().id for _ in range(8)]
+    with count_statements() as small:
+        scoring.compute_many(few, 2026)
+    with count_statements() as large:
+        scoring.compute_many(many, 2026)
+    assert len(small) == len(large)
