@@ -26,6 +26,7 @@ def section(*, db, scale, runs, machine, generation, pages, rows, web, scale2, b
     lines.append(f"- Machine: {machine['cores']} cores ({machine['cpu']}), "
                  f"{machine['memory_gb']} GB memory; Python {machine['python']}; "
                  f"SQLite {machine['sqlite']}; PostgreSQL {machine['postgresql'] or '—'}.")
+    lines.append(f"- Code measured: {machine.get('code') or '?'}.")
     gen_rows = generation["rows"]
     lines.append(f"- Data (`flask seed-bench --scale {scale:g}`): {sum(gen_rows.values()):,} rows "
                  f"generated in {generation['total_s']:.1f} s (build {generation['build_s']:.1f} s,"

@@ -412,6 +412,13 @@ def machine(url):
                          if line.startswith("model name")), platform.processor()),
             "python": platform.python_version(), "sqlite": sqlite3.sqlite_version,
             "postgresql": None}
+    git = ["git", "-C", str(ROOT)]
+    def out(*args):
+        return subprocess.run([*git, *args], capture_output=True, text=True).stdout  # noqa: S603
+    head = out("rev-parse", "--short", "HEAD").strip()
+    changed = [line[3:] for line in out("status", "--porcelain", "--untracked-files=no")
+               .splitlines() if not line[3:].startswith("bench/")]
+    info["code"] = head + (f" + uncommitted changes in {', '.join(changed)}" if changed else "")
     if url.startswith("postgresql"):
         import psycopg
         with psycopg.connect(url.replace("+psycopg", "")) as conn:
