@@ -47,6 +47,11 @@ def section(*, db, scale, runs, machine, generation, pages, rows, web, scale2, b
                      f"{web['post']['rps']:,.0f} req/s | {web['ping']['rps']:,.0f} req/s "
                      f"(/bench/ping) | {share:.0%} | ≥ {limits['share']:.0%} of trivial | "
                      f"{_mark(share >= limits['share'])} |")
+        if web.get("post_floor"):
+            floor_rps = web["post_floor"]["rps"]
+            lines.append(f"| (context) the same rows written in plain SQL, `/bench/post-floor` | "
+                         f"{floor_rps:,.0f} req/s | {web['ping']['rps']:,.0f} req/s | "
+                         f"{floor_rps / web['ping']['rps']:.0%} | — | — |")
         lines.append(f"| Peak RSS of a web worker (VmHWM, {web['workers']} workers) | "
                      f"{web['rss_mb']:.0f} MB | — | — | < {limits['rss_mb']} MB | "
                      f"{_mark(web['rss_mb'] < limits['rss_mb'])} |")

@@ -387,7 +387,10 @@ def measure_web(app, url, targets, seconds, threads, web_threads=4):
             page_jobs.append({"method": "GET", "path": path, "headers": hdrs})
         pages = load(port, page_jobs, 3, 40)
         ping = load(port, [{"method": "GET", "path": "/bench/ping"}] * threads, seconds, 100000)
-        post = load(port, post_bodies(app, threads), seconds, 100000)
+        bodies = post_bodies(app, threads)
+        post = load(port, bodies, seconds, 100000)
+        floor_jobs = [{**job, "path": "/bench/post-floor"} for job in bodies]
+        post_floor = load(port, floor_jobs, seconds, 100000)
         workers = children(proc.pid)
         rss = max((vm_hwm_mb(p) for p in workers), default=0.0)
     finally:
@@ -395,9 +398,11 @@ def measure_web(app, url, targets, seconds, threads, web_threads=4):
         proc.wait(timeout=30)
     ratio = post["rps"] / ping["rps"] if ping["rps"] else 0.0
     print(f"  ping {ping['rps']:.0f} req/s {ping['statuses']}; POST activities "
-          f"{post['rps']:.0f} req/s {post['statuses']}; ratio {ratio:.2f}; pages {pages['statuses']};"
+          f"{post['rps']:.0f} req/s {post['statuses']}; ratio {ratio:.2f}; plain-SQL write floor "
+          f"{post_floor['rps']:.0f} req/s {post_floor['statuses']}; pages {pages['statuses']};"
           f" peak worker RSS {rss:.0f} MB", flush=True)
-    return {"ping": ping, "post": post, "pages": pages, "ratio": ratio, "rss_mb": rss,
+    return {"ping": ping, "post": post, "post_floor": post_floor, "pages": pages, "ratio": ratio,
+            "rss_mb": rss,
             "workers": len(workers), "web_threads": web_threads}
 
 

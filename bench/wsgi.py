@@ -33,7 +33,54 @@ def make_app(database_url: str):
         return "pong"
 
     app.add_url_rule("/bench/ping", "bench_ping", ping)
+    app.add_url_rule("/bench/post-floor", "bench_post_floor", post_floor, methods=["POST"])
     return app
+
+
+def post_floor():
+    """The write floor of POST /api/v1/activities: the same rows (token lookup, the activity, its
+    worker, the SPEC §5.1 contact record, the audit entry) in plain SQL, one commit — no ORM,
+    validation or schema. Bench only: it trusts its input."""
+    import hashlib
+    import json
+    from datetime import UTC, date, datetime
+
+    import sqlalchemy as sa
+    from flask import jsonify, request
+
+    from extensions import db
+
+    data = request.get_json()
+    raw = request.headers.get("Authorization", "").partition(" ")[2]
+    conn = db.session.connection()
+    user_id, home_id = conn.execute(sa.text(
+        "SELECT u.id, u.home_id FROM api_tokens t JOIN users u ON u.id = t.user_id "
+        "WHERE t.token_hash = :h"), {"h": hashlib.sha256(raw.encode()).hexdigest()}).one()
+    now = datetime.now(UTC).replace(tzinfo=None) if conn.dialect.name == "sqlite" \
+        else datetime.now(UTC)
+    day = date.fromisoformat(data["date"])
+    activity_id = conn.execute(sa.text(
+        "INSERT INTO activities (home_id, organizer_id, theme, kind, title, date, location, mode, "
+        "participants, summary, published, status, submitted_at, review_comment, created_at, "
+        "updated_at) VALUES (:home, :user, :theme, :kind, :title, :day, :location, :mode, :n, "
+        ":summary, false, 'submitted', :now, '', :now, :now) RETURNING id"),
+        {"home": home_id, "user": user_id, "theme": data["theme"], "kind": data["kind"],
+         "title": data["title"], "day": day, "location": data["location"], "mode": data["mode"],
+         "n": data["participants"], "summary": data["summary"], "now": now}).scalar_one()
+    for worker_id in data["worker_ids"]:
+        conn.execute(sa.text("INSERT INTO activity_workers (activity_id, worker_id) VALUES (:a, :w)"),
+                     {"a": activity_id, "w": worker_id})
+        conn.execute(sa.text(
+            "INSERT INTO contact_records (representative_id, worker_id, date, channel, summary, "
+            "activity_id, created_at, updated_at) VALUES (:u, :w, :day, 'activity', :s, :a, :now, "
+            ":now)"), {"u": user_id, "w": worker_id, "day": day, "s": "活动：" + data["title"],
+                       "a": activity_id, "now": now})
+    conn.execute(sa.text(
+        "INSERT INTO audit_log (actor_id, action, object_type, object_id, after, reason, created_at)"
+        " VALUES (:u, 'create', 'Activity', :a, :after, '', :now)"),
+        {"u": user_id, "a": activity_id, "after": json.dumps(data, ensure_ascii=False), "now": now})
+    db.session.commit()
+    return jsonify({"id": activity_id}), 201
 
 
 def create():
