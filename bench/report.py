@@ -18,6 +18,13 @@ def _mark(ok):
     return "—" if ok is None else ("✅" if ok else "❌")
 
 
+def _met(row) -> str:
+    checks = row.get("checks")
+    if not checks:
+        return _mark(row["ok"])
+    return " · ".join(f"{name} {_mark(ok)}" for name, ok in checks.items())
+
+
 def section(*, db, scale, runs, machine, generation, pages, rows, web, scale2, bench_rss_mb,
             started, limits) -> str:
     lines = [f"## {'SQLite' if db == 'sqlite' else 'PostgreSQL'} · scale {scale:g}", ""]
@@ -39,7 +46,7 @@ def section(*, db, scale, runs, machine, generation, pages, rows, web, scale2, b
     for r in rows:
         ratio = r["median"] / r["floor"] if r.get("floor") else None
         lines.append(f"| {r['label']} | {_ms(r['median'])} | {_ms(r.get('floor'))} | "
-                     f"{f'×{ratio:.2f}' if ratio else '—'} | {r['target']} | {_mark(r['ok'])} |")
+                     f"{f'×{ratio:.2f}' if ratio else '—'} | {r['target']} | {_met(r)} |")
     if web:
         share = web["ratio"]
         lines.append(f"| POST /api/v1/activities throughput (gunicorn 2 gthread workers × "

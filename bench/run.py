@@ -200,7 +200,9 @@ def measure_pages(app, url, runs, year):
         statements[key] = count_statements(app, client, path, headers)
         results.append({"key": key, "label": label, "median": median, "floor": floor_median,
                         "target": f"≤ {PAGE_RATIO} × floor, < {PAGE_LIMIT_S:g} s",
-                        "ok": median <= PAGE_RATIO * floor_median and median < PAGE_LIMIT_S})
+                        "ok": median <= PAGE_RATIO * floor_median and median < PAGE_LIMIT_S,
+                        "checks": {"ratio": median <= PAGE_RATIO * floor_median,
+                                   "< 1 s": median < PAGE_LIMIT_S}})
         print(f"  {key:<22} {median * 1000:8.1f} ms  floor {floor_median * 1000:7.1f} ms  "
               f"×{median / floor_median:5.2f}  {statements[key]} statements", flush=True)
     raw.close()
