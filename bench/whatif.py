@@ -4,9 +4,12 @@ the product changes), measured before and after on an already generated bench da
     python bench/whatif.py sqlite:///bench/data/bench-1.db
     python bench/whatif.py postgresql+psycopg://postgres@127.0.0.1:5432/rephome_bench
 
-services/dashboard.py: the compliance of every Home and the activity statistics computed once per
-page (kpis' rate and verified count, and compliance_by_home, derived from them). (The first fix
-measured here, Home-filtered compliance subqueries, has since landed in services/compliance.py.)
+- "once" (finding 1): services/dashboard.py computes the compliance of every Home and the activity
+  statistics once per page (kpis' rate and verified count, and compliance_by_home, derive from them);
+- "derived" (findings 3–5): a Home's rate and representative count derived from the contact rows
+  the page or API loads anyway (dashboard kpis, api/compliance, manage/representatives), and the
+  logged-in user loaded with its unit and Home in one statement (app.py load_user).
+(Home-filtered compliance subqueries, measured earlier the same way, have landed in 17ae9c2.)
 """
 import statistics
 import sys
@@ -53,6 +56,57 @@ def once_per_page_patch(memo):
     dashboard.verified_activities = lambda scope: activity_stats(scope).total
 
 
+def derived_home_figures_patch(memo):
+    """Findings 3–5: a Home's rate and representative count derived from the contact rows that
+    the page or the API loads anyway (one grouping of the Home's contacts instead of two)."""
+    from services import compliance, dashboard
+    representatives, rate, active_reps = (compliance.representatives, dashboard.compliance_rate,
+                                          dashboard.active_representatives)
+
+    def rows(year, home_id):
+        key = ("rows", year, home_id)
+        if key not in memo:
+            memo[key] = representatives(year, home_id=home_id)
+        return memo[key]
+
+    def memo_representatives(year, *, home_id=None, home_ids=None, include_inactive=False):
+        ids = list(home_ids) if home_ids is not None else None
+        if not include_inactive and (home_id is not None or (ids and len(ids) == 1)):
+            return rows(year, home_id if home_id is not None else ids[0])
+        return representatives(year, home_id=home_id, home_ids=home_ids,
+                               include_inactive=include_inactive)
+
+    def home_compliance(home_id, year):
+        found = rows(year, home_id)
+        return compliance.HomeCompliance(home_id, sum(r.compliant for r in found), len(found))
+
+    def only_home(fallback, value):
+        def inner(scope):
+            if scope.home_id is not None and not (scope.city or scope.unit_kind):
+                return value(home_compliance(scope.home_id, scope.year))
+            return fallback(scope)
+        return inner
+    compliance.representatives = memo_representatives
+    compliance.home = home_compliance
+    compliance.home_rate = lambda home_id, year: home_compliance(home_id, year).rate
+    dashboard.compliance_rate = only_home(rate, lambda c: c.rate)
+    dashboard.active_representatives = only_home(active_reps, lambda c: c.total)
+
+
+def user_loader_patch():
+    """Finding 3: the logged-in user loaded with its unit and the unit's Home in one statement."""
+    import sqlalchemy as sa
+
+    from extensions import db, login_manager
+    from models import Unit, User
+
+    @login_manager.user_loader
+    def load_user(user_id):
+        user = db.session.scalar(sa.select(User).where(User.id == int(user_id)).options(
+            sa.orm.joinedload(User.unit).joinedload(Unit.home)))
+        return user if user is not None and user.active else None
+
+
 def main(url):
     from bench import floors
     from bench.run import page_targets
@@ -86,7 +140,10 @@ def main(url):
 
     measure("before")
     once_per_page_patch(memo)
-    measure("after")
+    measure("once")
+    derived_home_figures_patch(memo)
+    user_loader_patch()
+    measure("derived")
     raw.close()
 
 
