@@ -69,8 +69,14 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id):
-        from models import User
-        user = db.session.get(User, int(user_id))
+        """The active user with their unit and its Home in one statement (every page needs them)."""
+        from sqlalchemy.orm import joinedload
+
+        from models import Unit, User
+        user = db.session.scalar(
+            db.select(User).options(joinedload(User.unit).joinedload(Unit.home),
+                                    joinedload(User.home))
+            .where(User.id == int(user_id)))
         return user if user is not None and user.active else None
 
 

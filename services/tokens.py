@@ -5,9 +5,10 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import joinedload
 
 from extensions import db
-from models import ApiToken, User
+from models import ApiToken, Unit, User
 from models.base import utcnow
 
 
@@ -33,6 +34,7 @@ def user_for_token(raw: str) -> User | None:
         return None
     row = db.session.execute(
         sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+        .options(joinedload(User.unit).joinedload(Unit.home), joinedload(User.home))
         .where(ApiToken.token_hash == _hash(raw))
     ).first()
     if row is None:
