@@ -95,6 +95,11 @@ def representatives(year: int, *, home_id: int | None = None, home_ids=None,
             for user, n in db.session.execute(stmt)]
 
 
+def rate_of(rows: list[RepresentativeCompliance]) -> float:
+    """Compliant / all of the given (active) representatives' rows; 0 when there are none."""
+    return sum(r.compliant for r in rows) / len(rows) if rows else 0.0
+
+
 @dataclass(frozen=True)
 class HomeCompliance:
     home_id: int

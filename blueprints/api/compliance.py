@@ -51,12 +51,9 @@ def compliance_report(args):
     user = api_user()
     year, home_id = year_and_home(args, user)
 
-    if home_id is None:  # provincial admin, whole province
-        rate = compliance.province(year).rate
-        rows = compliance.representatives(year)
-    else:
-        rate = compliance.home_rate(home_id, year)
-        rows = compliance.representatives(year, home_id=home_id)
+    # One grouped query; the rate is derived from the same rows (active representatives only).
+    rows = compliance.representatives(year, home_id=home_id)
+    rate = compliance.rate_of(rows)
     if user.role == Role.REPRESENTATIVE:
         rows = [r for r in rows if r.representative.id == user.id]
     return {
