@@ -62,7 +62,12 @@ def representatives():
     home_id, year = _home_id(), _year()
     args = _table_args()
     rows = compliance.representatives_table(year, home_id=home_id, **args)
-    summary = compliance.home(home_id, year)
+    filtered = any(args[k] for k in ("level", "compliant", "status", "q"))
+    if filtered:  # the summary is of the whole Home, whatever the table shows
+        summary = compliance.home(home_id, year)
+    else:
+        active = [r for r in rows if r.representative.active]
+        summary = compliance.HomeCompliance(home_id, sum(r.compliant for r in active), len(active))
     return render_template(
         "manage/representatives.html", rows=rows, year=year, args=args, summary=summary,
         threshold=compliance.threshold(), themes=list(Theme), levels=Level.choices(),
