@@ -242,11 +242,14 @@ def _home_ids(scope: Scope):
     return list(db.session.scalars(_home_ids_select(scope)))
 
 
-def compliance_by_home(scope: Scope, homes: list[HomeRow] | None = None) -> list[dict]:
-    """Per active Home: compliant / active representatives and the rate, lowest rate first."""
+def compliance_by_home(scope: Scope, homes: list[HomeRow] | None = None,
+                       data: dict | None = None) -> list[dict]:
+    """Per active Home: compliant / active representatives and the rate, lowest rate first.
+    `data` is compliance.homes() of the scope when the caller already has it."""
     homes = homes if homes is not None else homes_in_scope(scope, active_only=True)
     homes = [h for h in homes if h.status == HomeStatus.ACTIVE.value]
-    data = compliance.homes(scope.year, [h.id for h in homes])
+    if data is None:
+        data = compliance.homes(scope.year, [h.id for h in homes])
     rows = []
     for home in homes:
         c = data.get(home.id) or compliance.HomeCompliance(home.id, 0, 0)
@@ -397,14 +400,20 @@ def verified_activities(scope: Scope) -> int:
         *_activity_conditions(scope))) or 0
 
 
-def kpis(scope: Scope) -> dict:
+def kpis(scope: Scope, *, stats: ActivityStats | None = None,
+         by_home: dict | None = None) -> dict:
     """Active Homes, active representatives, compliance rate, verified activities of the year,
-    open appeals — five statements plus compliance's two."""
+    open appeals. A page that already has the activity stats or the per-Home compliance passes
+    them in, so nothing is grouped twice."""
+    stats = stats if stats is not None else activity_stats(scope)
+    by_home = by_home if by_home is not None else compliance.homes(scope.year, _home_ids(scope))
+    compliant = sum(c.compliant for c in by_home.values())
+    total = sum(c.total for c in by_home.values())
     return {
         "homes_active": active_homes(scope),
-        "representatives": active_representatives(scope),
-        "compliance_rate": compliance_rate(scope),
-        "activities": verified_activities(scope),
+        "representatives": total,
+        "compliance_rate": compliant / total if total else 0.0,
+        "activities": stats.total,
         "appeals_open": appeals_open(scope),
     }
 
@@ -414,11 +423,13 @@ def kpis(scope: Scope) -> dict:
 def province_overview(scope: Scope, *, include_unpublished: bool = True) -> dict:
     """Everything the province dashboard shows, in a fixed number of statements."""
     homes = homes_in_scope(scope)
+    stats = activity_stats(scope)
+    by_home = compliance.homes(scope.year, _home_ids(scope))
     return {
-        "kpis": kpis(scope),
-        "activities": activity_stats(scope),
+        "kpis": kpis(scope, stats=stats, by_home=by_home),
+        "activities": stats,
         "by_home": home_theme_counts(scope, homes),
-        "compliance": compliance_by_home(scope, homes),
+        "compliance": compliance_by_home(scope, homes, by_home),
         "assessments": latest_assessments(scope, include_unpublished=include_unpublished),
         "appeals": appeals_by_status(scope),
         "homes_by_status": homes_by_status(scope),
@@ -429,9 +440,12 @@ def province_overview(scope: Scope, *, include_unpublished: bool = True) -> dict
 def home_overview(scope: Scope, *, include_unpublished: bool = False) -> dict:
     """Everything a Home dashboard shows (scope.home_id set), in a fixed number of statements."""
     contacts = contacts_per_representative(scope)
+    stats = activity_stats(scope)
+    by_home = {scope.home_id: compliance.HomeCompliance(
+        scope.home_id, sum(r.compliant for r in contacts), len(contacts))}
     return {
-        "kpis": kpis(scope),
-        "activities": activity_stats(scope),
+        "kpis": kpis(scope, stats=stats, by_home=by_home),
+        "activities": stats,
         "heatmap": representative_month_counts(scope),
         "contacts": contacts,
         "below": [r for r in contacts if not r.compliant],

@@ -204,6 +204,20 @@ def test_compliance_per_home_and_rate(data):
     assert dashboard.compliance_rate(Scope(2025, home_id=w.home_a.id)) == 0
 
 
+def test_kpis_derive_the_same_figures_as_the_separate_aggregates(data):
+    """kpis() reuses a page's activity stats and compliance instead of counting again."""
+    w = data.w
+    for scope in (Scope(Y), Scope(Y, home_id=w.home_a.id), Scope(Y, city="苏州市"),
+                  Scope(Y, theme="window"), Scope(2025, home_id=w.home_a.id)):
+        k = dashboard.kpis(scope)
+        assert k["compliance_rate"] == dashboard.compliance_rate(scope), scope
+        assert k["representatives"] == dashboard.active_representatives(scope), scope
+        assert k["activities"] == dashboard.verified_activities(scope), scope
+        page = (dashboard.home_overview(scope) if scope.home_id is not None
+                else dashboard.province_overview(scope))
+        assert page["kpis"] == k, scope
+
+
 def test_contacts_per_representative(data):
     w = data.w
     rows = {r.representative.name: (r.contacted_count, r.compliant)

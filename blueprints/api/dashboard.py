@@ -62,8 +62,8 @@ def dashboard_figures(args):
     user = api_user()
     year, home_id = year_and_home(args, user)
     scope = dashboard.Scope(year=year, home_id=home_id)
-    kpis = dashboard.kpis(scope)
     stats = dashboard.activity_stats(scope)
+    kpis = dashboard.kpis(scope, stats=stats)
     by_month = stats.by_month
     return {
         "year": year,
