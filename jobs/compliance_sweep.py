@@ -35,7 +35,7 @@ def run(today: date) -> dict:
         notify(row.representative, KIND, f"{year}年联系科技工作者尚未达标",
                f"截至{today.isoformat()}，您在{year}年已联系 {row.contacted_count} 名科技工作者，"
                f"距“每个代表至少联系{limit}个科技工作者”还差 {missing} 名。",
-               link=rep_link, dedupe_key=rep_key)
+               link=rep_link, dedupe_key=rep_key, checked=True)
         notified += 1
 
     by_home: dict[int, list] = {}
@@ -55,7 +55,7 @@ def run(today: date) -> dict:
             notify(manager, DIGEST_KIND,
                    f"{week[:4]}年第{int(week[-2:])}周：{len(home_rows)} 名代表联系科技工作者未达标",
                    f"截至{today.isoformat()}，{year}年联系科技工作者少于{limit}名的代表：\n{lines}",
-                   link=manager_link, dedupe_key=digest_key)
+                   link=manager_link, dedupe_key=digest_key, checked=True)
             done.add(manager.id)
             digests += 1
 

@@ -29,7 +29,8 @@ def run(today: date) -> dict:
             notify(manager, KIND, f"{home.name}将于{home.expires_on.isoformat()}到期",
                    f"{home.name}的认定有效期至{home.expires_on.isoformat()}（不含当日），还剩 {left} 天。"
                    "已发布考核结果且不为不合格的，可由省科协办理续期。",
-                   link=link_to("homes.profile", f"/home/{home.id}"), dedupe_key=key)
+                   link=link_to("homes.profile", f"/home/{home.id}"), dedupe_key=key,
+                   checked=True)
             warned += 1
     return {"expired": len(expired), "expiring": len(expiring), "warned": warned,
             "warning_days": days}

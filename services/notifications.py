@@ -7,10 +7,14 @@ from models.base import utcnow
 
 
 def notify(user: User | int, kind: str, title: str, body: str = "", link: str = "",
-           dedupe_key: str | None = None) -> Notification | None:
-    """Add a notification for a user; None if one with the same dedupe key already exists."""
+           dedupe_key: str | None = None, *, checked: bool = False) -> Notification | None:
+    """Add a notification for a user; None if one with the same dedupe key already exists.
+
+    `checked=True` says the caller has already excluded users holding the key (jobs check a whole
+    batch in one query), so no SELECT is issued and the INSERTs are batched at the next flush.
+    """
     user_id = user if isinstance(user, int) else user.id
-    if dedupe_key is not None and db.session.scalar(
+    if dedupe_key is not None and not checked and db.session.scalar(
             sa.select(Notification.id).where(Notification.user_id == user_id,
                                              Notification.dedupe_key == dedupe_key)):
         return None
