@@ -219,11 +219,12 @@ def _state(activity: Activity) -> dict:
 
 # ---------------------------------------------------------------- contacts (SPEC §5.1)
 
-def sync_activity_contacts(activity: Activity) -> None:
+def sync_activity_contacts(activity: Activity, *, new: bool = False) -> None:
     """Make the activity's contact records exist exactly while it is submitted or verified:
-    one per linked worker, for the organiser, dated on the activity's date, channel `activity`."""
+    one per linked worker, for the organiser, dated on the activity's date, channel `activity`.
+    `new` says the activity was just created, so it has no records yet to look up."""
     db.session.flush()
-    existing = list(db.session.scalars(sa.select(ContactRecord).where(
+    existing = [] if new else list(db.session.scalars(sa.select(ContactRecord).where(
         ContactRecord.activity_id == activity.id)))
     wanted = {w.id for w in activity.workers} if activity.status in COUNTING else set()
     summary = f"活动：{activity.title}"[:10000]
@@ -236,11 +237,13 @@ def sync_activity_contacts(activity: Activity) -> None:
             record.summary = summary
         else:
             db.session.delete(record)
-    for worker_id in sorted(wanted - have):
-        db.session.add(ContactRecord(
-            representative_id=activity.organizer_id, worker_id=worker_id, date=activity.date,
-            channel=ContactChannel.ACTIVITY, summary=summary, activity_id=activity.id))
+    missing = sorted(wanted - have)
     db.session.flush()
+    if missing:  # one executemany INSERT
+        db.session.execute(sa.insert(ContactRecord), [
+            {"representative_id": activity.organizer_id, "worker_id": worker_id,
+             "date": activity.date, "channel": ContactChannel.ACTIVITY, "summary": summary,
+             "activity_id": activity.id} for worker_id in missing])
 
 
 # ---------------------------------------------------------------- operations
@@ -256,15 +259,17 @@ def create(actor: User, data: dict, *, submit: bool = True, files=()) -> Activit
     clean = validate(data, organizer=actor, home_id=home_id, errors=errors)
     checked = attachment_service.validate_files(files, 0, errors)
     errors.raise_if_any()
-    activity = Activity(home_id=home_id, organizer_id=actor.id, status=S.DRAFT)
-    db.session.add(activity)
+    # Everything is set before the object joins the session, so one INSERT writes it and its
+    # empty collections are known (no lazy loads for a brand-new activity).
+    activity = Activity(home_id=home_id, organizer_id=actor.id,
+                        status=S.SUBMITTED if submit else S.DRAFT,
+                        submitted_at=utcnow() if submit else None, attachments=[])
     _apply(activity, clean)
-    if submit:
-        activity.status = S.SUBMITTED
-        activity.submitted_at = utcnow()
+    db.session.add(activity)
     db.session.flush()
-    attachment_service.store(activity, checked, actor)
-    sync_activity_contacts(activity)
+    if checked:
+        attachment_service.store(activity, checked, actor)
+    sync_activity_contacts(activity, new=True)
     audit.record(actor, "create", activity, after=_state(activity))
     return activity
 

@@ -273,3 +273,22 @@ def test_list_statement_count_does_not_grow(world, api, client, who):
     with count_statements() as many:
         assert len(client_.get("/activities?per_page=100").get_json()["items"]) == 50
     assert len(many) == len(few)
+
+
+def test_post_statement_count_does_not_grow_with_linked_workers(world, api, db):
+    """Creating an activity costs the same statements for 1 linked worker as for 8."""
+    from tests import factories
+    from tests.conftest import count_statements
+
+    workers = [factories.worker(linked_by=world.rep_a) for _ in range(8)]
+    db.session.commit()
+    client = api(world.rep_a)
+    counts = []
+    for chosen in (workers[:1], workers):
+        body = {"theme": "window", "kind": "exchange", "title": "座谈", "date": "2026-03-01",
+                "mode": "offline", "participants": 3, "summary": "交流",
+                "worker_ids": [w.id for w in chosen]}
+        with count_statements() as statements:
+            assert client.post("/activities", json=body).status_code == 201
+        counts.append(len(statements))
+    assert counts[0] == counts[1]

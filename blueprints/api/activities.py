@@ -124,8 +124,8 @@ class Activities(MethodView):
     def post(self, data):
         """Record an activity (representative or manager); submitted unless `draft` is true."""
         activity = service.create(api_user(), data, submit=not data.get("draft", False))
-        commit()
-        return _load(activity.id)
+        commit(keep_loaded=True)
+        return activity
 
 
 @bp.route("/activities/<int:activity_id>")

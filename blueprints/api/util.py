@@ -22,8 +22,16 @@ def paginate(stmt, page: int, per_page: int, dump) -> dict:
     return {"items": dump(rows), "total": total, "page": page, "per_page": per_page}
 
 
-def commit():
-    db.session.commit()
+def commit(*, keep_loaded: bool = False):
+    """Commit the request's one transaction. `keep_loaded` keeps the objects' loaded state
+    (no expiry), so an answer built from an object just written needs no SELECT after it."""
+    session = db.session()
+    if keep_loaded:
+        session.expire_on_commit = False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = True
 
 
 def year_and_home(args: dict, user) -> tuple[int, int | None]:
