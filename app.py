@@ -64,6 +64,8 @@ def register_extensions(app: Flask) -> None:
                 cur = dbapi_conn.cursor()
                 cur.execute("PRAGMA foreign_keys=ON")
                 cur.execute("PRAGMA journal_mode=WAL")
+                # Safe with WAL (no corruption); spares an fsync per commit.
+                cur.execute("PRAGMA synchronous=NORMAL")
                 cur.execute("PRAGMA busy_timeout=5000")
                 cur.close()
 
