@@ -52,11 +52,16 @@ def create_assessment(actor: User | None, home_id, year) -> Assessment:
     return _create(actor, home_id, year, scoring.compute(home_id, year).items)
 
 
-def _create(actor: User | None, home_id: int, year: int, items: dict) -> Assessment:
+def _new(home_id: int, year: int, items: dict) -> Assessment:
     a = Assessment(home_id=home_id, year=year, status=AssessmentStatus.DRAFT)
     a.items = [AssessmentItem(code=code, max_score=ITEMS[code][0], auto_score=score)
                for code, score in items.items()]
     _apply_totals(a)
+    return a
+
+
+def _create(actor: User | None, home_id: int, year: int, items: dict) -> Assessment:
+    a = _new(home_id, year, items)
     db.session.add(a)
     db.session.flush()
     audit.record(actor, "create", a)
@@ -73,7 +78,10 @@ def create_for_all_active(actor: User | None, year) -> list[Assessment]:
     home_ids = list(db.session.scalars(sa.select(Home.id).where(
         Home.status == HomeStatus.ACTIVE, Home.id.not_in(existing)).order_by(Home.id)))
     scores = scoring.compute_many(home_ids, year)
-    return [_create(actor, home_id, year, scores[home_id]) for home_id in home_ids]
+    created = [_new(home_id, year, scores[home_id]) for home_id in home_ids]
+    db.session.add_all(created)
+    audit.record_many(actor, "create", created)  # one flush for all, then the entries
+    return created
 
 
 def _require_draft(a: Assessment) -> None:

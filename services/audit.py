@@ -52,3 +52,13 @@ def record(actor, action: str, obj=None, *, before: dict | None = None, after: d
     )
     db.session.add(entry)
     return entry
+
+
+def record_many(actor, action: str, objects) -> list[AuditLog]:
+    """One entry per object after a batch change: a single flush, then the INSERTs batch."""
+    db.session.flush()
+    entries = [AuditLog(actor_id=getattr(actor, "id", None), action=action,
+                        object_type=obj.__tablename__, object_id=obj.id, after=snapshot(obj))
+               for obj in objects]
+    db.session.add_all(entries)
+    return entries

@@ -56,6 +56,11 @@ def test_create_for_all_active_skips_existing(draft, world):
     f.home(status=HomeStatus.EXPIRED)
     created = service.create_for_all_active(world.admin, 2026)
     assert [a.home_id for a in created] == [world.home_b.id]
+    assert [len(a.items) for a in created] == [7]
+    entry = _db.session.scalar(sa.select(AuditLog).where(
+        AuditLog.object_type == "assessments", AuditLog.object_id == created[0].id))
+    assert entry.action == "create" and entry.actor_id == world.admin.id
+    assert entry.after["home_id"] == world.home_b.id
     assert service.create_for_all_active(None, 2026) == []
     with pytest.raises(Forbidden):
         service.create_for_all_active(world.manager_a, 2026)
