@@ -10,6 +10,7 @@ from fractions import Fraction
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import load_only
 
 from extensions import db
 from models import ContactRecord, Home, User
@@ -74,8 +75,12 @@ class RepresentativeCompliance:
 
 
 def representatives(year: int, *, home_id: int | None = None, home_ids=None,
-                    include_inactive: bool = False) -> list[RepresentativeCompliance]:
-    """Each representative (of a Home, several, or all) with their count — one query."""
+                    include_inactive: bool = False,
+                    names_only: bool = False) -> list[RepresentativeCompliance]:
+    """Each representative (of a Home, several, or all) with their count — one query.
+
+    `names_only` loads just id, name and Home of each user (for answers that show no more; any
+    other attribute would then load row by row, so callers that need more leave it off)."""
     if home_ids is not None:
         home_ids = list(home_ids)
     counts = contacted_counts(year, representative_ids(home_id, home_ids))
@@ -90,6 +95,8 @@ def representatives(year: int, *, home_id: int | None = None, home_ids=None,
         stmt = stmt.where(User.home_id.in_(home_ids))
     if not include_inactive:
         stmt = stmt.where(User.active.is_(True))
+    if names_only:
+        stmt = stmt.options(load_only(User.id, User.name, User.home_id, User.active))
     limit = threshold()
     return [RepresentativeCompliance(user, int(n), int(n) >= limit)
             for user, n in db.session.execute(stmt)]

@@ -52,7 +52,7 @@ def compliance_report(args):
     year, home_id = year_and_home(args, user)
 
     # One grouped query; the rate is derived from the same rows (active representatives only).
-    rows = compliance.representatives(year, home_id=home_id)
+    rows = compliance.representatives(year, home_id=home_id, names_only=True)
     rate = compliance.rate_of(rows)
     if user.role == Role.REPRESENTATIVE:
         rows = [r for r in rows if r.representative.id == user.id]
