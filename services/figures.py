@@ -23,6 +23,9 @@ THEME_COLORS = {
 GRADE_COLORS = {Grade.EXCELLENT.value: "#1e8449", Grade.GOOD.value: "#2e86c1",
                 Grade.PASS.value: "#d4ac0d", Grade.FAIL.value: "#c0392b"}
 MONTH_LABELS = [f"{m}月" for m in range(1, 13)]
+#: Light (none) to dark (many), spelled out: plotly.js's own "Blues" runs the other way.
+BLUES = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"],
+         [1.0, "#08306b"]]
 FONT = {"family": '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif',
         "size": 12}
 
@@ -42,6 +45,24 @@ def _layout(title: str, *, height: int = 340, **extra) -> dict:
     }
     layout.update(extra)
     return layout
+
+
+def _trace(kind: str, **props) -> dict:
+    """A trace as a plain dict; `marker_color`-style keys become nested (marker: {color})."""
+    trace = {"type": kind}
+    for key, value in props.items():
+        head, _, tail = key.partition("_")
+        if tail and head in ("marker", "line"):
+            trace.setdefault(head, {})[tail] = value
+        else:
+            trace[key] = value
+    return trace
+
+
+def _figure(traces: list[dict], layout: dict) -> go.Figure:
+    """A figure without Plotly's per-property validation: the shapes here are fixed and tested,
+    and validating a 196 × 12 heat map costs more than the page's queries (bench/RESULTS.md)."""
+    return go.Figure({"data": traces, "layout": layout}, _validate=False)
 
 
 def _empty_note(fig: go.Figure, rows) -> go.Figure:
@@ -67,10 +88,10 @@ def activities_by_theme_month(by_theme_month: dict, title: str = "各主题活�
     """Stacked bars: verified activities per month, one colour per theme.
 
     `by_theme_month`: {theme code: [12 monthly counts]}."""
-    traces = [go.Bar(name=_theme_label(code), x=MONTH_LABELS, y=list(months),
+    traces = [_trace("bar", name=_theme_label(code), x=MONTH_LABELS, y=list(months),
                      marker_color=THEME_COLORS.get(code), hovertemplate="%{x} %{y} 项")
               for code, months in by_theme_month.items()]
-    return go.Figure(traces, _layout(title, barmode="stack",
+    return _figure(traces, _layout(title, barmode="stack",
                                      yaxis={"title": {"text": "活动数"}, "rangemode": "tozero",
                                             "gridcolor": "#eee"},
                                      xaxis={"tickangle": 0}))
@@ -85,11 +106,11 @@ def home_theme_comparison(rows: list[dict], *, stacked: bool = True,
     traces = []
     for theme in Theme:
         values = [r["themes"].get(theme.value, 0) for r in rows][::-1]
-        traces.append(go.Bar(name=theme.label, y=names, x=values, orientation="h",
+        traces.append(_trace("bar", name=theme.label, y=names, x=values, orientation="h",
                              marker_color=THEME_COLORS[theme.value],
                              hovertemplate="%{y}：%{x} 项"))
     height = max(260, 90 + 26 * len(rows) * (1 if stacked else 2))
-    return _empty_note(go.Figure(traces, _layout(title, height=height,
+    return _empty_note(_figure(traces, _layout(title, height=height,
                                      barmode="stack" if stacked else "group",
                                      margin={"l": 110, "r": 12, "t": 40, "b": 50},
                                      xaxis={"rangemode": "tozero", "gridcolor": "#eee"},
@@ -104,8 +125,8 @@ def compliance_by_home(rows: list[dict], title: str = "各代表之家联系达�
     names = [_short(r["name"]) for r in ordered]
     values = [round(r["rate"] * 100, 1) for r in ordered]
     colors = ["#1e8449" if v >= 100 else "#2e86c1" if v >= 60 else "#c0392b" for v in values]
-    fig = go.Figure(
-        [go.Bar(y=names, x=values, orientation="h", marker_color=colors,
+    fig = _figure(
+        [_trace("bar", y=names, x=values, orientation="h", marker_color=colors,
                 text=[f"{v:g}%" for v in values], textposition="auto",
                 hovertemplate="%{y}：%{x}%", name="达标率")],
         _layout(title, height=max(260, 60 + 26 * len(rows)), showlegend=False,
@@ -126,8 +147,8 @@ def score_ranking(rows: list[dict], title: str = "年度考核得分排名") -> 
 
     `rows`: [{"name": str, "total": float, "grade": grade code or None}]."""
     ordered = sorted(rows, key=lambda r: r["total"])
-    return _empty_note(go.Figure(
-        [go.Bar(y=[_short(r["name"]) for r in ordered], x=[r["total"] for r in ordered],
+    return _empty_note(_figure(
+        [_trace("bar", y=[_short(r["name"]) for r in ordered], x=[r["total"] for r in ordered],
                 orientation="h", text=[f"{r['total']:.2f}" for r in ordered],
                 textposition="auto", hovertemplate="%{y}：%{x} 分", name="总分",
                 marker_color=[GRADE_COLORS.get(r.get("grade") or "", "#7f8c8d")
@@ -141,8 +162,8 @@ def score_ranking(rows: list[dict], title: str = "年度考核得分排名") -> 
 def grade_distribution(grades: dict, title: str = "考核等次分布") -> go.Figure:
     """Bars of the number of Homes per grade (优秀/良好/合格/不合格). `grades`: {grade code: n}."""
     codes = [g.value for g in Grade]
-    return _empty_note(go.Figure(
-        [go.Bar(x=[Grade(c).label for c in codes], y=[grades.get(c, 0) for c in codes],
+    return _empty_note(_figure(
+        [_trace("bar", x=[Grade(c).label for c in codes], y=[grades.get(c, 0) for c in codes],
                 marker_color=[GRADE_COLORS[c] for c in codes], name="家数",
                 text=[grades.get(c, 0) for c in codes], textposition="auto",
                 hovertemplate="%{x}：%{y} 家")],
@@ -155,8 +176,8 @@ def representative_heatmap(rows: list[dict], title: str = "代表月度活动热
     """A representative × month heat map of activities. `rows`: [{"name", "months": [12]}]."""
     names = [_short(r["name"], 8) for r in rows][::-1]
     z = [list(r["months"]) for r in rows][::-1]
-    return go.Figure(
-        [go.Heatmap(z=z, x=MONTH_LABELS, y=names, colorscale="Blues", zmin=0,
+    return _figure(
+        [_trace("heatmap", z=z, x=MONTH_LABELS, y=names, colorscale=BLUES, zmin=0,
                     hovertemplate="%{y} %{x}：%{z} 项<extra></extra>",
                     colorbar={"title": {"text": "项"}, "thickness": 10})],
         _layout(title, height=max(240, 80 + 24 * len(rows)),
@@ -170,8 +191,8 @@ def contact_progress_ring(contacted: int, threshold: int,
     done = min(contacted, threshold)
     remaining = max(threshold - contacted, 0)
     reached = contacted >= threshold
-    return go.Figure(
-        [go.Pie(values=[done, remaining] if threshold else [1, 0], labels=["已联系", "尚需联系"],
+    return _figure(
+        [_trace("pie", values=[done, remaining] if threshold else [1, 0], labels=["已联系", "尚需联系"],
                 hole=0.7, sort=False, direction="clockwise", textinfo="none",
                 marker={"colors": ["#1e8449" if reached else "#2e86c1", "#e5e8e8"]},
                 hovertemplate="%{label}：%{value} 人<extra></extra>")],
@@ -187,8 +208,8 @@ def activities_against_target(by_theme: dict, target: int,
     """Bars of own verified activities per theme against the yearly target (a dashed line)."""
     codes = [t.value for t in Theme]
     values = [by_theme.get(c, 0) for c in codes]
-    return go.Figure(
-        [go.Bar(x=[_theme_label(c) for c in codes], y=values, name="已审核活动",
+    return _figure(
+        [_trace("bar", x=[_theme_label(c) for c in codes], y=values, name="已审核活动",
                 marker_color=[THEME_COLORS[c] for c in codes], text=values,
                 textposition="auto", hovertemplate="%{x}：%{y} 项")],
         _layout(title, height=280, showlegend=False,
