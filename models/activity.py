@@ -67,10 +67,20 @@ class Activity(TimestampMixin, Base):
         # Covering for the dashboards' aggregates of verified activities by year (bench/RESULTS.md).
         sa.Index("ix_activities_status_date", "status", "date", "home_id", "theme",
                  "organizer_id", "participants", "published"),
+        # Keyword search (services/search.py): ILIKE '%…%' served by trigrams on PostgreSQL.
+        sa.Index("ix_activities_title_trgm", "title", postgresql_using="gin",
+                 postgresql_ops={"title": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
+        sa.Index("ix_activities_summary_trgm", "summary", postgresql_using="gin",
+                 postgresql_ops={"summary": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
     )
 
     def __repr__(self):
         return f"<Activity {self.id} {self.title}>"
+
+
+sa.event.listen(
+    Activity.__table__, "before_create",
+    sa.DDL("CREATE EXTENSION IF NOT EXISTS pg_trgm").execute_if(dialect="postgresql"))
 
 
 class Attachment(TimestampMixin, Base):

@@ -69,3 +69,17 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(
         UTCDateTime, default=utcnow, onupdate=utcnow, nullable=False
     )
+
+
+def include_for_dialect(dialect_name: str):
+    """An Alembic `include_object` hook: schema items declared for another dialect only (with
+    `.ddl_if(dialect=...)`, e.g. PostgreSQL's pg_trgm GIN indexes) are left out of the comparison
+    of models and database on this one, as `create_all` leaves them out of the schema."""
+    def include_object(obj, name, type_, reflected, compare_to):
+        condition = getattr(obj, "_ddl_if", None)
+        if condition is not None and condition.dialect:
+            wanted = condition.dialect
+            wanted = (wanted,) if isinstance(wanted, str) else tuple(wanted)
+            return dialect_name in wanted
+        return True
+    return include_object

@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
 
 from extensions import db
+from models.base import include_for_dialect
 from tests.conftest import _TMP, make_app
 
 
@@ -37,7 +38,8 @@ def empty_database_url():
 
 def _diff(app):
     with db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(conn, opts={
+            "compare_type": True, "include_object": include_for_dialect(conn.dialect.name)})
         return compare_metadata(context, db.metadata)
 
 

@@ -15,6 +15,7 @@ from extensions import db
 from models import Activity
 from models.enums import ActivityStatus, Theme
 from services import activities as service
+from services import search
 from services.errors import ValidationFailed
 from services.scope import get_scoped, scoped
 
@@ -82,6 +83,8 @@ class ActivityListArgs(PageArgs):
     theme = fields.String()
     year = fields.Integer()
     home_id = fields.Integer()
+    q = fields.String(metadata={"description": "关键词：标题、摘要或组织者姓名中包含的文字"
+                                               "（超过50字只取前50字）"})
 
 
 class ReviewSchema(InputSchema):
@@ -101,7 +104,8 @@ class Activities(MethodView):
     @bp.arguments(ActivityListArgs, location="query")
     @bp.response(200, page_of(ActivitySchema))
     def get(self, args):
-        """Activities in the caller's scope, newest first; filters status, theme, year, home_id."""
+        """Activities in the caller's scope, newest first; filters status, theme, year, home_id and
+        q (a keyword in the title, summary or organiser's name)."""
         stmt = scoped(Activity, api_user()).options(*LOAD)
         for key, enum_cls in (("status", ActivityStatus), ("theme", Theme)):
             if args.get(key):
@@ -115,6 +119,7 @@ class Activities(MethodView):
             stmt = stmt.where(Activity.date >= date(year, 1, 1), Activity.date <= date(year, 12, 31))
         if args.get("home_id"):
             stmt = stmt.where(Activity.home_id == args["home_id"])
+        stmt = search.filter_activities(stmt, args.get("q"))
         stmt = stmt.order_by(Activity.date.desc(), Activity.id.desc())
         return paginate(stmt, args["page"], args["per_page"], list)
 

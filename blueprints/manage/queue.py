@@ -11,6 +11,7 @@ from extensions import db
 from models import Activity
 from models.enums import ActivityStatus, Role
 from services import activities as service
+from services import search
 from services.errors import ValidationFailed
 from services.scope import scoped
 
@@ -21,14 +22,15 @@ PER_PAGE = 50
 @bp.route("/queue")
 @roles_required(*REVIEWERS)
 def queue():
-    """Submitted activities waiting for verification, oldest first."""
+    """Submitted activities waiting for verification, oldest first; ?q= narrows to a keyword."""
     stmt = (scoped(Activity, current_user)
             .where(Activity.status == ActivityStatus.SUBMITTED)
             .options(sa.orm.joinedload(Activity.organizer), sa.orm.joinedload(Activity.home),
                      sa.orm.selectinload(Activity.workers), sa.orm.selectinload(Activity.attachments))
             .order_by(Activity.submitted_at.asc().nulls_first(), Activity.id.asc()))
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
-    return render_template("manage/queue.html", page=page)
+    q = search.normalize(request.args.get("q"))
+    page = db.paginate(search.filter_activities(stmt, q), per_page=PER_PAGE, error_out=False)
+    return render_template("manage/queue.html", page=page, q=q)
 
 
 @bp.route("/activities/<int:activity_id>")

@@ -16,6 +16,7 @@ from models import Activity, Attachment, User, Worker, WorkerLink
 from models.enums import THEME_KINDS, ActivityMode, ActivityStatus, Role, Theme
 from services import activities as service
 from services import attachments as attachment_service
+from services import search
 from services.clock import today
 from services.errors import Conflict, Forbidden, ValidationFailed
 from services.scope import get_scoped, scoped
@@ -113,7 +114,8 @@ def activity_new():
 @bp.route("/activities")
 @roles_required(Role.REPRESENTATIVE)
 def activities():
-    """My activities (organised or co-organised), newest first, filtered by status, theme, year."""
+    """My activities (organised or co-organised), newest first, filtered by status, theme, year
+    and keyword (q)."""
     stmt = scoped(Activity, current_user).options(
         sa.orm.joinedload(Activity.organizer), sa.orm.selectinload(Activity.workers))
     status = request.args.get("status", "")
@@ -126,10 +128,12 @@ def activities():
     if year.isdigit() and 2000 <= int(year) <= 2100:
         stmt = stmt.where(Activity.date >= date(int(year), 1, 1),
                           Activity.date <= date(int(year), 12, 31))
+    q = search.normalize(request.args.get("q"))
+    stmt = search.filter_activities(stmt, q)
     page = db.paginate(stmt.order_by(Activity.date.desc(), Activity.id.desc()), per_page=PER_PAGE,
                        error_out=False)
     return render_template("rep/activity_list.html", page=page, status=status, theme=theme,
-                           year=year, years=range(today().year, 1999, -1)[:10])
+                           year=year, q=q, years=range(today().year, 1999, -1)[:10])
 
 
 @bp.route("/activities/<int:activity_id>")

@@ -1,0 +1,128 @@
+"""Routes of the 履职档案 and the 台账.
+
+Access (SPEC §4): a representative reads their own record; a manager the records of their Home's
+representatives and the Home's 台账; the admin all. Another Home's representative or Home, or a user
+who is not a representative, answers 404; a representative asking for a Home's documents, 403.
+"""
+from urllib.parse import quote
+
+from flask import Response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from blueprints.decorators import roles_required
+from blueprints.records import bp
+from extensions import db
+from models import Home, User
+from models.enums import Role
+from services import clock, ledger, record_docs, records
+from services.scope import get_scoped
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+HOME_ROLES = (Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
+
+
+def _year() -> int:
+    """?year= (2000–2100), else this year in Asia/Shanghai."""
+    value = request.args.get("year", "")
+    if value.isdigit() and 2000 <= int(value) <= 2100:
+        return int(value)
+    return clock.today().year
+
+
+def _years():
+    return range(clock.today().year, 1999, -1)[:10]
+
+
+def _download(data: bytes, filename: str) -> Response:
+    return Response(data, mimetype=DOCX, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
+
+
+@bp.route("/")
+@login_required
+def mine():
+    """A representative's own record; managers and the admin go to their representatives."""
+    if current_user.role == Role.REPRESENTATIVE:
+        return redirect(url_for("records.record", representative_id=current_user.id, **request.args))
+    if current_user.role == Role.HOME_MANAGER:
+        return redirect(url_for("manage.representatives"))
+    return redirect(url_for("admin.users", role=Role.REPRESENTATIVE.value))
+
+
+@bp.route("/<int:representative_id>")
+@login_required
+def record(representative_id):
+    """The record page of one representative and year."""
+    rep = records.get_representative(representative_id, current_user)
+    year = _year()
+    return render_template("records/record.html", record=records.record_of(rep, year),
+                           years=_years(), months=records.MONTHS)
+
+
+@bp.route("/<int:representative_id>/print")
+@login_required
+def record_print(representative_id):
+    """The record as an A4 print view, without navigation."""
+    rep = records.get_representative(representative_id, current_user)
+    return render_template("records/record_print.html",
+                           items=[records.record_of(rep, _year())], months=records.MONTHS)
+
+
+@bp.route("/<int:representative_id>/docx")
+@login_required
+def record_docx(representative_id):
+    """The record as a Word document."""
+    rep = records.get_representative(representative_id, current_user)
+    year = _year()
+    data = record_docs.record_docx([records.record_of(rep, year)])
+    return _download(data, f"履职档案-{year}-{rep.name}.docx")
+
+
+def _home(home_id) -> Home:
+    return get_scoped(Home, home_id, current_user)
+
+
+def _home_representatives(home: Home) -> list[User]:
+    return db.session.scalars(
+        db.select(User).where(User.home_id == home.id, User.role == Role.REPRESENTATIVE,
+                              User.active.is_(True))
+        .options(db.joinedload(User.home)).order_by(User.name, User.id)).all()
+
+
+@bp.route("/home/<int:home_id>/docx")
+@roles_required(*HOME_ROLES)
+def home_records_docx(home_id):
+    """Every active representative's record of a Home in one Word document."""
+    home = _home(home_id)
+    year = _year()
+    items = records.records_for(_home_representatives(home), year)
+    return _download(record_docs.record_docx(items), f"履职档案-{year}-{home.name}.docx")
+
+
+@bp.route("/home/<int:home_id>/print")
+@roles_required(*HOME_ROLES)
+def home_records_print(home_id):
+    """Every active representative's record of a Home as one print view."""
+    home = _home(home_id)
+    items = records.records_for(_home_representatives(home), _year())
+    return render_template("records/record_print.html", items=items, months=records.MONTHS)
+
+
+@bp.route("/ledger/<int:home_id>")
+@roles_required(*HOME_ROLES)
+def ledger_page(home_id):
+    """The Home's 台账 for a year as a print view (A4), with links to the Word document."""
+    home = _home(home_id)
+    year = _year()
+    return render_template("records/ledger.html", ledger=ledger.ledger_of(home, year, with_photos=False),
+                           years=_years())
+
+
+@bp.route("/ledger/<int:home_id>/docx")
+@roles_required(*HOME_ROLES)
+def ledger_docx(home_id):
+    """The Home's 台账 as a Word document with photo thumbnails."""
+    home = _home(home_id)
+    year = _year()
+    data = record_docs.ledger_docx(ledger.ledger_of(home, year))
+    return _download(data, f"活动台账-{year}-{home.name}.docx")
