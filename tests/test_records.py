@@ -307,3 +307,14 @@ def test_statement_counts_do_not_grow(world, login, statement_counter):
         with statement_counter() as stmts:
             assert client.get(path).status_code == 200
         assert len(stmts) == small[path], path
+
+
+def test_links_lead_to_the_records(world, login):
+    page = login(world.manager_a).get("/manage/representatives").get_data(as_text=True)
+    assert f"/records/home/{world.home_a.id}/docx" in page
+    assert f"/records/ledger/{world.home_a.id}" in page
+    assert f"/records/{world.rep_a.id}?year=" in page
+    page = login(world.admin).get(f"/homes/{world.home_b.id}").get_data(as_text=True)
+    assert f"/records/ledger/{world.home_b.id}" in page
+    page = login(world.rep_a).get("/me/").get_data(as_text=True)
+    assert f"/records/{world.rep_a.id}?year=" in page
