@@ -314,7 +314,7 @@ def test_links_lead_to_the_records(world, login):
     assert f"/records/home/{world.home_a.id}/docx" in page
     assert f"/records/ledger/{world.home_a.id}" in page
     assert f"/records/{world.rep_a.id}?year=" in page
-    page = login(world.admin).get(f"/homes/{world.home_b.id}").get_data(as_text=True)
+    page = login(world.admin).get(f"/home/{world.home_b.id}").get_data(as_text=True)
     assert f"/records/ledger/{world.home_b.id}" in page
     page = login(world.rep_a).get("/me/").get_data(as_text=True)
     assert f"/records/{world.rep_a.id}?year=" in page
