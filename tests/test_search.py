@@ -170,3 +170,10 @@ def test_trigram_indexes_exist_on_postgresql_only(db):
         assert trigram <= names
     else:
         assert not trigram & names
+
+
+def test_latin_letters_ignore_case(world, api):
+    hit = f.activity(world.rep_a, title="AI 赋能科普沙龙", date=date(2026, 4, 1))
+    db.session.commit()
+    assert _ids(api(world.admin).get("/activities?q=ai")) == {hit.id}
+    assert _ids(api(world.admin).get("/activities?q=Ai%20赋能")) == {hit.id}
