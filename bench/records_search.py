@@ -83,8 +83,8 @@ def main(argv=None):
 
     lines = [f"## Records and search (issue 16), scale {args.scale:g}, "
              f"{'PostgreSQL' if args.db == 'postgres' else 'SQLite'}", "",
-             "Median of %d after one warm-up, in process (Flask test client), on a 2-core machine "
-             "shared with other work: figures are indicative." % args.runs, "",
+             f"Median of {args.runs} after one warm-up, in process (Flask test client), on a 2-core "
+             "machine shared with other work: figures are indicative.", "",
              "| request | median | target | notes |", "|---|---:|---:|---|"]
 
     path = f"/records/home/{home_id}/docx?year={year}"
@@ -101,7 +101,7 @@ def main(argv=None):
     for word, label in WORDS:
         found = {}
 
-        def search_api(word=word):
+        def search_api(word=word, found=found):
             r = api.get(f"/api/v1/activities?q={word}&per_page=20", headers=bearer)
             assert r.status_code == 200, r.status_code
             found["total"] = r.get_json()["total"]
