@@ -20,6 +20,10 @@ from services.scope import get_scoped
 ADMIN, MANAGER, REP = Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE
 FIRST_YEAR = 2020
 
+# 办结率 as a percentage and the median days, "—" when there is none (SPEC §5.5).
+bp.add_app_template_filter(tables.percent, "rate_percent")
+bp.add_app_template_filter(tables.days, "median_days")
+
 
 def _year() -> int:
     year = request.args.get("year", type=int)
