@@ -29,6 +29,7 @@ def init_api(app):
         homes,
         me,
         notifications,
+        public,
         rounds,
         tokens,
         units,
@@ -44,7 +45,8 @@ def init_api(app):
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"})
     for module in (tokens, me, units, users, rounds, homes, workers, contacts, compliance,
-                   activities, appeals, applications, assessments, dashboard, notifications):
+                   activities, appeals, applications, assessments, dashboard, notifications,
+                   public):
         if getattr(module, "bp", None) is not None:
             api.register_blueprint(module.bp, url_prefix="/api/v1")
             csrf.exempt(module.bp)
