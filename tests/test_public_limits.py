@@ -63,3 +63,29 @@ def test_honeypot_submissions_count_against_the_limit(limited_app, world):
     for _ in range(3):
         assert _api_post(client, world.rep_a.public_code, website="spam").status_code == 201
     assert _api_post(client, world.rep_a.public_code).status_code == 429
+
+
+def test_objections_are_limited_per_address_too(limited_app, world, db, monkeypatch):
+    from datetime import date
+    from decimal import Decimal
+
+    from models import Assessment
+    from models.enums import AssessmentStatus, Grade
+    from services import clock
+    a = Assessment(home_id=world.home_a.id, year=2025, status=AssessmentStatus.PUBLISHED,
+                   total=Decimal("80"), grade=Grade.GOOD, publicity_start=date(2026, 3, 1),
+                   publicity_end=date(2026, 3, 7))
+    db.session.add(a)
+    db.session.commit()
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 3, 2))
+    client = limited_app.test_client()
+    body = {"name": "李四", "contact": "139", "text": "异议"}
+    codes = [client.post(f"/api/v1/assessments/{a.id}/objections", json=body,
+                         environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code for _ in range(4)]
+    assert codes == [201, 201, 201, 429]
+    resp = client.post("/public/results/objections", data={"assessment_id": a.id, **body},
+                       environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert resp.status_code == 429
+    resp = client.post(f"/api/v1/assessments/{a.id}/objections", json=body,
+                       environ_base={"REMOTE_ADDR": "10.0.0.10"})
+    assert resp.status_code == 201

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("public", __name__, url_prefix="/public")
 qr_bp = Blueprint("qr", __name__)
 
-from blueprints.public import cards, qr, reports, routes  # noqa: E402,F401
+from blueprints.public import cards, objections, qr, reports, routes  # noqa: E402,F401
