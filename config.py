@@ -71,6 +71,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Anonymous appeals through a 代表码 and objections during 公示, per client address (SPEC §5.5)
+    PUBLIC_APPEAL_RATE_LIMIT = os.environ.get("PUBLIC_APPEAL_RATE_LIMIT", "10 per hour")
 
     # API tokens
     TOKEN_TTL_HOURS = _int("TOKEN_TTL_HOURS", 24)

@@ -12,9 +12,11 @@ from blueprints.notifications import bp as notifications_bp
 from blueprints.provincial import bp as provincial_bp
 from blueprints.public import bp as public_bp
 from blueprints.records import bp as records_bp
+from blueprints.public import qr_bp
 from blueprints.rep import bp as rep_bp
 
 PAGE_BLUEPRINTS = [
     auth_bp, main_bp, account_bp, admin_bp, rep_bp, manage_bp, provincial_bp, homes_bp,
     applications_bp, public_bp, dashboard_bp, notifications_bp, jobs_admin_bp, records_bp,
 ]
+PAGE_BLUEPRINTS.append(qr_bp)

@@ -35,6 +35,7 @@ NAVIGATION = {
         ("代表之家", "provincial.homes"),
         ("活动", "manage.activities"),
         ("年度考核", "provincial.assessments"),
+        ("公示异议", "provincial.objections"),
         ("账号", "admin.users"),
         ("单位", "admin.units"),
         ("任务", "jobs_admin.runs"),

@@ -99,6 +99,9 @@ def serve_command():
         click.echo("调度器已关闭（SCHEDULER_ENABLED=false），不启动。")
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    from jobs.catchup import catch_up
+    for run in catch_up():
+        click.echo(f"补运行 {run.job_name}（{run.as_of.isoformat()}）：{run.status.label}")
     scheduler = build_scheduler(app)
     click.echo(f"调度器已启动（{schedule.TIMEZONE}），共 {len(schedule.JOBS)} 个任务：")
     for job in schedule.JOBS:

@@ -8,6 +8,7 @@ from jobs import (
     compliance_sweep,
     inactivity_reminder,
     publicity_close,
+    queue_digest,
     validity_watch,
 )
 
@@ -47,6 +48,8 @@ JOBS: tuple[ScheduledJob, ...] = (
                  "每天 01:30", "公示期结束后执行考核结果（不合格则撤销认定）"),
     ScheduledJob("assessment_drafts", {"month": 1, "day": 5, "hour": 3, "minute": 0},
                  assessment_drafts.run, "每年 1 月 5 日 03:00", "为每个有效的代表之家生成上一年度考核草稿"),
+    ScheduledJob("queue_digest", {"hour": 8, "minute": 30}, queue_digest.run,
+                 "每天 08:30", "提醒管理员审核提交已满 3 天仍待审核的活动"),
 )
 
 

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, TimestampMixin, UTCDateTime, enum_column
-from models.enums import AppealCategory, AppealStatus
+from models.enums import AppealCategory, AppealSource, AppealStatus
 
 
 class Appeal(TimestampMixin, Base):
@@ -23,6 +23,13 @@ class Appeal(TimestampMixin, Base):
     response: Mapped[str] = mapped_column(sa.Text, default="")
     handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 代表码 (SPEC §5.5): left through a representative's public page, followed by its receipt.
+    source: Mapped[AppealSource] = enum_column(AppealSource, "source",
+                                               default=AppealSource.REPRESENTATIVE,
+                                               server_default=AppealSource.REPRESENTATIVE.value)
+    receipt: Mapped[str | None] = mapped_column(sa.String(32), unique=True)
+    submitter_name: Mapped[str] = mapped_column(sa.String(50), default="", server_default="")
+    submitter_contact: Mapped[str] = mapped_column(sa.String(100), default="", server_default="")
 
     representative: Mapped["User"] = relationship(foreign_keys=[representative_id])  # noqa: F821
     worker: Mapped["Worker | None"] = relationship()  # noqa: F821
@@ -30,4 +37,5 @@ class Appeal(TimestampMixin, Base):
 
     __table_args__ = (
         sa.CheckConstraint("length(content) BETWEEN 1 AND 5000", name="content_length"),
+        sa.CheckConstraint("source != 'qr' OR receipt IS NOT NULL", name="qr_has_receipt"),
     )

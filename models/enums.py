@@ -162,3 +162,13 @@ class JobStatus(LabeledEnum):
 #: Jiangsu's 13 设区市.
 JIANGSU_CITIES = ["南京市", "无锡市", "徐州市", "常州市", "苏州市", "南通市", "连云港市",
                   "淮安市", "盐城市", "扬州市", "镇江市", "泰州市", "宿迁市"]
+
+
+class AppealSource(LabeledEnum):
+    REPRESENTATIVE = "representative", "代表录入"
+    QR = "qr", "来自代表码"
+
+
+class ObjectionDecision(LabeledEnum):
+    UPHOLD = "uphold", "异议成立"
+    DISMISS = "dismiss", "异议不成立"

@@ -1,4 +1,5 @@
 """User accounts of the three roles; a representative belongs to a Home, a manager to a unit."""
+import secrets
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -8,6 +9,18 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from models.base import Base, TimestampMixin, UTCDateTime, enum_column
 from models.enums import Level, Role
+
+
+def _public_code_default(context):
+    """A new representative gets a random 代表码 (SPEC §5.5); other roles none."""
+    if context.get_current_parameters().get("role") == Role.REPRESENTATIVE.value:
+        return new_public_code()
+    return None
+
+
+def new_public_code() -> str:
+    """Random, URL-safe, 12 characters, unrelated to the id (SPEC §5.5: ≥ 8)."""
+    return secrets.token_urlsafe(9)
 
 
 class User(UserMixin, TimestampMixin, Base):
@@ -27,6 +40,9 @@ class User(UserMixin, TimestampMixin, Base):
     work_unit: Mapped[str] = mapped_column(sa.String(100), default="")
     speciality: Mapped[str] = mapped_column(sa.String(100), default="")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 代表码 (SPEC §5.5): the public page /r/<public_code> of a representative.
+    public_code: Mapped[str | None] = mapped_column(sa.String(32), unique=True,
+                                                    default=_public_code_default)
 
     unit: Mapped["Unit | None"] = relationship(foreign_keys=[unit_id])  # noqa: F821
     home: Mapped["Home | None"] = relationship(foreign_keys=[home_id])  # noqa: F821

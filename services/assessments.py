@@ -192,12 +192,16 @@ def publish(actor: User | None, a: Assessment, start=None, days=None) -> Assessm
 
 def close_publicity(today: date | None = None) -> list[Assessment]:
     """Apply the effects of every ended publicity window (today > publicity_end) not yet applied:
-    a `fail` grade revokes the Home. Idempotent."""
+    a `fail` grade revokes the Home. Idempotent. An assessment with an undecided objection waits
+    (SPEC §5.6); a withdrawn one is a draft again and is not touched."""
+    from services.objections import undecided_exists
+
     today = today or clock.today()
     ended = list(db.session.scalars(
         sa.select(Assessment).where(Assessment.status == AssessmentStatus.PUBLISHED,
                                     Assessment.publicity_end < today,
-                                    Assessment.effects_applied_on.is_(None))
+                                    Assessment.effects_applied_on.is_(None),
+                                    ~undecided_exists())
         .order_by(Assessment.id)))
     for a in ended:
         before = audit.snapshot(a)

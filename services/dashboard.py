@@ -25,7 +25,7 @@ from models.enums import (
     Role,
     Theme,
 )
-from services import compliance
+from services import compliance, public_appeals
 from services.clock import SHANGHAI, today
 
 MONTHS = list(range(1, 13))
@@ -288,12 +288,13 @@ def _appeal_conditions(scope: Scope) -> list:
 
 
 def appeals_by_status(scope: Scope) -> dict:
-    """Appeals received in the year (Asia/Shanghai) by status, all four present, with
-    `handling_rate` = (resolved + closed) / all (0 when none) — one grouped query."""
+    """Appeals received in the year (Asia/Shanghai) by status, all four present, with SPEC §5.5's
+    `handling_rate` = (resolved + closed) / all (None when none) and `median_days` from received
+    to resolved over the year's `resolved` ones (None when none) — two queries."""
     start, end = _year_instants(scope.year)
+    in_year = [Appeal.created_at >= start, Appeal.created_at < end, *_appeal_conditions(scope)]
     stmt = (sa.select(Appeal.status, sa.func.count(Appeal.id))
-            .where(Appeal.created_at >= start, Appeal.created_at < end,
-                   *_appeal_conditions(scope))
+            .where(*in_year)
             .group_by(Appeal.status))
     counts = {s.value: 0 for s in AppealStatus}
     for status, n in db.session.execute(stmt):
@@ -301,7 +302,8 @@ def appeals_by_status(scope: Scope) -> dict:
     total = sum(counts.values())
     handled = sum(counts[s.value] for s in HANDLED_APPEALS)
     return {"counts": counts, "total": total, "handled": handled,
-            "handling_rate": handled / total if total else 0.0}
+            "handling_rate": public_appeals.handling_rate(handled, total),
+            "median_days": public_appeals.median_days(public_appeals.resolved_pairs(in_year))}
 
 
 def appeals_open(scope: Scope) -> int:

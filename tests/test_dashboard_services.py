@@ -239,7 +239,7 @@ def test_appeals_by_status_and_handling_rate(data):
     assert dashboard.appeals_by_status(Scope(2027))["counts"]["received"] == 1
     assert dashboard.appeals_by_status(Scope(Y))["total"] == 6
     none = dashboard.appeals_by_status(Scope(Y, home_id=data.home_c.id))
-    assert none["total"] == 0 and none["handling_rate"] == 0
+    assert none["total"] == 0 and none["handling_rate"] is None  # SPEC §5.5: null when none
     rep = dashboard.appeals_by_status(Scope(Y, representative_id=w.rep_a2.id))
     assert rep["counts"] == {"received": 0, "forwarded": 1, "resolved": 1, "closed": 0}
     # Open = received + forwarded now, whenever received.

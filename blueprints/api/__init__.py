@@ -29,6 +29,8 @@ def init_api(app):
         homes,
         me,
         notifications,
+        objections,
+        public,
         records,
         rounds,
         tokens,
@@ -46,7 +48,7 @@ def init_api(app):
         "bearerAuth", {"type": "http", "scheme": "bearer"})
     for module in (tokens, me, units, users, rounds, homes, workers, contacts, compliance,
                    activities, appeals, applications, assessments, dashboard, notifications,
-                   records):
+                   records, public, objections):
         if getattr(module, "bp", None) is not None:
             api.register_blueprint(module.bp, url_prefix="/api/v1")
             csrf.exempt(module.bp)

@@ -48,6 +48,10 @@ class AppealSchema(Schema):
     handled_by_id = fields.Integer(allow_none=True)
     resolved_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
+    source = fields.String(metadata={"enum": ["representative", "qr"],
+                                     "description": "qr: left through the 代表码 (SPEC 5.5)."})
+    submitter_name = fields.String()
+    submitter_contact = fields.String()
 
 
 @bp.route("/appeals")

@@ -1,9 +1,9 @@
 """GET /dashboard?year=&home_id= — the figures of a dashboard (SPEC §8), verified activities only.
 
 Answers exactly {year, homes_active, representatives, compliance_rate, activities_by_theme,
-activities_by_month, appeals_open}. Scope: a representative or a home manager gets their Home
-(another home_id, or an unknown one, answers 404); a provincial admin gets the whole province, or
-the Home given by home_id.
+activities_by_month, appeals_open, appeals_handling_rate, appeals_median_days}. Scope: a
+representative or a home manager gets their Home (another home_id, or an unknown one, answers
+404); a provincial admin gets the whole province, or the Home given by home_id.
 """
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -50,6 +50,12 @@ class DashboardSchema(Schema):
     appeals_open = fields.Integer(metadata={
         "description": "Appeals of the scope currently open (status received or forwarded), "
                        "whenever they were received."})
+    appeals_handling_rate = fields.Float(allow_none=True, metadata={
+        "description": "SPEC 5.5 办结率: of the appeals received in the year, the share now "
+                       "resolved or closed, a number in [0, 1]; null when none were received."})
+    appeals_median_days = fields.Float(allow_none=True, metadata={
+        "description": "SPEC 5.5: the median of calendar days (Asia/Shanghai) from received to "
+                       "resolved over the year's appeals that are resolved; null when none."})
 
 
 @bp.route("/dashboard")
@@ -65,6 +71,7 @@ def dashboard_figures(args):
     stats = dashboard.activity_stats(scope)
     kpis = dashboard.kpis(scope, stats=stats)
     by_month = stats.by_month
+    appeals = dashboard.appeals_by_status(scope)
     return {
         "year": year,
         "homes_active": kpis["homes_active"],
@@ -73,4 +80,6 @@ def dashboard_figures(args):
         "activities_by_theme": {code: stats.by_theme[code] for code in THEME_CODES},
         "activities_by_month": {key: by_month[int(key)] for key in MONTH_KEYS},
         "appeals_open": kpis["appeals_open"],
+        "appeals_handling_rate": appeals["handling_rate"],
+        "appeals_median_days": appeals["median_days"],
     }

@@ -2,7 +2,7 @@
 representative's own progress, plus the Excel export of every table. Filters live in the URL."""
 from io import BytesIO
 
-from flask import abort, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -10,15 +10,20 @@ from openpyxl.styles import Font
 from blueprints.dashboard import bp, tables
 from blueprints.dashboard.assets import plotly_url
 from blueprints.decorators import roles_required
+from extensions import db
 from models import Home
 from models.enums import JIANGSU_CITIES, Role, Theme, UnitKind
-from services import dashboard, figures
+from services import dashboard, figures, reminders
 from services.clock import today
 from services.compliance import threshold
 from services.scope import get_scoped
 
 ADMIN, MANAGER, REP = Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE
 FIRST_YEAR = 2020
+
+# 办结率 as a percentage and the median days, "—" when there is none (SPEC §5.5).
+bp.add_app_template_filter(tables.percent, "rate_percent")
+bp.add_app_template_filter(tables.days, "median_days")
 
 
 def _year() -> int:
@@ -111,11 +116,26 @@ def home():
             data["activities"].by_theme_month)),
         "heatmap": figures.to_json(figures.representative_heatmap(data["heatmap"])),
     }
+    reminded = reminders.reminded_today(r.representative.id for r in data["below"])
     return render_template("dashboard/home.html", home=home_obj, scope=scope, data=data,
                            tables=tbls, charts=charts, filters=filters, years=_years(),
-                           threshold=threshold(), plotly_url=plotly_url(),
+                           threshold=threshold(), plotly_url=plotly_url(), reminded=reminded,
                            is_admin=current_user.role == ADMIN,
                            exports=_export_urls(tbls, filters, home_id=home_obj.id))
+
+
+@bp.route("/home/representatives/<int:user_id>/remind", methods=["POST"])
+@roles_required(MANAGER, ADMIN)
+def remind(user_id):
+    """One click: remind a representative below the contact threshold (once a day, whoever)."""
+    sent = reminders.remind_contacts(current_user, user_id)
+    db.session.commit()
+    flash("已提醒该代表联系科技工作者" if sent else "该代表今天已收到提醒，无需重复提醒",
+          "success" if sent else "info")
+    home_id = request.form.get("home_id", type=int)
+    if current_user.role == ADMIN and home_id:
+        return redirect(url_for("dashboard.home", home_id=home_id))
+    return redirect(url_for("dashboard.home"))
 
 
 @bp.route("/representative")

@@ -16,8 +16,16 @@ class Table:
     footer: list | None = None
 
 
-def percent(rate: float) -> str:
-    return f"{rate * 100:.1f}%"
+def percent(rate: float | None) -> str:
+    """A rate as a percentage; — when there is none (nothing to divide by)."""
+    return "—" if rate is None else f"{rate * 100:.1f}%"
+
+
+def days(value) -> str:
+    """A number of days (a median may end in .5); — when there is none."""
+    if value is None:
+        return "—"
+    return f"{value:g} 天"
 
 
 def months_table(stats) -> Table:
@@ -58,6 +66,7 @@ def grades_table(grades, year: int) -> Table:
 def appeals_table(appeals) -> Table:
     table = Table("appeals", "诉求建议办理情况（本年受理）", ["状态", "件数"])
     table.rows = [[s.label, appeals["counts"][s.value]] for s in AppealStatus]
+    table.rows.append(["办结用时中位数", days(appeals["median_days"])])
     table.footer = ["办结率", percent(appeals["handling_rate"])]
     return table
 

@@ -6,7 +6,7 @@ from blueprints.public import bp
 from extensions import db
 from models import ITEMS, Assessment, Home
 from models.enums import AssessmentStatus, HomeStatus
-from services import clock
+from services import clock, objections
 
 
 @bp.route("/homes")
@@ -24,18 +24,27 @@ def _visible(today):
             Assessment.publicity_start <= today)
 
 
-@bp.route("/results")
-def results():
-    """Published results of a year, ranked, with their items and publicity windows."""
+def results_context(year: int | None) -> dict:
+    """What the results page shows: published results of a year, ranked, with their items and
+    publicity windows, and the results open to objections today (异议受理)."""
     today = clock.today()
     years = list(db.session.scalars(sa.select(Assessment.year).where(*_visible(today))
                                     .distinct().order_by(Assessment.year.desc())))
-    year = request.args.get("year", type=int) or (years[0] if years else None)
+    year = year or (years[0] if years else None)
     items = []
     if year is not None:
         items = db.session.scalars(
             sa.select(Assessment).where(*_visible(today), Assessment.year == year)
             .options(sa.orm.joinedload(Assessment.home), sa.orm.selectinload(Assessment.items))
             .order_by(Assessment.total.desc(), Assessment.id)).all()
-    return render_template("public/results.html", years=years, year=year, assessments=items,
-                           codes=list(ITEMS), items_meta=ITEMS, today=today)
+    return {"years": years, "year": year, "assessments": items, "codes": list(ITEMS),
+            "items_meta": ITEMS, "today": today,
+            "objectable": objections.open_for_objection(today)}
+
+
+@bp.route("/results")
+def results():
+    """Published results of a year, ranked, with their windows and the 异议受理 form."""
+    return render_template("public/results.html",
+                           **results_context(request.args.get("year", type=int)),
+                           values={}, errors={})

@@ -1,0 +1,37 @@
+"""异议受理 on the public results page (SPEC §5.6): anyone objects to a result during its window.
+
+POST /public/results/objections is limited per address (PUBLIC_APPEAL_RATE_LIMIT, shared with the
+API); 404 when the assessment is not published, 409 outside the window, 422 naming bad fields.
+"""
+from flask import flash, redirect, render_template, request, url_for
+
+from blueprints.public import bp
+from blueprints.public.routes import results_context
+from extensions import db
+from services import objections
+from services.errors import Conflict, ValidationFailed
+from services.public_limits import objection_limit
+
+FIELDS = ("assessment_id", "name", "contact", "text")
+
+
+@bp.route("/results/objections", methods=["POST"])
+@objection_limit
+def objection_file():
+    """File an objection from the results page's form."""
+    values = {k: request.form.get(k, "") for k in FIELDS}
+    try:
+        objection = objections.file_objection(values["assessment_id"], values)
+    except ValidationFailed as error:
+        db.session.rollback()
+        context = results_context(request.args.get("year", type=int))
+        return render_template("public/results.html", **context, values=values,
+                               errors=error.fields), 422
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message, "danger")
+        return redirect(url_for("public.results"))
+    year = objection.assessment.year
+    db.session.commit()
+    flash("您的异议已受理，省科协办公室将予以核实并答复。", "success")
+    return redirect(url_for("public.results", year=year))

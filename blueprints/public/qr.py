@@ -1,0 +1,64 @@
+"""代表码 pages (SPEC §5.5): a representative's public page /r/{code} with the appeal form, and
+/track to follow an appeal by its receipt. No login; phone-first.
+
+POST /r/{code} is limited per client address (PUBLIC_APPEAL_RATE_LIMIT, shared with the API); a
+filled honeypot field is answered like an accepted appeal and stores nothing (the service decides).
+"""
+from flask import redirect, render_template, request, url_for
+from markupsafe import Markup
+
+from blueprints.public import qr_bp as bp
+from extensions import db
+from models.enums import AppealCategory
+from services import public_appeals, public_cards
+from services.errors import ValidationFailed
+from services.public_limits import appeal_limit
+
+FIELDS = ("category", "content", "name", "contact", public_appeals.HONEYPOT)
+
+
+def page_url(code: str) -> str:
+    """The absolute URL a 代表码 points to."""
+    return url_for("qr.page", code=code, _external=True)
+
+
+@bp.route("/r/<code>", methods=["GET", "POST"])
+@appeal_limit
+def page(code):
+    """The representative's public page; POST leaves an appeal and answers with the receipt."""
+    rep = public_appeals.representative_by_code(code)
+    values, errors, status = {}, {}, 200
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in FIELDS}
+        try:
+            receipt = public_appeals.submit(rep, values)
+        except ValidationFailed as error:
+            db.session.rollback()
+            errors, status = error.fields, 422
+        else:
+            db.session.commit()
+            return render_template("public/qr_done.html", rep=rep, receipt=receipt,
+                                   category=AppealCategory(values["category"]).label
+                                   if values["category"] in AppealCategory.values() else "")
+    # segno writes only paths and our fixed title: no user text reaches this SVG.
+    svg = Markup(public_cards.qr_svg(page_url(code), scale=4))  # noqa: S704
+    return render_template("public/qr_page.html", rep=rep, svg=svg, values=values,
+                           errors=errors, categories=AppealCategory.choices(),
+                           honeypot=public_appeals.HONEYPOT), status
+
+
+@bp.route("/track")
+def track_form():
+    """A form for the receipt; with ?receipt= it goes to that receipt's page."""
+    receipt = public_appeals.normalize_receipt(request.args.get("receipt", ""))
+    if receipt:
+        return redirect(url_for("qr.track", receipt=receipt))
+    return render_template("public/track_form.html")
+
+
+@bp.route("/track/<receipt>")
+def track(receipt):
+    """What a receipt shows: category, status, dates, response — nothing else (404 if unknown)."""
+    view = public_appeals.public_view(public_appeals.track(receipt))
+    return render_template("public/track.html", receipt=public_appeals.normalize_receipt(receipt),
+                           appeal=view, category=AppealCategory(view["category"]).label)

@@ -1,0 +1,91 @@
+"""PUBLIC_APPEAL_RATE_LIMIT (SPEC §5.5–§5.6): anonymous appeals and objections, per client address."""
+import pytest
+
+from tests.conftest import make_app
+
+
+@pytest.fixture()
+def limited_app(db):
+    from extensions import limiter
+    app = make_app(RATELIMIT_ENABLED=True, PUBLIC_APPEAL_RATE_LIMIT="3 per hour",
+                   RATELIMIT_STORAGE_URI="memory://")
+    limiter.reset()
+    yield app
+    # The Limiter object is shared by every app of the test session: switch it back off.
+    limiter.reset()
+    limiter.enabled = False
+
+
+def _api_post(client, code, addr="10.0.0.1", **extra):
+    return client.post(f"/api/v1/public/representatives/{code}/appeals",
+                       json={"category": "policy", "content": "建议", **extra},
+                       environ_base={"REMOTE_ADDR": addr})
+
+
+def test_default_limit_is_ten_per_hour(app):
+    assert app.config["PUBLIC_APPEAL_RATE_LIMIT"] == "10 per hour"
+
+
+def test_api_over_the_limit_answers_429_rate_limited(limited_app, world):
+    client = limited_app.test_client()
+    codes = [_api_post(client, world.rep_a.public_code).status_code for _ in range(3)]
+    assert codes == [201, 201, 201]
+    resp = _api_post(client, world.rep_a.public_code)
+    assert resp.status_code == 429
+    assert resp.get_json()["error"]["code"] == "rate_limited"
+
+
+def test_limit_is_per_client_address(limited_app, world):
+    client = limited_app.test_client()
+    for _ in range(3):
+        _api_post(client, world.rep_a.public_code, addr="10.0.0.1")
+    assert _api_post(client, world.rep_a.public_code, addr="10.0.0.1").status_code == 429
+    assert _api_post(client, world.rep_a.public_code, addr="10.0.0.2").status_code == 201
+
+
+def test_page_and_api_share_one_bucket_and_reading_is_not_limited(limited_app, world):
+    client = limited_app.test_client()
+    code = world.rep_a.public_code
+    for _ in range(2):
+        assert _api_post(client, code).status_code == 201
+    resp = client.post(f"/r/{code}", data={"category": "policy", "content": "建议"},
+                       environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert resp.status_code == 200
+    resp = client.post(f"/r/{code}", data={"category": "policy", "content": "建议"},
+                       environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert resp.status_code == 429 and "请求过于频繁" in resp.get_data(as_text=True)
+    for _ in range(5):
+        assert client.get(f"/r/{code}", environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 200
+
+
+def test_honeypot_submissions_count_against_the_limit(limited_app, world):
+    client = limited_app.test_client()
+    for _ in range(3):
+        assert _api_post(client, world.rep_a.public_code, website="spam").status_code == 201
+    assert _api_post(client, world.rep_a.public_code).status_code == 429
+
+
+def test_objections_are_limited_per_address_too(limited_app, world, db, monkeypatch):
+    from datetime import date
+    from decimal import Decimal
+
+    from models import Assessment
+    from models.enums import AssessmentStatus, Grade
+    from services import clock
+    a = Assessment(home_id=world.home_a.id, year=2025, status=AssessmentStatus.PUBLISHED,
+                   total=Decimal("80"), grade=Grade.GOOD, publicity_start=date(2026, 3, 1),
+                   publicity_end=date(2026, 3, 7))
+    db.session.add(a)
+    db.session.commit()
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 3, 2))
+    client = limited_app.test_client()
+    body = {"name": "李四", "contact": "139", "text": "异议"}
+    codes = [client.post(f"/api/v1/assessments/{a.id}/objections", json=body,
+                         environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code for _ in range(4)]
+    assert codes == [201, 201, 201, 429]
+    resp = client.post("/public/results/objections", data={"assessment_id": a.id, **body},
+                       environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert resp.status_code == 429
+    resp = client.post(f"/api/v1/assessments/{a.id}/objections", json=body,
+                       environ_base={"REMOTE_ADDR": "10.0.0.10"})
+    assert resp.status_code == 201
