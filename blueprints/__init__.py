@@ -11,8 +11,8 @@ from blueprints.manage import bp as manage_bp
 from blueprints.notifications import bp as notifications_bp
 from blueprints.provincial import bp as provincial_bp
 from blueprints.public import bp as public_bp
-from blueprints.records import bp as records_bp
 from blueprints.public import qr_bp
+from blueprints.records import bp as records_bp
 from blueprints.rep import bp as rep_bp
 
 PAGE_BLUEPRINTS = [
