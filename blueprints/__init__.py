@@ -17,6 +17,5 @@ from blueprints.rep import bp as rep_bp
 
 PAGE_BLUEPRINTS = [
     auth_bp, main_bp, account_bp, admin_bp, rep_bp, manage_bp, provincial_bp, homes_bp,
-    applications_bp, public_bp, dashboard_bp, notifications_bp, jobs_admin_bp, records_bp,
+    applications_bp, public_bp, dashboard_bp, notifications_bp, jobs_admin_bp, records_bp, qr_bp,
 ]
-PAGE_BLUEPRINTS.append(qr_bp)
