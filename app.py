@@ -48,7 +48,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录"
     login_manager.login_message_category = "warning"
-    login_manager.session_protection = "strong"
+    # "basic": a changed address or browser only marks the login not fresh; it never logs a
+    # phone out when it moves from Wi-Fi to 4G. Logins end server-side (services/sessions.py).
+    login_manager.session_protection = "basic"
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=lambda: "zh_Hans_CN",
@@ -71,15 +73,13 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id):
-        """The active user with their unit and its Home in one statement (every page needs them)."""
-        from sqlalchemy.orm import joinedload
+        """The active user with their unit and its Home in one statement (every page needs them).
 
-        from models import Unit, User
-        user = db.session.scalar(
-            db.select(User).options(joinedload(User.unit).joinedload(Unit.home),
-                                    joinedload(User.home))
-            .where(User.id == int(user_id)))
-        return user if user is not None and user.active else None
+        `user_id` is the alternative id "<user id>:<login key>" (services/sessions.py).
+        """
+        from services.sessions import load_user as load_session_user
+
+        return load_session_user(user_id)
 
 
 class ApiAwareSessionInterface(SecureCookieSessionInterface):
