@@ -10,6 +10,7 @@ def create_app(config=None) -> Flask:
     """Build the app. `config` is a Config class, its dotted name, or a mapping of overrides."""
     app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
     configure(app, config)
+    register_proxy_fix(app)
     register_extensions(app)
     register_security(app)
     register_blueprints(app)
@@ -35,6 +36,20 @@ def configure(app: Flask, config) -> None:
             app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("TEST_DATABASE_URL", "sqlite://")
         else:
             app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url()
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Behind PROXY_FIX_X_FOR trusted proxies, the client address and scheme are the ones they report.
+
+    Only the last N X-Forwarded-For hops are believed (N = PROXY_FIX_X_FOR, default 0: the header
+    is ignored), so a client cannot spoof its way past the per-address login limits. The Host
+    header is the one the proxy forwards (nginx: proxy_set_header Host $host).
+    """
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def register_extensions(app: Flask) -> None:
