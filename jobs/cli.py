@@ -90,6 +90,18 @@ def _fire(app, name):
             db.session.remove()
 
 
+def _catch_up():
+    """Before the scheduler starts: run once each job whose latest scheduled run was missed."""
+    from extensions import db
+    from jobs.catch_up import catch_up
+
+    try:
+        for run in catch_up():
+            click.echo(f"  补运行 {run.job_name}（截至 {run.as_of.isoformat()}）：{run.status.label}")
+    finally:
+        db.session.remove()
+
+
 @jobs_group.command("serve")
 @with_appcontext
 def serve_command():
@@ -108,6 +120,7 @@ def serve_command():
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, _stop)
+    _catch_up()
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):
