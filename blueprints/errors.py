@@ -45,6 +45,9 @@ def register(app):
     from blueprints.lost_token import register as register_lost_token
 
     register_lost_token(app)
+    from blueprints.unavailable import register as register_unavailable
+
+    register_unavailable(app)
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
