@@ -28,8 +28,9 @@ _LONG = 60
 
 
 def _ours(url: str) -> bool:
+    """Same host (the scheme may differ when TLS ends at a proxy that PROXY_FIX_X_FOR does not trust)."""
     here, there = urlsplit(request.host_url), urlsplit(url)
-    return (there.scheme, there.netloc) == (here.scheme, here.netloc)
+    return there.scheme in ("http", "https") and there.netloc == here.netloc
 
 
 def _same_origin() -> bool:

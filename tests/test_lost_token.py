@@ -138,6 +138,14 @@ def test_no_inline_script_on_the_rescue_page(manager):
     assert re.search(r'<textarea[^>]*name="scheme"[^>]*data-draft', html)
 
 
+def test_tls_ended_at_the_proxy_still_counts_as_this_site(manager):
+    client, rnd = manager
+    resp = client.post("/applications/new", data=_application(rnd, "bad"),
+                       headers={"Origin": "https://localhost"})
+    assert resp.status_code == 400
+    assert dict(_form_of(resp.get_data(as_text=True)).fields)["scheme"] == SCHEME
+
+
 def test_cross_site_post_gets_the_explanation_only(manager):
     client, rnd = manager
     resp = client.post("/applications/new", data=_application(rnd, "bad"),
@@ -146,6 +154,9 @@ def test_cross_site_post_gets_the_explanation_only(manager):
     assert resp.status_code == 400 and "页面已过期" in html
     assert "科普讲座" not in html and 'name="scheme"' not in html
     assert _form_of(html).action is None
+    other_port = client.post("/applications/new", data=_application(rnd, "bad"),
+                             headers={"Origin": "http://localhost:8080"})
+    assert other_port.status_code == 400 and "科普讲座" not in other_port.get_data(as_text=True)
     no_origin = client.post("/applications/new", data=_application(rnd, "bad"))
     assert no_origin.status_code == 400 and "科普讲座" not in no_origin.get_data(as_text=True)
 
