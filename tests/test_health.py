@@ -111,3 +111,9 @@ def test_database_cut_and_restored(proxied):
                                                   "redis": "not_configured"}
     assert browser.get("/account/").status_code == 200
     assert api.get("/api/v1/me", headers=bearer).status_code == 200
+
+
+def test_healthz_is_one_statement(client, db, statement_counter):
+    with statement_counter() as statements:
+        resp = client.get("/healthz")
+    assert resp.status_code == 200 and len(statements) == 1
