@@ -5,7 +5,11 @@ FLASK  := FLASK_APP=app:create_app $(VENV)/bin/flask
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test lint venv clean
+.PHONY: run test test-deps lint venv clean
+
+# Extra pytest arguments. Without TEST_DATABASE_URL (SQLite) the tests that need PostgreSQL are
+# deselected; with it everything runs. `make test PYTEST_ARGS='-k sessions'` narrows a run.
+PYTEST_ARGS ?= $(if $(TEST_DATABASE_URL),,-m "not postgres")
 
 venv: $(VENV)/.installed
 
@@ -23,8 +27,12 @@ run: venv
 	@echo ""
 	$(FLASK) serve --host $(HOST) --port $(PORT)
 
-test: venv
-	$(PY) -m pytest -q
+test: venv test-deps
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# Chromium and a CJK font for the browser tests: installed when missing (as root), else one clear line.
+test-deps:
+	@sh .ci/test-deps
 
 lint: venv
 	$(VENV)/bin/ruff check .

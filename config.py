@@ -73,6 +73,8 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     # Anonymous appeals through a 代表码 and objections during 公示, per client address (SPEC §5.5)
     PUBLIC_APPEAL_RATE_LIMIT = os.environ.get("PUBLIC_APPEAL_RATE_LIMIT", "10 per hour")
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
 
     # API tokens
     TOKEN_TTL_HOURS = _int("TOKEN_TTL_HOURS", 24)

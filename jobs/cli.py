@@ -90,6 +90,18 @@ def _fire(app, name):
             db.session.remove()
 
 
+def _catch_up():
+    """Before the scheduler starts: run once each job whose latest scheduled run was missed."""
+    from extensions import db
+    from jobs.catch_up import catch_up
+
+    try:
+        for run in catch_up():
+            click.echo(f"  补运行 {run.job_name}（截至 {run.as_of.isoformat()}）：{run.status.label}")
+    finally:
+        db.session.remove()
+
+
 @jobs_group.command("serve")
 @with_appcontext
 def serve_command():
@@ -99,9 +111,6 @@ def serve_command():
         click.echo("调度器已关闭（SCHEDULER_ENABLED=false），不启动。")
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
-    from jobs.catchup import catch_up
-    for run in catch_up():
-        click.echo(f"补运行 {run.job_name}（{run.as_of.isoformat()}）：{run.status.label}")
     scheduler = build_scheduler(app)
     click.echo(f"调度器已启动（{schedule.TIMEZONE}），共 {len(schedule.JOBS)} 个任务：")
     for job in schedule.JOBS:
@@ -111,6 +120,7 @@ def serve_command():
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, _stop)
+    _catch_up()
     try:
         scheduler.start()
     except (KeyboardInterrupt, SystemExit):

@@ -156,4 +156,5 @@ def test_home_page_for_visitors_and_redirect_for_users(client, login, world):
 
 
 def test_healthz(client, db):
-    assert client.get("/healthz").get_json() == {"status": "ok"}
+    assert client.get("/healthz").get_json() == {"status": "ok", "database": "ok",
+                                                 "redis": "not_configured"}

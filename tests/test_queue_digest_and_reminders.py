@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 
 from extensions import db as _db
-from jobs import catchup, schedule
+from jobs import schedule
 from jobs.runner import run_job
-from models import AuditLog, JobRun, Notification
+from models import AuditLog, Notification
 from models.enums import ActivityStatus, JobStatus
 from services import clock
 from services.clock import SHANGHAI
@@ -74,33 +74,6 @@ def test_digest_is_scheduled_daily_at_0830():
 
 
 # --- catch-up ----------------------------------------------------------------------------------
-
-def test_latest_fire_time():
-    now = shanghai(2026, 3, 10, 8, 0)
-    assert catchup.latest_fire_time(schedule.get("queue_digest"), now) == shanghai(2026, 3, 9, 8, 30)
-    assert catchup.latest_fire_time(schedule.get("validity_watch"), now) == shanghai(2026, 3, 10, 1)
-    assert catchup.latest_fire_time(schedule.get("inactivity_reminder"), now) == shanghai(
-        2026, 3, 9, 8)  # a Monday
-    assert catchup.latest_fire_time(schedule.get("assessment_drafts"), now) == shanghai(
-        2026, 1, 5, 3)
-
-
-def test_catch_up_runs_each_missed_job_once_as_of_its_date(world):
-    now = shanghai(2026, 3, 10, 8, 0)
-    _db.session.add(JobRun(job_name="validity_watch", as_of=date(2026, 3, 10),
-                           status=JobStatus.SUCCESS))
-    _db.session.add(JobRun(job_name="publicity_close", as_of=date(2026, 3, 10),
-                           status=JobStatus.FAILED))
-    _db.session.commit()
-    missed = dict(catchup.missed(now))
-    assert missed == {"compliance_sweep": date(2026, 3, 10), "inactivity_reminder": date(2026, 3, 9),
-                      "publicity_close": date(2026, 3, 10), "assessment_drafts": date(2026, 1, 5),
-                      "queue_digest": date(2026, 3, 9)}
-    runs = catchup.catch_up(now)
-    assert [(r.job_name, r.as_of) for r in runs] == list(missed.items())
-    assert all(r.status == JobStatus.SUCCESS and r.counts["trigger"] == "catch_up" for r in runs)
-    assert catchup.catch_up(now) == []  # a second start finds every date done
-
 
 # --- the one-click reminder --------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ def index():
 
 @bp.route("/healthz")
 def healthz():
-    """For load balancers: the app answers and reaches its database."""
-    from extensions import db
-    db.session.execute(db.select(1))
-    return {"status": "ok"}
+    """For load balancers, always JSON: 200 when the database (and Redis, if used) answer, else 503."""
+    from services import health
+    body, status = health.report()
+    return body, status
