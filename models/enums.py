@@ -162,3 +162,16 @@ class JobStatus(LabeledEnum):
 #: Jiangsu's 13 设区市.
 JIANGSU_CITIES = ["南京市", "无锡市", "徐州市", "常州市", "苏州市", "南通市", "连云港市",
                   "淮安市", "盐城市", "扬州市", "镇江市", "泰州市", "宿迁市"]
+
+
+class ImportKind(LabeledEnum):
+    UNITS = "units", "依托单位"
+    MANAGERS = "managers", "代表之家管理员"
+    REPRESENTATIVES = "representatives", "代表"
+    WORKERS = "workers", "科技工作者"
+
+
+class ImportStatus(LabeledEnum):
+    DRY_RUN = "dry_run", "预检"
+    COMMITTED = "committed", "已导入"
+    REFUSED = "refused", "未导入（有错误行）"
