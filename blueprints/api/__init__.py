@@ -27,6 +27,7 @@ def init_api(app):
         contacts,
         dashboard,
         homes,
+        imports,
         me,
         notifications,
         rounds,
@@ -44,7 +45,8 @@ def init_api(app):
     api.spec.components.security_scheme(
         "bearerAuth", {"type": "http", "scheme": "bearer"})
     for module in (tokens, me, units, users, rounds, homes, workers, contacts, compliance,
-                   activities, appeals, applications, assessments, dashboard, notifications):
+                   activities, appeals, applications, assessments, dashboard, notifications,
+                   imports):
         if getattr(module, "bp", None) is not None:
             api.register_blueprint(module.bp, url_prefix="/api/v1")
             csrf.exempt(module.bp)
