@@ -17,7 +17,7 @@ from models.base import utcnow
 from models.enums import JIANGSU_CITIES, ImportKind, Level, Role, UnitKind
 from services import activation
 from services.imports import Column, Context, Row
-from services.validation import EMAIL_RE, MOBILE_RE, USERNAME_RE
+from services.validation import EMAIL_RE, USERNAME_RE, normalize_mobile
 
 _UNIT_KINDS = {**{k.label: k for k in UnitKind}, **{k.value: k for k in UnitKind}}
 _LEVELS = {**{k.label: k for k in Level}, **{k.value: k for k in Level},
@@ -29,22 +29,6 @@ _SEPARATORS = re.compile(r"[、,，;；]")
 class KindSpec:
     columns: list
     process: Callable
-
-
-def normalize_mobile(value: str) -> str | None:
-    """11 digits of a mainland mobile (spaces, dashes and a +86 prefix removed), or None."""
-    try:
-        from services.validation import normalize_mobile as shared
-    except ImportError:
-        shared = None
-    if shared is not None:
-        return shared(value)
-    digits = re.sub(r"[\s\-()]", "", value or "")
-    if digits.startswith("+86"):
-        digits = digits[3:]
-    elif digits.startswith("86") and len(digits) == 13:
-        digits = digits[2:]
-    return digits if MOBILE_RE.match(digits) else None
 
 
 class Check:
