@@ -10,6 +10,7 @@ def create_app(config=None) -> Flask:
     """Build the app. `config` is a Config class, its dotted name, or a mapping of overrides."""
     app = Flask(__name__, instance_path=str(config_module.INSTANCE_DIR))
     configure(app, config)
+    register_proxy_fix(app)
     register_extensions(app)
     register_security(app)
     register_blueprints(app)
@@ -37,6 +38,20 @@ def configure(app: Flask, config) -> None:
             app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url()
 
 
+def register_proxy_fix(app: Flask) -> None:
+    """Behind PROXY_FIX_X_FOR trusted proxies, the client address and scheme are the ones they report.
+
+    Only the last N X-Forwarded-For hops are believed (N = PROXY_FIX_X_FOR, default 0: the header
+    is ignored), so a client cannot spoof its way past the per-address login limits. The Host
+    header is the one the proxy forwards (nginx: proxy_set_header Host $host).
+    """
+    hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def register_extensions(app: Flask) -> None:
     """Bind every extension created in extensions.py."""
     import models  # noqa: F401  (registers the tables on the metadata)
@@ -48,7 +63,9 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录"
     login_manager.login_message_category = "warning"
-    login_manager.session_protection = "strong"
+    # "basic": a changed address or browser only marks the login not fresh; it never logs a
+    # phone out when it moves from Wi-Fi to 4G. Logins end server-side (services/sessions.py).
+    login_manager.session_protection = "basic"
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=lambda: "zh_Hans_CN",
@@ -71,15 +88,13 @@ def register_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(user_id):
-        """The active user with their unit and its Home in one statement (every page needs them)."""
-        from sqlalchemy.orm import joinedload
+        """The active user with their unit and its Home in one statement (every page needs them).
 
-        from models import Unit, User
-        user = db.session.scalar(
-            db.select(User).options(joinedload(User.unit).joinedload(Unit.home),
-                                    joinedload(User.home))
-            .where(User.id == int(user_id)))
-        return user if user is not None and user.active else None
+        `user_id` is the alternative id "<user id>:<login key>" (services/sessions.py).
+        """
+        from services.sessions import load_user as load_session_user
+
+        return load_session_user(user_id)
 
 
 class ApiAwareSessionInterface(SecureCookieSessionInterface):

@@ -71,6 +71,8 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
+    PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
 
     # API tokens
     TOKEN_TTL_HOURS = _int("TOKEN_TTL_HOURS", 24)

@@ -42,6 +42,10 @@ def _page(status: int, message: str | None = None):
 
 
 def register(app):
+    from blueprints.lost_token import register as register_lost_token
+
+    register_lost_token(app)
+
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
         db.session.rollback()

@@ -10,6 +10,7 @@ from models.application import Application, ApplicationRound
 from models.assessment import ITEMS, Assessment, AssessmentItem
 from models.home import Home, HomePlan, ServiceTeamMember
 from models.imports import Import
+from models.login_session import LoginSession
 from models.system import ApiToken, AuditLog, JobLock, JobRun, Notification
 from models.unit import Unit
 from models.user import User
@@ -21,4 +22,5 @@ __all__ = [
     "ServiceTeamMember", "ApiToken", "AuditLog", "JobLock", "JobRun", "Notification", "Unit",
     "User", "ContactRecord", "Worker", "WorkerLink",
     "Import",
+    "LoginSession",
 ]

@@ -50,6 +50,15 @@ class User(UserMixin, TimestampMixin, Base):
     def is_active(self):
         return self.active
 
+    def get_id(self):
+        """Flask-Login's alternative id "<id>:<login key>" while a browser login is attached.
+
+        The key is set by services/sessions.py (start_session, load_user); without one the plain
+        id is returned, which the user loader refuses.
+        """
+        key = getattr(self, "login_key", None)
+        return f"{self.id}:{key}" if key else str(self.id)
+
     def set_password(self, password: str) -> None:
         """Hash with Werkzeug's default (scrypt)."""
         self.password_hash = generate_password_hash(password)

@@ -18,7 +18,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from extensions import db
 from models import Home, User
 from models.enums import Level, Role
-from services import activation, audit
+from services import activation, audit, sessions
 from services import validation as v
 from services.accounts import password_problems
 from services.errors import Collector, Conflict, Forbidden, NotFound, ValidationFailed
@@ -28,15 +28,8 @@ EDITABLE = ("name", "mobile", "email", "level", "work_unit")
 
 
 def end_sessions(user: User, **keep) -> None:
-    """End every browser session, remember cookie and API token of the user (services/sessions)."""
-    try:
-        from services import sessions
-    except ImportError:  # until services/sessions.py (branch i10a) is merged: tokens only
-        import sqlalchemy as sa
-
-        from models import ApiToken
-        db.session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user.id))
-        return
+    """End every browser session, remember cookie and API token of the user but those named
+    (services/sessions.end_all_sessions: keep_session, keep_token)."""
     sessions.end_all_sessions(user, **keep)
 
 

@@ -8,7 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from extensions import db
 from models import Home, Unit, User
 from models.enums import Level, Role
-from services import audit
+from services import audit, sessions
 from services import validation as v
 from services.errors import Collector, Conflict, Forbidden, NotFound, ValidationFailed
 from services.scope import require_role
@@ -110,12 +110,19 @@ def set_active(actor: User, user: User, active: bool) -> User:
         raise Conflict("不能停用自己的账号")
     before = audit.snapshot(user)
     user.active = active
+    if not active:
+        sessions.end_all_sessions(user)
     audit.record(actor, "activate" if active else "deactivate", user, before=before)
     return user
 
 
-def change_password(user: User, current: str, new: str) -> None:
-    """Change one's own password after checking the current one."""
+def change_password(user: User, current: str, new: str, *, keep_session: str | None = None,
+                    keep_token: str | None = None) -> None:
+    """Change one's own password after checking the current one.
+
+    Every other browser login, remember cookie and API token of the user ends; the ones named
+    (the browser or token that asked, see services/sessions.py) are kept.
+    """
     errors = Collector()
     if not user.check_password(current or ""):
         errors.add("current_password", "当前密码不正确")
@@ -125,16 +132,23 @@ def change_password(user: User, current: str, new: str) -> None:
         errors.add("new_password", "新密码不能与当前密码相同")
     errors.raise_if_any()
     user.set_password(new)
+    sessions.end_all_sessions(user, keep_session=keep_session, keep_token=keep_token)
     audit.record(user, "change_password", user, after={"password": "changed"})
 
 
 def reset_password(actor: User, user: User, new: str) -> None:
-    """An administrator sets a new password for someone (e.g. a forgotten one)."""
+    """An administrator sets a new password for someone (e.g. a forgotten one).
+
+    Every browser login, remember cookie and API token of that user ends (an administrator
+    resetting their own password keeps the browser they do it from).
+    """
     require_role(actor, Role.PROVINCIAL_ADMIN)
     problems = password_problems(new)
     if problems:
         raise ValidationFailed({"password": problems})
     user.set_password(new)
+    sessions.end_all_sessions(
+        user, keep_session=sessions.current_key(actor) if actor.id == user.id else None)
     audit.record(actor, "reset_password", user, after={"password": "reset"})
 
 

@@ -1,6 +1,6 @@
 """First login with an activation code: the account sets its own password before anything else."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo
@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, EqualTo
 from blueprints.account import bp
 from blueprints.decorators import form_errors
 from extensions import db
-from services import account_lifecycle
+from services import account_lifecycle, sessions
 from services.errors import Conflict, ValidationFailed
 
 #: What an account that must set its password may still open.
@@ -43,13 +43,12 @@ def first_password():
         user = current_user._get_current_object()
         try:
             account_lifecycle.set_first_password(user, form.new_password.data)
-            account_lifecycle.end_sessions(user)
+            account_lifecycle.end_sessions(user, keep_session=sessions.current_key(user))
         except (ValidationFailed, Conflict) as error:
             db.session.rollback()
             form_errors(form, error)
         else:
             db.session.commit()
-            login_user(user)  # this browser continues under the new password
             flash("密码已设置，请牢记。以后请使用新密码登录。", "success")
             return redirect(url_for("main.index"))
     return render_template("account/first_password.html", form=form)

@@ -14,7 +14,7 @@ class ApplicationForm(FlaskForm):
     email = EmailField("电子信箱", validators=[Optional(), Length(max=120)])
     scheme = TextAreaField("申报方案（不少于1000字，不计空格和换行）",
                            render_kw={"rows": 16, "data-scheme-count": "scheme-count",
-                                      "data-scheme-min": "1000"})
+                                      "data-scheme-min": "1000", "data-draft": True})
     pledge = BooleanField("单位意见：" + PLEDGE_TEXT)
     save = SubmitField("保存草稿")
     submit_now = SubmitField("保存并提交")

@@ -1,14 +1,14 @@
 """Imports (SPEC §5.8) and first logins with activation codes.
 
 Revision ID: 0003_imports
-Revises: 0002
+Revises: 0003_sessions (chained after branch i10a's migration on merging it; the lead may re-chain)
 Create Date: 2026-11-30 05:10:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0003_imports'
-down_revision = '0002'
+down_revision = '0003_sessions'
 branch_labels = None
 depends_on = None
 

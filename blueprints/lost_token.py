@@ -1,0 +1,83 @@
+"""A refused CSRF token never loses what the user typed (issue 10 item 5).
+
+When a form's token is refused (past WTF_CSRF_TIME_LIMIT, or a page the browser restored), the
+answer is a Chinese page, status 400, that explains why and holds what was written in a form with a
+fresh token: one click posts it again to the same address. Passwords are never echoed (blank fields
+ask for them again) and files cannot be carried over (the page says so). A POST that did not come
+from this site (no same-origin Origin or Referer) gets the explanation only, so a forged request
+cannot be turned into a valid one by a click.
+"""
+from urllib.parse import urlsplit
+
+from flask import render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+
+# Chinese labels of the fields the forms use; others are carried along without a label.
+LABELS = {
+    "scheme": "申报方案", "summary": "内容", "title": "标题", "content": "内容", "reason": "理由",
+    "opinion": "意见", "comment": "意见", "remark": "备注", "note": "备注", "location": "地点",
+    "participants": "参加人员", "contact_name": "联系人", "contact_mobile": "手机", "fax": "传真",
+    "email": "电子信箱", "name": "姓名", "username": "用户名", "mobile": "手机", "date": "日期",
+    "work_unit": "工作单位", "speciality": "专业特长", "description": "说明", "reply": "答复",
+    "password": "密码", "current_password": "当前密码", "new_password": "新密码",
+    "confirm": "确认新密码",
+}
+_SECRET_WORDS = ("password", "confirm", "secret", "token")
+_LONG = 60
+
+
+def _ours(url: str) -> bool:
+    here, there = urlsplit(request.host_url), urlsplit(url)
+    return (there.scheme, there.netloc) == (here.scheme, here.netloc)
+
+
+def _same_origin() -> bool:
+    """Whether the refused POST came from one of this site's own pages."""
+    for header in ("Origin", "Referer"):
+        value = request.headers.get(header)
+        if value:
+            return _ours(value)
+    return False
+
+
+def _kept_fields() -> tuple[list[dict], list[dict]]:
+    """(long texts shown for editing, other values carried as hidden fields) of the refused POST."""
+    shown, hidden = [], []
+    for name in request.form:
+        if name == "csrf_token":
+            continue
+        if any(word in name.lower() for word in _SECRET_WORDS):
+            shown.append({"name": name, "label": LABELS.get(name, "密码"), "secret": True})
+            continue
+        values = request.form.getlist(name)
+        if len(values) == 1 and (len(values[0]) > _LONG or "\n" in values[0]):
+            shown.append({"name": name, "label": LABELS.get(name, "填写的内容"), "value": values[0],
+                          "rows": min(20, max(4, values[0].count("\n") + len(values[0]) // 60 + 1))})
+        else:
+            hidden.extend({"name": name, "value": value, "label": LABELS.get(name)}
+                          for value in values)
+    return shown, hidden
+
+
+def register(app) -> None:
+    """Answer CSRFError on pages with the rescue page (the API is exempt from CSRF)."""
+
+    @app.errorhandler(CSRFError)
+    def lost_token(error: CSRFError):
+        from blueprints.errors import api_error, is_api_request
+
+        if is_api_request():
+            return api_error(422, "安全校验失败，请重试")
+        rescue = request.method == "POST" and _same_origin()
+        shown, hidden = _kept_fields() if rescue else ([], [])
+        files = rescue and any(f.filename for f in request.files.values())
+        referrer = request.referrer
+        back = referrer if rescue and referrer and _ours(referrer) else url_for("main.index")
+        action = request.full_path.rstrip("?")
+        # The login may have lapsed too: log in in another tab, then post again from here (the
+        # token on this page stays valid, and the text is kept as a local draft meanwhile).
+        login_first = (rescue and not current_user.is_authenticated
+                       and request.endpoint != "auth.login")
+        return render_template("errors/lost_token.html", rescue=rescue, shown=shown, hidden=hidden,
+                               files=files, action=action, back=back, login_first=login_first), 400
