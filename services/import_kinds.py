@@ -109,6 +109,7 @@ def process_units(ctx: Context, chunk: list[Row]) -> None:
     """Units matched by 单位名称."""
     names = {r.values["name"] for r in chunk if r.values.get("name")}
     stored = {u.name: u for u in db.session.scalars(sa.select(Unit).where(Unit.name.in_(names)))}
+    new = []
     for row in chunk:
         check = Check(ctx, row)
         values = {
@@ -143,9 +144,13 @@ def process_units(ctx: Context, chunk: list[Row]) -> None:
         if unit is None:
             ctx.report.created += 1
             if ctx.write:
-                db.session.add(Unit(**values, active=True))
+                new.append({**values, "active": True})
         else:
             _count(ctx, _apply(unit, values, ctx.write))
+    if ctx.write and new:
+        now = utcnow()
+        db.session.execute(sa.insert(Unit), [{**v, "created_at": now, "updated_at": now}
+                                             for v in new])
 
 
 # ---------------------------------------------------------------- accounts
@@ -156,16 +161,22 @@ def _users_by_username(usernames: set[str]) -> dict:
         sa.select(User).where(sa.func.lower(User.username).in_(usernames)))}
 
 
-def _new_accounts(ctx: Context, accounts: list[User]) -> None:
-    """Add new accounts with activation codes derived from the import's salt (no scrypt)."""
+def _new_accounts(ctx: Context, accounts: list[dict]) -> None:
+    """Insert new accounts with activation codes derived from the import's salt (no scrypt).
+
+    One multi-row INSERT … RETURNING per chunk (the unit of work would insert row by row).
+    """
     if not accounts:
         return
     now = utcnow()
-    for user in accounts:
-        activation.assign(user, activation.derived_code(ctx.salt, user.username.lower()), now=now)
-    db.session.add_all(accounts)
-    db.session.flush()
-    ctx.new_account_ids.extend(u.id for u in accounts)
+    expires = now + activation.validity()
+    for values in accounts:
+        values.update(created_at=now, updated_at=now, password_hash=activation.unusable_password(),
+                      must_change_password=True, activation_expires_at=expires,
+                      activation_code_hash=activation.digest(
+                          activation.derived_code(ctx.salt, values["username"].lower())))
+    ids = db.session.execute(sa.insert(User).returning(User.id), accounts).scalars().all()
+    ctx.new_account_ids.extend(ids)
 
 
 MANAGER_COLUMNS = [
@@ -205,7 +216,7 @@ def process_managers(ctx: Context, chunk: list[Row]) -> None:
         if user is None:
             ctx.report.created += 1
             if ctx.write:
-                new.append(User(username=username, role=Role.HOME_MANAGER, active=True, **values))
+                new.append(dict(username=username, role=Role.HOME_MANAGER, active=True, **values))
         else:
             _count(ctx, _apply(user, values, ctx.write))
     if ctx.write:
@@ -255,7 +266,7 @@ def process_representatives(ctx: Context, chunk: list[Row]) -> None:
         if user is None:
             ctx.report.created += 1
             if ctx.write:
-                new.append(User(username=username, role=Role.REPRESENTATIVE, active=True,
+                new.append(dict(username=username, role=Role.REPRESENTATIVE, active=True,
                                 home_id=ctx.home.id, **values))
         else:
             _count(ctx, _apply(user, values, ctx.write))
@@ -338,9 +349,8 @@ def process_workers(ctx: Context, chunk: list[Row]) -> None:
         if worker is None:
             ctx.report.created += 1
             if ctx.write:
-                worker = Worker(created_by_id=ctx.actor.id, **values)
-                new.append(worker)
-                new_links.append((worker, rep_ids))
+                new.append({**values, "created_by_id": ctx.actor.id})
+                new_links.append((_worker_key(values), rep_ids))
             continue
         missing = [r for r in rep_ids if (worker.id, r) not in links]
         changed = _apply(worker, values, ctx.write)
@@ -348,15 +358,28 @@ def process_workers(ctx: Context, chunk: list[Row]) -> None:
         if ctx.write:
             more_links.extend({"worker_id": worker.id, "representative_id": r} for r in missing)
     if ctx.write:
+        now = utcnow()
         if new:
-            db.session.add_all(new)
-            db.session.flush()
-            more_links.extend({"worker_id": w.id, "representative_id": r}
-                              for w, reps_of in new_links for r in reps_of)
+            # One multi-row INSERT … RETURNING; ids are matched back by each row's key (unique
+            # within the file), not by position.
+            for values in new:
+                values.update(created_at=now, updated_at=now)
+            returned = db.session.execute(
+                sa.insert(Worker).returning(Worker.id, Worker.mobile, Worker.name,
+                                            Worker.work_unit), new).all()
+            ids = {_worker_key({"mobile": m, "name": n, "work_unit": u}): i
+                   for i, m, n, u in returned}
+            more_links.extend({"worker_id": ids[key], "representative_id": r}
+                              for key, reps_of in new_links for r in reps_of)
         if more_links:
-            now = utcnow()
             db.session.execute(sa.insert(WorkerLink), [
                 {**link, "created_at": now, "updated_at": now} for link in more_links])
+
+
+def _worker_key(values: dict) -> tuple:
+    if values["mobile"]:
+        return ("m", values["mobile"])
+    return ("n", values["name"], values["work_unit"])
 
 
 KINDS = {

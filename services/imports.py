@@ -5,9 +5,9 @@ mode; the header row is the first of the first 10 rows holding the kind's requir
 are trimmed and full-width ASCII is normalised. Rows go in chunks of CHUNK to the kind's function
 (services/import_kinds.py), which loads the matching keys of the whole chunk in one query, decides
 created / updated / unchanged / refused for each row and — when writing — adds the chunk in one
-flush. A commit first runs the same pass without writing: any refused row and nothing is written
-(the caller answers 422 with the report); otherwise the second pass writes, in the request's one
-transaction.
+flush. A dry run never writes. A commit writes chunk by chunk in the request's one transaction and,
+if any row was refused, rolls it all back (the caller answers 422 with the report), so the file is
+parsed once either way.
 """
 import secrets
 from dataclasses import dataclass, field
@@ -261,16 +261,16 @@ def run_import(actor: User, kind, data: bytes, file_name: str = "", *, dry_run: 
         raise ValidationFailed({"file": ["请选择要导入的 .xlsx 文件"]})
     if len(data) > MAX_BYTES:
         raise PayloadTooLarge("文件超过5 MB，请拆分后分批导入")
-    check = _run_pass(kind, data, Context(actor, home, write=False))
-    status = ImportStatus.DRY_RUN if dry_run else ImportStatus.REFUSED
-    report, ctx = check, None
-    if not dry_run and not check.refused:
-        ctx = Context(actor, home, write=True, salt=secrets.token_hex(16))
-        report = _run_pass(kind, data, ctx)
-        if report.refused:  # the data changed between the passes: write nothing
+    # One pass: a dry run only decides; a commit also writes as it goes, and any refused row rolls
+    # the whole transaction back (nothing is written), so the file is parsed once either way.
+    ctx = Context(actor, home, write=not dry_run, salt=secrets.token_hex(16))
+    report = _run_pass(kind, data, ctx)
+    status = ImportStatus.DRY_RUN
+    if not dry_run:
+        if report.refused:
             db.session.rollback()
             home = db.session.get(Home, home.id) if home is not None else None
-            ctx = None
+            status, ctx = ImportStatus.REFUSED, None
         else:
             status = ImportStatus.COMMITTED
     record = Import(kind=kind, user_id=actor.id, home_id=home.id if home else None,
@@ -278,7 +278,7 @@ def run_import(actor: User, kind, data: bytes, file_name: str = "", *, dry_run: 
                     updated=report.updated, unchanged=report.unchanged,
                     refused_count=len(report.refused_rows), refused=report.refused,
                     payload=None if status == ImportStatus.COMMITTED else data)
-    if ctx is not None and ctx.new_account_ids:
+    if status == ImportStatus.COMMITTED and ctx.new_account_ids:
         record.credentials_salt = ctx.salt
         record.credentials_user_ids = ctx.new_account_ids
     db.session.add(record)

@@ -263,3 +263,24 @@ def test_limits_answer_413(world, api):
     resp = upload(manager, "representatives", out.getvalue())
     assert resp.status_code == 413
     assert resp.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_statements_do_not_grow_with_the_rows(world, db, api):
+    """Matching keys load once per chunk and writes are batched: 20 rows or 300, same statements."""
+    from tests.conftest import count_statements
+    manager = api(world.manager_a)
+    counts = {}
+    for size, start in ((20, 0), (300, 1000)):
+        with count_statements() as statements:
+            body = upload(manager, "representatives", xlsx(REP_HEADER, reps(size, start=start)),
+                          dry_run=False).get_json()
+        assert body["created"] == size
+        counts[("reps", size)] = len(statements)
+        rows = [[f"工作者{start + i}", "南京大学", "", f"136{start + i:08d}", "",
+                 "rep_a、rep_a2" if i % 2 else "rep_a"] for i in range(size)]
+        with count_statements() as statements:
+            body = upload(manager, "workers", xlsx(WORKER_HEADER, rows), dry_run=False).get_json()
+        assert body["created"] == size
+        counts[("workers", size)] = len(statements)
+    assert counts[("reps", 20)] == counts[("reps", 300)]
+    assert counts[("workers", 20)] == counts[("workers", 300)]
