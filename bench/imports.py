@@ -4,13 +4,14 @@ and commit, through POST /api/v1/imports/{kind} — seconds and peak memory, on 
     python bench/imports.py [--db sqlite|postgres] [--reps 6000] [--workers 30000]
 
 PostgreSQL: DATABASE_URL names a dedicated database (dropped and created afresh; never `test`).
-Each measurement runs in its own process, so its peak RSS (VmHWM) is that import's alone; the
-baseline is the same process with the app loaded and signed in, before the upload. Memory that does
+Each measurement runs in its own process: the baseline is its resident set (VmRSS) with the app
+loaded and signed in, just before the upload; the peak (VmHWM) is reset there and read after. Memory that does
 not grow with the file shows as the same peak for a quarter, a half and the whole workers file
 (dry runs). The figures go to bench/RESULTS.md, section "Import · <database>" (replaced by the next
 run on that database). Targets: 6,000 representatives committed < 30 s, 30,000 workers < 60 s.
 """
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -31,13 +32,23 @@ PASSWORD = "bench-import-password"  # noqa: S105 (a throw-away bench database)
 REP_TARGET_S, WORKER_TARGET_S = 30, 60
 
 
-def peak_mb() -> float:
-    """This process's peak resident set (VmHWM), in MB."""
+def _status_mb(field: str) -> float:
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1]) / 1024
-    import resource
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return 0.0
+
+
+def peak_mb() -> float:
+    """This process's peak resident set since the last reset (VmHWM), in MB."""
+    return _status_mb("VmHWM")
+
+
+def reset_peak() -> float:
+    """Reset the peak to the current resident set (Linux: clear_refs 5); returns that (VmRSS)."""
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+    return _status_mb("VmRSS")
 
 
 def fresh_database(kind: str) -> str:
@@ -130,7 +141,7 @@ def measure(url: str, kind: str, path: str, dry_run: bool) -> dict:
     token = client.post("/api/v1/tokens", json={"username": "bench_import_mgr",
                                                 "password": PASSWORD}).get_json()["token"]
     data = Path(path).read_bytes()
-    baseline = peak_mb()
+    baseline = reset_peak()
     start = time.perf_counter()
     from io import BytesIO
     resp = client.post(f"/api/v1/imports/{kind}", headers={"Authorization": f"Bearer {token}"},
@@ -160,8 +171,9 @@ def write_results(db_kind: str, rows: list, reps: int, workers: int) -> None:
              f"## Import · {label} (issue 12)", "",
              f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.python_version()} · {cpu} · "
              f"{os.cpu_count()} cores (shared) · `python bench/imports.py --db {db_kind}`. "
-             f"POST /api/v1/imports/{{kind}} in-process (multipart upload, token auth), one process "
-             f"per row; peak = VmHWM of that process, baseline = the same before the upload.", "",
+             "POST /api/v1/imports/{kind} in-process (multipart upload, token auth), one process per "
+             "row; baseline = its resident set (VmRSS) just before the upload, peak = its high-water "
+             "mark (VmHWM, reset at the baseline) once answered.", "",
              "| import | rows | file | status | seconds | target | peak MB | baseline MB | "
              "created / updated / unchanged / refused |",
              "|---|---:|---:|---:|---:|---|---:|---:|---|"]
