@@ -284,3 +284,14 @@ def test_statements_do_not_grow_with_the_rows(world, db, api):
         counts[("workers", size)] = len(statements)
     assert counts[("reps", 20)] == counts[("reps", 300)]
     assert counts[("workers", 20)] == counts[("workers", 300)]
+
+
+def test_a_manager_without_a_home_cannot_import(world, db, api):
+    from tests import factories
+    unit = factories.unit(name="申报中的单位")
+    applying = factories.user(Role.HOME_MANAGER, unit_id=unit.id, username="applying_mgr")
+    db.session.commit()
+    client = api(applying)
+    assert upload(client, "representatives", xlsx(REP_HEADER, reps(1))).status_code == 403
+    assert upload(client, "workers", xlsx(WORKER_HEADER, [["甲", "乙", "", "", "", "x"]]),
+                  home_id=world.home_a.id).status_code == 404
