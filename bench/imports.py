@@ -184,8 +184,9 @@ def write_results(db_kind: str, rows: list, reps: int, workers: int) -> None:
                                             + ("✅" if row["seconds"] < target else "❌"))
         lines.append(f"| {row['label']} | {row['rows']:,} | {row['file_kb']:,} KB | "
                      f"{row['status']} | {row['seconds']} | {verdict} | {row['peak_mb']} | "
-                     f"{row['baseline_mb']} | {row['created']} / {row['updated']} / "
-                     f"{row['unchanged']} / {row['refused']} |")
+                     f"{row['baseline_mb']} | " + " / ".join(
+                         "—" if row[k] is None else str(row[k])
+                         for k in ("created", "updated", "unchanged", "refused")) + " |")
     parts = [r for r in rows if r["label"].startswith("workers commit")]
     if parts:
         total = sum(r["seconds"] for r in parts)
@@ -197,7 +198,9 @@ def write_results(db_kind: str, rows: list, reps: int, workers: int) -> None:
     if len(growth) >= 2:
         deltas = ", ".join(f"{r['rows']:,} rows: +{r['peak_mb'] - r['baseline_mb']:.1f} MB"
                            for r in growth)
-        lines += ["", f"Memory over the baseline by file size (workers, dry run): {deltas}."]
+        lines += ["", f"Memory over the baseline by file size (workers, dry run): {deltas}. Rows are "
+                  "streamed (openpyxl read-only) and handled 1,000 at a time; what still grows, about "
+                  "0.3 KB a row, is the set of keys seen so far (duplicates within a file are refused)."]
     lines += [f"<!-- /bench:import-{db_kind} -->", ""]
     section = "\n".join(lines)
     path = ROOT / "bench" / "RESULTS.md"
