@@ -16,7 +16,7 @@ from models import Unit, User, Worker, WorkerLink
 from models.base import utcnow
 from models.enums import JIANGSU_CITIES, ImportKind, Level, Role, UnitKind
 from services import activation
-from services.imports import Column, Context, Row
+from services.imports import Column, Context, Row, clean
 from services.validation import EMAIL_RE, USERNAME_RE, normalize_mobile
 
 _UNIT_KINDS = {**{k.label: k for k in UnitKind}, **{k.value: k for k in UnitKind}}
@@ -72,9 +72,25 @@ class Check:
             self.bad(field_name, f"{label}与第{first}行重复")
 
 
+def _same(stored, value) -> bool:
+    """A stored text equals a cell when it reads the same once normalised like the cell (a name
+    typed with full-width brackets in a form is not "changed" by a file with ASCII ones)."""
+    if isinstance(stored, str) and isinstance(value, str):
+        return clean(stored) == value
+    return stored == value
+
+
+def _units_by_name(ctx: Context) -> dict:
+    """Every unit by its normalised name, loaded once per import (a province has hundreds)."""
+    if "units" not in ctx.cache:
+        ctx.cache["units"] = {clean(u.name): u for u in db.session.scalars(sa.select(Unit))}
+    return ctx.cache["units"]
+
+
 def _apply(obj, values: dict, write: bool) -> bool:
     """Whether any given (non-blank) value differs from the stored one; set them when writing."""
-    changed = {k: v for k, v in values.items() if v not in ("", None) and getattr(obj, k) != v}
+    changed = {k: v for k, v in values.items() if v not in ("", None)
+               and not _same(getattr(obj, k), v)}
     if write:
         for key, value in changed.items():
             setattr(obj, key, value)
@@ -107,8 +123,7 @@ def _city(value: str) -> str | None:
 
 def process_units(ctx: Context, chunk: list[Row]) -> None:
     """Units matched by 单位名称."""
-    names = {r.values["name"] for r in chunk if r.values.get("name")}
-    stored = {u.name: u for u in db.session.scalars(sa.select(Unit).where(Unit.name.in_(names)))}
+    stored = _units_by_name(ctx)
     new = []
     for row in chunk:
         check = Check(ctx, row)
@@ -189,9 +204,7 @@ MANAGER_COLUMNS = [
 
 def process_managers(ctx: Context, chunk: list[Row]) -> None:
     """Home managers matched by 用户名 (ignoring case), each of an existing unit."""
-    units = {r.values["unit"] for r in chunk if r.values.get("unit")}
-    unit_ids = dict(db.session.execute(sa.select(Unit.name, Unit.id).where(Unit.name.in_(units)))
-                    .all()) if units else {}
+    units = _units_by_name(ctx)
     stored = _users_by_username({r.values["username"].lower() for r in chunk
                                  if r.values.get("username")})
     new = []
@@ -203,7 +216,7 @@ def process_managers(ctx: Context, chunk: list[Row]) -> None:
         values = {"name": check.text("name", "姓名", 50, required=True),
                   "mobile": check.mobile(), "email": check.email()}
         unit_name = check.text("unit", "所属单位", 100, required=True)
-        values["unit_id"] = unit_ids.get(unit_name)
+        values["unit_id"] = units[unit_name].id if unit_name in units else None
         if unit_name and values["unit_id"] is None:
             check.bad("unit", f"依托单位不存在：{unit_name}")
         if username:
@@ -307,10 +320,13 @@ def process_workers(ctx: Context, chunk: list[Row]) -> None:
     if pairs:
         home_workers = sa.select(WorkerLink.worker_id).where(
             WorkerLink.representative_id.in_(list(reps.values()) or [0]))
+        names = {name for name, _unit in pairs}
         for worker in db.session.scalars(
-                sa.select(Worker).where(sa.tuple_(Worker.name, Worker.work_unit).in_(pairs),
-                                        Worker.id.in_(home_workers)).order_by(Worker.id)):
-            by_pair.setdefault((worker.name, worker.work_unit), worker)
+                sa.select(Worker).where(Worker.name.in_(names), Worker.id.in_(home_workers))
+                .order_by(Worker.id)):
+            key = (clean(worker.name), clean(worker.work_unit))
+            if key in pairs:
+                by_pair.setdefault(key, worker)
     matched_ids = [w.id for w in (*by_mobile.values(), *by_pair.values())]
     links = set()
     if matched_ids:

@@ -295,3 +295,20 @@ def test_a_manager_without_a_home_cannot_import(world, db, api):
     assert upload(client, "representatives", xlsx(REP_HEADER, reps(1))).status_code == 403
     assert upload(client, "workers", xlsx(WORKER_HEADER, [["甲", "乙", "", "", "", "x"]]),
                   home_id=world.home_a.id).status_code == 404
+
+
+def test_stored_full_width_names_match_their_normalised_cells(world, db, api):
+    from tests import factories
+    factories.unit(name="江苏省某某（集团）科协", kind=UnitKind.ENTERPRISE_ASSOCIATION)
+    factories.worker(world.rep_a, name="周工", work_unit="南京大学（鼓楼校区）", mobile="")
+    db.session.commit()
+    admin = api(world.admin)
+    body = upload(admin, "units", xlsx(UNIT_HEADER, [
+        ["江苏省某某(集团)科协", "企业科协", "", "", "", "", "", "", ""]]), dry_run=False).get_json()
+    assert body == {"created": 0, "updated": 0, "unchanged": 1, "refused": []}
+    body = upload(admin, "managers", xlsx(MANAGER_HEADER, [
+        ["jt_admin", "集团管理员", "江苏省某某（集团）科协", "", ""]]), dry_run=False).get_json()
+    assert body["created"] == 1
+    body = upload(api(world.manager_a), "workers", xlsx(WORKER_HEADER, [
+        ["周工", "南京大学（鼓楼校区）", "", "", "", "rep_a"]]), dry_run=False).get_json()
+    assert body == {"created": 0, "updated": 0, "unchanged": 1, "refused": []}
