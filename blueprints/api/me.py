@@ -3,13 +3,16 @@
 An account that must still set its password (an activation code, SPEC §5.8) may call only these two
 and DELETE /tokens: every other call answers 403 until it has its own password.
 """
-from flask import request
+import hashlib
+
+from flask import current_app, request
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from blueprints.api.auth import SECURITY, api_user, load_api_user, token_required
+from blueprints.api.auth import SECURITY, api_user, bearer_token, load_api_user, token_required
 from blueprints.api.schemas import InputSchema, UserSchema
 from blueprints.api.util import commit
+from extensions import limiter
 from services import account_lifecycle, tokens
 from services.errors import Forbidden
 
@@ -49,7 +52,17 @@ def me():
     return api_user()
 
 
+def _password_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _password_key():
+    """Per token (hashed: no token ends up in the limiter's storage)."""
+    return "me-password:" + hashlib.sha256((bearer_token() or "").encode()).hexdigest()[:32]
+
+
 @bp.route("/me/password", methods=["POST"])
+@limiter.limit(_password_limit, key_func=_password_key)
 @token_required
 @bp.doc(security=SECURITY)
 @bp.arguments(PasswordChangeSchema)
