@@ -134,3 +134,22 @@ def test_accounts_created_with_a_password_are_not_forced(world, db, api):
                                       "name": "显式", "role": "representative",
                                       "home_id": world.home_a.id, "level": "city"})
     assert resp.status_code == 201 and resp.get_json()["must_change_password"] is False
+
+
+def test_me_password_is_rate_limited_per_token(db, world):
+    from extensions import limiter
+    from tests.conftest import make_app
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_RATE_LIMIT="3 per minute",
+                   RATELIMIT_STORAGE_URI="memory://")
+    try:
+        client = app.test_client()
+        token = client.post("/api/v1/tokens", json={"username": "rep_a",
+                                                    "password": factories.PASSWORD}
+                            ).get_json()["token"]
+        codes = [client.post("/api/v1/me/password", headers={"Authorization": f"Bearer {token}"},
+                             json={"current_password": f"guess-number-{i}",
+                                   "new_password": NEW_PASSWORD}).status_code for i in range(4)]
+        assert codes == [422, 422, 422, 429]
+    finally:
+        limiter.reset()
+        limiter.enabled = False
