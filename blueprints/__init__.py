@@ -5,6 +5,7 @@ from blueprints.applications import bp as applications_bp
 from blueprints.auth import bp as auth_bp
 from blueprints.dashboard import bp as dashboard_bp
 from blueprints.homes import bp as homes_bp
+from blueprints.imports import bp as imports_bp
 from blueprints.jobs_admin import bp as jobs_admin_bp
 from blueprints.main import bp as main_bp
 from blueprints.manage import bp as manage_bp
@@ -18,4 +19,5 @@ from blueprints.rep import bp as rep_bp
 PAGE_BLUEPRINTS = [
     auth_bp, main_bp, account_bp, admin_bp, rep_bp, manage_bp, provincial_bp, homes_bp,
     applications_bp, public_bp, dashboard_bp, notifications_bp, jobs_admin_bp, records_bp, qr_bp,
+    imports_bp,
 ]

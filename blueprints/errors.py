@@ -6,7 +6,7 @@ from extensions import db
 from services.errors import ServiceError
 
 _CODES = {400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-          405: "method_not_allowed", 409: "conflict", 413: "validation_error",
+          405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
           415: "validation_error", 422: "validation_error", 429: "rate_limited",
           500: "internal_error"}
 

@@ -40,6 +40,10 @@ NAVIGATION = {
         ("单位", "admin.units"),
         ("任务", "jobs_admin.runs"),
     ],
+    # A manager whose unit has no Home yet (it is applying): only what applies to them.
+    "applying_manager": [
+        ("申报", "applications.index"),
+    ],
     None: [
         ("代表之家名录", "public.homes"),
         ("考核公示", "public.results"),
@@ -52,9 +56,19 @@ def endpoint_exists(endpoint: str) -> bool:
     return endpoint in current_app.view_functions
 
 
+def nav_role(user):
+    """The NAVIGATION key of a user: their role, "applying_manager" for a manager without a Home,
+    None for visitors."""
+    if user is None or not user.is_authenticated:
+        return None
+    if user.role == enums.Role.HOME_MANAGER and user.scope_home_id is None:
+        return "applying_manager"
+    return user.role
+
+
 def nav_items():
     """The navigation of the signed-in user's role (public links for visitors)."""
-    role = current_user.role if current_user.is_authenticated else None
+    role = nav_role(current_user)
     return [(label, endpoint, url_for(endpoint)) for label, endpoint in NAVIGATION.get(role, [])
             if endpoint_exists(endpoint)]
 

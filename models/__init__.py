@@ -9,6 +9,7 @@ from models.appeal import Appeal
 from models.application import Application, ApplicationRound
 from models.assessment import ITEMS, Assessment, AssessmentItem
 from models.home import Home, HomePlan, ServiceTeamMember
+from models.imports import Import
 from models.login_session import LoginSession
 from models.objection import Objection
 from models.system import ApiToken, AuditLog, JobLock, JobRun, Notification
@@ -22,5 +23,6 @@ __all__ = [
     "ServiceTeamMember", "ApiToken", "AuditLog", "JobLock", "JobRun", "Notification", "Unit",
     "User", "ContactRecord", "Worker", "WorkerLink",
     "Objection",
+    "Import",
     "LoginSession",
 ]

@@ -172,3 +172,16 @@ class AppealSource(LabeledEnum):
 class ObjectionDecision(LabeledEnum):
     UPHOLD = "uphold", "异议成立"
     DISMISS = "dismiss", "异议不成立"
+
+
+class ImportKind(LabeledEnum):
+    UNITS = "units", "依托单位"
+    MANAGERS = "managers", "代表之家管理员"
+    REPRESENTATIVES = "representatives", "代表"
+    WORKERS = "workers", "科技工作者"
+
+
+class ImportStatus(LabeledEnum):
+    DRY_RUN = "dry_run", "预检"
+    COMMITTED = "committed", "已导入"
+    REFUSED = "refused", "未导入（有错误行）"

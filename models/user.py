@@ -43,6 +43,12 @@ class User(UserMixin, TimestampMixin, Base):
     # 代表码 (SPEC §5.5): the public page /r/<public_code> of a representative.
     public_code: Mapped[str | None] = mapped_column(sa.String(32), unique=True,
                                                     default=_public_code_default)
+    # First logins (SPEC §5.8): an imported or reset account holds an activation code (SHA-256 only)
+    # instead of a usable password, and must set its own password before anything else.
+    must_change_password: Mapped[bool] = mapped_column(default=False,
+                                                       server_default=sa.false())
+    activation_code_hash: Mapped[str | None] = mapped_column(sa.String(64))
+    activation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     unit: Mapped["Unit | None"] = relationship(foreign_keys=[unit_id])  # noqa: F821
     home: Mapped["Home | None"] = relationship(foreign_keys=[home_id])  # noqa: F821

@@ -36,9 +36,13 @@ def authenticate(username: str, password: str) -> User | None:
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
         return None
-    if not user.check_password(password or "") or not user.active:
+    if not user.active:
         return None
-    return user
+    if user.check_password(password or ""):
+        return user
+    # An imported or reset account signs in with its activation code (SPEC §5.8).
+    from services import activation
+    return user if activation.matches(user, password) else None
 
 
 def create_user(actor: User | None, data: dict) -> User:

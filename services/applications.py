@@ -105,7 +105,7 @@ def submit(actor: User, application: Application, today: date | None = None) -> 
     mobile = (application.contact_mobile or "").strip()
     if not mobile:
         errors.add("contact_mobile", "请填写联系人手机")
-    elif not v.MOBILE_RE.match(mobile):
+    elif v.normalize_mobile(mobile) is None:
         errors.add("contact_mobile", "联系人手机应为11位中国大陆手机号")
     errors.raise_if_any()
     today = today or clock.today()

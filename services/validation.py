@@ -1,10 +1,14 @@
 """Small field checks shared by services; each adds a Chinese message under the field's name."""
 import re
+import unicodedata
 from datetime import date
 
 from services.errors import Collector
 
-MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
+# What people put between the digits of a phone number (after NFKC: full-width forms are ASCII).
+_MOBILE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212.()]")
+_MOBILE_COUNTRY_CODE = re.compile(r"^(?:\+86|0086|86(?=1[3-9][0-9]{9}$))")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 
@@ -28,12 +32,32 @@ def text(errors: Collector, data: dict, field: str, label: str, *, required=True
     return value
 
 
+def normalize_mobile(value: str) -> str | None:
+    """A mainland China mobile as people write it → its 11 digits, or None when it is not one.
+
+    Accepted around the digits: full-width characters (NFKC), spaces, hyphens and dashes, dots,
+    parentheses, and the country code written +86, 0086 or 86. `+86 138 0013 8001`,
+    `0086 13800138001`, `138-0013-8003` and `１３８００１３８００１` all give `13800138001`.
+    Blank or anything else (a landline, too few digits, another country) gives None.
+    """
+    if not isinstance(value, str):
+        return None
+    compact = _MOBILE_SEPARATORS.sub("", unicodedata.normalize("NFKC", value))
+    compact = _MOBILE_COUNTRY_CODE.sub("", compact, count=1)
+    return compact if MOBILE_RE.fullmatch(compact) else None
+
+
 def mobile(errors: Collector, data: dict, field: str = "mobile", label: str = "手机号",
            *, required=False) -> str:
-    value = text(errors, data, field, label, required=required, max_len=20)
-    if value and not MOBILE_RE.match(value):
+    """The normalised 11-digit mobile (see normalize_mobile), "" when blank and not required."""
+    value = text(errors, data, field, label, required=required, max_len=40)
+    if not value or field in errors.fields:
+        return value
+    normalised = normalize_mobile(value)
+    if normalised is None:
         errors.add(field, f"{label}应为11位中国大陆手机号")
-    return value
+        return value
+    return normalised
 
 
 def email(errors: Collector, data: dict, field: str = "email", label: str = "电子邮箱",

@@ -14,7 +14,7 @@ class UserForm(FlaskForm):
     unit_id = SelectField("所属单位（管理员）", coerce=str, validators=[Optional()])
     home_id = SelectField("所属代表之家（代表）", coerce=str, validators=[Optional()])
     level = SelectField("代表层级", choices=[("", "—")] + Level.choices(), validators=[Optional()])
-    mobile = StringField("手机号", validators=[Optional(), Length(max=20)])
+    mobile = StringField("手机号", validators=[Optional(), Length(max=40)])
     email = EmailField("电子邮箱", validators=[Optional(), Length(max=120)])
     work_unit = StringField("工作单位", validators=[Optional(), Length(max=100)])
     speciality = StringField("专业特长", validators=[Optional(), Length(max=100)])

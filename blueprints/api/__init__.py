@@ -27,6 +27,7 @@ def init_api(app):
         contacts,
         dashboard,
         homes,
+        imports,
         me,
         notifications,
         objections,
@@ -48,7 +49,7 @@ def init_api(app):
         "bearerAuth", {"type": "http", "scheme": "bearer"})
     for module in (tokens, me, units, users, rounds, homes, workers, contacts, compliance,
                    activities, appeals, applications, assessments, dashboard, notifications,
-                   records, public, objections):
+                   records, public, objections, imports):
         if getattr(module, "bp", None) is not None:
             api.register_blueprint(module.bp, url_prefix="/api/v1")
             csrf.exempt(module.bp)

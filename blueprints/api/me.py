@@ -1,11 +1,46 @@
-"""GET /me: the user of the token."""
-from flask_smorest import Blueprint
-from marshmallow import fields
+"""GET /me: the user of the token; POST /me/password: set one's own password (SPEC §8).
 
-from blueprints.api.auth import SECURITY, api_user, token_required
-from blueprints.api.schemas import UserSchema
+An account that must still set its password (an activation code, SPEC §5.8) may call only these two
+and DELETE /tokens: every other call answers 403 until it has its own password.
+"""
+import hashlib
+
+from flask import current_app, request
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from blueprints.api.auth import SECURITY, api_user, bearer_token, load_api_user, token_required
+from blueprints.api.schemas import InputSchema, UserSchema
+from blueprints.api.util import commit
+from extensions import limiter
+from services import account_lifecycle, tokens
+from services.errors import Forbidden
 
 bp = Blueprint("api_me", __name__, description="当前用户")
+
+_OPEN_WHILE_MUST_CHANGE = {"/api/v1/me", "/api/v1/me/password", "/api/v1/tokens",
+                           "/api/v1/openapi.json"}
+
+
+@bp.before_app_request
+def must_set_password_first():
+    """403 for an activation-code login on anything but /me, /me/password and /tokens."""
+    if not request.path.startswith("/api/v1/") or request.path in _OPEN_WHILE_MUST_CHANGE:
+        return None
+    user = load_api_user() if request.headers.get("Authorization") else None
+    if user is not None and user.must_change_password:
+        raise Forbidden("首次登录须先设置自己的密码：POST /api/v1/me/password")
+    return None
+
+
+class PasswordChangeSchema(InputSchema):
+    current_password = fields.String(metadata={"description": "当前密码，或激活码"})
+    new_password = fields.String(metadata={"description": "新密码，至少12个字符"})
+
+
+class NewTokenSchema(Schema):
+    token = fields.String()
+    expires_at = fields.DateTime()
 
 
 class MeSchema(UserSchema):
@@ -22,5 +57,33 @@ class MeSchema(UserSchema):
 @bp.doc(security=SECURITY)
 @bp.response(200, MeSchema)
 def me():
-    """The signed-in user."""
+    """The signed-in user, with must_change_password."""
     return api_user()
+
+
+def _password_limit():
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _password_key():
+    """Per token (hashed: no token ends up in the limiter's storage)."""
+    return "me-password:" + hashlib.sha256((bearer_token() or "").encode()).hexdigest()[:32]
+
+
+@bp.route("/me/password", methods=["POST"])
+@limiter.limit(_password_limit, key_func=_password_key)
+@token_required
+@bp.doc(security=SECURITY)
+@bp.arguments(PasswordChangeSchema)
+@bp.response(200, NewTokenSchema)
+@bp.alt_response(422, description="当前密码（或激活码）不正确，或新密码不符合要求")
+def change_password(data):
+    """Set a new password (the activation code counts as the current one): a new token is answered
+    and every other session and token of the user ends."""
+    user = api_user()
+    account_lifecycle.set_own_password(user, data.get("current_password"),
+                                       data.get("new_password"))
+    account_lifecycle.end_sessions(user)
+    raw, token = tokens.issue_token(user)
+    commit(keep_loaded=True)
+    return {"token": raw, "expires_at": token.expires_at}

@@ -79,6 +79,7 @@ class UserSchema(Schema):
     level = fields.String(allow_none=True)
     work_unit = fields.String()
     speciality = fields.String()
+    must_change_password = fields.Boolean()
 
     def get_unit_id(self, user):
         if user.unit_id is None and user.home is not None:

@@ -9,7 +9,7 @@ from services.applications import PLEDGE_TEXT
 class ApplicationForm(FlaskForm):
     round_id = SelectField("申报批次", coerce=str, validate_choice=False)
     contact_name = StringField("联系人", validators=[Optional(), Length(max=50)])
-    contact_mobile = StringField("手机", validators=[Optional(), Length(max=20)])
+    contact_mobile = StringField("手机", validators=[Optional(), Length(max=40)])
     fax = StringField("传真", validators=[Optional(), Length(max=30)])
     email = EmailField("电子信箱", validators=[Optional(), Length(max=120)])
     scheme = TextAreaField("申报方案（不少于1000字，不计空格和换行）",

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__, url_prefix=None)
 
-from blueprints.auth import routes  # noqa: E402,F401
+from blueprints.auth import forgotten, routes  # noqa: E402,F401

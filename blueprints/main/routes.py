@@ -3,14 +3,14 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from blueprints.main import bp
-from blueprints.template_helpers import NAVIGATION, endpoint_exists
+from blueprints.template_helpers import NAVIGATION, endpoint_exists, nav_role
 
 
 @bp.route("/")
 def index():
     """Send a signed-in user to the first page of their role; visitors see the portal."""
     if current_user.is_authenticated:
-        for _label, endpoint in NAVIGATION[current_user.role]:
+        for _label, endpoint in NAVIGATION[nav_role(current_user)]:
             if endpoint_exists(endpoint):
                 return redirect(url_for(endpoint))
         return redirect(url_for("account.profile"))

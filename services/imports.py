@@ -1,0 +1,370 @@
+"""Excel imports (SPEC §5.8): reading, the dry run, the all-or-nothing commit and the Import record.
+
+One place parses every workbook (`read_rows`): the first sheet, streamed in openpyxl's read-only
+mode; the header row is the first of the first 10 rows holding the kind's required headers; cells
+are trimmed and full-width ASCII is normalised. Rows go in chunks of CHUNK to the kind's function
+(services/import_kinds.py), which loads the matching keys of the whole chunk in one query, decides
+created / updated / unchanged / refused for each row and — when writing — adds the chunk in one
+flush. A dry run never writes. A commit writes chunk by chunk in the request's one transaction and,
+if any row was refused, rolls it all back (the caller answers 422 with the report), so the file is
+parsed once either way.
+"""
+import secrets
+from dataclasses import dataclass, field
+from datetime import timedelta
+from io import BytesIO
+from zipfile import BadZipFile
+
+import sqlalchemy as sa
+from openpyxl import Workbook, load_workbook
+
+from extensions import db
+from models import Home, Import, User
+from models.base import utcnow
+from models.enums import ImportKind, ImportStatus, Role
+from services import audit
+from services.errors import Forbidden, NotFound, ServiceError, ValidationFailed
+from services.scope import get_scoped
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_ROWS = 20_000
+HEADER_SEARCH_ROWS = 10
+CHUNK = 1000
+PAYLOAD_KEPT = timedelta(days=1)
+_FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_FULL_WIDTH[0x3000] = 0x20
+
+
+class PayloadTooLarge(ServiceError):
+    """Over 5 MB or 20,000 data rows (413)."""
+
+    status = 413
+    code = "payload_too_large"
+
+    def __init__(self, message: str):
+        super().__init__(message, {"file": [message]})
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    field: str
+    required: bool = False
+    note: str = ""
+
+
+@dataclass
+class Row:
+    number: int
+    values: dict
+    headers: dict  # field → the header as written in the file
+    order: dict = field(default_factory=dict)  # header as written → its column position
+
+
+@dataclass
+class Report:
+    """Counts and refused cells of one pass."""
+
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    refused: list = field(default_factory=list)
+    refused_rows: set = field(default_factory=set)
+
+    def as_dict(self) -> dict:
+        return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
+                "refused": self.refused}
+
+
+@dataclass
+class Context:
+    """What a kind's function needs: who, where, whether to write, and what the file held so far."""
+
+    actor: User
+    home: Home | None
+    write: bool
+    report: Report = field(default_factory=Report)
+    seen: dict = field(default_factory=dict)  # key → row number, for duplicates within the file
+    cache: dict = field(default_factory=dict)
+    salt: str = ""
+    new_account_ids: list = field(default_factory=list)
+    canonical: dict = field(default_factory=dict)  # field → the template's header
+
+    def refuse(self, row: Row, field_name: str, message: str) -> None:
+        column = row.headers.get(field_name) or self.canonical.get(field_name, "")
+        self.report.refused.append({"row": row.number, "column": column, "message": message})
+        self.report.refused_rows.add(row.number)
+
+
+def clean(value) -> str:
+    """A cell as trimmed text: full-width ASCII made ASCII, whole numbers without '.0', dates ISO."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        return str(int(value)) if value.is_integer() else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+        return text[:10] if text.endswith("T00:00:00") else text
+    return str(value).translate(_FULL_WIDTH).strip()
+
+
+def _header_key(value) -> str:
+    """Headers compare without spaces and without a required mark (`*`)."""
+    return "".join(clean(value).split()).rstrip("*").strip()
+
+
+def _find_header(first_rows: list, columns: list[Column]):
+    """(index of the header row, field → (column index, header as written)) or None."""
+    required = {c.header for c in columns if c.required}
+    by_header = {c.header: c for c in columns}
+    for index, cells in enumerate(first_rows):
+        found = {}
+        for position, cell in enumerate(cells):
+            column = by_header.get(_header_key(cell))
+            if column is not None and column.field not in found:
+                found[column.field] = (position, "" if cell is None else str(cell))
+        if required <= {by_header_field(columns, f) for f in found}:
+            return index, found
+    return None
+
+
+def by_header_field(columns: list[Column], field_name: str) -> str:
+    return next(c.header for c in columns if c.field == field_name)
+
+
+def open_sheet(data: bytes):
+    """The first worksheet of an .xlsx, read-only; 422 naming `file` when it is not one."""
+    try:
+        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except (BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
+        raise ValidationFailed({"file": ["文件不是有效的 Excel（.xlsx）工作簿"]}) from error
+    sheet = workbook.worksheets[0]
+    sheet.reset_dimensions()  # some writers record a wrong size: read what is there
+    return workbook, sheet
+
+
+def read_rows(data: bytes, columns: list[Column]):
+    """Yield Row for every non-blank data row of the first sheet (streamed).
+
+    Raises ValidationFailed when no header row is found in the first 10 rows, PayloadTooLarge past
+    MAX_ROWS data rows.
+    """
+    workbook, sheet = open_sheet(data)
+    try:
+        rows = sheet.iter_rows(min_row=1, values_only=True)
+        first = []
+        for cells in rows:
+            first.append(cells)
+            if len(first) == HEADER_SEARCH_ROWS:
+                break
+        header = _find_header(first, columns)
+        if header is None:
+            names = "、".join(c.header for c in columns if c.required)
+            raise ValidationFailed({"file": [f"前{HEADER_SEARCH_ROWS}行中未找到表头，表头须包含：{names}"]})
+        header_index, found = header
+        headers = {f: written for f, (_pos, written) in found.items()}
+        positions = [(f, pos) for f, (pos, _w) in found.items()]
+        order = {written: pos for _f, (pos, written) in found.items()}
+
+        def parsed(number, cells):
+            values = {f: clean(cells[pos]) if pos < len(cells) else "" for f, pos in positions}
+            return Row(number, values, headers, order) if any(values.values()) else None
+
+        count = 0
+        buffered = ((i + 1, cells) for i, cells in enumerate(first) if i > header_index)
+        tail = ((number, cells) for number, cells in enumerate(rows, start=len(first) + 1))
+        for source in (buffered, tail):
+            for number, cells in source:
+                row = parsed(number, cells)
+                if row is None:
+                    continue
+                count += 1
+                if count > MAX_ROWS:
+                    raise PayloadTooLarge(f"数据行超过{MAX_ROWS}行，请拆分后分批导入")
+                yield row
+    finally:
+        workbook.close()
+
+
+def _chunks(rows, size=CHUNK):
+    chunk = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _run_pass(kind: ImportKind, data: bytes, ctx: Context) -> Report:
+    from services import import_kinds
+    spec = import_kinds.KINDS[kind]
+    ctx.canonical = {c.field: c.header for c in spec.columns}
+    order = {}
+    for chunk in _chunks(read_rows(data, spec.columns)):
+        order = chunk[0].order
+        spec.process(ctx, chunk)
+        if ctx.write:
+            db.session.flush()
+    # Each row's refusals in the order of the file's columns.
+    ctx.report.refused.sort(key=lambda item: (item["row"], order.get(item["column"], 999)))
+    return ctx.report
+
+
+def import_target(actor: User, kind, home_id=None) -> tuple[ImportKind, Home | None]:
+    """Who may import what where (SPEC §5.8): the kind and the Home of the import.
+
+    Units and managers: provincial admins only (403). Representatives and workers: the admin names
+    a Home (`home_id`, 422 when missing); a manager imports into their own Home, another Home's id
+    answers 404. Representatives may not import (403); an unknown kind is 404.
+    """
+    kind = template_access(actor, kind)
+    if kind in (ImportKind.UNITS, ImportKind.MANAGERS):
+        return kind, None
+    if home_id in (None, ""):
+        if actor.role == Role.PROVINCIAL_ADMIN:
+            raise ValidationFailed({"home_id": ["请选择导入到哪个代表之家"]})
+        if actor.scope_home_id is None:
+            raise Forbidden("您的单位尚无代表之家，不能导入")
+        home_id = actor.scope_home_id
+    return kind, get_scoped(Home, home_id, actor)
+
+
+def template_access(actor: User, kind) -> ImportKind:
+    """Who may import a kind may download its template (no Home needed)."""
+    try:
+        kind = ImportKind(kind)
+    except ValueError:
+        raise NotFound("没有这种导入类型") from None
+    if actor.role not in (Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER):
+        raise Forbidden("只有省科协办公室和代表之家管理员可以导入")
+    if kind in (ImportKind.UNITS, ImportKind.MANAGERS) and actor.role != Role.PROVINCIAL_ADMIN:
+        raise Forbidden("依托单位和管理员只能由省科协办公室导入")
+    return kind
+
+
+def run_import(actor: User, kind, data: bytes, file_name: str = "", *, dry_run: bool = True,
+               home_id=None) -> tuple[Import, Report]:
+    """Check (dry run) or commit one file; returns the Import record and the report.
+
+    Raises NotFound / Forbidden / ValidationFailed (access, `home_id`, `file`) and PayloadTooLarge.
+    A commit with refused rows writes nothing but the Import record (status `refused`); the caller
+    answers 422 with the report. The caller commits the transaction.
+    """
+    kind, home = import_target(actor, kind, home_id)
+    if data is None or len(data) == 0:
+        raise ValidationFailed({"file": ["请选择要导入的 .xlsx 文件"]})
+    if len(data) > MAX_BYTES:
+        raise PayloadTooLarge("文件超过5 MB，请拆分后分批导入")
+    # One pass: a dry run only decides; a commit also writes as it goes, and any refused row rolls
+    # the whole transaction back (nothing is written), so the file is parsed once either way.
+    ctx = Context(actor, home, write=not dry_run, salt=secrets.token_hex(16))
+    report = _run_pass(kind, data, ctx)
+    status = ImportStatus.DRY_RUN
+    if not dry_run:
+        if report.refused:
+            db.session.rollback()
+            home = db.session.get(Home, home.id) if home is not None else None
+            status, ctx = ImportStatus.REFUSED, None
+        else:
+            status = ImportStatus.COMMITTED
+    record = Import(kind=kind, user_id=actor.id, home_id=home.id if home else None,
+                    file_name=(file_name or "")[:255], status=status, created=report.created,
+                    updated=report.updated, unchanged=report.unchanged,
+                    refused_count=len(report.refused_rows), refused=report.refused,
+                    payload=None if status == ImportStatus.COMMITTED else data)
+    if status == ImportStatus.COMMITTED and ctx.new_account_ids:
+        record.credentials_salt = ctx.salt
+        record.credentials_user_ids = ctx.new_account_ids
+    db.session.add(record)
+    _forget_old_payloads()
+    audit.record(actor, "import" if status == ImportStatus.COMMITTED else f"import_{status.value}",
+                 record, after={"kind": kind.value, "home_id": record.home_id,
+                                "file_name": record.file_name, **report.as_dict(),
+                                "refused": record.refused_count})
+    return record, report
+
+
+def _forget_old_payloads() -> None:
+    """Uploaded files are kept a day for confirming and for the refused rows, then dropped."""
+    db.session.execute(sa.update(Import).where(Import.payload.is_not(None),
+                                               Import.created_at < utcnow() - PAYLOAD_KEPT)
+                       .values(payload=None))
+
+
+def get_import(actor: User, import_id) -> Import:
+    """An import of this user (admins see every import); others' answer 404."""
+    record = db.session.get(Import, int(import_id)) if str(import_id).isdigit() else None
+    if record is None or (record.user_id != actor.id and actor.role != Role.PROVINCIAL_ADMIN):
+        raise NotFound()
+    return record
+
+
+def template_workbook(kind) -> bytes:
+    """The .xlsx template of a kind: one header row of its §5.8 columns, notes on the cells."""
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+
+    from services import import_kinds
+    spec = import_kinds.KINDS[ImportKind(kind)]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = ImportKind(kind).label
+    for position, column in enumerate(spec.columns, start=1):
+        cell = sheet.cell(row=1, column=position, value=column.header)
+        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
+        note = ("必填。" if column.required else "") + column.note
+        if note:
+            cell.comment = Comment(note, "RepHome")
+        sheet.column_dimensions[cell.column_letter].width = max(12, 3 * len(column.header))
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def refused_workbook(record: Import) -> bytes:
+    """The refused rows of an import as they were written, plus a reason column (错误原因)."""
+    from services import import_kinds
+    if not record.payload or not record.refused:
+        raise NotFound("该导入没有可下载的错误行")
+    reasons = {}
+    for item in record.refused:
+        reasons.setdefault(item["row"], []).append(
+            f"{item['column']}：{item['message']}" if item["column"] else item["message"])
+    columns = import_kinds.KINDS[record.kind].columns
+    workbook, sheet = open_sheet(record.payload)
+    out_book = Workbook(write_only=True)
+    out = out_book.create_sheet("错误行")
+    try:
+        rows = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+        first = []
+        for number, cells in rows:
+            first.append(cells)
+            if number == HEADER_SEARCH_ROWS:
+                break
+        header = _find_header(first, columns)
+        header_number = header[0] + 1 if header else 0
+        buffered = ((i + 1, cells) for i, cells in enumerate(first))
+        for source in (buffered, rows):
+            for number, cells in source:
+                if number == header_number:
+                    out.append(["原行号", *[_safe(c) for c in cells], "错误原因"])
+                elif number in reasons:
+                    out.append([number, *[_safe(c) for c in cells], "；".join(reasons[number])])
+    finally:
+        workbook.close()
+    buffer = BytesIO()
+    out_book.save(buffer)
+    return buffer.getvalue()
+
+
+def _safe(value):
+    """Guard against formula injection in what we hand back."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+        return "'" + value
+    return value

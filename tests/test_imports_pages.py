@@ -1,0 +1,117 @@
+"""Import pages: upload → dry run report → confirm → result; refused rows; codes once; access."""
+from io import BytesIO
+
+import sqlalchemy as sa
+
+from models import Import, User
+from models.enums import ImportStatus
+from tests.conftest import count_statements
+from tests.import_files import REP_HEADER, read, reps, xlsx
+
+
+def _upload(client, data, kind="representatives", **extra):
+    form = {"kind": kind, "file": (BytesIO(data), "名册.xlsx"), **extra}
+    return client.post("/imports/", data=form, content_type="multipart/form-data")
+
+
+def test_manager_uploads_checks_confirms_and_downloads_codes_once(world, db, login):
+    client = login(world.manager_a)
+    page = client.get("/imports/").get_data(as_text=True)
+    assert "代表模板" in page and "依托单位模板" not in page and "import_upload.js" in page
+    resp = _upload(client, xlsx(REP_HEADER, reps(5)))
+    assert resp.status_code == 302
+    detail = client.get(resp.location).get_data(as_text=True)
+    assert "预检通过" in detail and "确认导入" in detail
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 6  # nothing written yet
+    dry = db.session.scalar(sa.select(Import).order_by(Import.id.desc()))
+    resp = client.post(f"/imports/{dry.id}/commit")
+    assert resp.status_code == 302
+    result = client.get(resp.location).get_data(as_text=True)
+    assert "已导入" in result and "激活码" in result
+    committed = db.session.scalar(sa.select(Import).order_by(Import.id.desc()))
+    assert committed.status == ImportStatus.COMMITTED and committed.created == 5
+    assert db.session.scalar(sa.select(sa.func.count(User.id))) == 11
+    resp = client.post(f"/imports/{committed.id}/credentials.xlsx")
+    assert resp.status_code == 200 and len(read(resp.data)) == 6
+    assert client.post(f"/imports/{committed.id}/credentials.xlsx").status_code == 404
+    assert client.post(f"/imports/{dry.id}/commit").status_code == 302  # used: back to upload
+    assert db.session.scalar(sa.select(sa.func.count(Import.id)).where(
+        Import.status == ImportStatus.COMMITTED)) == 1
+
+
+def test_refused_rows_are_listed_and_download_with_a_reason_column(world, db, login):
+    client = login(world.manager_a)
+    rows = reps(4)
+    rows[2][2] = "部级"
+    resp = _upload(client, xlsx(REP_HEADER, rows, title_rows=1))
+    record = db.session.scalar(sa.select(Import).order_by(Import.id.desc()))
+    page = client.get(resp.location).get_data(as_text=True)
+    assert "有 1 行被拒绝" in page and "确认导入" not in page and "代表层级应为" in page
+    book = read(client.get(f"/imports/{record.id}/refused.xlsx").data)
+    assert book[0][0] == "原行号" and book[0][-1] == "错误原因"
+    assert book[1][0] == 5 and book[1][1] == "代表2" and "代表层级" in book[1][-1]
+    assert len(book) == 2
+
+
+def test_upload_errors_are_shown_on_the_page(world, login):
+    client = login(world.manager_a)
+    resp = _upload(client, b"garbage")
+    assert resp.status_code == 422 and "不是有效的 Excel" in resp.get_data(as_text=True)
+    resp = client.post("/imports/", data={"kind": "representatives"},
+                       content_type="multipart/form-data")
+    assert resp.status_code == 422 and "请选择要导入的" in resp.get_data(as_text=True)
+
+
+def test_admin_imports_into_a_chosen_home(world, db, login):
+    client = login(world.admin)
+    page = client.get("/imports/").get_data(as_text=True)
+    assert "依托单位模板" in page and world.home_b.name in page
+    resp = _upload(client, xlsx(REP_HEADER, reps(1)))
+    assert resp.status_code == 422 and "请选择导入到哪个代表之家" in resp.get_data(as_text=True)
+    resp = _upload(client, xlsx(REP_HEADER, reps(1)), home_id=str(world.home_b.id))
+    assert resp.status_code == 302
+    assert world.home_b.name in client.get(resp.location).get_data(as_text=True)
+
+
+def test_page_access(world, db, client, login):
+    assert client.get("/imports/").status_code == 302  # to the login page
+    login(world.rep_a)
+    assert client.get("/imports/").status_code == 403
+    assert client.get("/imports/template/representatives.xlsx").status_code == 403
+    client = login(world.manager_a)
+    assert _upload(client, xlsx(REP_HEADER, reps(1)), kind="units").status_code == 403
+    assert client.get("/imports/template/managers.xlsx").status_code == 403
+    resp = client.get("/imports/template/workers.xlsx")
+    assert resp.status_code == 200 and read(resp.data)[0][-1] == "联系代表"
+    assert _upload(client, xlsx(REP_HEADER, reps(1)),
+                   home_id=str(world.home_b.id)).status_code == 404
+    login(world.manager_b)
+    _upload(client, xlsx(REP_HEADER, reps(1)))
+    other = db.session.scalar(sa.select(Import.id).order_by(Import.id.desc()))
+    client = login(world.manager_a)
+    assert client.get(f"/imports/{other}").status_code == 404
+    assert client.get(f"/imports/{other}/refused.xlsx").status_code == 404
+    assert client.post(f"/imports/{other}/commit").status_code == 404
+
+
+def test_account_pages_link_to_the_import(world, login):
+    client = login(world.manager_a)
+    assert "/imports/" in client.get("/manage/accounts").get_data(as_text=True)
+    client = login(world.admin)
+    assert "/imports/" in client.get("/admin/users").get_data(as_text=True)
+
+
+def test_pages_issue_a_constant_number_of_statements(world, db, login):
+    client = login(world.manager_a)
+    _upload(client, xlsx(REP_HEADER, reps(3)))
+    with count_statements() as few:
+        assert client.get("/imports/").status_code == 200
+    for _ in range(6):
+        _upload(client, xlsx(REP_HEADER, reps(3)))
+    with count_statements() as many:
+        assert client.get("/imports/").status_code == 200
+    assert len(many) == len(few)
+    record = db.session.scalar(sa.select(Import.id).order_by(Import.id.desc()))
+    with count_statements() as detail:
+        assert client.get(f"/imports/{record}").status_code == 200
+    assert len(detail) <= 8
