@@ -189,3 +189,13 @@ def s3_server():
 
     with running() as server:
         yield server
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` run only when TEST_DATABASE_URL is PostgreSQL (deselected, not skipped)."""
+    if (os.environ.get("TEST_DATABASE_URL") or "").startswith("postgresql"):
+        return
+    keep = [item for item in items if item.get_closest_marker("postgres") is None]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
