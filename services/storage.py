@@ -7,7 +7,7 @@ serve the same files. Both stores speak the same language:
     save(key, data, content_type)   bytes or a binary stream, written whole or not at all
     open(key) / read(key)           a binary stream / all the bytes; MissingObject if absent
     exists(key) · delete(key)       delete of an absent key is not an error
-    keys()                          every stored key (for backups and moves between stores)
+    iter_keys()                     every stored key (for backups and moves between stores)
     send(key, mimetype, …)          a Flask response that streams the object; 404 if absent
 
 A key is a relative path of letters, digits, '.', '_', '-' and '/' (no '..', no leading '/'); the
@@ -98,7 +98,7 @@ class LocalStorage:
         with contextlib.suppress(FileNotFoundError):
             os.remove(self.path(key))
 
-    def keys(self):
+    def iter_keys(self):
         if not os.path.isdir(self.root):
             return
         for folder, _dirs, files in os.walk(self.root):
@@ -185,7 +185,7 @@ class S3Storage:
     def delete(self, key: str) -> None:
         self._call("delete_object", key)  # S3 answers 204 for an absent key too
 
-    def keys(self):
+    def iter_keys(self):
         from botocore.exceptions import BotoCoreError, ClientError
 
         try:

@@ -38,7 +38,7 @@ def test_round_trip_bytes_and_stream(store):
     with store.open("thumbs/b.png") as fh:
         assert fh.read() == PNG
     assert store.exists("a.pdf") and store.exists("thumbs/b.png")
-    assert sorted(store.keys()) == ["a.pdf", "thumbs/b.png"]
+    assert sorted(store.iter_keys()) == ["a.pdf", "thumbs/b.png"]
     store.save("a.pdf", b"%PDF-1.4 second")  # saving again replaces the whole object
     assert store.read("a.pdf") == b"%PDF-1.4 second"
 
@@ -52,7 +52,7 @@ def test_ten_megabytes_round_trip(store):
 def test_delete(store):
     store.save("a.pdf", PDF)
     store.delete("a.pdf")
-    assert not store.exists("a.pdf") and list(store.keys()) == []
+    assert not store.exists("a.pdf") and list(store.iter_keys()) == []
     store.delete("a.pdf")  # deleting an absent key is not an error
 
 
@@ -81,7 +81,7 @@ def test_a_failed_save_leaves_nothing(store):
             raise OSError("disk gone")
     with pytest.raises(OSError):
         store.save("a.pdf", Broken())
-    assert list(store.keys()) == []
+    assert list(store.iter_keys()) == []
 
 
 # ------------------------------------------------------------------ attachments on both stores
@@ -97,7 +97,7 @@ def test_attachment_upload_api_and_download_page(world, api, login, store):
     pdf_id, png_id = (item["id"] for item in resp.get_json())
     pdf = db.session.get(Attachment, pdf_id)
     assert store.read(pdf.stored_name) == PDF
-    assert sorted(store.keys()) == sorted(a.stored_name for a in activity.attachments)
+    assert sorted(store.iter_keys()) == sorted(a.stored_name for a in activity.attachments)
 
     page = login(world.manager_a).get(f"/me/attachments/{pdf_id}")
     assert page.status_code == 200 and page.data == PDF
@@ -130,15 +130,15 @@ def test_attachment_whose_file_is_gone_answers_404(world, login, store):
 
 def test_rollback_removes_and_delete_after_commit(world, store):
     service.create(world.rep_a, payload(), files=[("a.pdf", PDF), ("b.png", PNG)])
-    assert len(list(store.keys())) == 2  # written, not yet committed
+    assert len(list(store.iter_keys())) == 2  # written, not yet committed
     db.session.rollback()
-    assert list(store.keys()) == []
+    assert list(store.iter_keys()) == []
     activity = service.create(world.rep_a, payload(), files=[("a.pdf", PDF)])
     db.session.commit()
     service.delete(world.rep_a, activity)
-    assert len(list(store.keys())) == 1  # still there until the delete is committed
+    assert len(list(store.iter_keys())) == 1  # still there until the delete is committed
     db.session.commit()
-    assert list(store.keys()) == []
+    assert list(store.iter_keys()) == []
 
 
 # ------------------------------------------------------------------ the settings choose the store
@@ -166,3 +166,38 @@ def test_wrong_credentials_and_unreachable_store_raise_storage_error(s3_server):
     gone = st.S3Storage("http://127.0.0.1:1", bucket, "k", "s")
     with pytest.raises(st.StorageError):
         gone.exists("a.pdf")
+
+
+# ------------------------------------------------------------------ flask storage check | export | import
+
+def test_export_and_import_round_trip(app, store, tmp_path):
+    store.save("a1.pdf", PDF)
+    store.save("thumbs/b2.png", PNG)
+    runner = app.test_cli_runner()
+    out = runner.invoke(args=["storage", "export", str(tmp_path / "backup")])
+    assert out.exit_code == 0, out.output
+    assert f"已导出 2 个文件（{len(PDF) + len(PNG)} 字节）" in out.output
+    assert (tmp_path / "backup" / "thumbs" / "b2.png").read_bytes() == PNG
+    for key in list(store.iter_keys()):
+        store.delete(key)
+    (tmp_path / "backup" / "bad name.pdf").write_bytes(PDF)  # not a valid key: skipped, said so
+    out = runner.invoke(args=["storage", "import", str(tmp_path / "backup")])
+    assert out.exit_code == 0, out.output
+    assert "已导入 2 个文件" in out.output and "跳过 bad name.pdf" in out.output
+    assert sorted(store.iter_keys()) == ["a1.pdf", "thumbs/b2.png"]
+    assert store.read("a1.pdf") == PDF and store.read("thumbs/b2.png") == PNG
+
+
+def test_check_command(app, store):
+    out = app.test_cli_runner().invoke(args=["storage", "check"])
+    assert out.exit_code == 0 and "存储可用" in out.output, out.output
+    assert list(store.iter_keys()) == []  # the probe is removed again
+
+
+def test_check_command_reports_an_unreachable_store(app):
+    st.set_storage(app, st.S3Storage("http://127.0.0.1:1", "rephome", "k", "s"))
+    try:
+        out = app.test_cli_runner().invoke(args=["storage", "check"])
+    finally:
+        st.set_storage(app, None)
+    assert out.exit_code == 1 and "存储不可用" in out.output and "127.0.0.1:1" in out.output
