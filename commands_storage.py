@@ -26,7 +26,9 @@ def _where(store) -> str:
 @storage_group.command("check")
 @with_appcontext
 def check_command():
-    """Write, read and delete a probe object: is the store reachable and writable?"""
+    """Is the store reachable and writable (a probe object), and has every attachment its file?"""
+    from extensions import db
+    from models import Attachment
     from services.storage import StorageError
 
     store = _store()
@@ -35,11 +37,16 @@ def check_command():
         store.save(key, b"ok", content_type="text/plain")
         ok = store.read(key) == b"ok"
         store.delete(key)
+        stored = set(store.iter_keys())
     except StorageError as exc:
         raise click.ClickException(f"存储不可用（{_where(store)}）：{exc}") from None
     if not ok:
         raise click.ClickException(f"存储读回的内容不一致（{_where(store)}）")
-    click.echo(f"存储可用：{_where(store)}")
+    names = list(db.session.scalars(db.select(Attachment.stored_name)))
+    missing = [name for name in names if name not in stored]
+    click.echo(f"存储可用：{_where(store)}；附件 {len(names)} 个，文件缺失 {len(missing)} 个")
+    if missing:
+        raise click.ClickException("缺失的文件：" + "、".join(missing[:20]))
 
 
 @storage_group.command("export")

@@ -188,10 +188,17 @@ def test_export_and_import_round_trip(app, store, tmp_path):
     assert store.read("a1.pdf") == PDF and store.read("thumbs/b2.png") == PNG
 
 
-def test_check_command(app, store):
+def test_check_command(app, store, world):
+    activity = service.create(world.rep_a, payload(), files=[("a.pdf", PDF), ("b.png", PNG)])
+    db.session.commit()
     out = app.test_cli_runner().invoke(args=["storage", "check"])
     assert out.exit_code == 0 and "存储可用" in out.output, out.output
-    assert list(store.iter_keys()) == []  # the probe is removed again
+    assert "附件 2 个，文件缺失 0 个" in out.output
+    assert len(list(store.iter_keys())) == 2  # the probe is removed again
+    gone = activity.attachments[0].stored_name
+    store.delete(gone)
+    out = app.test_cli_runner().invoke(args=["storage", "check"])
+    assert out.exit_code == 1 and "文件缺失 1 个" in out.output and gone in out.output
 
 
 def test_check_command_reports_an_unreachable_store(app):
