@@ -19,6 +19,14 @@ def production(**settings):
     return type("Production", (ProductionConfig,), attrs)
 
 
+@pytest.fixture(autouse=True)
+def limiter_back_off():
+    """The Limiter object is shared by every app of the test session: switch it back off after."""
+    from extensions import limiter
+    yield
+    limiter.enabled = False  # nothing was counted: no reset needed
+
+
 @pytest.fixture()
 def no_secret_in_env(monkeypatch):
     monkeypatch.delenv("SECRET_KEY", raising=False)
