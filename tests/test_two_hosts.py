@@ -140,6 +140,7 @@ def cluster(s3_server):
         yield {"hosts": hosts, "url": url, "bucket": bucket, "s3": s3_server, "ids": ids,
                "folder": folder}
     finally:
+        stopping = time.monotonic()
         for process in processes:
             process.terminate()
         for process in processes:
@@ -147,7 +148,10 @@ def cluster(s3_server):
                 process.wait(10)
             except subprocess.TimeoutExpired:
                 process.kill()
+        TIMINGS["stop both hosts"] = time.monotonic() - stopping
+        dropping = time.monotonic()
         _drop(admin, name)
+        TIMINGS["drop the database"] = time.monotonic() - dropping
         print("\ntwo-host test timings:")
         for label, seconds in TIMINGS.items():
             print(f"  {seconds:7.2f} s  {label}")
