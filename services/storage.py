@@ -15,6 +15,7 @@ local store keeps key `a/b.pdf` at UPLOAD_DIR/a/b.pdf, the object store as objec
 STORAGE_BUCKET. The bucket is created by the operator (docs/deployment.md), never by the app.
 """
 import contextlib
+import logging
 import os
 import re
 import tempfile
@@ -23,17 +24,41 @@ from typing import BinaryIO
 from flask import current_app, send_file
 from werkzeug.exceptions import NotFound
 
+from services.errors import ServiceError
+
+log = logging.getLogger("rephome.storage")
+
 _KEY = re.compile(r"^[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*$")
 _EXTENSION = "rephome_storage"
 _CHUNK = 1024 * 1024
 
 
-class StorageError(RuntimeError):
-    """The store could not be reached or refused the operation."""
+class StorageError(ServiceError):
+    """The store could not be reached or refused the operation: 503 `service_unavailable`.
+
+    `str(error)` is the technical detail (logs, CLI); `error.message` is what users read.
+    """
+
+    status = 503
+    code = "service_unavailable"
+
+    def __init__(self, detail: str = ""):
+        super().__init__("文件存储暂时不可用，请稍后再试")
+        self.detail = detail
+
+    def __str__(self):
+        return self.detail or self.message
 
 
 class MissingObject(StorageError, FileNotFoundError):
-    """No object is stored under that key."""
+    """No object is stored under that key (404)."""
+
+    status = 404
+    code = "not_found"
+
+    def __init__(self, key: str = ""):
+        super().__init__(f"no object {key!r}")
+        self.message = "文件不存在"
 
 
 def check_key(key: str) -> str:
@@ -152,8 +177,10 @@ class S3Storage:
             code = str(exc.response.get("Error", {}).get("Code", ""))
             if code in {"404", "NoSuchKey", "NotFound"} and key is not None:
                 raise MissingObject(key) from None
+            log.warning("object store refused %s of %s: %s", method, key, exc)
             raise StorageError(f"object store refused {method} ({code}): {exc}") from exc
         except BotoCoreError as exc:
+            log.warning("object store unreachable (%s of %s): %s", method, key, exc)
             raise StorageError(f"object store unreachable ({method}): {exc}") from exc
 
     def save(self, key: str, data: bytes | BinaryIO, content_type: str | None = None) -> None:

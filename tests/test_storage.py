@@ -208,3 +208,27 @@ def test_check_command_reports_an_unreachable_store(app):
     finally:
         st.set_storage(app, None)
     assert out.exit_code == 1 and "存储不可用" in out.output and "127.0.0.1:1" in out.output
+
+
+def test_upload_while_the_store_is_unreachable_answers_503_and_writes_nothing(app, world, api, login):
+    activity = f.activity(world.rep_a)
+    db.session.commit()
+    st.set_storage(app, st.S3Storage("http://127.0.0.1:1", "rephome", "k", "s"))
+    try:
+        client = api(world.rep_a)
+        resp = client.client.post(f"/api/v1/activities/{activity.id}/attachments",
+                                  headers=client._headers(),
+                                  data={"files": [(io.BytesIO(PDF), "a.pdf")]},
+                                  content_type="multipart/form-data")
+        assert resp.status_code == 503
+        assert resp.get_json()["error"]["code"] == "service_unavailable"
+        assert resp.get_json()["error"]["message"] == "文件存储暂时不可用，请稍后再试"
+        page = login(world.rep_a).post("/me/activities/new", data={
+            **payload(), "action": "submit", "attachments": [(io.BytesIO(PNG), "现场.png")],
+        }, content_type="multipart/form-data")
+        assert page.status_code == 503 and "文件存储暂时不可用" in page.get_data(as_text=True)
+    finally:
+        st.set_storage(app, None)
+    assert db.session.scalar(sa.select(sa.func.count(Attachment.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(
+        sa.text("activities"))) == 1  # the form's new activity was not half-written
