@@ -28,6 +28,7 @@ def configure(app: Flask, config) -> None:
         app.config.from_object(config)
     elif isinstance(config, dict):
         app.config.update(config)
+    config_module.check_settings(app.config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.load_secret_key()
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):

@@ -92,6 +92,8 @@ def register(app):
     app.cli.add_command(create_user_command)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(serve_command)
+    from commands_storage import storage_group
+    app.cli.add_command(storage_group)
     try:
         from jobs.cli import jobs_group
         app.cli.add_command(jobs_group)

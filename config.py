@@ -55,6 +55,13 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
     MAX_CONTENT_LENGTH = 110 * 1024 * 1024  # ten files of 10 MB plus the form
+    # Stored files: UPLOAD_DIR, or an S3-compatible object store (shared by several hosts) when
+    # STORAGE_URL (its endpoint) is set; the bucket must exist (docs/deployment.md).
+    STORAGE_URL = os.environ.get("STORAGE_URL", "")
+    STORAGE_BUCKET = os.environ.get("STORAGE_BUCKET", "")
+    STORAGE_ACCESS_KEY = os.environ.get("STORAGE_ACCESS_KEY", "")
+    STORAGE_SECRET_KEY = os.environ.get("STORAGE_SECRET_KEY", "")
+    STORAGE_REGION = os.environ.get("STORAGE_REGION", "us-east-1")
 
     # Sessions and cookies
     SESSION_COOKIE_HTTPONLY = True
@@ -75,6 +82,7 @@ class Config:
     PUBLIC_APPEAL_RATE_LIMIT = os.environ.get("PUBLIC_APPEAL_RATE_LIMIT", "10 per hour")
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")  # sites sharing one Redis
 
     # API tokens
     TOKEN_TTL_HOURS = _int("TOKEN_TTL_HOURS", 24)
@@ -122,10 +130,44 @@ class TestingConfig(Config):
     SECRET_KEY = secrets.token_hex(16)
     SCHEDULER_ENABLED = False
     SERVER_NAME = None
+    STORAGE_URL = ""  # tests use a temporary UPLOAD_DIR unless a test sets a store itself
 
 
 class ProductionConfig(Config):
-    """Production: secure cookies unless explicitly turned off."""
+    """Production: secure cookies unless explicitly turned off; refuses unsafe settings at start."""
 
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
+    REFUSE_UNSAFE_SETTINGS = True
+
+
+class UnsafeSettings(RuntimeError):
+    """The settings would run a production site unsafely; the message says what to set."""
+
+
+def check_settings(config) -> None:
+    """Refuse to start on settings that break production (called by create_app before anything else).
+
+    Always: STORAGE_URL without STORAGE_BUCKET. With REFUSE_UNSAFE_SETTINGS (ProductionConfig): no
+    explicit SECRET_KEY (a key generated into instance/ differs per host, so sessions would break
+    between hosts and end on every new machine), and `memory://` rate-limit storage while limits are
+    on (each worker and host would count on its own: the login limit would not hold).
+    Raises UnsafeSettings naming every problem at once.
+    """
+    problems = []
+    if (config.get("STORAGE_URL") or "").strip() and not (config.get("STORAGE_BUCKET") or "").strip():
+        problems.append("已设置 STORAGE_URL 但未设置 STORAGE_BUCKET：请给出对象存储的桶名。")
+    if config.get("REFUSE_UNSAFE_SETTINGS"):
+        if not (config.get("SECRET_KEY") or os.environ.get("SECRET_KEY")):
+            problems.append(
+                "生产环境必须显式设置 SECRET_KEY（环境变量）：自动生成的密钥只存在本机 instance/ 中，"
+                "多台主机之间登录状态不通，换机器后所有会话失效。"
+                "生成方法：python -c \"import secrets; print(secrets.token_hex(32))\"")
+        if config.get("RATELIMIT_ENABLED") and str(
+                config.get("RATELIMIT_STORAGE_URI") or "memory://").startswith("memory://"):
+            problems.append(
+                "生产环境开启了限流（RATELIMIT_ENABLED）但 RATELIMIT_STORAGE_URI 是 memory://："
+                "每个进程、每台主机各自计数，登录次数限制形同虚设。"
+                "请设置 RATELIMIT_STORAGE_URI=redis://主机:6379/0。")
+    if problems:
+        raise UnsafeSettings("RepHome 拒绝启动：\n" + "\n".join(f"- {p}" for p in problems))

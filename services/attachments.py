@@ -1,10 +1,11 @@
 """Activity attachments: jpg/png/pdf checked by content, ≤10 MB each, ≤10 per activity.
 
-Files live under UPLOAD_DIR (outside static/) with a random stored name. A file written during a
-transaction that is rolled back is removed again; a file of a deleted attachment is removed only
-once the deletion is committed.
+Files are kept by services/storage.py (UPLOAD_DIR outside static/, or the S3-compatible store when
+STORAGE_URL is set) under a random stored name. A file written during a transaction that is rolled
+back is removed again; a file of a deleted attachment is removed only once the deletion is committed.
 """
 import contextlib
+import logging
 import os
 import secrets
 
@@ -16,6 +17,9 @@ from sqlalchemy.orm import Session
 from extensions import db
 from models import Attachment
 from services.errors import Collector
+from services.storage import StorageError, get_storage
+
+log = logging.getLogger("rephome.attachments")
 
 MAX_SIZE = 10 * 1024 * 1024
 MAX_PER_ACTIVITY = 10
@@ -29,8 +33,8 @@ ALLOWED = {
 }
 _STORED_EXT = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
 
-_NEW_FILES = "rephome_new_upload_paths"
-_DOOMED_FILES = "rephome_doomed_upload_paths"
+_NEW_FILES = "rephome_new_upload_keys"
+_DOOMED_FILES = "rephome_doomed_upload_keys"
 
 
 def upload_dir() -> str:
@@ -40,8 +44,14 @@ def upload_dir() -> str:
 
 
 def path_of(attachment: Attachment) -> str:
-    """Where the attachment's bytes are on disk."""
+    """Where the attachment's bytes are on disk (the local store only)."""
     return os.path.join(current_app.config["UPLOAD_DIR"], attachment.stored_name)
+
+
+def send(attachment: Attachment, *, as_attachment: bool):
+    """The attachment's bytes as a response, from whichever store keeps them (404 if missing)."""
+    return get_storage().send(attachment.stored_name, mimetype=attachment.content_type,
+                              as_attachment=as_attachment, download_name=attachment.filename)
 
 
 def clean_filename(name: str | None) -> str:
@@ -108,16 +118,18 @@ def validate_files(files, existing_count: int, errors: Collector) -> list[tuple[
 
 
 def store(activity, checked: list[tuple[str, str, bytes]], actor) -> list[Attachment]:
-    """Write checked files to disk and add their rows; files go away again on rollback."""
-    directory = upload_dir()
+    """Save checked files to the store and add their rows; files go away again on rollback.
+
+    Raises StorageError when the store cannot be written (the caller's transaction then rolls
+    back and removes what was already saved).
+    """
+    storage = get_storage()
     created = []
-    new_paths = db.session.info.setdefault(_NEW_FILES, [])
+    new_keys = db.session.info.setdefault(_NEW_FILES, [])
     for name, mime, data in checked:
         stored_name = f"{secrets.token_hex(16)}.{_STORED_EXT[mime]}"
-        path = os.path.join(directory, stored_name)
-        with open(path, "xb") as fh:
-            fh.write(data)
-        new_paths.append(path)
+        new_keys.append((storage, stored_name))
+        storage.save(stored_name, data, content_type=mime)
         attachment = Attachment(activity=activity, filename=name, stored_name=stored_name,
                                 content_type=mime, size=len(data),
                                 uploaded_by_id=getattr(actor, "id", None))
@@ -129,9 +141,10 @@ def store(activity, checked: list[tuple[str, str, bytes]], actor) -> list[Attach
 
 def remove_files_after_commit(attachments) -> None:
     """Schedule the files of deleted attachments for removal once the deletion is committed."""
+    storage = get_storage()
     doomed = db.session.info.setdefault(_DOOMED_FILES, [])
     for attachment in attachments:
-        doomed.append(os.path.join(current_app.config["UPLOAD_DIR"], attachment.stored_name))
+        doomed.append((storage, attachment.stored_name))
 
 
 def delete_attachment(attachment: Attachment) -> None:
@@ -146,10 +159,13 @@ def count_for(activity_id: int) -> int:
         Attachment.activity_id == activity_id)) or 0
 
 
-def _unlink(paths) -> None:
-    for path in paths:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(path)
+def _unlink(entries) -> None:
+    """Remove (store, key) pairs; a store that fails leaves an orphan file, logged, never an error."""
+    for storage, key in entries:
+        try:
+            storage.delete(key)
+        except (StorageError, OSError) as exc:
+            log.warning("could not remove stored file %s: %s", key, exc)
 
 
 @sa.event.listens_for(Session, "after_commit")

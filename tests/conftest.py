@@ -180,3 +180,12 @@ def login(client):
         assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
         return client
     return do
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """A real S3-compatible server (SeaweedFS) on 127.0.0.1, started once for the session."""
+    from tests.s3server import running
+
+    with running() as server:
+        yield server

@@ -6,7 +6,7 @@ admin makes; the service decides who may do what, the scope decides who may see 
 from datetime import date
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from blueprints.decorators import roles_required
@@ -215,9 +215,7 @@ def _load_attachment(attachment_id) -> Attachment:
 def attachment(attachment_id):
     """Serve an attachment to those who may see its activity: PDFs download, images inline."""
     item = _load_attachment(attachment_id)
-    response = send_file(attachment_service.path_of(item), mimetype=item.content_type,
-                         as_attachment=item.content_type == "application/pdf",
-                         download_name=item.filename, max_age=0)
+    response = attachment_service.send(item, as_attachment=item.content_type == "application/pdf")
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

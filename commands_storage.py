@@ -1,0 +1,89 @@
+"""`flask storage check | export DIR | import DIR`: back up, restore or move the stored files.
+
+Works on whichever store the settings choose (UPLOAD_DIR or the S3-compatible STORAGE_URL), so the
+same two commands back up a bucket to a folder, restore it, or move UPLOAD_DIR into a bucket.
+"""
+import os
+
+import click
+from flask.cli import with_appcontext
+
+
+@click.group("storage")
+def storage_group():
+    """Stored files (attachments): check the store, export to or import from a folder."""
+
+
+def _store():
+    from services.storage import get_storage
+    return get_storage()
+
+
+def _where(store) -> str:
+    return f"对象存储 {store.endpoint} 桶 {store.bucket}" if store.kind == "s3" else f"目录 {store.root}"
+
+
+@storage_group.command("check")
+@with_appcontext
+def check_command():
+    """Is the store reachable and writable (a probe object), and has every attachment its file?"""
+    from extensions import db
+    from models import Attachment
+    from services.storage import StorageError
+
+    store = _store()
+    key = "rephome-storage-check.txt"
+    try:
+        store.save(key, b"ok", content_type="text/plain")
+        ok = store.read(key) == b"ok"
+        store.delete(key)
+        stored = set(store.iter_keys())
+    except StorageError as exc:
+        raise click.ClickException(f"存储不可用（{_where(store)}）：{exc}") from None
+    if not ok:
+        raise click.ClickException(f"存储读回的内容不一致（{_where(store)}）")
+    names = list(db.session.scalars(db.select(Attachment.stored_name)))
+    missing = [name for name in names if name not in stored]
+    click.echo(f"存储可用：{_where(store)}；附件 {len(names)} 个，文件缺失 {len(missing)} 个")
+    if missing:
+        raise click.ClickException("缺失的文件：" + "、".join(missing[:20]))
+
+
+@storage_group.command("export")
+@click.argument("folder", type=click.Path(file_okay=False))
+@with_appcontext
+def export_command(folder):
+    """Copy every stored object into FOLDER (key a/b.pdf → FOLDER/a/b.pdf)."""
+    store = _store()
+    count = size = 0
+    for key in store.iter_keys():
+        target = os.path.join(folder, *key.split("/"))
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        data = store.read(key)
+        with open(target, "wb") as fh:
+            fh.write(data)
+        count += 1
+        size += len(data)
+    click.echo(f"已导出 {count} 个文件（{size} 字节）：{_where(store)} → {folder}")
+
+
+@storage_group.command("import")
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@with_appcontext
+def import_command(folder):
+    """Store every file under FOLDER under its relative path (existing objects are replaced)."""
+    from services.storage import LocalStorage
+
+    store = _store()
+    source = LocalStorage(folder)
+    count = size = 0
+    for key in source.iter_keys():
+        try:
+            with source.open(key) as fh:
+                store.save(key, fh)
+        except ValueError:
+            click.echo(f"跳过 {key}：文件名只能含字母、数字和 . _ - /", err=True)
+            continue
+        count += 1
+        size += os.path.getsize(source.path(key))
+    click.echo(f"已导入 {count} 个文件（{size} 字节）：{folder} → {_where(store)}")
