@@ -16,7 +16,7 @@ from PIL import Image, UnidentifiedImageError
 from extensions import db
 from models import Activity, Home
 from models.enums import ActivityStatus
-from services import attachments
+from services.storage import get_storage
 
 log = logging.getLogger(__name__)
 THUMBNAIL_PX = 480
@@ -60,8 +60,8 @@ def thumbnail(data: bytes, size: int = THUMBNAIL_PX) -> bytes:
 
 
 def _read(attachment) -> bytes:
-    with open(attachments.path_of(attachment), "rb") as fh:
-        return fh.read()
+    """The attachment's bytes from whichever store keeps them (local folder or object store)."""
+    return get_storage().read(attachment.stored_name)
 
 
 def ledger_of(home: Home, year: int, *, with_photos: bool = True) -> Ledger:
