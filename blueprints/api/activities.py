@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.input import Day, Int
 from blueprints.api.schemas import InputSchema, PageArgs, page_of
 from blueprints.api.util import commit, paginate
 from extensions import db
@@ -66,22 +67,22 @@ class ActivityInputSchema(InputSchema):
     theme = fields.String(metadata={"enum": ["party_building", "window", "neighborhood", "innovation"]})
     kind = fields.String()
     title = fields.String()
-    date = fields.Date()
+    date = Day()
     location = fields.String()
     mode = fields.String(metadata={"enum": ["online", "offline", "hybrid"]})
-    participants = fields.Integer()
+    participants = Int()
     summary = fields.String()
     published = fields.Boolean()
-    worker_ids = fields.List(fields.Integer())
-    co_organizer_ids = fields.List(fields.Integer())
+    worker_ids = fields.List(Int())
+    co_organizer_ids = fields.List(Int())
     draft = fields.Boolean(metadata={"description": "true: save as draft; false (default): submit"})
 
 
 class ActivityListArgs(PageArgs):
     status = fields.String()
     theme = fields.String()
-    year = fields.Integer()
-    home_id = fields.Integer()
+    year = Int()
+    home_id = Int()
 
 
 class ReviewSchema(InputSchema):
@@ -173,7 +174,10 @@ def review(data, activity_id):
 
 @bp.route("/activities/<int:activity_id>/attachments", methods=["POST"])
 @token_required
-@bp.doc(security=SECURITY, description="multipart/form-data with one or more `files`")
+@bp.doc(security=SECURITY, requestBody={"required": True, "content": {"multipart/form-data": {
+    "schema": {"type": "object", "required": ["files"], "properties": {"files": {
+        "type": "array", "items": {"type": "string", "format": "binary"},
+        "description": "jpg/png/pdf，每个不超过10 MB，每个活动最多10个"}}}}}})
 @bp.response(201, AttachmentSchema(many=True))
 def upload(activity_id):
     """Attach jpg/png/pdf files (checked by content, ≤10 MB each, ≤10 per activity)."""

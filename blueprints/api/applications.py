@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.input import Int
 from blueprints.api.schemas import HomeSchema, InputSchema, PageArgs, page_of
 from blueprints.api.util import commit, paginate
 from models import Application
@@ -39,7 +40,7 @@ class ReviewedApplicationSchema(ApplicationSchema):
 
 
 class ApplicationInputSchema(InputSchema):
-    round_id = fields.Integer()
+    round_id = Int()
     scheme = fields.String()
     contact_name = fields.String()
     contact_mobile = fields.String()

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.input import Int
 from blueprints.api.schemas import InputSchema, PageArgs, page_of
 from blueprints.api.util import commit, paginate
 from models import ContactRecord
@@ -27,8 +28,8 @@ class ContactInputSchema(InputSchema):
 
 
 class ContactListArgs(PageArgs):
-    year = fields.Integer()
-    representative_id = fields.Integer()
+    year = Int()
+    representative_id = Int()
 
 
 class ContactSchema(Schema):

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.input import Int
 from blueprints.api.schemas import InputSchema, PageArgs, UserSchema, page_of
 from blueprints.api.util import commit, paginate
 from models import User
@@ -18,8 +19,8 @@ class UserInputSchema(InputSchema):
     password = fields.String(load_only=True)
     name = fields.String()
     role = fields.String(metadata={"enum": ["representative", "home_manager", "provincial_admin"]})
-    unit_id = fields.Integer(allow_none=True)
-    home_id = fields.Integer(allow_none=True)
+    unit_id = Int(allow_none=True)
+    home_id = Int(allow_none=True)
     level = fields.String(allow_none=True, metadata={"enum": ["province", "city", "county"]})
     mobile = fields.String()
     email = fields.String()
