@@ -15,6 +15,8 @@ class RepHomeApi(Api):
     which ERROR_SCHEMA documents as the `Error` component of every error answer."""
 
     ERROR_SCHEMA = ErrorSchema
+    # No catch-all `default` answer: each status an operation gives is listed (openapi.py).
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self):
         return None

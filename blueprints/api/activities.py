@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
-from blueprints.api.input import Day, Int
+from blueprints.api.input import Day, Int, partial_of
 from blueprints.api.schemas import InputSchema, PageArgs, page_of
 from blueprints.api.util import commit, paginate
 from extensions import db
@@ -64,14 +64,15 @@ class ActivitySchema(Schema):
 class ActivityInputSchema(InputSchema):
     """Types only: the service checks required fields and limits, naming every bad field."""
 
-    theme = fields.String(metadata={"enum": ["party_building", "window", "neighborhood", "innovation"]})
-    kind = fields.String()
-    title = fields.String()
-    date = Day()
+    theme = fields.String(required=True, metadata={
+        "enum": ["party_building", "window", "neighborhood", "innovation"]})
+    kind = fields.String(required=True)
+    title = fields.String(required=True)
+    date = Day(required=True)
     location = fields.String()
-    mode = fields.String(metadata={"enum": ["online", "offline", "hybrid"]})
+    mode = fields.String(required=True, metadata={"enum": ["online", "offline", "hybrid"]})
     participants = Int()
-    summary = fields.String()
+    summary = fields.String(required=True)
     published = fields.Boolean()
     worker_ids = fields.List(Int())
     co_organizer_ids = fields.List(Int())
@@ -86,7 +87,7 @@ class ActivityListArgs(PageArgs):
 
 
 class ReviewSchema(InputSchema):
-    decision = fields.String(metadata={"enum": ["verify", "return"]})
+    decision = fields.String(required=True, metadata={"enum": ["verify", "return"]})
     comment = fields.String(allow_none=True)
 
 
@@ -140,7 +141,7 @@ class ActivityDetail(MethodView):
         return _load(activity_id)
 
     @bp.doc(security=SECURITY)
-    @bp.arguments(ActivityInputSchema)
+    @bp.arguments(partial_of(ActivityInputSchema))
     @bp.response(200, ActivitySchema)
     def patch(self, data, activity_id):
         """Edit; `draft: false` submits a draft or returned one, `draft: true` takes it back."""

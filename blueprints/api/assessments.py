@@ -37,8 +37,8 @@ class AssessmentSchema(Schema):
 
 
 class CreateInputSchema(InputSchema):
-    home_id = fields.Raw()
-    year = fields.Raw()
+    home_id = fields.Raw(required=True)
+    year = fields.Raw(required=True)
 
 
 class PublishInputSchema(InputSchema):
@@ -47,8 +47,8 @@ class PublishInputSchema(InputSchema):
 
 
 class OverrideInputSchema(InputSchema):
-    score = fields.Raw(allow_none=True)
-    reason = fields.Raw(allow_none=True)
+    score = fields.Raw(required=True, allow_none=True)
+    reason = fields.Raw(required=True, allow_none=True)
 
 
 def _get(assessment_id) -> Assessment:

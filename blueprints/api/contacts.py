@@ -21,9 +21,9 @@ bp = Blueprint("api_contacts", __name__, description="联系记录")
 
 
 class ContactInputSchema(InputSchema):
-    worker_id = fields.Raw()
-    date = fields.Raw()
-    channel = fields.String(metadata={"enum": ["visit", "phone", "online", "meeting"]})
+    worker_id = fields.Raw(required=True)
+    date = fields.Raw(required=True)
+    channel = fields.String(required=True, metadata={"enum": ["visit", "phone", "online", "meeting"]})
     summary = fields.String(allow_none=True)
 
 

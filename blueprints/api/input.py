@@ -77,10 +77,25 @@ def pending() -> dict:
 
 def merged(fields_: dict) -> dict:
     """A service's field errors with the schema's pending ones (the schema's say what is wrong
-    with the value itself, so they replace the service's "required" for a field it never got)."""
+    with the value itself, so they replace the service's "required" for a field it never got;
+    for a missing field the service's own words are kept)."""
     out = dict(fields_ or {})
-    out.update(pending())
+    required = fields.Field.default_error_messages["required"]
+    for field, msgs in pending().items():
+        if field in out and all(m == required for m in msgs):
+            continue
+        out[field] = msgs
     return out
+
+
+def partial_of(schema_cls):
+    """`schema_cls` with no field required: the body of a PATCH (documented so, too)."""
+    def __init__(self, *args, **kwargs):
+        kwargs["partial"] = True
+        schema_cls.__init__(self, *args, **kwargs)
+
+    name = schema_cls.__name__.replace("InputSchema", "PatchSchema")
+    return type(name, (schema_cls,), {"__init__": __init__, "__doc__": __init__.__doc__})
 
 
 def raise_pending() -> None:

@@ -5,6 +5,7 @@
   required, 404 where there is an object to miss (path ids) or a scope to fall outside, 409 on
   writes, 413 where there is a body, 422 everywhere (any query or body can be odd), 429 everywhere
   (limits are per deployment);
+- an error answer declared with a description only gets the `Error` body it really has;
 - operations whose token is optional (published assessments) say so: `security: [{}, bearer]`;
 - a request with field errors the schema found still reaches the service, and the request ends in
   one 422 naming every field (`refuse_pending`, an after_request check for answers without writes).
@@ -45,6 +46,12 @@ def document_errors(api) -> None:
             if method not in _METHODS:
                 continue
             responses = operation.setdefault("responses", {})
+            for status, response in responses.items():
+                # alt_response(4xx, description=…) alone would say the error has no body
+                if str(status)[0] in "45" and "$ref" not in response \
+                        and "content" not in response:
+                    response["content"] = {"application/json": {
+                        "schema": {"$ref": "#/components/schemas/Error"}}}
             for status in _statuses(path, method, operation):
                 if str(status) not in responses and status not in responses:
                     responses[str(status)] = spec.components.get_ref(

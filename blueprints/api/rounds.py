@@ -14,8 +14,8 @@ bp = Blueprint("api_rounds", __name__, description="申报批次")
 
 
 class RoundInputSchema(InputSchema):
-    year = Int()
-    deadline = Day()
+    year = Int(required=True)
+    deadline = Day(required=True)
     quota = Int(allow_none=True)
 
 

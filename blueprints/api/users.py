@@ -15,10 +15,11 @@ bp = Blueprint("api_users", __name__, description="用户")
 
 
 class UserInputSchema(InputSchema):
-    username = fields.String()
-    password = fields.String(load_only=True)
-    name = fields.String()
-    role = fields.String(metadata={"enum": ["representative", "home_manager", "provincial_admin"]})
+    username = fields.String(required=True)
+    password = fields.String(required=True, load_only=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True, metadata={
+        "enum": ["representative", "home_manager", "provincial_admin"]})
     unit_id = Int(allow_none=True)
     home_id = Int(allow_none=True)
     level = fields.String(allow_none=True, metadata={"enum": ["province", "city", "county"]})
