@@ -116,7 +116,7 @@ def test_control_characters_in_forms_are_a_422_page(world, client):
 def test_excel_export_writes_stored_control_characters(world, login):
     worker = f.worker(linked_by=world.rep_a, work_unit="某研究所\u000b第二研究室")
     f.contact(world.rep_a, worker, date(date.today().year, 1, 2))
-    world.rep_a.work_unit = "单位\u0000名"
+    world.rep_a.work_unit = "单位\u0001名"
     db.session.commit()
     resp = login(world.manager_a).get("/manage/representatives/export")
     assert resp.status_code == 200
