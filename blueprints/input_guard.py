@@ -5,7 +5,7 @@
 - text: C0 control characters other than tab, LF and CR are refused with 422 naming the field
   (query, path, form fields and every string of a JSON body); CRLF is stored as LF (a flush rule);
 - JSON bodies nested deeper than MAX_JSON_DEPTH are refused with 422 `body` (no RecursionError);
-- page lists: ?page= and the other numbers pages read must be integers in range (422 naming them);
+- pages: ?page= and the other numbers pages read (year, …, *_id) must be in range (422 naming them);
 """
 import json
 
@@ -84,17 +84,27 @@ def _json_body():
         return None
 
 
+def _number(raw: str) -> int | None:
+    """The integer a query value writes in decimal digits (optionally signed), else None."""
+    digits = raw[1:] if raw[:1] in "+-" else raw
+    if not raw or not digits.isascii() or not digits.isdigit():
+        return None
+    return int(raw)
+
+
 def _check_page_numbers() -> None:
-    for name, (low, high) in _PAGE_NUMBER_ARGS.items():
-        raw = request.args.get(name)
-        if raw is None or raw == "":
-            continue
-        if not raw.isascii() or not raw.isdigit() or not low <= int(raw) <= high:
-            _refuse(name, f"应为{low}到{high}之间的整数")
+    """A number a page reads must be in its range (422 naming it); pages ignore what is no
+    number at all (`?year=abc` shows this year, `?page=x` the first page), as they always did."""
     for name, raw in request.args.items():
-        if name.endswith("_id") and raw and (
-                not raw.isascii() or not raw.isdigit() or int(raw) > INT_MAX):
-            _refuse(name, "应为有效的编号")
+        number = _number(raw)
+        if number is None:
+            continue
+        bounds = _PAGE_NUMBER_ARGS.get(name) or ((0, INT_MAX) if name.endswith("_id") else None)
+        if bounds is None:
+            continue
+        low, high = bounds
+        if not low <= number <= high:
+            _refuse(name, f"应为{low}到{high}之间的整数")
 
 
 def check_request() -> None:
