@@ -13,6 +13,7 @@ def create_app(config=None) -> Flask:
     register_proxy_fix(app)
     register_extensions(app)
     register_security(app)
+    register_input_rules(app)
     register_blueprints(app)
     register_api(app)
     register_errorhandlers(app)
@@ -132,6 +133,14 @@ def register_security(app: Flask) -> None:
         if app.config.get("SESSION_COOKIE_SECURE"):
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
+
+
+def register_input_rules(app: Flask) -> None:
+    """Bounded ids in URLs, no control characters or deep JSON in any input (one gate)."""
+    from blueprints.input_guard import install_converter, register
+
+    install_converter(app)
+    register(app)
 
 
 def register_blueprints(app: Flask) -> None:

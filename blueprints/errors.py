@@ -53,7 +53,11 @@ def register(app):
     def service_error(error: ServiceError):
         db.session.rollback()
         if is_api_request():
-            return api_error(error.status, error.message or None, error.fields, error.code)
+            fields = error.fields
+            if error.status == 422:  # the schema's type errors wait for the service's (input.py)
+                from blueprints.api.input import merged
+                fields = merged(fields)
+            return api_error(error.status, error.message or None, fields, error.code)
         return _page(error.status, error.message)
 
     @app.errorhandler(HTTPException)
@@ -65,8 +69,15 @@ def register(app):
                 fields = _flatten_webargs(data["messages"])
             if error.code == 400 and fields is None:
                 fields = {"body": ["请求体不是合法的 JSON"]}
-            return api_error(error.code or 500, None, fields)
-        return _page(error.code or 500, None if error.code in _MESSAGES else error.description)
+            response = api_error(error.code or 500, None, fields)
+        else:
+            response = _page(error.code or 500,
+                             None if error.code in _MESSAGES else error.description)[0]
+            response = app.make_response(response)
+            response.status_code = error.code or 500
+        if getattr(error, "valid_methods", None):  # 405 tells what the resource does allow
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
 
     @app.errorhandler(Exception)
     def unhandled(error: Exception):

@@ -15,6 +15,7 @@ from docx.shared import Cm, Pt
 
 from models import Application
 from services.applications import PLEDGE_TEXT
+from services.input_rules import for_export
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -35,7 +36,7 @@ def set_east_asian_font(target, name: str) -> None:
 
 
 def _run(paragraph, text: str, font: str = BODY_FONT, size: float = 12, bold: bool = False):
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(for_export(text))
     set_east_asian_font(run, font)
     run.font.size = Pt(size)
     run.bold = bold
@@ -45,7 +46,7 @@ def _run(paragraph, text: str, font: str = BODY_FONT, size: float = 12, bold: bo
 def _cell_text(cell, text: str, *, font=BODY_FONT, size=12, bold=False,
                align=WD_ALIGN_PARAGRAPH.LEFT):
     """Replace a cell's content by `text`, one paragraph per line."""
-    lines = (text or "").splitlines() or [""]
+    lines = for_export(text or "").splitlines() or [""]
     first = cell.paragraphs[0]
     for i, line in enumerate(lines):
         paragraph = first if i == 0 else cell.add_paragraph()

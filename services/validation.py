@@ -4,6 +4,7 @@ import unicodedata
 from datetime import date
 
 from services.errors import Collector
+from services.input_rules import INT_MAX, INT_MIN, parse_date
 
 MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 # What people put between the digits of a phone number (after NFKC: full-width forms are ASCII).
@@ -94,14 +95,27 @@ def integer(errors: Collector, data: dict, field: str, label: str, *, required=T
         errors.add(field, f"{label}必须是整数")
         return None
     try:
+        if isinstance(value, str):
+            text_value = value.strip()
+            digits = text_value[1:] if text_value[:1] in "+-" else text_value
+            if not (digits.isascii() and digits.isdigit()) or len(digits) > 12:
+                raise ValueError
+        elif not isinstance(value, (int, float)):
+            raise TypeError
         number = int(value)
         if isinstance(value, float) and value != number:
             raise ValueError
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         errors.add(field, f"{label}必须是整数")
         return None
-    if minimum is not None and number < minimum or maximum is not None and number > maximum:
-        errors.add(field, f"{label}应在{minimum}到{maximum}之间")
+    # Every stored number is a PostgreSQL integer: beyond it no row and no value can match.
+    low = INT_MIN if minimum is None else minimum
+    high = INT_MAX if maximum is None else min(maximum, INT_MAX)
+    if not low <= number <= high:
+        if minimum is None and maximum is None or number > INT_MAX or number < INT_MIN:
+            errors.add(field, f"{label}超出允许范围")
+        else:
+            errors.add(field, f"{label}应在{low}到{high}之间")
         return None
     return number
 
@@ -114,10 +128,9 @@ def a_date(errors: Collector, data: dict, field: str, label: str, *, required=Tr
             errors.add(field, f"请填写{label}")
         return None
     if isinstance(value, str):
-        try:
-            value = date.fromisoformat(value)
-        except ValueError:
-            errors.add(field, f"{label}格式应为 YYYY-MM-DD")
+        value = parse_date(value)
+        if value is None:
+            errors.add(field, f"{label}格式应为 YYYY-MM-DD（且须是存在的日期）")
             return None
     if not isinstance(value, date):
         errors.add(field, f"{label}格式应为 YYYY-MM-DD")

@@ -6,11 +6,17 @@ document, and is actively maintained by the marshmallow-code organisation.
 """
 from flask_smorest import Api
 
+from blueprints.api.schemas import ErrorSchema
 from extensions import csrf
 
 
 class RepHomeApi(Api):
-    """flask-smorest's Api, minus its error handlers: blueprints/errors.py answers SPEC §8 JSON."""
+    """flask-smorest's Api, minus its error handlers: blueprints/errors.py answers SPEC §8 JSON,
+    which ERROR_SCHEMA documents as the `Error` component of every error answer."""
+
+    ERROR_SCHEMA = ErrorSchema
+    # No catch-all `default` answer: each status an operation gives is listed (openapi.py).
+    DEFAULT_ERROR_RESPONSE_NAME = None
 
     def _register_error_handlers(self):
         return None
@@ -53,4 +59,8 @@ def init_api(app):
         if getattr(module, "bp", None) is not None:
             api.register_blueprint(module.bp, url_prefix="/api/v1")
             csrf.exempt(module.bp)
+    from blueprints.api.openapi import document_errors, refuse_pending
+
+    document_errors(api)
+    app.after_request(refuse_pending)
     app.extensions["rephome_api"] = api

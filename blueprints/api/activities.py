@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.input import Day, Int, partial_of
 from blueprints.api.schemas import InputSchema, PageArgs, page_of
 from blueprints.api.util import commit, paginate
 from extensions import db
@@ -64,31 +65,32 @@ class ActivitySchema(Schema):
 class ActivityInputSchema(InputSchema):
     """Types only: the service checks required fields and limits, naming every bad field."""
 
-    theme = fields.String(metadata={"enum": ["party_building", "window", "neighborhood", "innovation"]})
-    kind = fields.String()
-    title = fields.String()
-    date = fields.Date()
+    theme = fields.String(required=True, metadata={
+        "enum": ["party_building", "window", "neighborhood", "innovation"]})
+    kind = fields.String(required=True)
+    title = fields.String(required=True)
+    date = Day(required=True)
     location = fields.String()
-    mode = fields.String(metadata={"enum": ["online", "offline", "hybrid"]})
-    participants = fields.Integer()
-    summary = fields.String()
+    mode = fields.String(required=True, metadata={"enum": ["online", "offline", "hybrid"]})
+    participants = Int()
+    summary = fields.String(required=True)
     published = fields.Boolean()
-    worker_ids = fields.List(fields.Integer())
-    co_organizer_ids = fields.List(fields.Integer())
+    worker_ids = fields.List(Int())
+    co_organizer_ids = fields.List(Int())
     draft = fields.Boolean(metadata={"description": "true: save as draft; false (default): submit"})
 
 
 class ActivityListArgs(PageArgs):
     status = fields.String()
     theme = fields.String()
-    year = fields.Integer()
-    home_id = fields.Integer()
+    year = Int()
+    home_id = Int()
     q = fields.String(metadata={"description": "关键词：标题、摘要或组织者姓名中包含的文字"
                                                "（超过50字只取前50字）"})
 
 
 class ReviewSchema(InputSchema):
-    decision = fields.String(metadata={"enum": ["verify", "return"]})
+    decision = fields.String(required=True, metadata={"enum": ["verify", "return"]})
     comment = fields.String(allow_none=True)
 
 
@@ -144,7 +146,7 @@ class ActivityDetail(MethodView):
         return _load(activity_id)
 
     @bp.doc(security=SECURITY)
-    @bp.arguments(ActivityInputSchema)
+    @bp.arguments(partial_of(ActivityInputSchema))
     @bp.response(200, ActivitySchema)
     def patch(self, data, activity_id):
         """Edit; `draft: false` submits a draft or returned one, `draft: true` takes it back."""
@@ -178,7 +180,10 @@ def review(data, activity_id):
 
 @bp.route("/activities/<int:activity_id>/attachments", methods=["POST"])
 @token_required
-@bp.doc(security=SECURITY, description="multipart/form-data with one or more `files`")
+@bp.doc(security=SECURITY, requestBody={"required": True, "content": {"multipart/form-data": {
+    "schema": {"type": "object", "required": ["files"], "properties": {"files": {
+        "type": "array", "items": {"type": "string", "format": "binary"},
+        "description": "jpg/png/pdf，每个不超过10 MB，每个活动最多10个"}}}}}})
 @bp.response(201, AttachmentSchema(many=True))
 def upload(activity_id):
     """Attach jpg/png/pdf files (checked by content, ≤10 MB each, ≤10 per activity)."""

@@ -21,9 +21,9 @@ bp = Blueprint("api_appeals", __name__, description="诉求建议")
 
 
 class AppealInputSchema(InputSchema):
-    category = fields.String(metadata={"enum": ["research_funding", "talent_evaluation", "career",
-                                                "work_conditions", "policy", "other"]})
-    content = fields.String()
+    category = fields.String(required=True, metadata={"enum": [
+        "research_funding", "talent_evaluation", "career", "work_conditions", "policy", "other"]})
+    content = fields.String(required=True)
     worker_id = fields.Raw(allow_none=True)
 
 

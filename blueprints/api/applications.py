@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.input import Int, partial_of
 from blueprints.api.schemas import HomeSchema, InputSchema, PageArgs, page_of
 from blueprints.api.util import commit, paginate
 from models import Application
@@ -39,7 +40,7 @@ class ReviewedApplicationSchema(ApplicationSchema):
 
 
 class ApplicationInputSchema(InputSchema):
-    round_id = fields.Integer()
+    round_id = Int(required=True)
     scheme = fields.String()
     contact_name = fields.String()
     contact_mobile = fields.String()
@@ -49,7 +50,7 @@ class ApplicationInputSchema(InputSchema):
 
 
 class ReviewInputSchema(InputSchema):
-    decision = fields.String(metadata={"enum": ["approve", "reject", "return"]})
+    decision = fields.String(required=True, metadata={"enum": ["approve", "reject", "return"]})
     opinion = fields.String(allow_none=True)
 
 
@@ -86,7 +87,7 @@ class ApplicationDetail(MethodView):
         return get_scoped(Application, application_id, api_user())
 
     @bp.doc(security=SECURITY)
-    @bp.arguments(ApplicationInputSchema)
+    @bp.arguments(partial_of(ApplicationInputSchema))
     @bp.response(200, ApplicationSchema)
     def patch(self, data, application_id):
         """Change a draft or returned application (others answer 409)."""

@@ -3,6 +3,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from blueprints.api.auth import SECURITY, Unauthorized, api_user, bearer_token, token_required
+from blueprints.api.openapi import OPTIONAL_AUTH
 from blueprints.api.schemas import InputSchema
 from blueprints.api.util import commit
 from models import Assessment
@@ -36,8 +37,8 @@ class AssessmentSchema(Schema):
 
 
 class CreateInputSchema(InputSchema):
-    home_id = fields.Raw()
-    year = fields.Raw()
+    home_id = fields.Raw(required=True)
+    year = fields.Raw(required=True)
 
 
 class PublishInputSchema(InputSchema):
@@ -46,8 +47,8 @@ class PublishInputSchema(InputSchema):
 
 
 class OverrideInputSchema(InputSchema):
-    score = fields.Raw(allow_none=True)
-    reason = fields.Raw(allow_none=True)
+    score = fields.Raw(required=True, allow_none=True)
+    reason = fields.Raw(required=True, allow_none=True)
 
 
 def _get(assessment_id) -> Assessment:
@@ -67,7 +68,7 @@ def create(data):
 
 
 @bp.route("/assessments/<int:assessment_id>")
-@bp.doc(security=SECURITY)
+@bp.doc(security=OPTIONAL_AUTH)
 @bp.response(200, AssessmentSchema)
 def detail(assessment_id):
     """One assessment: scoped; anonymous callers see published ones only (others: 404)."""

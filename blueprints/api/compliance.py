@@ -14,6 +14,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.input import Int
 from blueprints.api.schemas import InputSchema
 from blueprints.api.util import year_and_home
 from models.enums import Role
@@ -23,8 +24,8 @@ bp = Blueprint("api_compliance", __name__, description="联系科技工作者达
 
 
 class ComplianceArgs(InputSchema):
-    year = fields.Integer()
-    home_id = fields.Integer()
+    year = Int()
+    home_id = Int()
 
 
 class RepresentativeComplianceSchema(Schema):

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.input import Int
 from blueprints.api.schemas import InputSchema, PageArgs, page_of
 from blueprints.api.util import commit, paginate
 from models import ContactRecord
@@ -20,15 +21,15 @@ bp = Blueprint("api_contacts", __name__, description="联系记录")
 
 
 class ContactInputSchema(InputSchema):
-    worker_id = fields.Raw()
-    date = fields.Raw()
-    channel = fields.String(metadata={"enum": ["visit", "phone", "online", "meeting"]})
+    worker_id = fields.Raw(required=True)
+    date = fields.Raw(required=True)
+    channel = fields.String(required=True, metadata={"enum": ["visit", "phone", "online", "meeting"]})
     summary = fields.String(allow_none=True)
 
 
 class ContactListArgs(PageArgs):
-    year = fields.Integer()
-    representative_id = fields.Integer()
+    year = Int()
+    representative_id = Int()
 
 
 class ContactSchema(Schema):

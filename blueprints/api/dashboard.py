@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.input import Int
 from blueprints.api.schemas import InputSchema
 from blueprints.api.util import year_and_home
 from models.enums import Theme
@@ -21,8 +22,8 @@ MONTH_KEYS = [str(m) for m in dashboard.MONTHS]
 
 
 class DashboardArgs(InputSchema):
-    year = fields.Integer(metadata={"description": "Calendar year (default: this year, Asia/Shanghai)."})
-    home_id = fields.Integer(metadata={"description": "A Home in the caller's scope."})
+    year = Int(metadata={"description": "Calendar year (default: this year, Asia/Shanghai)."})
+    home_id = Int(metadata={"description": "A Home in the caller's scope."})
 
 
 class DashboardSchema(Schema):

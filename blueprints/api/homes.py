@@ -53,7 +53,7 @@ class PlanSchema(Schema):
 
 
 class MemberInputSchema(InputSchema):
-    name = fields.String(allow_none=True)
+    name = fields.String(required=True, allow_none=True)
     duty = fields.String(allow_none=True)
 
 

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.input import Int
 from blueprints.api.schemas import InputSchema
 from services import clock, records
 
@@ -15,8 +16,7 @@ bp = Blueprint("api_records", __name__, description="代表履职档案")
 
 
 class RecordArgs(InputSchema):
-    year = fields.Integer(validate=validate.Range(min=2000, max=2100,
-                                                  error="年份应在2000到2100之间"))
+    year = Int(validate=validate.Range(min=2000, max=2100, error="年份应在2000到2100之间"))
 
 
 class ThemeCountsSchema(Schema):

@@ -1,9 +1,9 @@
 """Application rounds: everyone signed in lists them; provincial admins create them."""
 from flask.views import MethodView
 from flask_smorest import Blueprint
-from marshmallow import fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.input import Day, Int
 from blueprints.api.schemas import InputSchema, PageArgs, RoundSchema, page_of
 from blueprints.api.util import commit, paginate
 from models import ApplicationRound
@@ -14,9 +14,9 @@ bp = Blueprint("api_rounds", __name__, description="申报批次")
 
 
 class RoundInputSchema(InputSchema):
-    year = fields.Integer()
-    deadline = fields.Date()
-    quota = fields.Integer(allow_none=True)
+    year = Int(required=True)
+    deadline = Day(required=True)
+    quota = Int(allow_none=True)
 
 
 @bp.route("/rounds")

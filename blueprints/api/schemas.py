@@ -1,6 +1,8 @@
 """Shared API schemas: Chinese field messages, the page envelope, and the error document."""
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from blueprints.api.input import Int, load_deferring
+
 # Field messages users (and mobile clients) read are Chinese.
 fields.Field.default_error_messages.update({
     "required": "必填字段",
@@ -25,17 +27,24 @@ Schema._default_error_messages = {**Schema._default_error_messages,
 
 
 class InputSchema(Schema):
-    """Input bodies: unknown keys are ignored; services check required fields and limits."""
+    """Input bodies: unknown keys are ignored; services check required fields and limits.
+
+    A field whose type is wrong does not stop the view: its message waits (blueprints/api/input.py)
+    so that the service names its own bad fields too, and the request answers one 422 with all.
+    """
 
     class Meta:
         unknown = EXCLUDE
+
+    def load(self, data, **kwargs):
+        return load_deferring(self, super().load, data, kwargs)
 
 
 class PageArgs(InputSchema):
     """?page=&per_page= (per_page ≤ 100)."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, error="页码应大于等于1"))
-    per_page = fields.Integer(load_default=20, validate=validate.Range(
+    page = Int(load_default=1, validate=validate.Range(min=1, error="页码应大于等于1"))
+    per_page = Int(load_default=20, validate=validate.Range(
         min=1, max=100, error="每页条数应在1到100之间"))
 
 
@@ -56,14 +65,17 @@ def page_of(item_schema):
 
 
 class ErrorBodySchema(Schema):
-    code = fields.String()
-    message = fields.String()
-    fields_ = fields.Dict(data_key="fields", keys=fields.String(),
-                          values=fields.List(fields.String()))
+    code = fields.String(required=True, metadata={"example": "validation_error"})
+    message = fields.String(required=True, metadata={"example": "输入有误，请检查标出的字段"})
+    fields_ = fields.Dict(data_key="fields", required=True, keys=fields.String(),
+                          values=fields.List(fields.String()),
+                          metadata={"description": "每个有误字段的中文说明"})
 
 
 class ErrorSchema(Schema):
-    error = fields.Nested(ErrorBodySchema)
+    """SPEC §8: {"error": {"code", "message", "fields"}} — every error answer of the API."""
+
+    error = fields.Nested(ErrorBodySchema, required=True)
 
 
 class UserSchema(Schema):

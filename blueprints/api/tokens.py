@@ -15,8 +15,8 @@ bp = Blueprint("api_tokens", __name__, description="令牌（登录）")
 
 
 class TokenRequestSchema(InputSchema):
-    username = fields.String(metadata={"example": "admin"})
-    password = fields.String(metadata={"example": "password-of-12+"})
+    username = fields.String(required=True, metadata={"example": "admin"})
+    password = fields.String(required=True, metadata={"example": "password-of-12+"})
 
 
 class TokenSchema(Schema):

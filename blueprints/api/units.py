@@ -15,8 +15,8 @@ bp = Blueprint("api_units", __name__, description="依托单位")
 
 
 class UnitInputSchema(InputSchema):
-    name = fields.String()
-    kind = fields.String(metadata={"enum": ["city_association", "provincial_society",
+    name = fields.String(required=True)
+    kind = fields.String(required=True, metadata={"enum": ["city_association", "provincial_society",
                                             "enterprise_association"]})
     city = fields.String(allow_none=True)
     address = fields.String()

@@ -4,6 +4,7 @@ from flask_smorest import Blueprint
 from marshmallow import fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.input import Int
 from blueprints.api.schemas import InputSchema, PageArgs, UserSchema, page_of
 from blueprints.api.util import commit, paginate
 from models import User
@@ -14,12 +15,13 @@ bp = Blueprint("api_users", __name__, description="用户")
 
 
 class UserInputSchema(InputSchema):
-    username = fields.String()
-    password = fields.String(load_only=True)
-    name = fields.String()
-    role = fields.String(metadata={"enum": ["representative", "home_manager", "provincial_admin"]})
-    unit_id = fields.Integer(allow_none=True)
-    home_id = fields.Integer(allow_none=True)
+    username = fields.String(required=True)
+    password = fields.String(required=True, load_only=True)
+    name = fields.String(required=True)
+    role = fields.String(required=True, metadata={
+        "enum": ["representative", "home_manager", "provincial_admin"]})
+    unit_id = Int(allow_none=True)
+    home_id = Int(allow_none=True)
     level = fields.String(allow_none=True, metadata={"enum": ["province", "city", "county"]})
     mobile = fields.String()
     email = fields.String()

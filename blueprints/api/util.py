@@ -25,6 +25,9 @@ def paginate(stmt, page: int, per_page: int, dump) -> dict:
 def commit(*, keep_loaded: bool = False):
     """Commit the request's one transaction. `keep_loaded` keeps the objects' loaded state
     (no expiry), so an answer built from an object just written needs no SELECT after it."""
+    from blueprints.api.input import raise_pending
+
+    raise_pending()  # a field the schema refused: nothing may be written
     session = db.session()
     if keep_loaded:
         session.expire_on_commit = False

@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
+from blueprints.api.input import partial_of
 from blueprints.api.schemas import InputSchema, PageArgs, page_of
 from blueprints.api.util import commit, paginate
 from models import Worker
@@ -20,7 +21,7 @@ bp = Blueprint("api_workers", __name__, description="科技工作者")
 
 
 class WorkerInputSchema(InputSchema):
-    name = fields.String()
+    name = fields.String(required=True)
     work_unit = fields.String()
     field = fields.String()
     mobile = fields.String(allow_none=True)
@@ -90,7 +91,7 @@ class WorkerDetail(MethodView):
         return dump([get_scoped(Worker, worker_id, user)], user)[0]
 
     @bp.doc(security=SECURITY)
-    @bp.arguments(WorkerInputSchema)
+    @bp.arguments(partial_of(WorkerInputSchema))
     @bp.response(200, WorkerSchema)
     def patch(self, data, worker_id):
         """Edit a worker the calling representative linked (others may not: 403)."""

@@ -16,6 +16,7 @@ from models.enums import JIANGSU_CITIES, Role, Theme, UnitKind
 from services import dashboard, figures, reminders
 from services.clock import today
 from services.compliance import threshold
+from services.input_rules import for_export
 from services.scope import get_scoped
 
 ADMIN, MANAGER, REP = Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE
@@ -158,7 +159,9 @@ def representative():
 
 
 def _safe(value):
-    """Guard against spreadsheet formula injection: text starting with = + - @ gets a leading '."""
+    """Guard against spreadsheet formula injection: text starting with = + - @ gets a leading '.
+    Characters xlsx cannot hold are dropped (for_export)."""
+    value = for_export(value)
     if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
         return "'" + value
     return value

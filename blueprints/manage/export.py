@@ -9,13 +9,16 @@ from extensions import db
 from models import ContactRecord, User, Worker, WorkerLink
 from models.enums import Role, Theme
 from services.compliance import year_bounds
+from services.input_rules import for_export
 from services.privacy import mask_mobile
 
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def safe_cell(value):
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    """A text cell as stored, minus what xlsx cannot hold (for_export); one that a spreadsheet
+    would run as a formula gets a leading apostrophe."""
+    value = for_export(value)
     if isinstance(value, str) and value.startswith(_DANGEROUS):
         return "'" + value
     return value
@@ -24,7 +27,7 @@ def safe_cell(value):
 def _sheet(wb, title, header, rows, first=False):
     ws = wb.active if first else wb.create_sheet()
     ws.title = title
-    ws.append(header)
+    ws.append([safe_cell(h) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for row in rows:

@@ -1,0 +1,146 @@
+"""One gate for odd input, before any view runs (forms, pages and the JSON API alike).
+
+- ids in URLs: the `int` converter stops at PostgreSQL's integer, so /activities/3000000000 is
+  the same 404 as any id that does not exist;
+- text: C0 control characters other than tab, LF and CR are refused with 422 naming the field
+  (query, path, form fields and every string of a JSON body); CRLF is stored as LF (a flush rule);
+- JSON bodies nested deeper than MAX_JSON_DEPTH are refused with 422 `body` (no RecursionError);
+- pages: ?page= and the other numbers pages read (year, …, *_id) must be in range (422 naming them);
+"""
+import json
+
+import sqlalchemy as sa
+from flask import request
+from werkzeug.routing import IntegerConverter
+
+from services.errors import ValidationFailed
+from services.input_rules import (
+    CONTROL_MESSAGE,
+    INT_MAX,
+    has_forbidden_chars,
+    normalise_newlines,
+)
+
+MAX_JSON_DEPTH = 32
+
+# Query arguments the server-rendered pages read as numbers (db.paginate reads page/per_page).
+_PAGE_NUMBER_ARGS = {"page": (1, INT_MAX), "per_page": (1, 100), "year": (2000, 2100),
+                     "month": (1, 12), "days": (1, 3650)}
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` for ids: 1 … 2^31-1 (beyond it no row can exist, so the route does not match)."""
+
+    def __init__(self, map, *args, **kwargs):
+        kwargs.setdefault("max", INT_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
+def install_converter(app) -> None:
+    """Make every `<int:…>` route bounded; call before blueprints are registered."""
+    app.url_map.converters["int"] = IdConverter
+
+
+def _refuse(field: str, message: str):
+    raise ValidationFailed({field: [message]}, message=f"「{field}」{message}")
+
+
+def _check_text(field: str, value) -> None:
+    if isinstance(value, str) and has_forbidden_chars(value):
+        _refuse(field, CONTROL_MESSAGE)
+
+
+def _walk_json(data) -> None:
+    """Every string (and key) of a parsed body, without recursion; each named by its top field."""
+    stack = [(data, "body", 1)]
+    while stack:
+        value, field, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            _refuse("body", f"JSON 嵌套不能超过{MAX_JSON_DEPTH}层")
+        if isinstance(value, str):
+            _check_text(field, value)
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                name = key if depth == 1 else field
+                if has_forbidden_chars(key):
+                    _refuse("body" if depth == 1 else field, CONTROL_MESSAGE)
+                stack.append((item, name, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, field, depth + 1) for item in value)
+
+
+def _json_body():
+    """The parsed JSON body, or None when there is none or it is not valid JSON (views say so)."""
+    if not request.is_json:
+        return None
+    raw = request.get_data(cache=True)
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except RecursionError:
+        _refuse("body", f"JSON 嵌套不能超过{MAX_JSON_DEPTH}层")
+    except ValueError:
+        return None
+
+
+def _number(raw: str) -> int | None:
+    """The integer a query value writes in decimal digits (optionally signed), else None."""
+    digits = raw[1:] if raw[:1] in "+-" else raw
+    if not raw or not digits.isascii() or not digits.isdigit():
+        return None
+    return int(raw)
+
+
+def _check_page_numbers() -> None:
+    """A number a page reads must be in its range (422 naming it); pages ignore what is no
+    number at all (`?year=abc` shows this year, `?page=x` the first page), as they always did."""
+    for name, raw in request.args.items():
+        number = _number(raw)
+        if number is None:
+            continue
+        bounds = _PAGE_NUMBER_ARGS.get(name) or ((0, INT_MAX) if name.endswith("_id") else None)
+        if bounds is None:
+            continue
+        low, high = bounds
+        if not low <= number <= high:
+            _refuse(name, f"应为{low}到{high}之间的整数")
+
+
+def check_request() -> None:
+    """before_request: refuse the odd input above (ValidationFailed → 422 page or JSON)."""
+    for key, value in request.args.items(multi=True):
+        _check_text(key, key)
+        _check_text(key, value)
+    for key, value in (request.view_args or {}).items():
+        _check_text(key, value)
+    is_api = request.path.startswith("/api/")
+    if not is_api:
+        _check_page_numbers()
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return
+    for key, value in request.form.items(multi=True):
+        _check_text(key, key)
+        _check_text(key, value)
+    for key, storage in request.files.items(multi=True):
+        _check_text(key, storage.filename or "")
+    data = _json_body()
+    if data is not None:
+        _walk_json(data)
+
+
+def _newlines_before_flush(session, _context, _instances) -> None:
+    """CRLF → LF in every text column of the rows about to be written."""
+    for obj in list(session.new) + list(session.dirty):
+        state = sa.inspect(obj)
+        for attr in state.mapper.column_attrs:
+            value = state.dict.get(attr.key)
+            if isinstance(value, str) and "\r\n" in value:
+                setattr(obj, attr.key, normalise_newlines(value))
+
+
+def register(app) -> None:
+    """The request gate and the newline rule (the converter is installed by install_converter)."""
+    app.before_request(check_request)
+    if not sa.event.contains(sa.orm.Session, "before_flush", _newlines_before_flush):
+        sa.event.listen(sa.orm.Session, "before_flush", _newlines_before_flush)
