@@ -21,9 +21,8 @@ def valid_until(home) -> str:
 
 
 def days_left(home, today: date) -> int | None:
-    """Whole days from today to the last valid day inclusive (0 on the last day)."""
-    day = getattr(home, "last_valid_day", None)
-    return (day - today).days if day else None
+    """Valid days left, today included (1 on the last valid day): expires_on − today."""
+    return (home.expires_on - today).days if home.expires_on else None
 
 
 def participants(n: int | None) -> str:

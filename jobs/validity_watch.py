@@ -22,7 +22,7 @@ def run(today: date) -> dict:
     for home in expiring:
         key = f"{KIND}:{home.id}:{home.expires_on.isoformat()}"
         done = already_notified(key, [m.id for m in managers[home.id]])
-        left = (home.last_valid_day - today).days
+        left = (home.expires_on - today).days  # valid days left, today included
         for manager in managers[home.id]:
             if manager.id in done:
                 continue

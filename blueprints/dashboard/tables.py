@@ -106,7 +106,7 @@ def home_status_table(counts) -> Table:
 def expiring_table(rows) -> Table:
     table = Table("expiring", "60天内到期的代表之家", ["代表之家", "有效期至", "剩余天数"],
                   formats={1: "date"}, sheet="即将到期")
-    table.rows = [[r["name"], r["expires_on"] - timedelta(days=1), max(r["days_left"] - 1, 0)] for r in rows]
+    table.rows = [[r["name"], r["expires_on"] - timedelta(days=1), r["days_left"]] for r in rows]
     return table
 
 

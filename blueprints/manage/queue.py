@@ -35,8 +35,10 @@ def queue():
 @roles_required(*REVIEWERS)
 def activity(activity_id):
     """An activity as its reviewer sees it, with verify and return."""
+    from services.review_history import history
     item = load_activity(activity_id)
-    return render_template("manage/activity_detail.html", activity=item, service=service)
+    return render_template("manage/activity_detail.html", activity=item, service=service,
+                           history=history(item.id))
 
 
 def _back(activity_id=None):

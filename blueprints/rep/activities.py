@@ -136,8 +136,10 @@ def activities():
 @login_required
 def activity_detail(activity_id):
     """One activity, with the actions the caller may take."""
+    from services.review_history import history
     activity = load_activity(activity_id)
-    return render_template("rep/activity_detail.html", activity=activity, service=service)
+    return render_template("rep/activity_detail.html", activity=activity, service=service,
+                           history=history(activity.id))
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])

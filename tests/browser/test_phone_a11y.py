@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures of test_browser.py are imported, then requested by name)
 """Every role's pages on a 390×844 phone: no sideways scrolling, the main action on screen, and axe-core
 (all rules, none disabled) finds no serious or critical violation — charts included.
 
@@ -13,8 +14,7 @@ from models.enums import ActivityStatus, ApplicationStatus, UnitKind
 from services import assessments as assessment_service
 from services.clock import today
 from tests import factories as f
-from tests.browser.test_browser import (  # noqa: F401  (fixtures)
-    browser, live_app, log_in, new_page, seeded, server)
+from tests.browser.test_browser import browser, live_app, log_in, new_page, seeded, server  # noqa: F401  (fixtures)
 
 AXE = Axe()
 BAD = {"serious", "critical"}
