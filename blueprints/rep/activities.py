@@ -221,6 +221,14 @@ def attachment(attachment_id):
     return response
 
 
+@bp.route("/attachments/<int:attachment_id>/thumb")
+@login_required
+def attachment_thumb(attachment_id):
+    """A photo's thumbnail, to those who may see its activity (404 for a PDF or a broken image)."""
+    from blueprints.thumbs import thumb_response
+    return thumb_response(_load_attachment(attachment_id), private=True)
+
+
 @bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])
 @login_required
 def attachment_delete(attachment_id):
