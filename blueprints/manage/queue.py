@@ -41,6 +41,13 @@ def activity(activity_id):
                            history=history(item.id))
 
 
+@bp.route("/activities/print")
+def activities_print():
+    """A Home's verified activities of a year as an A4 print page."""
+    from blueprints import print_views
+    return print_views.home_activities()
+
+
 def _back(activity_id=None):
     target = request.form.get("next")
     if target == "queue" or activity_id is None:

@@ -229,6 +229,13 @@ def assessment(assessment_id):
     return _detail(_load(assessment_id))
 
 
+@bp.route("/assessments/<int:assessment_id>/print")
+def assessment_print(assessment_id):
+    """The assessment's item sheet as an A4 print page."""
+    from blueprints import print_views
+    return print_views.assessment_sheet(assessment_id)
+
+
 @bp.route("/assessments/<int:assessment_id>/items/<code>", methods=["POST"])
 @roles_required(ADMIN)
 def assessment_override(assessment_id, code):
