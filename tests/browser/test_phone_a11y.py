@@ -39,16 +39,17 @@ def full(seeded):
     assessment_service.publish(w.admin, a)
     w.assessment = a
     w.society = society
+    f.appeal(w.rep_a, content="希望简化科研经费报销流程。")
     db.session.commit()
     return w
 
 
 # (role, path, selector of the page's main action or figure — must be inside the viewport)
 PAGES = [
-    ("rep_a", "/me/", "a[href$='/me/activities/new']"),
+    ("rep_a", "/me/", "[data-testid=main-action]"),
     ("rep_a", "/me/activities", "[data-testid=main-action]"),
     ("rep_a", "/me/activities/new", "button[name=action][value=submit]"),
-    ("rep_a", "/me/workers", "[data-testid=main-action]"),
+    ("rep_a", "/me/workers", "[data-testid=year-contacts]"),
     ("rep_a", "/me/appeals", "[data-testid=main-action]"),
     ("rep_a", "/dashboard/representative", "[data-figure]"),
     ("manager_a", "/dashboard/home", "[data-figure]"),
@@ -69,6 +70,7 @@ PAGES = [
     (None, "/public/homes", "[data-testid=main-action]"),
     (None, "/public/results", "[data-testid=main-action]"),
     (None, "/public/reports", "[data-testid=report]"),
+    (None, "/public/results/print", "[data-testid=print-results]"),
     (None, "/login", "#submit"),
 ]
 
@@ -90,10 +92,23 @@ def settle(page):
         page.wait_for_timeout(300)
 
 
+DESKTOP = {"width": 1366, "height": 768}
+OUTSIDE_CHART = """() => [...document.querySelectorAll('[data-figure]')].flatMap(el => {
+  const r = el.getBoundingClientRect();
+  return [...el.querySelectorAll('.ytick text, .xtick text, .gtitle')].filter(t => {
+    const b = t.getBoundingClientRect();
+    return b.width && (b.left < r.left - 1 || b.right > r.right + 1);
+  }).map(t => t.textContent);
+})"""
+
+
 @pytest.mark.parametrize("role,path,action", PAGES, ids=[p[1] for p in PAGES])
 def test_page_fits_a_phone_and_passes_axe(browser, server, full, role, path, action):
+    """On 390×844: no sideways scrolling, the main action inside the viewport, chart labels
+    inside their charts, no serious or critical axe violation; on 1366×768 (menu open) too."""
     watches = []
     page = new_page(browser, watches)
+    page.set_default_timeout(20000)
     if role:
         log_in(page, server, getattr(full, role))
     page.goto(server + path)
@@ -104,5 +119,69 @@ def test_page_fits_a_phone_and_passes_axe(browser, server, full, role, path, act
     target.scroll_into_view_if_needed()
     box = target.bounding_box()
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (path, box)
-    assert serious(page) == []
+    assert page.evaluate(OUTSIDE_CHART) == []
+    assert serious(page) == [], "phone"
+    page.set_viewport_size(DESKTOP)
+    page.wait_for_timeout(300)
+    assert serious(page) == [], "desktop"
+    watches[0].assert_clean()
+
+
+def test_long_home_names_are_whole_on_a_phone_chart(browser, server, full):
+    watches = []
+    page = new_page(browser, watches)
+    page.set_default_timeout(20000)
+    log_in(page, server, full.admin)
+    page.goto(server + f"/dashboard/province?year={today().year - 1}")
+    settle(page)
+    labels = page.locator("[data-testid=chart-scores] .ytick text").all_text_contents()
+    assert LONG_HOME in labels
+    assert page.evaluate(OUTSIDE_CHART) == []
+    watches[0].assert_clean()
+
+
+def test_manager_verifies_and_returns_on_a_phone(browser, server, full):
+    """The queue as cards: 通过 and 退回 on screen without scrolling sideways."""
+    second = f.activity(full.rep_a2, title="第二个待审核活动", date=today() - timedelta(days=1))
+    db.session.commit()
+    watches = []
+    page = new_page(browser, watches)
+    page.set_default_timeout(20000)
+    log_in(page, server, full.manager_a)
+    page.goto(server + "/manage/queue")
+    card = page.locator(f"tr[data-activity-id='{second.id}']")
+    card.locator("input[name=comment]").fill("请补充签到表")
+    button = card.get_by_role("button", name="退回")
+    box = button.bounding_box()
+    assert box["x"] + box["width"] <= 390
+    button.click()
+    page.wait_for_load_state()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+    card = page.locator(f"tr[data-activity-id='{full.queued.id}']")
+    card.get_by_role("button", name="通过").click()
+    page.wait_for_load_state()
+    db.session.expire_all()
+    assert db.session.get(type(second), second.id).status == ActivityStatus.RETURNED
+    assert db.session.get(type(second), full.queued.id).status == ActivityStatus.VERIFIED
+    watches[0].assert_clean()
+
+
+def test_review_asks_before_it_takes_effect(browser, server, full):
+    watches = []
+    page = new_page(browser, watches)
+    page.set_default_timeout(20000)
+    log_in(page, server, full.admin)
+    page.goto(server + "/province/review")
+    messages = []
+
+    def dismiss(dialog):
+        messages.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", dismiss)
+    page.get_by_role("button", name="认定").first.click()
+    page.wait_for_timeout(300)
+    assert messages and "确定认定" in messages[0]
+    db.session.expire_all()
+    assert db.session.get(type(full.app), full.app.id).status == ApplicationStatus.SUBMITTED
     watches[0].assert_clean()
