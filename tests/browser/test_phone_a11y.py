@@ -70,7 +70,7 @@ PAGES = [
     (None, "/public/homes", "[data-testid=main-action]"),
     (None, "/public/results", "[data-testid=main-action]"),
     (None, "/public/reports", "[data-testid=report]"),
-    (None, "/public/results/print", "[data-testid=print-results]"),
+    (None, "/public/results/print", ".print-scroll"),
     (None, "/login", "#submit"),
 ]
 
