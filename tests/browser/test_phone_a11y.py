@@ -185,3 +185,22 @@ def test_review_asks_before_it_takes_effect(browser, server, full):
     db.session.expire_all()
     assert db.session.get(type(full.app), full.app.id).status == ApplicationStatus.SUBMITTED
     watches[0].assert_clean()
+
+
+@pytest.mark.parametrize("role,path", [("manager_a", "/applications/"), (None, "/public/results")])
+def test_desktop_tables_show_their_last_column(browser, server, full, role, path):
+    """At 1366×768 the actions of /applications/ and the 公示中 badge are not cut off."""
+    watches = []
+    page = new_page(browser, watches, phone=False)
+    page.set_default_timeout(20000)
+    if role:
+        log_in(page, server, getattr(full, role))
+    page.set_viewport_size(DESKTOP)
+    page.goto(server + path)
+    settle(page)
+    clipped = page.evaluate("() => [...document.querySelectorAll('.table-responsive')]"
+                            ".filter(el => el.scrollWidth > el.clientWidth + 1).length")
+    assert clipped == 0
+    box = page.locator("[data-testid=main-action]").first.bounding_box()
+    assert box["x"] + box["width"] <= DESKTOP["width"]
+    watches[0].assert_clean()
