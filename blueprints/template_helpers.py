@@ -96,6 +96,8 @@ def label(value, enum_name: str | None = None):
 
 
 def register(app):
+    from blueprints import display
+    display.register(app)
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["mask_mobile"] = mask_mobile
     app.jinja_env.filters["local"] = lambda dt, fmt="%Y-%m-%d %H:%M": (

@@ -22,13 +22,13 @@ def run(today: date) -> dict:
     for home in expiring:
         key = f"{KIND}:{home.id}:{home.expires_on.isoformat()}"
         done = already_notified(key, [m.id for m in managers[home.id]])
-        left = (home.expires_on - today).days
+        left = (home.expires_on - today).days  # valid days left, today included
         for manager in managers[home.id]:
             if manager.id in done:
                 continue
-            notify(manager, KIND, f"{home.name}将于{home.expires_on.isoformat()}到期",
-                   f"{home.name}的认定有效期至{home.expires_on.isoformat()}（不含当日），还剩 {left} 天。"
-                   "已发布考核结果且不为不合格的，可由省科协办理续期。",
+            notify(manager, KIND, f"{home.name}有效期至{home.last_valid_day.isoformat()}",
+                   f"{home.name}的认定有效期至{home.last_valid_day.isoformat()}，还剩 {left} 天。"
+                   "续期需要：已公示的年度考核结果且最近一次不为不合格，由省科协办理续期。",
                    link=link_to("homes.profile", f"/home/{home.id}"), dedupe_key=key,
                    checked=True)
             warned += 1

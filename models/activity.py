@@ -41,7 +41,7 @@ class Activity(TimestampMixin, Base):
     date: Mapped[date] = mapped_column(sa.Date)
     location: Mapped[str] = mapped_column(sa.String(200), default="")
     mode: Mapped[ActivityMode] = enum_column(ActivityMode, "mode")
-    participants: Mapped[int] = mapped_column(default=0)
+    participants: Mapped[int | None] = mapped_column()  # None: not given (未填写)
     summary: Mapped[str] = mapped_column(sa.Text)
     published: Mapped[bool] = mapped_column(default=False)
     status: Mapped[ActivityStatus] = enum_column(ActivityStatus, "status",

@@ -48,6 +48,14 @@ class Application(TimestampMixin, Base):
     round: Mapped[ApplicationRound] = relationship(back_populates="applications")
     reviewer: Mapped["User | None"] = relationship(foreign_keys=[reviewer_id])  # noqa: F821
 
+    @property
+    def current_opinion(self) -> str:
+        """The provincial opinion that belongs to the present state: the remark of a return,
+        approval or rejection. Once the unit resubmits, the earlier remark is history (kept in the
+        audit log and in `opinion` for the API) and the form shows no opinion."""
+        live = (ApplicationStatus.RETURNED, ApplicationStatus.APPROVED, ApplicationStatus.REJECTED)
+        return self.opinion or "" if self.status in live else ""
+
     __table_args__ = (
         # SPEC §5.2: at most one application per unit and round that is not rejected.
         sa.Index("uq_applications_live_unit_round", "unit_id", "round_id", unique=True,

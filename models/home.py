@@ -1,5 +1,5 @@
 """Home (代表之家) with its basic conditions: profile, yearly plans and funding, service team."""
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -40,6 +40,12 @@ class Home(TimestampMixin, Base):
         """SPEC §5.3: valid on d when recognized_on ≤ d < expires_on."""
         return bool(self.recognized_on and self.expires_on
                     and self.recognized_on <= day < self.expires_on)
+
+    @property
+    def last_valid_day(self) -> date | None:
+        """The last day the recognition is valid: expires_on − 1 (SPEC §5.3: valid while d <
+        expires_on). Pages and exports show this as 有效期至; the API keeps expires_on."""
+        return self.expires_on - timedelta(days=1) if self.expires_on else None
 
     def __repr__(self):
         return f"<Home {self.id} {self.name}>"

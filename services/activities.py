@@ -148,7 +148,7 @@ def validate(data: dict, *, organizer: User, home_id: int, activity: Activity | 
                              max_len=200)
     out["mode"] = v.choice(errors, data, "mode", LABELS["mode"], ActivityMode)
     if data.get("participants") in (None, ""):
-        out["participants"] = 0
+        out["participants"] = None  # not given: shown as 未填写, counted as 0 in sums
     else:
         out["participants"] = v.integer(errors, data, "participants", LABELS["participants"],
                                         minimum=0, maximum=100000)
@@ -342,6 +342,11 @@ def submit(actor: User, activity: Activity) -> Activity:
              activity=activity)
     activity.status = S.SUBMITTED
     activity.submitted_at = utcnow()
+    # The earlier review is history (kept in the audit log, services/review_history.py): a
+    # resubmitted activity has no current verifier or comment until it is reviewed again.
+    activity.verifier_id = None
+    activity.verified_at = None
+    activity.review_comment = ""
     sync_activity_contacts(activity)
     audit.record(actor, "submit", activity, before=before, after=_state(activity))
     return activity

@@ -2,7 +2,9 @@
 
 Chinese only renders in the intended typeface when the East Asian font is named explicitly
 (`w:eastAsia` in `w:rFonts`), so the Normal style and every run carry it: 宋体 for the body,
-黑体 for the title and 仿宋 for the row captions.
+黑体 for the title and 仿宋 for the row captions. The document declares Chinese (zh-CN) as its
+East Asian language, and the table declares its column widths the way LibreOffice and WPS read
+them (a fixed layout, w:tblGrid gridCol widths and a w:tcW on every cell), not only Word's.
 """
 from io import BytesIO
 
@@ -21,6 +23,58 @@ BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
 CAPTION_FONT = "仿宋"
 TITLE = "科协代表之家申报书"
+COLUMN_WIDTHS = (Cm(3.4), Cm(4.8), Cm(2.8), Cm(4.4))  # 15.4 cm: the text width of A4 here
+
+
+def set_east_asian_language(doc, lang: str = "zh-CN") -> None:
+    """Declare `lang` as the East Asian language (w:lang w:eastAsia) in the document defaults
+    and the Normal style (python-docx's template says ja-JP)."""
+    styles = doc.styles.element
+    rpr_default = styles.find(qn("w:docDefaults") + "/" + qn("w:rPrDefault") + "/" + qn("w:rPr"))
+    for rpr in (rpr_default, doc.styles["Normal"].element.get_or_add_rPr()):
+        if rpr is None:
+            continue
+        lang_el = rpr.find(qn("w:lang"))
+        if lang_el is None:
+            lang_el = OxmlElement("w:lang")
+            rpr.append(lang_el)
+        lang_el.set(qn("w:val"), lang)
+        lang_el.set(qn("w:eastAsia"), lang)
+
+
+def _child(parent, tag: str):
+    el = parent.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        parent.append(el)
+    return el
+
+
+def fix_column_widths(table, widths) -> None:
+    """Fixed layout with the widths in every place a word processor reads them: w:tblW, w:tblGrid
+    (one gridCol per column) and a w:tcW on every cell (a merged cell spans the sum)."""
+    twips = [int(w.twips) for w in widths]
+    tbl = table._tbl
+    tbl_pr = tbl.tblPr
+    tbl_w = _child(tbl_pr, "w:tblW")
+    tbl_w.set(qn("w:w"), str(sum(twips)))
+    tbl_w.set(qn("w:type"), "dxa")
+    _child(tbl_pr, "w:tblLayout").set(qn("w:type"), "fixed")
+    grid = tbl.tblGrid
+    for col in list(grid):
+        grid.remove(col)
+    for w in twips:
+        col = OxmlElement("w:gridCol")
+        col.set(qn("w:w"), str(w))
+        grid.append(col)
+    for tr in tbl.tr_lst:
+        index = 0
+        for tc in tr.tc_lst:
+            span = tc.grid_span
+            tc_w = _child(tc.get_or_add_tcPr(), "w:tcW")
+            tc_w.set(qn("w:w"), str(sum(twips[index:index + span])))
+            tc_w.set(qn("w:type"), "dxa")
+            index += span
 
 
 def set_east_asian_font(target, name: str) -> None:
@@ -83,6 +137,7 @@ def build(application: Application) -> bytes:
     normal = doc.styles["Normal"]
     set_east_asian_font(normal, BODY_FONT)
     normal.font.size = Pt(12)
+    set_east_asian_language(doc)
 
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -94,17 +149,13 @@ def build(application: Application) -> bytes:
     table = doc.add_table(rows=6, cols=4)
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = (Cm(3.0), Cm(5.0), Cm(2.6), Cm(4.8))
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=True):
-            cell.width = width
 
     rows = table.rows
-    _caption(rows[0].cells[0], "申报单位")
+    _caption(rows[0].cells[0], "申报单位（公章）")
     _cell_text(rows[0].cells[1].merge(rows[0].cells[3]), application.unit.name)
     _caption(rows[1].cells[0], "联系人")
     _cell_text(rows[1].cells[1], application.contact_name)
-    _caption(rows[1].cells[2], "手机")
+    _caption(rows[1].cells[2], "联系人手机")
     _cell_text(rows[1].cells[3], application.contact_mobile)
     _caption(rows[2].cells[0], "传真")
     _cell_text(rows[2].cells[1], application.fax)
@@ -116,7 +167,9 @@ def build(application: Application) -> bytes:
     pledge = ("☑ " if application.pledge else "☐ ") + PLEDGE_TEXT
     _seal_block(rows[4].cells[1].merge(rows[4].cells[3]), pledge)
     _caption(rows[5].cells[0], "省科协意见")
-    _seal_block(rows[5].cells[1].merge(rows[5].cells[3]), application.opinion or "")
+    # Only a current opinion: once the unit resubmits, an earlier return remark is history.
+    _seal_block(rows[5].cells[1].merge(rows[5].cells[3]), application.current_opinion)
+    fix_column_widths(table, COLUMN_WIDTHS)
 
     out = BytesIO()
     doc.save(out)

@@ -120,12 +120,14 @@ def home_theme_comparison(rows: list[dict], *, stacked: bool = True,
 def compliance_by_home(rows: list[dict], title: str = "各代表之家联系达标率") -> go.Figure:
     """Sorted horizontal bars of each Home's compliance rate (in %), with a 100% reference line.
 
-    `rows`: [{"name": str, "rate": float 0..1}] in any order; lowest rate drawn at the top."""
+    `rows`: [{"name": str, "rate": float 0..1, "total"?: int}] in any order; lowest rate drawn at
+    the top. A Home without representatives (total 0) has no rate and is left out of the chart."""
+    rows = [r for r in rows if r.get("total", 1)]
     ordered = sorted(rows, key=lambda r: (r["rate"], r["name"]))[::-1]
     names = [_short(r["name"]) for r in ordered]
     values = [round(r["rate"] * 100, 1) for r in ordered]
     colors = ["#1e8449" if v >= 100 else "#2e86c1" if v >= 60 else "#c0392b" for v in values]
-    fig = _figure(
+    fig = _empty_note(_figure(
         [_trace("bar", y=names, x=values, orientation="h", marker_color=colors,
                 text=[f"{v:g}%" for v in values], textposition="auto",
                 hovertemplate="%{y}：%{x}%", name="达标率")],
@@ -138,7 +140,7 @@ def compliance_by_home(rows: list[dict], title: str = "各代表之家联系达�
                                                     "width": 2}}],
                 annotations=[{"xref": "x", "yref": "paper", "x": 100, "y": 1.0, "text": "100%",
                               "showarrow": False, "yanchor": "bottom",
-                              "font": {"color": "#c0392b", "size": 11}}]))
+                              "font": {"color": "#c0392b", "size": 11}}])), rows)
     return fig
 
 
@@ -176,13 +178,13 @@ def representative_heatmap(rows: list[dict], title: str = "代表月度活动热
     """A representative × month heat map of activities. `rows`: [{"name", "months": [12]}]."""
     names = [_short(r["name"], 8) for r in rows][::-1]
     z = [list(r["months"]) for r in rows][::-1]
-    return _figure(
+    return _empty_note(_figure(
         [_trace("heatmap", z=z, x=MONTH_LABELS, y=names, colorscale=BLUES, zmin=0,
                     hovertemplate="%{y} %{x}：%{z} 项<extra></extra>",
                     colorbar={"title": {"text": "项"}, "thickness": 10})],
         _layout(title, height=max(240, 80 + 24 * len(rows)),
                 margin={"l": 90, "r": 12, "t": 40, "b": 40},
-                yaxis={"automargin": True}, xaxis={"side": "bottom"}))
+                yaxis={"automargin": True}, xaxis={"side": "bottom"})), rows)
 
 
 def contact_progress_ring(contacted: int, threshold: int,

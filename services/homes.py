@@ -154,7 +154,7 @@ def renew(actor: User, home: Home) -> Home:
     db.session.flush()
     audit.record(actor, "renew", home, before=before)
     _notify_managers(home, "home_renewed", f"{home.name}有效期已延续",
-                     f"有效期延续至{home.expires_on.isoformat()}。")
+                     f"有效期至{home.last_valid_day.isoformat()}。")
     return home
 
 
@@ -182,7 +182,7 @@ def expire_due(today: date | None = None) -> list[Home]:
         db.session.flush()
         audit.record(None, "expire", home, before=before)
         _notify_managers(home, "home_expired", f"{home.name}的认定已到期",
-                         f"有效期至{home.expires_on.isoformat()}（不含当日），请联系省科协办理续期或重新申报。",
+                         f"有效期至{home.last_valid_day.isoformat()}，已到期，请联系省科协办理续期或重新申报。",
                          dedupe_key=f"home_expired:{home.id}:{home.expires_on.isoformat()}")
     return due
 

@@ -59,11 +59,12 @@ def test_docx_holds_fields(application):
                   "第一部分：基本情况。", "第二部分：工作计划。", "方" * 1000, PLEDGE_TEXT,
                   "请补充活动场所照片", "（盖章）", "年　　月　　日"):
         assert value in text, value
-    for caption in ("申报单位", "联系人", "手机", "传真", "电子信箱", "申报方案", "单位意见",
-                    "省科协意见"):
+    for caption in ("申报单位（公章）", "联系人", "联系人手机", "传真", "电子信箱", "申报方案",
+                    "单位意见", "省科协意见"):
         assert caption in text
     table = doc.tables[0]
-    assert table.rows[0].cells[0].text == "申报单位"
+    assert table.rows[0].cells[0].text == "申报单位（公章）"
+    assert table.rows[1].cells[2].text == "联系人手机"
     assert table.rows[4].cells[0].text == "单位意见"
     assert table.rows[5].cells[0].text == "省科协意见"
     assert text.count("（盖章）") == 2

@@ -176,7 +176,7 @@ def test_validity_watch_warns_sixty_days_before_expiry_not_sixty_one(world):
     assert run.counts["expired"] == 0 and run.counts["expiring"] == 1 and run.counts["warned"] == 1
     (warning,) = notes("home_expiring")
     assert warning.user_id == world.manager_a.id
-    assert "2026-12-31" in warning.title and "还剩 60 天" in warning.body
+    assert "2026-12-30" in warning.title and "还剩 60 天" in warning.body
     assert warning.dedupe_key == f"home_expiring:{world.home_a.id}:2026-12-31"
 
     # The next day Home B enters the window; Home A is not warned twice.

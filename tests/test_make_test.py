@@ -18,7 +18,7 @@ def fake_system(tmp_path):
     bin_dir.mkdir()
     log = tmp_path / "apt.log"
 
-    def make(uid=1000, fonts=False, apt_ok=True, chromium=False):
+    def make(uid=1000, fonts=False, apt_ok=True, chromium=False, soffice=True):
         tools = {
             "id": f'echo {uid}',
             "fc-list": "echo '/usr/share/fonts/NotoSansCJK.ttc: Noto Sans CJK SC'" if fonts else "true",
@@ -30,7 +30,8 @@ def fake_system(tmp_path):
             path.write_text(f"#!/bin/sh\n{body}\n")
             path.chmod(0o755)
         env = {"PATH": f"{bin_dir}:/usr/bin:/bin",
-               "CHROMIUM": "/bin/sh" if chromium else str(tmp_path / "no-chromium")}
+               "CHROMIUM": "/bin/sh" if chromium else str(tmp_path / "no-chromium"),
+               "SOFFICE": "/bin/sh" if soffice else str(tmp_path / "no-soffice")}
         result = subprocess.run(["sh", str(SCRIPT)], env=env, capture_output=True, text=True,
                                 timeout=30)
         calls = log.read_text().splitlines() if log.exists() else []
@@ -61,13 +62,13 @@ def test_not_root_names_only_what_is_missing(fake_system):
 def test_root_installs_what_is_missing_after_an_update(fake_system):
     result, calls = fake_system(uid=0, fonts=True)
     assert result.returncode == 0, result.stderr
-    assert calls == ["update -qq", "install -y -qq chromium"]
+    assert calls == ["update -qq", "install -y -qq --no-install-recommends chromium"]
 
 
 def test_root_installs_both(fake_system):
     result, calls = fake_system(uid=0)
     assert result.returncode == 0
-    assert calls == ["update -qq", "install -y -qq chromium fonts-noto-cjk"]
+    assert calls == ["update -qq", "install -y -qq --no-install-recommends chromium fonts-noto-cjk"]
 
 
 def test_a_failed_install_stops_make_test(fake_system):
@@ -98,3 +99,11 @@ def test_ci_runs_make_test_twice_deselecting_postgres_only_on_sqlite():
     ci = (ROOT / ".ci" / "run").read_text()
     assert """make test PYTEST_ARGS='-m "not postgres"'""" in ci
     assert "TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test make test\n" in ci
+
+
+def test_libreoffice_writer_is_installed_when_missing(fake_system):
+    result, calls = fake_system(uid=0, chromium=True, fonts=True, soffice=False)
+    assert result.returncode == 0
+    assert any("libreoffice-writer-nogui" in c and "install" in c for c in calls)
+    result, calls = fake_system(uid=1000, chromium=True, fonts=True, soffice=False)
+    assert result.returncode == 1 and "libreoffice-writer-nogui" in result.stderr

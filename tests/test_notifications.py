@@ -158,7 +158,7 @@ def test_job_notifications_appear_with_their_links(client, login, world):
     run_job("validity_watch", date(2026, 11, 1))
     login(world.manager_a)
     html = client.get("/notifications/").get_data(as_text=True)
-    assert "将于2026-12-31到期" in html
+    assert "有效期至2026-12-30" in html
     n = _db.session.scalar(sa.select(Notification).where(Notification.user_id == world.manager_a.id))
     assert n.link
     resp = client.post(f"/notifications/{n.id}/read")

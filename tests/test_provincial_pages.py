@@ -133,7 +133,7 @@ def test_review_queue_and_decisions(data, login):
         ApplicationStatus.SUBMITTED
     resp = client.post(f"/province/applications/{data.application.id}/review",
                        data={"decision": "approve", "opinion": "同意认定"}, follow_redirects=True)
-    assert "有效期至2028-06-01" in resp.get_data(as_text=True)
+    assert "有效期至2028-05-31" in resp.get_data(as_text=True)
     home = _db.session.scalar(sa.select(Home).where(Home.unit_id == data.unit.id))
     assert home.status == HomeStatus.ACTIVE and home.recognized_on == date(2026, 6, 1)
 

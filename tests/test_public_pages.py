@@ -26,7 +26,7 @@ def test_public_homes_lists_active_only(world, client):
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert world.home_a.name in html and world.home_b.name in html
-    assert "2027-01-10" in html and "2025-01-10" in html
+    assert "2027-01-09" in html and "2025-01-10" in html  # 有效期至 = expires_on − 1
     assert expired.name not in html and revoked.name not in html
 
 

@@ -9,7 +9,7 @@ from blueprints.applications.forms import ApplicationForm
 from blueprints.decorators import form_errors, roles_required
 from extensions import db
 from models import Application, ApplicationRound
-from models.enums import Role
+from models.enums import ApplicationStatus, Role
 from services import applications as service
 from services import clock, docx_form
 from services.errors import Conflict, ValidationFailed
@@ -33,10 +33,12 @@ def index():
 
 def _form(application=None) -> ApplicationForm:
     form = ApplicationForm(obj=application)
-    stmt = sa.select(ApplicationRound).order_by(ApplicationRound.year.desc())
     if application is None:  # a new application: only rounds still accepting submissions
-        stmt = stmt.where(ApplicationRound.deadline >= clock.today())
-    rounds = db.session.scalars(stmt).all()
+        rounds = db.session.scalars(sa.select(ApplicationRound)
+                                    .where(ApplicationRound.deadline >= clock.today())
+                                    .order_by(ApplicationRound.year.desc())).all()
+    else:  # an application stays in its round: no other (closed) round is offered
+        rounds = [application.round]
     form.round_id.choices = [(str(r.id), f"{r.year}年度（截止{r.deadline.isoformat()}）")
                              for r in rounds]
     if application is not None:
@@ -74,14 +76,22 @@ def _save(form, application):
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(MANAGER)
 def new():
-    """A new application of my unit."""
+    """A new application of my unit; before the form, the open rounds in which the unit already
+    has an application (a second one would be refused: SPEC §5.2), each with a link to it."""
     form = _form()
+    existing = db.session.scalars(
+        scoped(Application, current_user).join(Application.round)
+        .where(ApplicationRound.deadline >= clock.today(),
+               Application.status != ApplicationStatus.REJECTED)
+        .options(sa.orm.contains_eager(Application.round))).all()
     if form.validate_on_submit():
         application = _save(form, None)
         if application is not None:
             flash("申报书已提交" if form.submit_now.data else "申报书草稿已保存", "success")
             return redirect(url_for("applications.index"))
     return render_template("applications/form.html", form=form, application=None,
+                           existing=existing,
+                           all_taken=bool(existing) and len(existing) >= len(form.round_id.choices),
                            pledge_text=service.PLEDGE_TEXT, scheme_length=service.scheme_length)
 
 

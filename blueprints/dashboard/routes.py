@@ -1,12 +1,12 @@
 """Dashboards: the province (provincial admin), a Home (its manager; admins with ?home_id=) and a
 representative's own progress, plus the Excel export of every table. Filters live in the URL."""
-from io import BytesIO
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from blueprints import xlsx
 from blueprints.dashboard import bp, tables
 from blueprints.dashboard.assets import plotly_url
 from blueprints.decorators import roles_required
@@ -16,7 +16,6 @@ from models.enums import JIANGSU_CITIES, Role, Theme, UnitKind
 from services import dashboard, figures, reminders
 from services.clock import today
 from services.compliance import threshold
-from services.input_rules import for_export
 from services.scope import get_scoped
 
 ADMIN, MANAGER, REP = Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE
@@ -158,35 +157,25 @@ def representative():
                            plotly_url=plotly_url())
 
 
-def _safe(value):
-    """Guard against spreadsheet formula injection: text starting with = + - @ gets a leading '.
-    Characters xlsx cannot hold are dropped (for_export)."""
-    value = for_export(value)
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+_safe = xlsx.safe
 
 
-def workbook_bytes(table: tables.Table, subtitle: str) -> BytesIO:
-    """One table as an .xlsx sheet (title, filters line, header, rows, footer)."""
+def workbook_bytes(table: tables.Table, subtitle: str):
+    """One table as an .xlsx sheet named in Chinese: title, filters line, notes (a rate is kept out
+    of the count columns), then header, rows and footer with number formats."""
     wb = Workbook()
     ws = wb.active
-    ws.title = table.key[:31]
-    ws.append([_safe(table.title)])
+    ws.title = xlsx.sheet_name(table.sheet or table.title)
+    ws.append([xlsx.safe(table.title)])
     ws["A1"].font = Font(bold=True, size=13)
-    ws.append([_safe(subtitle)])
-    ws.append([_safe(h) for h in table.headers])
-    for cell in ws[3]:
-        cell.font = Font(bold=True)
-    for row in table.rows:
-        ws.append([_safe(v) for v in row])
-    if table.footer:
-        ws.append([_safe(v) for v in table.footer])
-    ws.column_dimensions["A"].width = 28
-    out = BytesIO()
-    wb.save(out)
-    out.seek(0)
-    return out
+    ws.append([xlsx.safe(subtitle)])
+    for label, value, fmt in table.notes:
+        ws.append([label, value])
+        if fmt in xlsx.NUMBER_FORMATS and value is not None:
+            ws.cell(row=ws.max_row, column=2).number_format = xlsx.NUMBER_FORMATS[fmt]
+    header_row = xlsx.write_rows(ws, table.headers, table.rows, table.formats, table.footer)
+    xlsx.autofit(ws, first_row=header_row)
+    return xlsx.save(wb)
 
 
 @bp.route("/export")
@@ -210,7 +199,8 @@ def export():
     if table is None:
         abort(404)
     theme = Theme(filters["theme"]).label if filters.get("theme") else "全部主题"
-    subtitle = f"{where} · {filters['year']}年 · {theme}"
+    year = table.year or filters["year"]
+    subtitle = f"{where} · {year}年 · {theme}"
     return send_file(workbook_bytes(table, subtitle), as_attachment=True,
-                     download_name=f"dashboard-{key}-{filters['year']}.xlsx",
-                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                     download_name=f"{table.title}-{where}-{year}.xlsx".replace(" ", ""),
+                     mimetype=xlsx.XLSX_MIME)

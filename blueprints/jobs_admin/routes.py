@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from blueprints.decorators import roles_required
 from blueprints.jobs_admin import bp
+from blueprints.jobs_admin.labels import JOB_LABELS
 from extensions import db
 from jobs import schedule
 from models import JobRun
@@ -35,7 +36,7 @@ def runs():
     page = db.paginate(stmt.order_by(JobRun.started_at.desc(), JobRun.id.desc()),
                        per_page=PER_PAGE, error_out=False)
     return render_template("jobs_admin/runs.html", page=page, job=job, status=status,
-                           jobs=schedule.JOBS, last=last_runs())
+                           jobs=schedule.JOBS, last=last_runs(), job_labels=JOB_LABELS)
 
 
 @bp.route("/<name>/run", methods=["POST"])
@@ -55,10 +56,11 @@ def run_now(name):
             flash("截至日期格式应为 YYYY-MM-DD", "danger")
             return redirect(url_for("jobs_admin.runs", job=name))
     run = run_job(name, as_of, trigger="web")
+    label = JOB_LABELS.get(name, name)
     if run.status == JobStatus.SUCCESS:
-        flash(f"{name}（截至 {run.as_of.isoformat()}）运行成功", "success")
+        flash(f"{label}（截至 {run.as_of.isoformat()}）运行成功", "success")
     elif run.status == JobStatus.SKIPPED:
-        flash(f"{name} 正在由其他进程运行，本次已跳过", "warning")
+        flash(f"{label} 正在由其他进程运行，本次已跳过", "warning")
     else:
-        flash(f"{name} 运行失败：{run.error.splitlines()[0] if run.error else ''}", "danger")
+        flash(f"{label} 运行失败：{run.error.splitlines()[0] if run.error else ''}", "danger")
     return redirect(url_for("jobs_admin.runs", job=name))

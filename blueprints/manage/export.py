@@ -1,41 +1,22 @@
 """Excel export of a Home's representatives table (openpyxl), guarded against formula injection."""
-from io import BytesIO
-
 import sqlalchemy as sa
 from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from blueprints import xlsx
 from extensions import db
 from models import ContactRecord, User, Worker, WorkerLink
 from models.enums import Role, Theme
 from services.compliance import year_bounds
-from services.input_rules import for_export
 from services.privacy import mask_mobile
 
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
+safe_cell = xlsx.safe
 
 
-def safe_cell(value):
-    """A text cell as stored, minus what xlsx cannot hold (for_export); one that a spreadsheet
-    would run as a formula gets a leading apostrophe."""
-    value = for_export(value)
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
-        return "'" + value
-    return value
-
-
-def _sheet(wb, title, header, rows, first=False):
+def _sheet(wb, title, header, rows, first=False, formats=None):
     ws = wb.active if first else wb.create_sheet()
-    ws.title = title
-    ws.append([safe_cell(h) for h in header])
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        ws.append([safe_cell(v) for v in row])
-    ws.freeze_panes = "A2"
-    for column, width in zip("ABCDEFGHIJKL", (14, 10, 22, 12, 10, 10, 10, 10, 10, 14, 8, 10),
-                             strict=False):
-        ws.column_dimensions[column].width = width
+    ws.title = xlsx.sheet_name(title)
+    xlsx.write_rows(ws, header, rows, formats)
+    xlsx.autofit(ws)
     return ws
 
 
@@ -67,11 +48,9 @@ def representatives_workbook(rows, home_id: int, year: int, threshold: int) -> b
         (r.representative.name, r.representative.level.label if r.representative.level else "",
          r.representative.work_unit, r.contacted_count, "是" if r.compliant else "否",
          *[r.themes[t.value] for t in Theme],
-         r.last_activity.isoformat() if r.last_activity else "",
+         r.last_activity,
          "启用" if r.representative.active else "停用")
-        for r in rows], first=True)
+        for r in rows], first=True, formats={5 + len(Theme): "date"})
     _sheet(wb, "联系的科技工作者", ["代表", "科技工作者", "工作单位", "从事领域", "手机号",
                                    f"{year}年联系次数"], worker_rows(home_id, year))
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx.save(wb).getvalue()

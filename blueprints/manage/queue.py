@@ -37,8 +37,17 @@ def queue():
 @roles_required(*REVIEWERS)
 def activity(activity_id):
     """An activity as its reviewer sees it, with verify and return."""
+    from services.review_history import history
     item = load_activity(activity_id)
-    return render_template("manage/activity_detail.html", activity=item, service=service)
+    return render_template("manage/activity_detail.html", activity=item, service=service,
+                           history=history(item.id))
+
+
+@bp.route("/activities/print")
+def activities_print():
+    """A Home's verified activities of a year as an A4 print page."""
+    from blueprints import print_views
+    return print_views.home_activities()
 
 
 def _back(activity_id=None):

@@ -82,7 +82,7 @@ def representatives_export():
     rows = compliance.representatives_table(year, home_id=home_id, **_table_args())
     data = representatives_workbook(rows, home_id, year, compliance.threshold())
     return send_file(BytesIO(data), as_attachment=True,
-                     download_name=f"representatives-{year}.xlsx",
+                     download_name=f"{year}年代表联系与活动.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

@@ -110,7 +110,7 @@ def review_decide(application_id):
         db.session.commit()
         text = f"已{application_service.DECISION_LABELS[request.form['decision']]}"
         if home is not None:
-            text += f"，{home.name}有效期至{home.expires_on.isoformat()}"
+            text += f"，{home.name}有效期至{home.last_valid_day.isoformat()}"
         flash(text, "success")
     return redirect(url_for("provincial.review"))
 
@@ -156,7 +156,7 @@ def renew(home_id):
         flash("不能续期：" + error.message, "danger")
     else:
         db.session.commit()
-        flash(f"{home.name}有效期已延续至{home.expires_on.isoformat()}", "success")
+        flash(f"{home.name}已续期，有效期至{home.last_valid_day.isoformat()}", "success")
     return redirect(url_for("provincial.homes"))
 
 
@@ -227,6 +227,13 @@ def _detail(a: Assessment, errors=None, code=None, status=200):
 def assessment(assessment_id):
     """The item table, the evidence behind each automatic item, and the workflow buttons."""
     return _detail(_load(assessment_id))
+
+
+@bp.route("/assessments/<int:assessment_id>/print")
+def assessment_print(assessment_id):
+    """The assessment's item sheet as an A4 print page."""
+    from blueprints import print_views
+    return print_views.assessment_sheet(assessment_id)
 
 
 @bp.route("/assessments/<int:assessment_id>/items/<code>", methods=["POST"])

@@ -48,3 +48,14 @@ def results():
     return render_template("public/results.html",
                            **results_context(request.args.get("year", type=int)),
                            values={}, errors={})
+
+
+@bp.route("/results/print")
+def results_print():
+    """The published results of a year as an A4 print page (公示)."""
+    from blueprints import print_views
+    today = clock.today()
+    years = list(db.session.scalars(sa.select(Assessment.year).where(*_visible(today))
+                                    .distinct().order_by(Assessment.year.desc())))
+    year = request.args.get("year", type=int) or (years[0] if years else None)
+    return print_views.results(year if year in years else None, _visible(today), years)

@@ -140,8 +140,10 @@ def activities():
 @login_required
 def activity_detail(activity_id):
     """One activity, with the actions the caller may take."""
+    from services.review_history import history
     activity = load_activity(activity_id)
-    return render_template("rep/activity_detail.html", activity=activity, service=service)
+    return render_template("rep/activity_detail.html", activity=activity, service=service,
+                           history=history(activity.id))
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
@@ -219,6 +221,14 @@ def attachment(attachment_id):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.route("/attachments/<int:attachment_id>/thumb")
+@login_required
+def attachment_thumb(attachment_id):
+    """A photo's thumbnail, to those who may see its activity (404 for a PDF or a broken image)."""
+    from blueprints.thumbs import thumb_response
+    return thumb_response(_load_attachment(attachment_id), private=True)
 
 
 @bp.route("/attachments/<int:attachment_id>/delete", methods=["POST"])

@@ -3,7 +3,9 @@
     .venv/bin/python -m tests.browser.screenshots [OUT_DIR]     (default docs/screenshots)
 
 Builds a throw-away SQLite database, runs `services.demo.seed_demo()`, serves the app on
-127.0.0.1 and saves province.png, home.png and representative.png with Debian's Chromium.
+127.0.0.1 and saves province.png, home.png, representative.png and the phone views (390 px)
+queue-phone.png and me-phone.png with Debian's Chromium (install fonts-noto-cjk first, or the
+Chinese comes out as boxes).
 Not a test (pytest does not collect it); the browser tests are tests/browser/test_browser.py.
 """
 import sys
@@ -20,6 +22,8 @@ SHOTS = [  # (file, username, path, viewport width, expected charts)
     ("province.png", "admin", "/dashboard/province", 1280, 5),
     ("home.png", "nanjing_admin", "/dashboard/home", 1280, 2),
     ("representative.png", "rep_nanjing", "/dashboard/representative", 430, 2),
+    ("queue-phone.png", "nanjing_admin", "/manage/queue", 390, 0),
+    ("me-phone.png", "rep_nanjing", "/me/", 390, 0),
 ]
 
 
@@ -55,8 +59,11 @@ def main(out_dir: str = "docs/screenshots") -> None:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
                 for filename, username, path, width, charts in SHOTS:
-                    context = browser.new_context(viewport={"width": width, "height": 900},
-                                                  device_scale_factor=1, locale="zh-CN")
+                    phone = width < 500
+                    context = browser.new_context(viewport={"width": width,
+                                                            "height": 844 if phone else 900},
+                                                  device_scale_factor=1, locale="zh-CN",
+                                                  is_mobile=phone, has_touch=phone)
                     page = context.new_page()
                     page.goto(base + "/login")
                     page.fill("input[name=username]", username)
