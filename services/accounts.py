@@ -30,9 +30,19 @@ def password_problems(password) -> list[str]:
     return []
 
 
+def find_by_username(username: str) -> User | None:
+    """The user with this username, ignoring case (usernames are unique ignoring case)."""
+    username = (username or "").strip() if isinstance(username, str) else ""
+    if not username:
+        return None
+    return db.session.scalar(sa.select(User).where(
+        sa.func.lower(User.username) == username.lower()))
+
+
 def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials, or None — the same for unknown and wrong."""
-    user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip()))
+    """The active user with these credentials, or None — the same for unknown and wrong.
+    The username is matched ignoring case."""
+    user = find_by_username(username)
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
         return None
@@ -85,8 +95,9 @@ def create_user(actor: User | None, data: dict) -> User:
         level = v.choice(errors, data, "level", "代表层级", Level)
     errors.raise_if_any()
 
-    if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
-        raise Conflict("用户名已存在", {"username": ["用户名已存在"]})
+    if find_by_username(username) is not None:
+        raise Conflict("用户名已存在（用户名不区分大小写）",
+                       {"username": ["用户名已存在（用户名不区分大小写）"]})
     user = User(username=username, name=name, role=role, mobile=mobile, email=email,
                 unit_id=unit_id, home_id=home_id, level=level, work_unit=work_unit,
                 speciality=speciality, active=True)

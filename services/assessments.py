@@ -17,6 +17,7 @@ from models.base import utcnow
 from models.enums import AssessmentStatus, Grade, HomeStatus, Role
 from services import audit, clock, homes, scoring
 from services import validation as v
+from services.concurrency import lock
 from services.errors import Collector, Conflict, NotFound
 from services.notifications import managers_of_home, notify
 from services.scope import require_role
@@ -85,6 +86,8 @@ def create_for_all_active(actor: User | None, year) -> list[Assessment]:
 
 
 def _require_draft(a: Assessment) -> None:
+    """Lock the assessment's row (racing changes are served in turn), then insist on a draft."""
+    lock(a)
     if a.status != AssessmentStatus.DRAFT:
         raise Conflict(f"考核当前状态为“{a.status.label}”，只有草稿可以修改")
 
@@ -167,6 +170,7 @@ def finalize(actor: User | None, a: Assessment) -> Assessment:
 def publish(actor: User | None, a: Assessment, start=None, days=None) -> Assessment:
     """Final → published with the publicity window [start, start + days − 1] (inclusive)."""
     _admin_or_system(actor)
+    lock(a)
     if a.status != AssessmentStatus.FINAL:
         raise Conflict(f"考核当前状态为“{a.status.label}”，只有已定稿的考核可以公示")
     errors = Collector()
