@@ -127,10 +127,10 @@ def update_worker(actor: User, worker: Worker, data: dict) -> Worker:
 def unlink_worker(actor: User, worker: Worker) -> None:
     """Remove the representative's link to a worker (the contact records stay as history)."""
     require_role(actor, Role.REPRESENTATIVE)
-    link = db.session.get(WorkerLink, (actor.id, worker.id))
-    if link is None:
+    # A conditional DELETE: of two unlinks at once, the one that removes no row answers 409.
+    removed = db.session.execute(sa.delete(WorkerLink).where(
+        WorkerLink.representative_id == actor.id, WorkerLink.worker_id == worker.id)).rowcount
+    if not removed:
         raise Conflict("您未关联该科技工作者")
-    db.session.delete(link)
-    db.session.flush()
     audit.record(actor, "unlink", object_type="worker_links", object_id=worker.id,
                  before={"representative_id": actor.id, "worker_id": worker.id})

@@ -180,3 +180,13 @@ def login(client):
         assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
         return client
     return do
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` need PostgreSQL: on SQLite they are deselected, and said so."""
+    if _database_url().startswith("postgresql"):
+        return
+    kept = [item for item in items if item.get_closest_marker("postgres") is None]
+    if len(kept) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in kept])
+        items[:] = kept
