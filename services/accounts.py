@@ -51,6 +51,14 @@ def authenticate(username: str, password: str) -> User | None:
     return user
 
 
+def _check_username_free(username: str) -> None:
+    """Conflict naming `username` when it is taken, ignoring case (uq_users_username_lower holds
+    the same rule for requests that race past this check)."""
+    if find_by_username(username) is not None:
+        raise Conflict("用户名已存在（用户名不区分大小写）",
+                       {"username": ["用户名已存在（用户名不区分大小写）"]})
+
+
 def create_user(actor: User | None, data: dict) -> User:
     """Create an account. Admins create any; managers only representatives of their own Home.
 
@@ -95,9 +103,7 @@ def create_user(actor: User | None, data: dict) -> User:
         level = v.choice(errors, data, "level", "代表层级", Level)
     errors.raise_if_any()
 
-    if find_by_username(username) is not None:
-        raise Conflict("用户名已存在（用户名不区分大小写）",
-                       {"username": ["用户名已存在（用户名不区分大小写）"]})
+    _check_username_free(username)
     user = User(username=username, name=name, role=role, mobile=mobile, email=email,
                 unit_id=unit_id, home_id=home_id, level=level, work_unit=work_unit,
                 speciality=speciality, active=True)
