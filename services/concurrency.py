@@ -20,11 +20,22 @@ GONE = "该对象已被其他操作删除，请刷新后查看"
 
 
 def lock(obj):
-    """Lock `obj`'s row until the transaction ends and reload it (columns; relationships are
-    expired and load again when used). Conflict when another request deleted it meanwhile."""
+    """Lock `obj`'s row until the transaction ends and reload it. Its relationships, and the
+    objects already loaded through them (an assessment's items), are expired too and load again
+    when used, so nothing read before the lock is trusted after it. Conflict when another
+    request deleted the row meanwhile."""
     state = sa.inspect(obj)
     mapper = state.mapper
     identity = state.identity
+    db.session.flush()  # expiring must not discard a change made before the lock
+    for relationship in mapper.relationships:
+        if relationship.key in state.unloaded:
+            continue
+        loaded = state.attrs[relationship.key].loaded_value
+        for related in (loaded if isinstance(loaded, (list, set, tuple)) else [loaded]):
+            if related is not None and related is not sa.orm.base.NO_VALUE \
+                    and sa.inspect(related).persistent:
+                db.session.expire(related)
     db.session.expire(obj)
     found = db.session.scalar(
         sa.select(mapper.class_)

@@ -227,6 +227,23 @@ def test_assessment_overrides_racing_finalize(world, race_app):
     assert Decimal(final.after["total"]) == stored.total
 
 
+def test_overrides_of_every_item_at_once_keep_the_total_true(world, race_app):
+    """20 overrides spread over the seven items at once: the stored total is the sum of the
+    stored item scores (each override recomputes the total from fresh items, under the lock)."""
+    a = _assessment(world.home_a)
+    bearer = token(race_app, world.admin)
+    codes = ["B1", "B2", "B3", "A1", "A2", "A3", "A4"]
+    calls = [api_call("patch", f"/assessments/{a.id}/items/{codes[i % 7]}", bearer,
+                      {"score": str(Decimal(i % 9) + Decimal("0.25")), "reason": f"复核{i}"})
+             for i in range(N)]
+    responses = race(race_app, calls)
+    assert statuses(responses) == {200: N}
+    _db.session.expire_all()
+    stored = _db.session.get(Assessment, a.id)
+    assert all(item.override_score is not None for item in stored.items)
+    assert stored.total == sum(item.score for item in stored.items)
+
+
 def test_home_renewed_twice_at_once(world, race_app):
     """20 renewals at once add two years once: one 200, nineteen 409, one audit entry."""
     _db.session.add(Assessment(home_id=world.home_a.id, year=2025, grade=Grade.GOOD,
