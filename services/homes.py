@@ -78,8 +78,11 @@ def parse_funding(errors: Collector, data: dict, field: str = "funding") -> Deci
 
 
 def upsert_plan(actor: User, home: Home, year, data: dict) -> HomePlan:
-    """The work plan (年度工作计划) and special funding (专项经费) of one year, created or replaced."""
+    """The work plan (年度工作计划) and special funding (专项经费) of one year, created or replaced.
+    The Home's row is locked first, so two saves at once both succeed: the second replaces the
+    plan the first created (without the lock the second INSERT would meet the unique key: 409)."""
     require_editor(actor, home)
+    lock(home)
     errors = Collector()
     year = v.integer(errors, {"year": year}, "year", "年度", minimum=2000, maximum=2100)
     plan_text = v.text(errors, data, "plan", "年度工作计划", required=False, max_len=20000)

@@ -11,7 +11,16 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db as _db
-from models import Activity, Appeal, Application, Assessment, AuditLog, Home, Notification
+from models import (
+    Activity,
+    Appeal,
+    Application,
+    Assessment,
+    AuditLog,
+    Home,
+    HomePlan,
+    Notification,
+)
 from models.enums import ActivityStatus, AppealStatus, ApplicationStatus, AssessmentStatus, Grade
 from services import clock
 from tests import factories as f
@@ -258,3 +267,16 @@ def test_home_renewed_twice_at_once(world, race_app):
     assert _db.session.get(Home, world.home_a.id).expires_on == date(2029, 1, 10)
     assert len(_audit("renew", "homes", world.home_a.id)) == 1
     assert _notes("home_renewed") == 1
+
+
+def test_plan_of_one_year_saved_at_once(world, race_app):
+    """20 saves of one year's plan (manager and admin): all 200, one plan row, the last word kept."""
+    bearers = [token(race_app, world.manager_a), token(race_app, world.admin)]
+    responses = race(race_app, [api_call("put", f"/homes/{world.home_a.id}/plans/2026",
+                                         bearers[i % 2], {"plan": f"计划{i}", "funding": i})
+                                for i in range(N)])
+    assert statuses(responses) == {200: N}
+    _db.session.expire_all()
+    plans = _db.session.scalars(sa.select(HomePlan).where(HomePlan.home_id == world.home_a.id)).all()
+    assert len(plans) == 1
+    assert len(_audit("upsert_plan", "home_plans")) == N
