@@ -65,8 +65,9 @@ def create(actor: User, data: dict) -> Application:
     live = db.session.scalar(sa.select(Application.id).where(
         Application.unit_id == actor.unit_id, Application.round_id == round_id,
         Application.status != ApplicationStatus.REJECTED))
-    if live:
-        raise Conflict("本单位在该批次已有申报书（未被驳回的申报书只能有一份），请修改原申报书")
+    if live:  # uq_applications_live_unit_round holds the same rule for racing requests
+        message = "本单位在该批次已有申报书（未被驳回的申报书只能有一份），请修改原申报书"
+        raise Conflict(message, {"round_id": [message]})
     application = Application(unit_id=actor.unit_id, round_id=round_id, created_by_id=actor.id,
                               status=ApplicationStatus.DRAFT, **values)
     db.session.add(application)

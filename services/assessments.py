@@ -49,7 +49,8 @@ def create_assessment(actor: User | None, home_id, year) -> Assessment:
     errors.raise_if_any()
     if db.session.scalar(sa.select(Assessment.id).where(Assessment.home_id == home_id,
                                                         Assessment.year == year)):
-        raise Conflict(f"该代表之家{year}年度的考核已存在")
+        message = f"该代表之家{year}年度的考核已存在"
+        raise Conflict(message, {"year": [message]})
     return _create(actor, home_id, year, scoring.compute(home_id, year).items)
 
 
