@@ -218,19 +218,27 @@ def test_assessment_transition_at_once(world, race_app, step, status, audit_acti
     assert _db.session.scalar(sa.select(sa.func.count(Notification.id))) == notes_before + 1
 
 
-def test_assessment_overrides_racing_finalize(world, race_app):
-    """10 overrides and 10 finalizations at once: one finalization; every override written lies
-    before it, and the stored total is the sum of the stored item scores."""
+def test_assessment_overrides_and_recomputes_racing_finalize(world, race_app):
+    """7 finalizations, 7 overrides and 6 recomputes at once: one finalization; every override
+    or recompute written lies before it (a final assessment no longer changes: 409), and the
+    stored total is the sum of the stored item scores."""
     a = _assessment(world.home_a)
     bearer = token(race_app, world.admin)
-    calls = [api_call("patch", f"/assessments/{a.id}/items/B1", bearer,
-                      {"score": str(Decimal(i) / 2), "reason": f"复核{i}"}) if i % 2 else
-             api_call("post", f"/assessments/{a.id}/finalize", bearer, {}) for i in range(N)]
+    base = f"/assessments/{a.id}"
+    calls = [(api_call("post", f"{base}/finalize", bearer, {}),
+              api_call("patch", f"{base}/items/B1", bearer,
+                       {"score": str(Decimal(i) / 2), "reason": f"复核{i}"}),
+              api_call("post", f"{base}/recompute", bearer, {}))[i % 3] for i in range(N)]
     responses = race(race_app, calls)
-    assert statuses(r for i, r in enumerate(responses) if i % 2 == 0) == {200: 1, 409: N // 2 - 1}
+    finalizations = statuses(r for i, r in enumerate(responses) if i % 3 == 0)
+    assert finalizations == {200: 1, 409: len(range(0, N, 3)) - 1}
     _db.session.expire_all()
     final = _audit("finalize", "assessments", a.id)[0]
-    assert all(e.id < final.id for e in _audit("override_item", "assessments", a.id))
+    changes = _audit("override_item", "assessments", a.id) + _audit("recompute", "assessments",
+                                                                    a.id)
+    assert all(e.id < final.id for e in changes)
+    assert len(changes) == sum(1 for i, r in enumerate(responses)
+                               if i % 3 and r.status_code == 200)
     stored = _db.session.get(Assessment, a.id)
     assert stored.total == sum(item.score for item in stored.items)
     assert Decimal(final.after["total"]) == stored.total
