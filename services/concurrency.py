@@ -8,8 +8,9 @@ row locks (it serialises writers on its own); there `lock` only re-reads the row
 
 The guarding rows: the activity (submit, edit, review, delete, attachments), the application
 (edit, submit, review) and its round (approval quota), the appeal (status changes), the assessment
-(recompute, override, finalize, publish), the Home (renewal). Creations rely on unique
-constraints instead (services/constraints.py maps a violation to 409).
+(recompute, override, finalize, publish), the Home (renewal, a year's plan). Creations rely on
+unique constraints instead (services/constraints.py maps a violation to 409); unlinking a worker
+is a conditional DELETE (services/workers.py).
 """
 import sqlalchemy as sa
 
