@@ -1,8 +1,10 @@
 """Error handling: Chinese pages for people, the SPEC §8 error JSON for the API."""
 from flask import jsonify, render_template, request
+from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
 from extensions import db
+from services.constraints import conflict_for
 from services.errors import ServiceError
 
 _CODES = {400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -88,6 +90,16 @@ def register(app):
         if is_api_request():
             return api_error(500)
         return _page(500)
+
+    @app.errorhandler(IntegrityError)
+    def integrity_error(error: IntegrityError):
+        """The database's constraints have the last word: a unique (or foreign-key) violation is a
+        409 naming the field, with the request's transaction rolled back; the rest stay 500."""
+        db.session.rollback()
+        conflict = conflict_for(error)
+        if conflict is None:
+            return unhandled(error)
+        return service_error(conflict)
 
 
 def _flatten_webargs(messages: dict) -> dict:

@@ -19,6 +19,9 @@ class Home(TimestampMixin, Base):
                                              index=True)
     recognized_on: Mapped[date | None] = mapped_column(sa.Date)
     expires_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    # The year of the published assessment the last renewal rested on: one renewal per result,
+    # so two renewals at once (or a double click) add two years once (SPEC §5.3, §10).
+    renewed_for_year: Mapped[int | None] = mapped_column()
     # Basic conditions (基础条件)
     venue_address: Mapped[str] = mapped_column(sa.String(200), default="")
     has_sign: Mapped[bool] = mapped_column(default=False)

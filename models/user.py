@@ -59,6 +59,9 @@ class User(UserMixin, TimestampMixin, Base):
             name="representative_has_home_and_level"),
         sa.CheckConstraint("role != 'home_manager' OR unit_id IS NOT NULL",
                            name="manager_has_unit"),
+        # Usernames are unique ignoring case (`ADMIN` beside `admin` is refused); login ignores case.
+        # (The plain unique constraint stays: dropping it would rebuild the table on SQLite.)
+        sa.Index("uq_users_username_lower", sa.func.lower(username), unique=True),
     )
 
     # Flask-Login reads is_active.

@@ -33,6 +33,12 @@ class Worker(TimestampMixin, Base):
     representatives: Mapped[list["User"]] = relationship(  # noqa: F821
         secondary="worker_links", viewonly=True)
 
+    __table_args__ = (
+        # One worker per mobile (stored normalised, validation.normalize_mobile); blank is no mobile.
+        sa.Index("uq_workers_mobile", "mobile", unique=True,
+                 sqlite_where=sa.text("mobile != ''"), postgresql_where=sa.text("mobile != ''")),
+    )
+
 
 class ContactRecord(TimestampMixin, Base):
     """One contact between a representative and a worker; activity-created ones carry activity_id."""

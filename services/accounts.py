@@ -30,9 +30,19 @@ def password_problems(password) -> list[str]:
     return []
 
 
+def find_by_username(username: str) -> User | None:
+    """The user with this username, ignoring case (usernames are unique ignoring case)."""
+    username = (username or "").strip() if isinstance(username, str) else ""
+    if not username:
+        return None
+    return db.session.scalar(sa.select(User).where(
+        sa.func.lower(User.username) == username.lower()))
+
+
 def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials, or None — the same for unknown and wrong."""
-    user = db.session.scalar(sa.select(User).where(User.username == (username or "").strip()))
+    """The active user with these credentials, or None — the same for unknown and wrong.
+    The username is matched ignoring case."""
+    user = find_by_username(username)
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
         return None
@@ -43,6 +53,14 @@ def authenticate(username: str, password: str) -> User | None:
     # An imported or reset account signs in with its activation code (SPEC §5.8).
     from services import activation
     return user if activation.matches(user, password) else None
+
+
+def _check_username_free(username: str) -> None:
+    """Conflict naming `username` when it is taken, ignoring case (uq_users_username_lower holds
+    the same rule for requests that race past this check)."""
+    if find_by_username(username) is not None:
+        raise Conflict("用户名已存在（用户名不区分大小写）",
+                       {"username": ["用户名已存在（用户名不区分大小写）"]})
 
 
 def create_user(actor: User | None, data: dict) -> User:
@@ -89,8 +107,7 @@ def create_user(actor: User | None, data: dict) -> User:
         level = v.choice(errors, data, "level", "代表层级", Level)
     errors.raise_if_any()
 
-    if db.session.scalar(sa.select(User.id).where(User.username == username)) is not None:
-        raise Conflict("用户名已存在", {"username": ["用户名已存在"]})
+    _check_username_free(username)
     user = User(username=username, name=name, role=role, mobile=mobile, email=email,
                 unit_id=unit_id, home_id=home_id, level=level, work_unit=work_unit,
                 speciality=speciality, active=True)

@@ -8,6 +8,9 @@ caller cannot see is a 404 before these functions run):
 - delete: the organiser while not verified, a manager of the Home, an admin;
 - submit: the organiser or a manager of the Home, from draft or returned;
 - review (verify / return with a comment): a manager of the Home or an admin, submitted only.
+
+Each operation on an existing activity first locks its row (services/concurrency.py), so racing
+requests are served one after the other and the losers answer 409 with nothing written.
 """
 from datetime import date
 
@@ -21,6 +24,7 @@ from services import attachments as attachment_service
 from services import audit
 from services import validation as v
 from services.clock import today
+from services.concurrency import lock
 from services.errors import Collector, Conflict, Forbidden, ValidationFailed
 from services.notifications import notify
 from services.scope import require_role
@@ -278,6 +282,7 @@ def update(actor: User, activity: Activity, data: dict, *, submit: bool | None =
            files=()) -> Activity:
     """Edit the given fields (others keep their value). `submit` True submits a draft or
     returned activity, False takes a submitted or returned one back to draft."""
+    lock(activity)
     _require_edit(actor, activity)
     if submit is True and activity.status not in (S.DRAFT, S.RETURNED, S.SUBMITTED):
         raise Conflict("只有草稿或被退回的活动可以提交审核")
@@ -307,6 +312,7 @@ def update(actor: User, activity: Activity, data: dict, *, submit: bool | None =
 
 def add_attachments(actor: User, activity: Activity, files) -> list:
     """Attach files to an activity the actor may edit."""
+    lock(activity)
     _require_edit(actor, activity)
     errors = Collector()
     checked = attachment_service.validate_files(files, len(activity.attachments), errors)
@@ -322,7 +328,7 @@ def add_attachments(actor: User, activity: Activity, files) -> list:
 
 def remove_attachment(actor: User, attachment) -> None:
     """Delete one attachment of an activity the actor may edit."""
-    activity = attachment.activity
+    activity = lock(attachment.activity)
     _require_edit(actor, activity)
     before = _state(activity)
     attachment_service.delete_attachment(attachment)
@@ -332,6 +338,7 @@ def remove_attachment(actor: User, attachment) -> None:
 
 def submit(actor: User, activity: Activity) -> Activity:
     """Submit a draft or returned activity for verification."""
+    lock(activity)
     if activity.organizer_id != actor.id and not _is_manager_of(actor, activity):
         raise Forbidden("只有活动组织者或本代表之家管理员可以提交活动")
     if activity.status not in (S.DRAFT, S.RETURNED):
@@ -352,9 +359,13 @@ def submit(actor: User, activity: Activity) -> Activity:
     return activity
 
 
-def review(actor: User, activity: Activity, decision: str, comment: str = "") -> Activity:
-    """Verify, or return with a required comment; only a submitted activity can be reviewed."""
+def review(actor: User, activity: Activity, decision: str, comment: str = "", *,
+           locked: bool = False) -> Activity:
+    """Verify, or return with a required comment; only a submitted activity can be reviewed
+    (one of racing reviews succeeds, the others answer 409). `locked`: the caller holds the lock."""
     require_role(actor, Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
+    if not locked:
+        lock(activity)
     if actor.role == Role.HOME_MANAGER and not _is_manager_of(actor, activity):
         raise Forbidden("只能审核本代表之家的活动")
     errors = Collector()
@@ -417,18 +428,24 @@ def bulk_verify(actor: User, ids) -> tuple[list[Activity], list[int]]:
             sa.orm.selectinload(Activity.co_organizers),
             sa.orm.selectinload(Activity.attachments)))}
     done, skipped = [], []
-    for activity_id in wanted:
+    for activity_id in sorted(wanted):  # lock in id order: two batches cannot deadlock
         activity = found.get(activity_id)
+        if activity is not None:
+            try:
+                lock(activity)
+            except Conflict:  # deleted meanwhile
+                activity = None
         if activity is None or not can_review(actor, activity):
             skipped.append(activity_id)
             continue
-        review(actor, activity, "verify")
+        review(actor, activity, "verify", locked=True)
         done.append(activity)
     return done, skipped
 
 
 def delete(actor: User, activity: Activity) -> None:
     """Delete an activity with its contact records and attachments (files after commit)."""
+    lock(activity)
     if not can_delete(actor, activity):
         if activity.status == S.VERIFIED and activity.organizer_id == actor.id:
             raise Forbidden("活动已审核通过，组织者不能删除")

@@ -14,6 +14,7 @@ from models.base import utcnow
 from models.enums import AppealCategory, AppealStatus, Role
 from services import audit, notifications
 from services import validation as v
+from services.concurrency import lock
 from services.errors import Collector, Conflict, ValidationFailed
 from services.scope import require_role
 
@@ -58,8 +59,10 @@ def _link(endpoint: str) -> str:
 
 
 def change_status(actor: User, appeal: Appeal, data: dict) -> Appeal:
-    """Forward, resolve (response required) or close an appeal; or amend the response of an open one."""
+    """Forward, resolve (response required) or close an appeal; or amend the response of an open one.
+    The appeal's row is locked before its status is checked: of racing changes one wins, 409."""
     require_role(actor, Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
+    lock(appeal)
     errors = Collector()
     status = v.choice(errors, data, "status", "状态", AppealStatus, required=False)
     has_response = "response" in data and data.get("response") is not None

@@ -9,6 +9,7 @@ from models.base import utcnow
 from models.enums import ApplicationStatus, HomeStatus, Role
 from services import audit, clock
 from services import validation as v
+from services.concurrency import lock
 from services.errors import Collector, Conflict, Forbidden, ValidationFailed
 from services.homes import add_two_years
 from services.notifications import notify, provincial_admins
@@ -64,8 +65,9 @@ def create(actor: User, data: dict) -> Application:
     live = db.session.scalar(sa.select(Application.id).where(
         Application.unit_id == actor.unit_id, Application.round_id == round_id,
         Application.status != ApplicationStatus.REJECTED))
-    if live:
-        raise Conflict("本单位在该批次已有申报书（未被驳回的申报书只能有一份），请修改原申报书")
+    if live:  # uq_applications_live_unit_round holds the same rule for racing requests
+        message = "本单位在该批次已有申报书（未被驳回的申报书只能有一份），请修改原申报书"
+        raise Conflict(message, {"round_id": [message]})
     application = Application(unit_id=actor.unit_id, round_id=round_id, created_by_id=actor.id,
                               status=ApplicationStatus.DRAFT, **values)
     db.session.add(application)
@@ -77,6 +79,7 @@ def create(actor: User, data: dict) -> Application:
 def edit(actor: User, application: Application, data: dict) -> Application:
     """Change a draft or returned application (others answer Conflict)."""
     _require_unit_manager(actor, application)
+    lock(application)
     if application.status not in EDITABLE:
         raise Conflict(f"申报书当前状态为“{application.status.label}”，只有草稿或退回修改的申报书可以修改")
     errors = Collector()
@@ -92,8 +95,9 @@ def edit(actor: User, application: Application, data: dict) -> Application:
 
 def submit(actor: User, application: Application, today: date | None = None) -> Application:
     """SPEC §5.2: 422 naming each lacking field; 409 past the deadline (the deadline day itself is
-    accepted, Asia/Shanghai) or while the unit's Home is active."""
+    accepted, Asia/Shanghai) or while the unit's Home is active. Racing submits: one wins, 409."""
     _require_unit_manager(actor, application)
+    lock(application)
     if application.status not in EDITABLE:
         raise Conflict(f"申报书当前状态为“{application.status.label}”，不能提交")
     errors = Collector()
@@ -136,7 +140,11 @@ def approved_count(round_id: int) -> int:
 def review(actor: User, application: Application, data: dict,
            today: date | None = None) -> tuple[Application, Home | None]:
     """Approve, reject or return a submitted application with the provincial opinion.
-    Approving (within the round's quota) creates or reactivates the unit's Home."""
+    Approving (within the round's quota) creates or reactivates the unit's Home.
+
+    Racing reviews are served one after the other: the application's row is locked before its
+    status is checked, and an approval also locks the round's row before counting its approvals,
+    so a quota of 1 gives one 200 and one 409 however many admins approve at once."""
     require_role(actor, Role.PROVINCIAL_ADMIN)
     errors = Collector()
     decision = data.get("decision")
@@ -146,9 +154,12 @@ def review(actor: User, application: Application, data: dict,
     if decision in ("reject", "return") and not opinion:
         errors.add("opinion", "不予认定或退回修改时请填写省科协意见")
     errors.raise_if_any()
+    lock(application)
     if application.status != ApplicationStatus.SUBMITTED:
         raise Conflict(f"申报书当前状态为“{application.status.label}”，只有已提交的申报书可以审核")
     rnd = application.round
+    if decision == "approve":
+        lock(rnd)  # the row that guards the quota (always after the application: no deadlock)
     if decision == "approve" and approved_count(rnd.id) >= rnd.quota:
         raise Conflict(f"{rnd.year}年度认定名额（{rnd.quota}个）已满，不能再认定")
     today = today or clock.today()

@@ -17,6 +17,7 @@ from models.base import utcnow
 from models.enums import AssessmentStatus, Grade, HomeStatus, Role
 from services import audit, clock, homes, scoring
 from services import validation as v
+from services.concurrency import lock
 from services.errors import Collector, Conflict, NotFound
 from services.notifications import managers_of_home, notify
 from services.scope import require_role
@@ -48,7 +49,8 @@ def create_assessment(actor: User | None, home_id, year) -> Assessment:
     errors.raise_if_any()
     if db.session.scalar(sa.select(Assessment.id).where(Assessment.home_id == home_id,
                                                         Assessment.year == year)):
-        raise Conflict(f"该代表之家{year}年度的考核已存在")
+        message = f"该代表之家{year}年度的考核已存在"
+        raise Conflict(message, {"year": [message]})
     return _create(actor, home_id, year, scoring.compute(home_id, year).items)
 
 
@@ -85,6 +87,8 @@ def create_for_all_active(actor: User | None, year) -> list[Assessment]:
 
 
 def _require_draft(a: Assessment) -> None:
+    """Lock the assessment's row (racing changes are served in turn), then insist on a draft."""
+    lock(a)
     if a.status != AssessmentStatus.DRAFT:
         raise Conflict(f"考核当前状态为“{a.status.label}”，只有草稿可以修改")
 
@@ -167,6 +171,7 @@ def finalize(actor: User | None, a: Assessment) -> Assessment:
 def publish(actor: User | None, a: Assessment, start=None, days=None) -> Assessment:
     """Final → published with the publicity window [start, start + days − 1] (inclusive)."""
     _admin_or_system(actor)
+    lock(a)
     if a.status != AssessmentStatus.FINAL:
         raise Conflict(f"考核当前状态为“{a.status.label}”，只有已定稿的考核可以公示")
     errors = Collector()

@@ -10,6 +10,7 @@ from models import Assessment, Home, HomePlan, ServiceTeamMember, User
 from models.enums import AssessmentStatus, Grade, HomeStatus, Role
 from services import audit, clock
 from services import validation as v
+from services.concurrency import lock
 from services.errors import Collector, Conflict, Forbidden, NotFound
 from services.notifications import managers_of_home, notify
 from services.scope import require_role
@@ -77,8 +78,11 @@ def parse_funding(errors: Collector, data: dict, field: str = "funding") -> Deci
 
 
 def upsert_plan(actor: User, home: Home, year, data: dict) -> HomePlan:
-    """The work plan (年度工作计划) and special funding (专项经费) of one year, created or replaced."""
+    """The work plan (年度工作计划) and special funding (专项经费) of one year, created or replaced.
+    The Home's row is locked first, so two saves at once both succeed: the second replaces the
+    plan the first created (without the lock the second INSERT would meet the unique key: 409)."""
     require_editor(actor, home)
+    lock(home)
     errors = Collector()
     year = v.integer(errors, {"year": year}, "year", "年度", minimum=2000, maximum=2100)
     plan_text = v.text(errors, data, "plan", "年度工作计划", required=False, max_len=20000)
@@ -139,17 +143,24 @@ def renewal_problem(home: Home) -> str | None:
         return "该代表之家没有已公示的年度考核结果，不能续期"
     if latest.grade == Grade.FAIL:
         return f"该代表之家最近一次公示的考核（{latest.year}年度）等次为不合格，不能续期"
+    if home.renewed_for_year is not None and latest.year <= home.renewed_for_year:
+        return (f"该代表之家已依据{home.renewed_for_year}年度考核结果续期，"
+                "需有新的年度考核结果公示后才能再次续期")
     return None
 
 
 def renew(actor: User, home: Home) -> Home:
     """SPEC §5.3: expires_on += 2 years for an active Home whose latest published assessment
-    exists and is not `fail`; otherwise Conflict with the reason."""
+    exists and is not `fail`; otherwise Conflict with the reason. One renewal rests on one published
+    result (`renewed_for_year`), and the Home's row is locked before the check: two renewals at
+    once add two years once, the second answers 409."""
     require_role(actor, Role.PROVINCIAL_ADMIN)
+    lock(home)
     problem = renewal_problem(home)
     if problem:
         raise Conflict(problem)
     before = audit.snapshot(home)
+    home.renewed_for_year = latest_published(home.id).year
     home.expires_on = add_two_years(home.expires_on or clock.today())
     db.session.flush()
     audit.record(actor, "renew", home, before=before)

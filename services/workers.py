@@ -2,14 +2,18 @@
 
 A worker may be linked by several representatives; only representatives act here (403 for others),
 and a representative edits only workers they linked (others are outside their scope: 404).
+One person is one worker: the database holds one worker per normalised mobile (uq_workers_mobile),
+and adding a worker whose mobile is known links the existing one, even when requests race.
 """
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from extensions import db
 from models import User, Worker, WorkerLink
 from models.enums import Role
 from services import audit
 from services import validation as v
+from services.constraints import is_unique_violation
 from services.errors import Collector, Conflict, Forbidden, ValidationFailed
 from services.scope import require_role
 
@@ -37,8 +41,8 @@ def is_linked(representative_id: int, worker_id: int) -> bool:
 
 
 def find_by_mobile(mobile: str) -> Worker | None:
-    """The worker with exactly this mobile (the oldest, should there be several)."""
-    mobile = (mobile or "").strip()
+    """The worker with this mobile, written any way normalize_mobile accepts (None when blank)."""
+    mobile = v.normalize_mobile(mobile or "")
     if not mobile:
         return None
     return db.session.scalar(sa.select(Worker).where(Worker.mobile == mobile)
@@ -59,6 +63,10 @@ def create_worker(actor: User, data: dict) -> Worker:
 
     When a worker with the same mobile already exists, that worker is linked instead of creating a
     duplicate person; a worker the representative already linked answers 409.
+
+    Under concurrency the unique mobile decides: the INSERT runs in a savepoint, and when another
+    request has just stored the same mobile, the savepoint is rolled back and that worker is
+    linked instead (the link's primary key answers 409 to a representative racing with themself).
     """
     require_role(actor, Role.REPRESENTATIVE)
     values = _validate(data)
@@ -67,8 +75,18 @@ def create_worker(actor: User, data: dict) -> Worker:
         _link(actor, existing)
         return existing
     worker = Worker(created_by_id=actor.id, **values)
-    db.session.add(worker)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(worker)
+            db.session.flush()
+    except IntegrityError as error:
+        if not is_unique_violation(error, "uq_workers_mobile"):
+            raise
+        existing = find_by_mobile(values["mobile"])  # committed by the request that won
+        if existing is None:
+            raise
+        _link(actor, existing)
+        return existing
     audit.record(actor, "create", worker)
     _link(actor, worker)
     return worker
@@ -95,6 +113,10 @@ def update_worker(actor: User, worker: Worker, data: dict) -> Worker:
     merged = {f: getattr(worker, f) for f in FIELDS}
     merged.update({k: data[k] for k in FIELDS if k in data})
     values = _validate(merged)
+    if values["mobile"] and values["mobile"] != worker.mobile:
+        other = find_by_mobile(values["mobile"])
+        if other is not None and other.id != worker.id:
+            raise Conflict("该手机号已登记为其他科技工作者", {"mobile": ["该手机号已登记为其他科技工作者"]})
     before = audit.snapshot(worker)
     for key, value in values.items():
         setattr(worker, key, value)
@@ -105,10 +127,10 @@ def update_worker(actor: User, worker: Worker, data: dict) -> Worker:
 def unlink_worker(actor: User, worker: Worker) -> None:
     """Remove the representative's link to a worker (the contact records stay as history)."""
     require_role(actor, Role.REPRESENTATIVE)
-    link = db.session.get(WorkerLink, (actor.id, worker.id))
-    if link is None:
+    # A conditional DELETE: of two unlinks at once, the one that removes no row answers 409.
+    removed = db.session.execute(sa.delete(WorkerLink).where(
+        WorkerLink.representative_id == actor.id, WorkerLink.worker_id == worker.id)).rowcount
+    if not removed:
         raise Conflict("您未关联该科技工作者")
-    db.session.delete(link)
-    db.session.flush()
     audit.record(actor, "unlink", object_type="worker_links", object_id=worker.id,
                  before={"representative_id": actor.id, "worker_id": worker.id})

@@ -1,0 +1,53 @@
+"""Rules that check and then write must hold when requests race (SPEC §10).
+
+Every such service locks the row that guards its rule before it checks anything: `lock(obj)`
+re-reads the row with SELECT … FOR UPDATE, so a second request waits until the first has committed
+and then checks against what the first wrote (409 instead of a second transition, a quota
+exceeded, or two renewals). The lock is held until the request's transaction ends. SQLite has no
+row locks (it serialises writers on its own); there `lock` only re-reads the row.
+
+The guarding rows: the activity (submit, edit, review, delete, attachments), the application
+(edit, submit, review) and its round (approval quota), the appeal (status changes), the assessment
+(recompute, override, finalize, publish), the Home (renewal, a year's plan). Creations rely on
+unique constraints instead (services/constraints.py maps a violation to 409); unlinking a worker
+is a conditional DELETE (services/workers.py).
+"""
+import sqlalchemy as sa
+
+from extensions import db
+from services.errors import Conflict
+
+GONE = "该对象已被其他操作删除，请刷新后查看"
+
+
+def lock(obj):
+    """Lock `obj`'s row until the transaction ends and reload it. Its relationships, and the
+    objects already loaded through them (an assessment's items), are expired too and load again
+    when used, so nothing read before the lock is trusted after it. Conflict when another
+    request deleted the row meanwhile."""
+    state = sa.inspect(obj)
+    mapper = state.mapper
+    identity = state.identity
+    db.session.flush()  # expiring must not discard a change made before the lock
+    for relationship in mapper.relationships:
+        if relationship.key in state.unloaded:
+            continue
+        loaded = state.attrs[relationship.key].loaded_value
+        for related in (loaded if isinstance(loaded, (list, set, tuple)) else [loaded]):
+            if related is not None and related is not sa.orm.base.NO_VALUE \
+                    and sa.inspect(related).persistent:
+                db.session.expire(related)
+    db.session.expire(obj)
+    found = db.session.scalar(
+        sa.select(mapper.class_)
+        .where(*[column == value for column, value in zip(mapper.primary_key, identity, strict=True)])
+        .with_for_update()
+        .execution_options(populate_existing=True))
+    if found is None:
+        raise Conflict(GONE)
+    return found
+
+
+def lock_many(objects) -> list:
+    """Lock several rows of one kind in id order (a fixed order, so two batches cannot deadlock)."""
+    return [lock(obj) for obj in sorted(objects, key=lambda o: sa.inspect(o).identity)]
