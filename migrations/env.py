@@ -101,6 +101,13 @@ def run_migrations_online():
     with connectable.connect() as connection:
         from models.base import include_for_dialect
         conf_args.setdefault("include_object", include_for_dialect(connection.dialect.name))
+        if connection.dialect.name == "sqlite":
+            # SQLite's ALTER TABLE is a copy-and-rename (batch mode): with foreign keys enforced,
+            # dropping the old copy of a table other rows point at fails. The pragma only takes
+            # effect outside a transaction, so it is set before the migrations begin one, and the
+            # references are checked once they have run.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -110,6 +117,11 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+        if connection.dialect.name == "sqlite":
+            broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            if broken:
+                raise RuntimeError(f"foreign keys broken by the migration: {broken[:10]}")
 
 
 if context.is_offline_mode():

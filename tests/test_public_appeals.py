@@ -114,7 +114,12 @@ def test_submission_notifies_the_representative_and_the_homes_managers_and_is_au
 def test_bad_input_names_the_field_and_stores_nothing(world, client, api, data, field):
     resp = _post_page(client, world.rep_a.public_code, **data)
     assert resp.status_code == 422
-    assert "is-invalid" in resp.get_data(as_text=True)
+    if "\x00" in data.get("content", ""):
+        # Control characters are refused before any view by the one input rule (issue 11),
+        # with a Chinese page naming the field.
+        assert "content" in resp.get_data(as_text=True) or "内容" in resp.get_data(as_text=True)
+    else:
+        assert "is-invalid" in resp.get_data(as_text=True)
     body = {"category": "policy", "content": "x", **data}
     resp = api().post(f"/public/representatives/{world.rep_a.public_code}/appeals", json=body)
     assert resp.status_code == 422
@@ -196,9 +201,11 @@ def test_receipt_follows_the_appeal_to_its_resolution(world, api, client):
 @pytest.mark.parametrize("receipt", ["ABCDEFGHJKMN", "short", "x" * 80, "%00"])
 def test_unknown_receipt_is_404_revealing_nothing(world, api, client, receipt):
     resp = api().get(f"/public/appeals/{receipt}")
-    assert resp.status_code == 404
-    assert resp.get_json()["error"]["code"] == "not_found"
-    assert client.get(f"/track/{receipt}").status_code == 404
+    # A NUL in the path is refused as odd input (422) before any lookup: nothing is revealed.
+    odd = receipt == "%00"
+    assert resp.status_code == (422 if odd else 404)
+    assert resp.get_json()["error"]["code"] == ("validation_error" if odd else "not_found")
+    assert client.get(f"/track/{receipt}").status_code == (422 if odd else 404)
 
 
 def test_track_form_goes_to_the_receipt_page(world, client, api):
