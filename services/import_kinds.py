@@ -15,7 +15,7 @@ from extensions import db
 from models import Unit, User, Worker, WorkerLink
 from models.base import utcnow
 from models.enums import JIANGSU_CITIES, ImportKind, Level, Role, UnitKind
-from services import activation
+from services import import_accounts
 from services.imports import Column, Context, Row, clean
 from services.validation import EMAIL_RE, USERNAME_RE, normalize_mobile
 
@@ -87,14 +87,15 @@ def _units_by_name(ctx: Context) -> dict:
     return ctx.cache["units"]
 
 
-def _apply(obj, values: dict, write: bool) -> bool:
-    """Whether any given (non-blank) value differs from the stored one; set them when writing."""
-    changed = {k: v for k, v in values.items() if v not in ("", None)
+def _apply(obj, values: dict, write: bool) -> dict:
+    """The given (non-blank) values that differ from the stored ones (field → (before, after));
+    they are set when writing."""
+    changed = {k: (getattr(obj, k), v) for k, v in values.items() if v not in ("", None)
                and not _same(getattr(obj, k), v)}
     if write:
-        for key, value in changed.items():
+        for key, (_before, value) in changed.items():
             setattr(obj, key, value)
-    return bool(changed)
+    return changed
 
 
 def _count(ctx: Context, changed: bool) -> None:
@@ -169,31 +170,6 @@ def process_units(ctx: Context, chunk: list[Row]) -> None:
 
 
 # ---------------------------------------------------------------- accounts
-def _users_by_username(usernames: set[str]) -> dict:
-    if not usernames:
-        return {}
-    return {u.username.lower(): u for u in db.session.scalars(
-        sa.select(User).where(sa.func.lower(User.username).in_(usernames)))}
-
-
-def _new_accounts(ctx: Context, accounts: list[dict]) -> None:
-    """Insert new accounts with activation codes derived from the import's salt (no scrypt).
-
-    One multi-row INSERT … RETURNING per chunk (the unit of work would insert row by row).
-    """
-    if not accounts:
-        return
-    now = utcnow()
-    expires = now + activation.validity()
-    for values in accounts:
-        values.update(created_at=now, updated_at=now, password_hash=activation.unusable_password(),
-                      must_change_password=True, activation_expires_at=expires,
-                      activation_code_hash=activation.digest(
-                          activation.derived_code(ctx.salt, values["username"].lower())))
-    ids = db.session.execute(sa.insert(User).returning(User.id), accounts).scalars().all()
-    ctx.new_account_ids.extend(ids)
-
-
 MANAGER_COLUMNS = [
     Column("用户名", "username", True, "字母、数字、下划线、点和短横线，3到64位；不区分大小写"),
     Column("姓名", "name", True),
@@ -205,9 +181,9 @@ MANAGER_COLUMNS = [
 def process_managers(ctx: Context, chunk: list[Row]) -> None:
     """Home managers matched by 用户名 (ignoring case), each of an existing unit."""
     units = _units_by_name(ctx)
-    stored = _users_by_username({r.values["username"].lower() for r in chunk
+    stored = import_accounts.users_by_username({r.values["username"].lower() for r in chunk
                                  if r.values.get("username")})
-    new = []
+    new, updates = [], []
     for row in chunk:
         check = Check(ctx, row)
         username = check.text("username", "用户名", 64, required=True)
@@ -231,9 +207,13 @@ def process_managers(ctx: Context, chunk: list[Row]) -> None:
             if ctx.write:
                 new.append(dict(username=username, role=Role.HOME_MANAGER, active=True, **values))
         else:
-            _count(ctx, _apply(user, values, ctx.write))
+            changed = _apply(user, values, ctx.write)
+            _count(ctx, bool(changed))
+            if ctx.write and changed:
+                updates.append(import_accounts.account_update(user, changed))
     if ctx.write:
-        _new_accounts(ctx, new)
+        import_accounts.new_accounts(ctx, new)
+        import_accounts.audit_accounts(ctx, updates)
 
 
 REPRESENTATIVE_COLUMNS = [
@@ -251,8 +231,8 @@ def process_representatives(ctx: Context, chunk: list[Row]) -> None:
         name = row.values.get("username") or normalize_mobile(row.values.get("mobile", "")) or ""
         if name:
             keys.add(name.lower())
-    stored = _users_by_username(keys)
-    new = []
+    stored = import_accounts.users_by_username(keys)
+    new, updates = [], []
     for row in chunk:
         check = Check(ctx, row)
         values = {"name": check.text("name", "姓名", 50, required=True),
@@ -282,9 +262,13 @@ def process_representatives(ctx: Context, chunk: list[Row]) -> None:
                 new.append(dict(username=username, role=Role.REPRESENTATIVE, active=True,
                                 home_id=ctx.home.id, **values))
         else:
-            _count(ctx, _apply(user, values, ctx.write))
+            changed = _apply(user, values, ctx.write)
+            _count(ctx, bool(changed))
+            if ctx.write and changed:
+                updates.append(import_accounts.account_update(user, changed))
     if ctx.write:
-        _new_accounts(ctx, new)
+        import_accounts.new_accounts(ctx, new)
+        import_accounts.audit_accounts(ctx, updates)
 
 
 # ---------------------------------------------------------------- workers
@@ -370,7 +354,7 @@ def process_workers(ctx: Context, chunk: list[Row]) -> None:
             continue
         missing = [r for r in rep_ids if (worker.id, r) not in links]
         changed = _apply(worker, values, ctx.write)
-        _count(ctx, changed or bool(missing))
+        _count(ctx, bool(changed) or bool(missing))
         if ctx.write:
             more_links.extend({"worker_id": worker.id, "representative_id": r} for r in missing)
     if ctx.write:

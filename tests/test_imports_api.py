@@ -312,3 +312,22 @@ def test_stored_full_width_names_match_their_normalised_cells(world, db, api):
     body = upload(api(world.manager_a), "workers", xlsx(WORKER_HEADER, [
         ["周工", "南京大学（鼓楼校区）", "", "", "", "rep_a"]]), dry_run=False).get_json()
     assert body == {"created": 0, "updated": 0, "unchanged": 1, "refused": []}
+
+
+def test_every_account_an_import_creates_or_changes_is_audited(world, db, api):
+    from models import AuditLog
+    manager = api(world.manager_a)
+    rows = reps(3)
+    upload(manager, "representatives", xlsx(REP_HEADER, rows), dry_run=False)
+    rows[0][4] = "河海大学"
+    upload(manager, "representatives", xlsx(REP_HEADER, rows), dry_run=False)
+    entries = db.session.scalars(sa.select(AuditLog).where(AuditLog.object_type == "users")
+                                 .order_by(AuditLog.id)).all()
+    assert [e.action for e in entries] == ["import_create"] * 3 + ["import_update"]
+    assert all(e.actor_id == world.manager_a.id for e in entries)
+    assert entries[0].after["username"] == "imp0000" and entries[0].after["level"] == "city"
+    assert entries[3].before == {"work_unit": "南京大学"}
+    assert entries[3].after == {"work_unit": "河海大学"}
+    imports_logged = db.session.scalars(sa.select(AuditLog.after).where(
+        AuditLog.object_type == "imports", AuditLog.action == "import")).all()
+    assert [(a["created"], a["updated"]) for a in imports_logged] == [(3, 0), (0, 1)]
