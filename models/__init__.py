@@ -9,6 +9,7 @@ from models.appeal import Appeal
 from models.application import Application, ApplicationRound
 from models.assessment import ITEMS, Assessment, AssessmentItem
 from models.home import Home, HomePlan, ServiceTeamMember
+from models.summary import ActivitySummary, ContactSummary, RepresentativeYearSummary
 from models.system import ApiToken, AuditLog, JobLock, JobRun, Notification
 from models.unit import Unit
 from models.user import User
@@ -19,4 +20,5 @@ __all__ = [
     "Application", "ApplicationRound", "ITEMS", "Assessment", "AssessmentItem", "Home", "HomePlan",
     "ServiceTeamMember", "ApiToken", "AuditLog", "JobLock", "JobRun", "Notification", "Unit",
     "User", "ContactRecord", "Worker", "WorkerLink",
+    "ActivitySummary", "ContactSummary", "RepresentativeYearSummary",
 ]
