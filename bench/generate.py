@@ -428,6 +428,8 @@ def generate(scale: float, years: int = 1, *, force: bool = False, seed: int = S
     built = time.perf_counter()
     connection = db.session.connection()
     write(connection, rows)
+    from services import summaries
+    summaries.rebuild()  # the summary tables from the rows just written (issue 14)
     db.session.commit()
     written = time.perf_counter()
     if analyze:  # fresh statistics after a bulk load, as an operator (or autovacuum) would run
