@@ -14,6 +14,7 @@ class Table:
     headers: list
     rows: list = field(default_factory=list)
     footer: list | None = None
+    pager: list = field(default_factory=list)  # [(page number, url, current)] when paginated
 
 
 def percent(rate: float) -> str:
