@@ -53,6 +53,26 @@ def seed_demo_command():
         click.echo(f"  {role:<10} {username} / {password}")
 
 
+@click.command("rebuild-summaries")
+@click.option("--check", "check_only", is_flag=True,
+              help="Only compare the summary tables with the raw aggregates (exit 1 if they differ).")
+@with_appcontext
+def rebuild_summaries_command(check_only):
+    """Rebuild the summary tables from the raw rows, then check them (issue 14)."""
+    from services import summaries
+
+    if not check_only:
+        counts = summaries.rebuild()
+        db.session.commit()
+        click.echo("已重建汇总表：" + "，".join(f"{t} {n:,} 行" for t, n in counts.items()))
+    problems = summaries.differences()
+    if problems:
+        for line in problems:
+            click.echo(line)
+        raise click.ClickException("汇总表与原始数据不一致")
+    click.echo("汇总表与原始数据一致。")
+
+
 @click.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
@@ -94,6 +114,7 @@ def register(app):
     app.cli.add_command(serve_command)
     from commands_storage import storage_group
     app.cli.add_command(storage_group)
+    app.cli.add_command(rebuild_summaries_command)
     try:
         from jobs.cli import jobs_group
         app.cli.add_command(jobs_group)

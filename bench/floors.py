@@ -79,22 +79,27 @@ CONTACTED = """SELECT representative_id, COUNT(DISTINCT worker_id) AS n FROM con
 VERIFIED = "status = 'verified' AND date >= :s AND date <= :e"
 
 
+# Since issue 14 the province figures come from the summary tables (models/summary.py): their
+# floors read the same tables; the raw-row floors of before are kept as *_raw for comparison.
+SUMMARY_COMPLIANCE = f"""SELECT u.home_id, SUM(CASE WHEN COALESCE(r.workers, 0) >= {THRESHOLD}
+    THEN 1 ELSE 0 END), COUNT(u.id) FROM users u LEFT JOIN summary_representative_years r
+    ON r.representative_id = u.id AND r.year = :y WHERE u.role = 'representative' AND u.active
+    GROUP BY u.home_id"""
+
+
 def province_page(raw: Raw, year: int):
-    """Province dashboard: Homes, compliance per Home, theme × month, Home × theme, ranking,
-    appeals of the year by status, open appeals (KPIs, grades, statuses, expiring derived)."""
+    """Province dashboard: Homes, compliance per Home, theme × month, Home × theme (the three
+    from the summary tables), ranking, appeals of the year by status, open appeals (KPIs, grades,
+    statuses, expiring derived)."""
     p = _bounds(year)
-    month = raw.month.format(col="date")
     return [
         raw.all("SELECT h.id, h.name, u.city, u.kind, h.status, h.expires_on FROM homes h "
                 "JOIN units u ON u.id = h.unit_id ORDER BY h.name, h.id"),
-        raw.all(f"""SELECT u.home_id, SUM(CASE WHEN COALESCE(c.n, 0) >= {THRESHOLD} THEN 1 ELSE 0
-                END), COUNT(u.id) FROM users u LEFT JOIN ({CONTACTED.format(extra='')}) c
-                ON c.representative_id = u.id WHERE u.role = 'representative' AND u.active
-                GROUP BY u.home_id""", **p),
-        raw.all(f"SELECT theme, {month}, COUNT(id), SUM(participants) FROM activities "
-                f"WHERE {VERIFIED} GROUP BY theme, {month}", **p),
-        raw.all(f"SELECT home_id, theme, COUNT(id) FROM activities WHERE {VERIFIED} "
-                "GROUP BY home_id, theme", **p),
+        raw.all(SUMMARY_COMPLIANCE, y=year),
+        raw.all("SELECT theme, month, SUM(activities), SUM(participants) FROM summary_activities "
+                "WHERE year = :y GROUP BY theme, month", y=year),
+        raw.all("SELECT home_id, theme, SUM(activities) FROM summary_activities WHERE year = :y "
+                "GROUP BY home_id, theme", y=year),
         raw.all("SELECT a.home_id, h.name, a.total, a.grade, a.status FROM assessments a "
                 "JOIN homes h ON h.id = a.home_id WHERE a.year = :y "
                 "ORDER BY a.total DESC, h.name", y=year),
@@ -106,17 +111,15 @@ def province_page(raw: Raw, year: int):
 
 def dashboard_api(raw: Raw, year: int):
     """GET /dashboard for the province: active Homes, compliance (and the representatives
-    counted), theme × month, open appeals."""
-    p = _bounds(year)
-    month = raw.month.format(col="date")
+    counted), theme × month (both from the summary tables), open appeals."""
     return [
         raw.all("SELECT COUNT(id) FROM homes WHERE status = 'active'"),
-        raw.all(f"""SELECT SUM(CASE WHEN COALESCE(c.n, 0) >= {THRESHOLD} THEN 1 ELSE 0 END),
-                COUNT(u.id) FROM users u LEFT JOIN ({CONTACTED.format(extra='')}) c
-                ON c.representative_id = u.id WHERE u.role = 'representative' AND u.active""",
-                **p),
-        raw.all(f"SELECT theme, {month}, COUNT(id) FROM activities WHERE {VERIFIED} "
-                f"GROUP BY theme, {month}", **p),
+        raw.all(f"""SELECT SUM(CASE WHEN COALESCE(r.workers, 0) >= {THRESHOLD} THEN 1 ELSE 0
+                END), COUNT(u.id) FROM users u LEFT JOIN summary_representative_years r
+                ON r.representative_id = u.id AND r.year = :y
+                WHERE u.role = 'representative' AND u.active""", y=year),
+        raw.all("SELECT theme, month, SUM(activities) FROM summary_activities WHERE year = :y "
+                "GROUP BY theme, month", y=year),
         raw.all("SELECT COUNT(id) FROM appeals WHERE status IN ('received', 'forwarded')"),
     ]
 
@@ -138,8 +141,8 @@ def home_page(raw: Raw, year: int, home_id: int):
     return [
         raw.all("SELECT status FROM homes WHERE id = :h", h=home_id),
         _home_contacts(raw, home_id, p),
-        raw.all(f"SELECT theme, {month}, COUNT(id), SUM(participants) FROM activities "
-                f"WHERE home_id = :h AND {VERIFIED} GROUP BY theme, {month}", h=home_id, **p),
+        raw.all("SELECT theme, month, SUM(activities), SUM(participants) FROM summary_activities"
+                " WHERE home_id = :h AND year = :y GROUP BY theme, month", h=home_id, y=year),
         raw.all(f"SELECT organizer_id, {month}, COUNT(id) FROM activities "
                 f"WHERE home_id = :h AND {VERIFIED} GROUP BY organizer_id, {month}",
                 h=home_id, **p),
@@ -282,3 +285,81 @@ def clean_floor_notifications(raw: Raw):
         if raw.dialect == "postgresql" else raw.conn.execute(
             "DELETE FROM notifications WHERE kind = 'bench_floor'")
     raw.commit()
+
+
+# --- issue 14: exports, list pages, queues ------------------------------------------------------
+
+def province_export(raw: Raw, year: int):
+    """The province's per-Home activity table as exported: the Homes and Home × theme."""
+    return [
+        raw.all("SELECT h.id, h.name, h.status FROM homes h JOIN units u ON u.id = h.unit_id "
+                "ORDER BY h.name, h.id"),
+        raw.all("SELECT home_id, theme, SUM(activities) FROM summary_activities WHERE year = :y "
+                "GROUP BY home_id, theme", y=year),
+    ]
+
+
+def representatives_export(raw: Raw, year: int, home_id: int):
+    """The representatives export of a Home: the table, then each representative's linked
+    workers with their contacts in the year (the Home's own records only)."""
+    p = _bounds(year)
+    return representatives_table(raw, year, home_id) + [raw.all("""
+        SELECT u.name, w.name, w.work_unit, w.field, w.mobile, COALESCE(c.n, 0) FROM users u
+        JOIN worker_links l ON l.representative_id = u.id JOIN workers w ON w.id = l.worker_id
+        LEFT JOIN (SELECT representative_id AS rid, worker_id AS wid, COUNT(id) AS n
+                   FROM contact_records WHERE representative_id IN
+                   (SELECT id FROM users WHERE home_id = :h AND role = 'representative')
+                   AND date >= :s AND date <= :e GROUP BY representative_id, worker_id) c
+          ON c.rid = u.id AND c.wid = w.id
+        WHERE u.home_id = :h AND u.role = 'representative' ORDER BY u.name, w.name, w.id""",
+        h=home_id, **p)]
+
+
+ACTIVITY_COLUMNS = ("id, home_id, organizer_id, theme, kind, title, date, location, mode, "
+                    "participants, summary, published, status, verifier_id, review_comment, "
+                    "created_at, updated_at")
+
+
+def _children(raw: Raw, ids):
+    """The linked workers, co-organisers and attachments of a page of activities."""
+    if not ids:
+        return []
+    marks = ", ".join(f":i{n}" for n in range(len(ids)))
+    params = {f"i{n}": v for n, v in enumerate(ids)}
+    return [raw.all(f"SELECT activity_id, {col} FROM {table} WHERE activity_id IN ({marks})",
+                    **params)
+            for table, col in (("activity_workers", "worker_id"),
+                               ("activity_co_organizers", "user_id"),
+                               ("attachments", "id, filename, content_type, size"))]
+
+
+def activities_page(raw: Raw, page: int, per_page: int = 20):
+    """GET /activities?page= for an admin: the count and one OFFSET page, with its children."""
+    total = raw.all("SELECT COUNT(id) FROM activities")
+    rows = raw.all(f"SELECT {ACTIVITY_COLUMNS} FROM activities ORDER BY date DESC, id DESC "
+                   "LIMIT :n OFFSET :o", n=per_page, o=(page - 1) * per_page)
+    return [total, rows, _children(raw, [r[0] for r in rows])]
+
+
+def activities_after(raw: Raw, after, per_page: int = 20):
+    """GET /activities?after= for an admin: per_page + 1 rows after (date, id), children."""
+    if after is None:
+        rows = raw.all(f"SELECT {ACTIVITY_COLUMNS} FROM activities ORDER BY date DESC, id DESC "
+                       "LIMIT :n", n=per_page + 1)
+    else:
+        rows = raw.all(f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE (date, id) < (:d, :i) "
+                       "ORDER BY date DESC, id DESC LIMIT :n", d=after[0], i=after[1],
+                       n=per_page + 1)
+    return [rows, _children(raw, [r[0] for r in rows[:per_page]])]
+
+
+def queue(raw: Raw, home_id: int | None, per_page: int = 50):
+    """The verification queue: submitted activities oldest first (of a Home, or all), the count
+    and one page with organiser and Home, workers and attachments."""
+    where = "a.status = 'submitted'" + (" AND a.home_id = :h" if home_id else "")
+    params = {"h": home_id} if home_id else {}
+    total = raw.all(f"SELECT COUNT(a.id) FROM activities a WHERE {where}", **params)
+    rows = raw.all(f"""SELECT a.id, a.title, a.date, a.theme, a.submitted_at, u.name, h.name
+        FROM activities a JOIN users u ON u.id = a.organizer_id JOIN homes h ON h.id = a.home_id
+        WHERE {where} ORDER BY a.submitted_at, a.id LIMIT :n""", n=per_page, **params)
+    return [total, rows, _children(raw, [r[0] for r in rows])[::2]]

@@ -33,13 +33,29 @@ def make_app(database_url: str):
         return "pong"
 
     app.add_url_rule("/bench/ping", "bench_ping", ping)
+    app.add_url_rule("/bench/auth-ping", "bench_auth_ping", auth_ping)
     app.add_url_rule("/bench/post-floor", "bench_post_floor", post_floor, methods=["POST"])
     return app
 
 
+def auth_ping():
+    """One authenticated trivial request: the bearer token checked as every API call does it
+    (blueprints/api/auth.py), then a constant answer — the fixed cost under every small API
+    endpoint (its floor is its SQL plus this)."""
+    from flask import jsonify
+
+    from blueprints.api.auth import api_user, token_required
+
+    @token_required
+    def view():
+        return jsonify({"id": api_user().id})
+    return view()
+
+
 def post_floor():
     """The write floor of POST /api/v1/activities: the same rows (token lookup, the activity, its
-    worker, the SPEC §5.1 contact record, the audit entry) in plain SQL, one commit — no ORM,
+    worker, the SPEC §5.1 contact record, its summary rows — one upsert per summary table, as
+    services/summaries.py writes them — the audit entry) in plain SQL, one commit — no ORM,
     validation or schema. Bench only: it trusts its input."""
     import hashlib
     import json
@@ -75,6 +91,18 @@ def post_floor():
             "activity_id, created_at, updated_at) VALUES (:u, :w, :day, 'activity', :s, :a, :now, "
             ":now)"), {"u": user_id, "w": worker_id, "day": day, "s": "活动：" + data["title"],
                        "a": activity_id, "now": now})
+    for worker_id in data["worker_ids"]:  # the summary rows (issue 14), atomic upserts
+        n = conn.execute(sa.text(
+            "INSERT INTO summary_contacts (representative_id, worker_id, year, contacts) "
+            "VALUES (:u, :w, :y, 1) ON CONFLICT (representative_id, worker_id, year) "
+            "DO UPDATE SET contacts = summary_contacts.contacts + excluded.contacts "
+            "RETURNING contacts"), {"u": user_id, "w": worker_id, "y": day.year}).scalar_one()
+        if n == 1:
+            conn.execute(sa.text(
+                "INSERT INTO summary_representative_years (representative_id, year, workers) "
+                "VALUES (:u, :y, 1) ON CONFLICT (representative_id, year) "
+                "DO UPDATE SET workers = summary_representative_years.workers + excluded.workers"),
+                {"u": user_id, "y": day.year})
     conn.execute(sa.text(
         "INSERT INTO audit_log (actor_id, action, object_type, object_id, after, reason, created_at)"
         " VALUES (:u, 'create', 'Activity', :a, :after, '', :now)"),

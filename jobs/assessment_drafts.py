@@ -5,28 +5,19 @@ from datetime import date
 import sqlalchemy as sa
 
 from extensions import db
-from jobs.common import active_home_ids
 
 
 def run(today: date) -> dict:
-    """Create the missing drafts of year today.year − 1; existing ones are skipped."""
-    from models import Assessment
-    from services.assessments import create_assessment
-    from services.errors import Conflict
+    """Create the missing drafts of year today.year − 1 in one batch; existing ones are skipped.
+
+    Scoring is batched (`services.assessments.create_for_all_active` → `scoring.compute_many`):
+    a fixed number of grouped queries for all Homes, not a set of queries per Home."""
+    from models import Home
+    from models.enums import HomeStatus
+    from services.assessments import create_for_all_active
 
     year = today.year - 1
-    home_ids = active_home_ids()
-    existing = set(db.session.scalars(
-        sa.select(Assessment.home_id).where(Assessment.year == year))) if home_ids else set()
-    created = skipped = 0
-    for home_id in home_ids:
-        if home_id in existing:
-            skipped += 1
-            continue
-        try:
-            create_assessment(None, home_id, year)
-        except Conflict:
-            skipped += 1
-        else:
-            created += 1
-    return {"year": year, "homes": len(home_ids), "created": created, "skipped": skipped}
+    homes = db.session.scalar(sa.select(sa.func.count(Home.id)).where(
+        Home.status == HomeStatus.ACTIVE)) or 0
+    created = len(create_for_all_active(None, year)) if homes else 0
+    return {"year": year, "homes": homes, "created": created, "skipped": homes - created}

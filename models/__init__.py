@@ -12,6 +12,7 @@ from models.home import Home, HomePlan, ServiceTeamMember
 from models.imports import Import
 from models.login_session import LoginSession
 from models.objection import Objection
+from models.summary import ActivitySummary, ContactSummary, RepresentativeYearSummary
 from models.system import ApiToken, AuditLog, JobLock, JobRun, Notification
 from models.unit import Unit
 from models.user import User
@@ -25,4 +26,5 @@ __all__ = [
     "Objection",
     "Import",
     "LoginSession",
+    "ActivitySummary", "ContactSummary", "RepresentativeYearSummary",
 ]

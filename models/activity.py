@@ -64,6 +64,11 @@ class Activity(TimestampMixin, Base):
         sa.CheckConstraint("date >= '2000-01-01'", name="date_not_before_2000"),
         sa.CheckConstraint(_THEME_KIND_SQL, name="kind_of_theme"),
         sa.Index("ix_activities_home_id_date", "home_id", "date"),
+        # API list order (date DESC, id DESC; scanned backwards) and keyset pages, province-wide
+        # and per Home; the verification queues (status, submitted_at) — issue 14.
+        sa.Index("ix_activities_date_id", "date", "id"),
+        sa.Index("ix_activities_home_id_date_id", "home_id", "date", "id"),
+        sa.Index("ix_activities_status_submitted_at", "status", "submitted_at", "id"),
         # Covering for the dashboards' aggregates of verified activities by year (bench/RESULTS.md).
         sa.Index("ix_activities_status_date", "status", "date", "home_id", "theme",
                  "organizer_id", "participants", "published"),

@@ -38,4 +38,7 @@ class Appeal(TimestampMixin, Base):
     __table_args__ = (
         sa.CheckConstraint("length(content) BETWEEN 1 AND 5000", name="content_length"),
         sa.CheckConstraint("source != 'qr' OR receipt IS NOT NULL", name="qr_has_receipt"),
+        # API list order (created_at DESC, id DESC) and keyset pages, province-wide and per Home.
+        sa.Index("ix_appeals_created_at_id", "created_at", "id"),
+        sa.Index("ix_appeals_home_id_created_at_id", "home_id", "created_at", "id"),
     )

@@ -21,7 +21,7 @@ from models import Activity, ContactRecord, User, WorkerLink
 from models.base import utcnow
 from models.enums import ActivityMode, ActivityStatus, ContactChannel, Kind, Role, Theme, kind_belongs_to
 from services import attachments as attachment_service
-from services import audit
+from services import audit, summaries
 from services import validation as v
 from services.clock import today
 from services.concurrency import lock
@@ -233,13 +233,18 @@ def sync_activity_contacts(activity: Activity, *, new: bool = False) -> None:
     wanted = {w.id for w in activity.workers} if activity.status in COUNTING else set()
     summary = f"活动：{activity.title}"[:10000]
     have = set()
+    added, removed = [], []  # for the summary tables (services/summaries.py)
     for record in existing:
         if (record.worker_id in wanted and record.worker_id not in have
                 and record.representative_id == activity.organizer_id):
             have.add(record.worker_id)
+            if record.date != activity.date:
+                removed.append(summaries.contact_key(record))
+                added.append((record.representative_id, record.worker_id, activity.date))
             record.date = activity.date
             record.summary = summary
         else:
+            removed.append(summaries.contact_key(record))
             db.session.delete(record)
     missing = sorted(wanted - have)
     db.session.flush()
@@ -248,6 +253,8 @@ def sync_activity_contacts(activity: Activity, *, new: bool = False) -> None:
             {"representative_id": activity.organizer_id, "worker_id": worker_id,
              "date": activity.date, "channel": ContactChannel.ACTIVITY, "summary": summary,
              "activity_id": activity.id} for worker_id in missing])
+        added += [(activity.organizer_id, worker_id, activity.date) for worker_id in missing]
+    summaries.contacts_changed(added, removed)
 
 
 # ---------------------------------------------------------------- operations
@@ -274,6 +281,7 @@ def create(actor: User, data: dict, *, submit: bool = True, files=()) -> Activit
     if checked:
         attachment_service.store(activity, checked, actor)
     sync_activity_contacts(activity, new=True)
+    summaries.activity_changed(None, activity)
     audit.record(actor, "create", activity, after=_state(activity))
     return activity
 
@@ -289,6 +297,7 @@ def update(actor: User, activity: Activity, data: dict, *, submit: bool | None =
     if submit is False and activity.status == S.VERIFIED:
         raise Conflict("已审核的活动不能改回草稿")
     before = _state(activity)
+    counted = summaries.activity_part(activity)
     merged = {**_current_values(activity), **{k: data[k] for k in FIELDS if k in data}}
     organizer = activity.organizer
     errors = Collector()
@@ -305,6 +314,7 @@ def update(actor: User, activity: Activity, data: dict, *, submit: bool | None =
     db.session.flush()
     attachment_service.store(activity, checked, actor)
     sync_activity_contacts(activity)
+    summaries.activity_changed(counted, activity)
     action = "admin_edit_verified" if before["status"] == S.VERIFIED.value else "update"
     audit.record(actor, action, activity, before=before, after=_state(activity))
     return activity
@@ -383,6 +393,7 @@ def review(actor: User, activity: Activity, decision: str, comment: str = "", *,
     if activity.status != S.SUBMITTED:
         raise Conflict(f"只有待审核的活动可以审核（当前状态：{activity.status.label}）")
     before = _state(activity)
+    counted = summaries.activity_part(activity)
     activity.verifier_id = actor.id
     activity.verified_at = utcnow()
     activity.review_comment = comment
@@ -391,6 +402,7 @@ def review(actor: User, activity: Activity, decision: str, comment: str = "", *,
     else:
         activity.status = S.RETURNED
     sync_activity_contacts(activity)
+    summaries.activity_changed(counted, activity)
     audit.record(actor, decision, activity, before=before, after=_state(activity))
     if decision == "return":
         notify(activity.organizer_id, "activity_returned", f"活动被退回：{activity.title}",
@@ -451,8 +463,13 @@ def delete(actor: User, activity: Activity) -> None:
             raise Forbidden("活动已审核通过，组织者不能删除")
         raise Forbidden("只有活动组织者、本代表之家管理员或省科协可以删除活动")
     before = _state(activity)
+    counted = summaries.activity_part(activity)
     activity_id = activity.id
-    db.session.execute(sa.delete(ContactRecord).where(ContactRecord.activity_id == activity_id))
+    removed = db.session.execute(sa.delete(ContactRecord).where(
+        ContactRecord.activity_id == activity_id).returning(
+        ContactRecord.representative_id, ContactRecord.worker_id, ContactRecord.date)).all()
+    summaries.contacts_changed(removed=[tuple(r) for r in removed])
+    summaries.activity_changed(counted, None)
     attachment_service.remove_files_after_commit(activity.attachments)
     db.session.delete(activity)
     db.session.flush()

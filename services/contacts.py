@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from extensions import db
 from models import ContactRecord, User, WorkerLink
 from models.enums import ContactChannel, Role
-from services import audit, clock
+from services import audit, clock, summaries
 from services import validation as v
 from services.errors import Collector, Conflict, Forbidden
 from services.scope import require_role
@@ -39,6 +39,7 @@ def create_contact(actor: User, data: dict) -> ContactRecord:
     record = ContactRecord(representative_id=actor.id, worker_id=worker_id, date=day,
                            channel=channel, summary=summary)
     db.session.add(record)
+    summaries.contacts_changed(added=[summaries.contact_key(record)])
     audit.record(actor, "create", record)
     return record
 
@@ -53,4 +54,5 @@ def delete_contact(actor: User, record: ContactRecord) -> None:
     before = audit.snapshot(record)
     db.session.delete(record)
     db.session.flush()
+    summaries.contacts_changed(removed=[summaries.contact_key(record)])
     audit.record(actor, "delete", record, before=before)

@@ -25,7 +25,7 @@ from models.enums import (
     Role,
     Theme,
 )
-from services import compliance, public_appeals
+from services import compliance, public_appeals, summaries
 from services.clock import SHANGHAI, today
 
 MONTHS = list(range(1, 13))
@@ -133,9 +133,24 @@ class ActivityStats:
         return sum(self.by_theme.values())
 
 
+def _summary_home_ids(scope: Scope):
+    """The scope's Homes for the summary tables: None (all), or a list / select of ids."""
+    if scope.city or scope.unit_kind:
+        return _home_ids_select(scope)
+    return [scope.home_id] if scope.home_id is not None else None
+
+
 def activity_stats(scope: Scope) -> ActivityStats:
     """Verified activities by theme and month (all four themes, zeros included) and the sum of
-    participants — one grouped query."""
+    participants — one grouped query (on summary_activities unless the scope is one
+    representative's, whose co-organised activities only the raw rows know)."""
+    if scope.representative_id is None:
+        stats = ActivityStats({t.value: [0] * 12 for t in THEMES}, 0)
+        for theme, m, n, people in summaries.activity_rows(
+                scope.year, _summary_home_ids(scope), scope.theme):
+            stats.by_theme_month[Theme(theme).value][int(m) - 1] += int(n or 0)
+            stats.participants += int(people or 0)
+        return stats
     month = _month()
     stmt = (sa.select(Activity.theme, month, sa.func.count(Activity.id),
                       sa.func.coalesce(sa.func.sum(Activity.participants), 0))
@@ -194,11 +209,15 @@ def home_theme_counts(scope: Scope, homes: list[HomeRow] | None = None) -> list[
 
     Homes listed are the active ones of the territory and any other that has counted activities."""
     homes = homes if homes is not None else homes_in_scope(scope)
-    stmt = (sa.select(Activity.home_id, Activity.theme, sa.func.count(Activity.id))
-            .where(*_activity_conditions(scope))
-            .group_by(Activity.home_id, Activity.theme))
+    if scope.representative_id is None:  # summary_activities (issue 14)
+        rows = ((h, t, n) for h, t, n, _ in summaries.activity_rows(
+            scope.year, _summary_home_ids(scope), scope.theme, by=("home_id", "theme")))
+    else:
+        rows = db.session.execute(
+            sa.select(Activity.home_id, Activity.theme, sa.func.count(Activity.id))
+            .where(*_activity_conditions(scope)).group_by(Activity.home_id, Activity.theme))
     counts: dict[int, dict] = {}
-    for home_id, theme, n in db.session.execute(stmt):
+    for home_id, theme, n in rows:
         counts.setdefault(home_id, {})[Theme(theme).value] = int(n)
     rows = []
     for home in homes:
@@ -249,7 +268,7 @@ def compliance_by_home(scope: Scope, homes: list[HomeRow] | None = None,
     homes = homes if homes is not None else homes_in_scope(scope, active_only=True)
     homes = [h for h in homes if h.status == HomeStatus.ACTIVE.value]
     if data is None:
-        data = compliance.homes(scope.year, [h.id for h in homes])
+        data = compliance_homes(scope)
     rows = []
     for home in homes:
         c = data.get(home.id) or compliance.HomeCompliance(home.id, 0, 0)
@@ -259,9 +278,19 @@ def compliance_by_home(scope: Scope, homes: list[HomeRow] | None = None,
     return rows
 
 
+def compliance_homes(scope: Scope) -> dict[int, compliance.HomeCompliance]:
+    """compliance.homes() of the scope's Homes read from summary_representative_years (issue
+    14): per representative, not per contact record; Homes without representatives are absent."""
+    counts = summaries.compliance_by_home(scope.year, _summary_home_ids(scope),
+                                          compliance.threshold())
+    return {hid: compliance.HomeCompliance(hid, c, n) for hid, (c, n) in counts.items()}
+
+
 def compliance_rate(scope: Scope) -> float:
     """Compliant active representatives / active representatives of the scope (0 when none)."""
-    return compliance.province(scope.year, _home_ids(scope)).rate
+    values = compliance_homes(scope).values()
+    return compliance.HomeCompliance(0, sum(h.compliant for h in values),
+                                     sum(h.total for h in values)).rate
 
 
 def contacts_per_representative(scope: Scope) -> list:
@@ -398,6 +427,8 @@ def active_representatives(scope: Scope) -> int:
 
 def verified_activities(scope: Scope) -> int:
     """Verified activities of the scope dated in its year (with the theme filter)."""
+    if scope.representative_id is None:
+        return activity_stats(scope).total
     return db.session.scalar(sa.select(sa.func.count(Activity.id)).where(
         *_activity_conditions(scope))) or 0
 
@@ -408,7 +439,7 @@ def kpis(scope: Scope, *, stats: ActivityStats | None = None,
     open appeals. A page that already has the activity stats or the per-Home compliance passes
     them in, so nothing is grouped twice."""
     stats = stats if stats is not None else activity_stats(scope)
-    by_home = by_home if by_home is not None else compliance.homes(scope.year, _home_ids(scope))
+    by_home = by_home if by_home is not None else compliance_homes(scope)
     compliant = sum(c.compliant for c in by_home.values())
     total = sum(c.total for c in by_home.values())
     return {
@@ -426,7 +457,7 @@ def province_overview(scope: Scope, *, include_unpublished: bool = True) -> dict
     """Everything the province dashboard shows, in a fixed number of statements."""
     homes = homes_in_scope(scope)
     stats = activity_stats(scope)
-    by_home = compliance.homes(scope.year, _home_ids(scope))
+    by_home = compliance_homes(scope)
     return {
         "kpis": kpis(scope, stats=stats, by_home=by_home),
         "activities": stats,

@@ -373,4 +373,6 @@ def seed_demo() -> bool:
     seeder.applications()
     db.session.flush()
     seeder.assessments()
+    from services import summaries
+    summaries.rebuild()  # the seeder writes rows in bulk, past the services' summary upserts
     return True

@@ -237,3 +237,22 @@ def to_json(fig: go.Figure) -> str:
     """The figure as the JSON static/js/charts.js reads from a `data-figure` attribute."""
     return json.dumps(to_dict(fig), cls=PlotlyJSONEncoder, ensure_ascii=False,
                       separators=(",", ":"))
+
+
+#: Per-Home charts show this many lowest and as many highest Homes when there are more than twice
+#: as many (600 Homes make no chart); the table beside the chart and the export list all of them.
+CHART_EXTREMES = 20
+
+
+def extremes(rows: list, key, n: int = CHART_EXTREMES) -> list:
+    """The `n` rows with the lowest and the `n` with the highest `key(row)`, highest first; all
+    rows (highest first) when there are no more than 2·n."""
+    ordered = sorted(rows, key=key, reverse=True)
+    return ordered if len(ordered) <= 2 * n else ordered[:n] + ordered[-n:]
+
+
+def extremes_title(title: str, rows: list, n: int = CHART_EXTREMES) -> str:
+    """The chart title, saying when only the extremes are drawn."""
+    if len(rows) <= 2 * n:
+        return title
+    return f"{title}（最高与最低各{n}家，共{len(rows)}家见表格）"

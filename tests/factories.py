@@ -118,6 +118,7 @@ def contact(rep: User, worker_obj: Worker, day: date = date(2026, 3, 1), **kw) -
     obj = ContactRecord(**values)
     db.session.add(obj)
     db.session.flush()
+    _summaries().contacts_changed(added=[_summaries().contact_key(obj)])
     return obj
 
 
@@ -131,7 +132,14 @@ def activity(organizer: User, **kw) -> Activity:
     obj = Activity(**values)
     db.session.add(obj)
     db.session.flush()
+    _summaries().activity_changed(None, obj)
     return obj
+
+
+def _summaries():
+    """services.summaries: factories keep the summary tables as the services do (issue 14)."""
+    from services import summaries
+    return summaries
 
 
 def appeal(rep: User, **kw) -> Appeal:

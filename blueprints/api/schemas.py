@@ -41,18 +41,21 @@ class InputSchema(Schema):
 
 
 class PageArgs(InputSchema):
-    """?page=&per_page= (per_page ≤ 100)."""
+    """?page=&per_page= (per_page ≤ 100), or ?after=CURSOR (the `next` of the previous answer;
+    empty: from the first item) for keyset pages at constant cost."""
 
     page = Int(load_default=1, validate=validate.Range(min=1, error="页码应大于等于1"))
     per_page = Int(load_default=20, validate=validate.Range(
         min=1, max=100, error="每页条数应在1到100之间"))
+    after = fields.String(metadata={"description": "上一页返回的 next（游标）；为空表示从第一条开始"})
 
 
 _PAGE_SCHEMAS = {}
 
 
 def page_of(item_schema):
-    """A schema {items: [item], total, page, per_page} for lists of `item_schema`."""
+    """A schema {items: [item], total, page, per_page} for lists of `item_schema`; keyset pages
+    (?after=) answer {items, next, per_page}."""
     key = item_schema.__name__
     if key not in _PAGE_SCHEMAS:
         _PAGE_SCHEMAS[key] = type(f"{key.removesuffix('Schema')}PageSchema", (Schema,), {
@@ -60,6 +63,7 @@ def page_of(item_schema):
             "total": fields.Integer(),
             "page": fields.Integer(),
             "per_page": fields.Integer(),
+            "next": fields.String(allow_none=True),
         })
     return _PAGE_SCHEMAS[key]
 

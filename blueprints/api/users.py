@@ -1,4 +1,5 @@
 """Users: scoped list and detail; creation by admins (any) and managers (own representatives)."""
+import sqlalchemy as sa
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import fields
@@ -7,7 +8,7 @@ from blueprints.api.auth import SECURITY, api_user, token_required
 from blueprints.api.input import Int
 from blueprints.api.schemas import InputSchema, PageArgs, UserSchema, page_of
 from blueprints.api.util import commit, paginate
-from models import User
+from models import Unit, User
 from services import accounts
 from services.scope import get_scoped, scoped
 
@@ -42,7 +43,10 @@ class Users(MethodView):
     @bp.response(200, page_of(UserSchema))
     def get(self, args):
         """Users in the caller's scope."""
-        stmt = scoped(User, api_user()).order_by(User.id)
+        # Each user's Home and unit (and the unit's Home) in the same statement: the answer names
+        # home_id and unit_id of every user without a query per row.
+        stmt = scoped(User, api_user()).order_by(User.id).options(
+            sa.orm.joinedload(User.home), sa.orm.joinedload(User.unit).joinedload(Unit.home))
         return paginate(stmt, args["page"], args["per_page"], list)
 
     @bp.doc(security=SECURITY)

@@ -15,7 +15,14 @@ def json_body() -> dict:
 
 
 def paginate(stmt, page: int, per_page: int, dump) -> dict:
-    """{items, total, page, per_page} for a select; `dump` turns the rows into JSON-ready items."""
+    """{items, total, page, per_page} for a select; `dump` turns the rows into JSON-ready items.
+
+    With `?after=CURSOR` in the request (SPEC §8) the answer is keyset-paged instead:
+    {items, next, per_page} (blueprints/api/keyset.py; `after=` empty starts at the first item)."""
+    after = request.args.get("after")
+    if after is not None:
+        from blueprints.api.keyset import page_after
+        return page_after(stmt, after, per_page, dump)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(
         stmt.order_by(None).subquery()))
     rows = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()

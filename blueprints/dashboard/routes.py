@@ -1,5 +1,6 @@
 """Dashboards: the province (provincial admin), a Home (its manager; admins with ?home_id=) and a
 representative's own progress, plus the Excel export of every table. Filters live in the URL."""
+from dataclasses import replace
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
@@ -89,17 +90,44 @@ def province():
     charts = {
         "months": figures.to_json(figures.activities_by_theme_month(
             data["activities"].by_theme_month)),
-        "homes": figures.to_json(figures.home_theme_comparison(data["by_home"])),
-        "compliance": figures.to_json(figures.compliance_by_home(data["compliance"])),
+        # Per-Home charts: the 20 lowest and 20 highest; every Home is in the table and export.
+        "homes": figures.to_json(figures.home_theme_comparison(
+            figures.extremes(data["by_home"], lambda r: (r["total"], r["name"])),
+            title=figures.extremes_title("各代表之家活动对比", data["by_home"]))),
+        "compliance": figures.to_json(figures.compliance_by_home(
+            figures.extremes(data["compliance"], lambda r: (r["rate"], r["name"])),
+            title=figures.extremes_title("各代表之家联系达标率", data["compliance"]))),
         "scores": figures.to_json(figures.score_ranking(
-            data["assessments"]["ranking"], title=tbls["scores"].title)),
+            figures.extremes(data["assessments"]["ranking"], lambda r: (r["total"], r["name"])),
+            title=figures.extremes_title(tbls["scores"].title, data["assessments"]["ranking"]))),
         "grades": figures.to_json(figures.grade_distribution(
             data["assessments"]["grades"], title=tbls["grades"].title)),
     }
-    return render_template("dashboard/province.html", scope=scope, data=data, tables=tbls,
+    exports = _export_urls(tbls, filters)
+    shown = {**tbls, **{key: _paged(tbls[key], filters) for key in PAGED_TABLES}}
+    return render_template("dashboard/province.html", scope=scope, data=data, tables=shown,
                            charts=charts, filters=filters, years=_years(),
                            cities=JIANGSU_CITIES, plotly_url=plotly_url(),
-                           exports=_export_urls(tbls, filters))
+                           exports=exports)
+
+
+PAGED_TABLES = ("homes", "compliance", "scores")
+TABLE_PAGE = 50
+
+
+def _paged(table, filters):
+    """One page (?<key>_page=N, 50 rows) of a per-Home table, with links to every page; the
+    table as it is when it fits on one page. The export always holds every row."""
+    pages = (len(table.rows) + TABLE_PAGE - 1) // TABLE_PAGE
+    if pages <= 1:
+        return table
+    arg = f"{table.key}_page"
+    page = min(max(request.args.get(arg, 1, type=int), 1), pages)
+    args = {k: v for k, v in filters.items() if v is not None}
+    args.update({k: v for k, v in request.args.items() if k.endswith("_page") and k != arg})
+    return replace(table, rows=table.rows[(page - 1) * TABLE_PAGE:page * TABLE_PAGE],
+                   pager=[(n, url_for("dashboard.province", **args, **{arg: n}), n == page)
+                          for n in range(1, pages + 1)])
 
 
 @bp.route("/home")

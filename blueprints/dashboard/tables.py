@@ -23,6 +23,7 @@ class Table:
     notes: list = field(default_factory=list)
     year: int | None = None
     sheet: str = ""
+    pager: list = field(default_factory=list)  # [(page number, url, current)] when paginated
 
 
 def percent(rate: float | None) -> str:

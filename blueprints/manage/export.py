@@ -22,12 +22,16 @@ def _sheet(wb, title, header, rows, first=False, formats=None):
 
 def worker_rows(home_id: int, year: int):
     """(representative, worker, masked mobile, contacts in year) for the Home — one query.
-    Managers see workers' mobiles masked (SPEC §4), so the export masks them always."""
+    Managers see workers' mobiles masked (SPEC §4), so the export masks them always.
+    Only the Home's own representatives' contact records are grouped (their index range), never
+    the whole province's."""
     start, end = year_bounds(year)
+    home_reps = sa.select(User.id).where(User.home_id == home_id, User.role == Role.REPRESENTATIVE)
     per_pair = (sa.select(ContactRecord.representative_id.label("rid"),
                           ContactRecord.worker_id.label("wid"),
                           sa.func.count(ContactRecord.id).label("n"))
-                .where(ContactRecord.date >= start, ContactRecord.date <= end)
+                .where(ContactRecord.representative_id.in_(home_reps),
+                       ContactRecord.date >= start, ContactRecord.date <= end)
                 .group_by(ContactRecord.representative_id, ContactRecord.worker_id).subquery())
     stmt = (sa.select(User.name, Worker, sa.func.coalesce(per_pair.c.n, 0))
             .join(WorkerLink, WorkerLink.representative_id == User.id)

@@ -27,7 +27,9 @@ def queue():
             .where(Activity.status == ActivityStatus.SUBMITTED)
             .options(sa.orm.joinedload(Activity.organizer), sa.orm.joinedload(Activity.home),
                      sa.orm.selectinload(Activity.workers), sa.orm.selectinload(Activity.attachments))
-            .order_by(Activity.submitted_at.asc().nulls_first(), Activity.id.asc()))
+            # (status, submitted_at, id) is indexed: the page is read in index order, not sorted
+            # (a submitted activity always has submitted_at).
+            .order_by(Activity.submitted_at.asc(), Activity.id.asc()))
     q = search.normalize(request.args.get("q"))
     page = db.paginate(search.filter_activities(stmt, q), per_page=PER_PAGE, error_out=False)
     return render_template("manage/queue.html", page=page, q=q)

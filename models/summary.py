@@ -1,0 +1,66 @@
+"""Summary tables (issue 14): province-wide figures whose cost follows the number of Homes and
+representatives, not of activities and contact records.
+
+Kept by services/summaries.py in the same transaction as every write that changes them, with
+atomic upserts (`INSERT … ON CONFLICT DO UPDATE SET n = n + :delta`); rebuilt and checked by
+`flask rebuild-summaries`. Rows whose counts fell to 0 may stay; readers sum, so they count
+nothing. They hold only what stays true whatever the settings and memberships:
+- verified activities (and their participants) per Home × year × month × theme — an activity
+  counts once, for its own Home, whoever co-organised it;
+- contact records per representative × worker × year, and per representative × year the number
+  of distinct workers with at least one (compliance is derived when reading, with
+  CONTACT_THRESHOLD, and the representative's current Home and active flag).
+"""
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base
+
+
+class ActivitySummary(Base):
+    """Verified activities of a Home dated in a year and month, of a theme."""
+
+    __tablename__ = "summary_activities"
+
+    home_id: Mapped[int] = mapped_column(sa.ForeignKey("homes.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[int] = mapped_column(primary_key=True)
+    theme: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    activities: Mapped[int] = mapped_column(default=0)
+    participants: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+    __table_args__ = (
+        # The province views read one year across all Homes.
+        sa.Index("ix_summary_activities_year", "year", "home_id", "theme", "month",
+                 "activities", "participants"),
+    )
+
+
+class ContactSummary(Base):
+    """Contact records of a representative with a worker dated in a year."""
+
+    __tablename__ = "summary_contacts"
+
+    representative_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    worker_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("workers.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    contacts: Mapped[int] = mapped_column(default=0)
+
+
+class RepresentativeYearSummary(Base):
+    """Distinct workers a representative contacted in a year (summary_contacts rows with
+    contacts > 0), kept by the same upserts."""
+
+    __tablename__ = "summary_representative_years"
+
+    representative_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    workers: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        sa.Index("ix_summary_representative_years_year", "year", "representative_id", "workers"),
+    )
