@@ -95,6 +95,9 @@ class Config:
     INACTIVITY_DAYS = _int("INACTIVITY_DAYS", 60)
     TIMEZONE = "Asia/Shanghai"
     PASSWORD_MIN_LENGTH = 12
+    # Imported or reset accounts: activation codes (SPEC §5.8: 30 days); 忘记密码 e-mail links.
+    ACTIVATION_CODE_DAYS = _int("ACTIVATION_CODE_DAYS", 30)
+    RESET_LINK_HOURS = _int("RESET_LINK_HOURS", 2)
 
     # Scheduler: only `flask jobs serve` starts it; web workers never do.
     SCHEDULER_ENABLED = _bool("SCHEDULER_ENABLED", True)
