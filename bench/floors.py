@@ -334,10 +334,12 @@ def _children(raw: Raw, ids):
 
 
 def activities_page(raw: Raw, page: int, per_page: int = 20):
-    """GET /activities?page= for an admin: the count and one OFFSET page, with its children."""
+    """GET /activities?page= for an admin: the count and one OFFSET page (ids from the index,
+    then their rows), with its children."""
     total = raw.all("SELECT COUNT(id) FROM activities")
-    rows = raw.all(f"SELECT {ACTIVITY_COLUMNS} FROM activities ORDER BY date DESC, id DESC "
-                   "LIMIT :n OFFSET :o", n=per_page, o=(page - 1) * per_page)
+    rows = raw.all(f"SELECT {ACTIVITY_COLUMNS} FROM activities WHERE id IN (SELECT id FROM "
+                   "activities ORDER BY date DESC, id DESC LIMIT :n OFFSET :o) "
+                   "ORDER BY date DESC, id DESC", n=per_page, o=(page - 1) * per_page)
     return [total, rows, _children(raw, [r[0] for r in rows])]
 
 

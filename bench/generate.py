@@ -369,6 +369,7 @@ def write(connection: sa.Connection, rows: Rows, chunk: int = 20000) -> None:
     cursor = raw.cursor()
     if dialect == "sqlite":  # a large page cache for the load only (random index inserts)
         cursor.execute("PRAGMA cache_size=-262144")
+    rebuild = _drop_indexes(cursor, list(rows.tables)) if dialect == "postgresql" else []
     for table, (columns, data) in rows.tables.items():
         if not data:
             continue
@@ -382,6 +383,8 @@ def write(connection: sa.Connection, rows: Rows, chunk: int = 20000) -> None:
             sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 — our table names
             for start in range(0, len(data), chunk):
                 cursor.executemany(sql, _sqlite_rows(data[start:start + chunk]))
+    for definition in rebuild:  # one sorted build per index instead of 4 M random inserts
+        cursor.execute(definition)
     if dialect == "postgresql":
         for table in rows.tables:
             if "id" in rows.tables[table][0]:
@@ -390,6 +393,25 @@ def write(connection: sa.Connection, rows: Rows, chunk: int = 20000) -> None:
     else:
         cursor.execute("PRAGMA cache_size=-2000")  # back to SQLite's default for this connection
     cursor.close()
+
+
+def _drop_indexes(cursor, tables: list[str]) -> list[str]:
+    """PostgreSQL bulk load: drop the secondary indexes of the loaded tables (not those backing
+    a primary key or unique constraint) and return their definitions to build them again after
+    COPY; a superuser also skips the foreign-key triggers for the load (the generated rows are
+    consistent by construction). All inside the load's transaction."""
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    cursor.execute("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+    if cursor.fetchone()[0]:
+        cursor.execute("SET LOCAL session_replication_role = replica")
+    cursor.execute(
+        "SELECT i.indexname, i.indexdef FROM pg_indexes i WHERE i.schemaname = current_schema() "
+        "AND i.tablename = ANY(%s) AND NOT EXISTS (SELECT 1 FROM pg_constraint c "
+        "WHERE c.conname = i.indexname)", (tables,))
+    found = cursor.fetchall()
+    for name, _definition in found:
+        cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _name, definition in found]
 
 
 def is_empty() -> bool:

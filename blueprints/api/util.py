@@ -25,8 +25,22 @@ def paginate(stmt, page: int, per_page: int, dump) -> dict:
         return page_after(stmt, after, per_page, dump)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(
         stmt.order_by(None).subquery()))
-    rows = db.session.scalars(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    rows = db.session.scalars(_offset_page(stmt, per_page, (page - 1) * per_page)).all()
     return {"items": dump(rows), "total": total, "page": page, "per_page": per_page}
+
+
+def _offset_page(stmt, limit: int, offset: int):
+    """One OFFSET page of an ordered select of one entity, as a deferred join: the ids of the
+    page are found in the list's order on its index alone (an index-only scan skips the rows
+    before the page without reading them), then only those rows are read — the last page of
+    1.2 M activities in 0.1 s instead of 3.3 s (bench, issue 14). Same single statement."""
+    entity = stmt.column_descriptions[0].get("entity")
+    mapper = sa.inspect(entity, raiseerr=False) if entity is not None else None
+    if mapper is None or len(mapper.primary_key) != 1 or len(stmt.column_descriptions) != 1:
+        return stmt.limit(limit).offset(offset)
+    pk = mapper.primary_key[0]
+    ids = stmt.with_only_columns(pk).limit(limit).offset(offset)
+    return stmt.where(pk.in_(ids.scalar_subquery()))
 
 
 def commit(*, keep_loaded: bool = False):
