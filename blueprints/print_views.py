@@ -16,7 +16,8 @@ from services.scope import get_scoped, scoped
 ADMIN, MANAGER = Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER
 
 
-def _printed_at() -> str:
+def printed_at() -> str:
+    """Now in Asia/Shanghai, as the print pages' footer shows it."""
     return datetime.now(clock.SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
@@ -29,7 +30,7 @@ def results(year: int | None, visible, years) -> str:
             .options(sa.orm.joinedload(Assessment.home), sa.orm.selectinload(Assessment.items))
             .order_by(Assessment.total.desc(), Assessment.id)).all()
     return render_template("print/results.html", year=year, assessments=items, codes=list(ITEMS),
-                           items_meta=ITEMS, printed_at=_printed_at(),
+                           items_meta=ITEMS, printed_at=printed_at(),
                            back_url=url_for("public.results", year=year))
 
 
@@ -41,7 +42,7 @@ def assessment_sheet(assessment_id: int) -> str:
                             sa.orm.selectinload(Assessment.items)))
     evidence = scoring.compute(a.home_id, a.year).evidence
     return render_template("print/assessment.html", a=a, evidence=evidence,
-                           printed_at=_printed_at(),
+                           printed_at=printed_at(),
                            back_url=url_for("provincial.assessment", assessment_id=a.id))
 
 
@@ -67,4 +68,4 @@ def home_activities() -> str:
             else url_for("dashboard.home", year=year))
     return render_template("print/activities.html", home=home, year=year, activities=rows,
                            people=sum(a.participants or 0 for a in rows),
-                           printed_at=_printed_at(), back_url=back)
+                           printed_at=printed_at(), back_url=back)

@@ -11,7 +11,7 @@ from flask import url_for
 from extensions import db
 from models import Appeal, User, WorkerLink
 from models.base import utcnow
-from models.enums import AppealCategory, AppealStatus, Role
+from models.enums import AppealCategory, AppealSource, AppealStatus, Role
 from services import audit, notifications
 from services import validation as v
 from services.concurrency import lock
@@ -92,8 +92,10 @@ def change_status(actor: User, appeal: Appeal, data: dict) -> Appeal:
             appeal.resolved_at = utcnow()
     audit.record(actor, f"status_{status.value}" if status else "update", appeal, before=before)
     if status in (AppealStatus.RESOLVED, AppealStatus.CLOSED):
+        whose = ("通过您的代表码收到的诉求建议" if appeal.source == AppealSource.QR
+                 else "您提交的诉求建议")
         notifications.notify(appeal.representative_id, f"appeal_{status.value}",
-                             f"您提交的诉求建议{status.label}",
+                             f"{whose}{status.label}",
                              appeal.response[:200], _link("rep.appeals"),
                              dedupe_key=f"appeal:{appeal.id}:{status.value}")
     return appeal

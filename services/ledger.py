@@ -8,19 +8,16 @@ An unreadable or missing photo file is listed by name instead of failing the who
 import logging
 from dataclasses import dataclass, field
 from datetime import date
-from io import BytesIO
 
 import sqlalchemy as sa
-from PIL import Image, UnidentifiedImageError
 
 from extensions import db
 from models import Activity, Home
 from models.enums import ActivityStatus
-from services.storage import get_storage
+from services import thumbnails
 
 log = logging.getLogger(__name__)
 THUMBNAIL_PX = 480
-IMAGE_TYPES = ("image/jpeg", "image/png")
 
 
 @dataclass
@@ -42,28 +39,6 @@ class Ledger:
         return sum(e.activity.participants or 0 for e in self.entries)
 
 
-def thumbnail(data: bytes, size: int = THUMBNAIL_PX) -> bytes:
-    """A JPEG thumbnail of image bytes, at most `size` px on its long side.
-
-    Raises ValueError when the bytes are not an image Pillow can read.
-    """
-    try:
-        with Image.open(BytesIO(data)) as image:
-            image.thumbnail((size, size))
-            if image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
-            out = BytesIO()
-            image.save(out, "JPEG", quality=80)
-            return out.getvalue()
-    except (UnidentifiedImageError, OSError) as error:
-        raise ValueError(str(error)) from error
-
-
-def _read(attachment) -> bytes:
-    """The attachment's bytes from whichever store keeps them (local folder or object store)."""
-    return get_storage().read(attachment.stored_name)
-
-
 def ledger_of(home: Home, year: int, *, with_photos: bool = True) -> Ledger:
     """The Home's 台账 for `year` (three queries, plus reading the photo files)."""
     rows = db.session.scalars(
@@ -77,15 +52,16 @@ def ledger_of(home: Home, year: int, *, with_photos: bool = True) -> Ledger:
     for activity in rows:
         entry = LedgerEntry(activity)
         for attachment in activity.attachments:
-            if with_photos and attachment.content_type in IMAGE_TYPES:
-                try:
-                    entry.thumbnails.append(thumbnail(_read(attachment)))
-                    continue
-                except (OSError, ValueError):
-                    log.warning("台账：附件 %s 无法生成缩略图", attachment.id)
+            image = (thumbnails.thumbnail(attachment, (THUMBNAIL_PX, THUMBNAIL_PX))
+                     if with_photos and thumbnails.is_image(attachment) else None)
+            if image is not None:
+                entry.thumbnails.append(image)
+                continue
+            if with_photos and thumbnails.is_image(attachment):
+                log.warning("台账：附件 %s 无法生成缩略图", attachment.id)
             entry.other_files.append(attachment.filename)
         entries.append(entry)
     return Ledger(home=home, year=year, entries=entries)
 
 
-__all__ = ["Ledger", "LedgerEntry", "ledger_of", "thumbnail"]
+__all__ = ["Ledger", "LedgerEntry", "ledger_of"]

@@ -153,3 +153,17 @@ def test_me_password_is_rate_limited_per_token(db, world):
     finally:
         limiter.reset()
         limiter.enabled = False
+
+
+def test_first_login_page_is_styled(world, client, db):
+    """An activation-code login may load Bootstrap (bootstrap.static), not only /static."""
+    from services import account_lifecycle
+    code = account_lifecycle.reset_with_code(world.admin, world.rep_a)
+    db.session.commit()
+    resp = client.post("/login", data={"username": world.rep_a.username, "password": code})
+    assert resp.status_code == 302
+    page = client.get("/account/first-password").get_data(as_text=True)
+    css = [line for line in page.splitlines() if "bootstrap" in line and ".css" in line]
+    assert css
+    href = css[0].split('href="')[1].split('"')[0]
+    assert client.get(href).status_code == 200

@@ -279,3 +279,12 @@ def test_public_page_statement_count_is_constant(world, client):
     with count_statements() as second:
         client.get(f"/r/{code}")
     assert len(second) == len(first) <= 3
+
+
+def test_a_mistyped_receipt_stays_on_the_form_with_the_reason(world, client):
+    resp = client.get("/track?receipt=ABCD-EFGH-JKMN")
+    assert resp.status_code == 404
+    html = resp.get_data(as_text=True)
+    assert 'data-testid="track-form"' in html and "没有找到这个查询码" in html
+    assert 'value="ABCD-EFGH-JKMN"' in html
+

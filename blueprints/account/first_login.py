@@ -12,7 +12,7 @@ from services import account_lifecycle, sessions
 from services.errors import Conflict, ValidationFailed
 
 #: What an account that must set its password may still open.
-_OPEN = {"account.first_password", "auth.logout", "static", "main.healthz"}
+_OPEN = {"account.first_password", "auth.logout", "static", "bootstrap.static", "main.healthz"}
 
 
 class FirstPasswordForm(FlaskForm):

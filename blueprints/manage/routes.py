@@ -168,5 +168,5 @@ def appeal_status(appeal_id):
         flash("；".join(messages), "danger")
     else:
         db.session.commit()
-        flash(f"诉求已{appeal.status.label}", "success")
+        flash(f"诉求{appeal.status.label}", "success")  # the labels read 已受理, 已转办 …
     return redirect(url_for("manage.appeals", **{k: v for k, v in request.args.items()}))

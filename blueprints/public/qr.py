@@ -11,7 +11,7 @@ from blueprints.public import qr_bp as bp
 from extensions import db
 from models.enums import AppealCategory
 from services import public_appeals, public_cards
-from services.errors import ValidationFailed
+from services.errors import NotFound, ValidationFailed
 from services.public_limits import appeal_limit
 
 FIELDS = ("category", "content", "name", "contact", public_appeals.HONEYPOT)
@@ -50,8 +50,15 @@ def page(code):
 @bp.route("/track")
 def track_form():
     """A form for the receipt; with ?receipt= it goes to that receipt's page."""
-    receipt = public_appeals.normalize_receipt(request.args.get("receipt", ""))
+    typed = request.args.get("receipt", "")
+    receipt = public_appeals.normalize_receipt(typed)
     if receipt:
+        try:
+            public_appeals.track(receipt)
+        except NotFound:
+            # A mistyped code stays on the form with the reason (still a 404: nothing revealed).
+            return render_template("public/track_form.html", typed=typed,
+                                   error="没有找到这个查询码，请核对后重新输入（不区分大小写）"), 404
         return redirect(url_for("qr.track", receipt=receipt))
     return render_template("public/track_form.html")
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from blueprints import print_views
 from blueprints.decorators import roles_required
 from blueprints.records import bp
 from extensions import db
@@ -31,6 +32,11 @@ def _year() -> int:
 
 def _years():
     return range(clock.today().year, 1999, -1)[:10]
+
+
+def _print_context(back_url: str) -> dict:
+    """What the shared print page (templates/print/base.html) needs."""
+    return {"printed_at": print_views.printed_at(), "back_url": back_url}
 
 
 def _download(data: bytes, filename: str) -> Response:
@@ -64,8 +70,10 @@ def record(representative_id):
 def record_print(representative_id):
     """The record as an A4 print view, without navigation."""
     rep = records.get_representative(representative_id, current_user)
-    return render_template("records/record_print.html",
-                           items=[records.record_of(rep, _year())], months=records.MONTHS)
+    year = _year()
+    return render_template("records/record_print.html", items=[records.record_of(rep, year)],
+                           months=records.MONTHS, **_print_context(
+                               url_for("records.record", representative_id=rep.id, year=year)))
 
 
 @bp.route("/<int:representative_id>/docx")
@@ -105,7 +113,8 @@ def home_records_print(home_id):
     """Every active representative's record of a Home as one print view."""
     home = _home(home_id)
     items = records.records_for(_home_representatives(home), _year())
-    return render_template("records/record_print.html", items=items, months=records.MONTHS)
+    return render_template("records/record_print.html", items=items, months=records.MONTHS,
+                           **_print_context(url_for("main.index")))
 
 
 @bp.route("/ledger/<int:home_id>")
@@ -114,8 +123,9 @@ def ledger_page(home_id):
     """The Home's 台账 for a year as a print view (A4), with links to the Word document."""
     home = _home(home_id)
     year = _year()
-    return render_template("records/ledger.html", ledger=ledger.ledger_of(home, year, with_photos=False),
-                           years=_years())
+    return render_template("records/ledger.html",
+                           ledger=ledger.ledger_of(home, year, with_photos=False), years=_years(),
+                           **_print_context(url_for("main.index")))
 
 
 @bp.route("/ledger/<int:home_id>/docx")

@@ -3,12 +3,12 @@
 The form is also used by Home managers (for their Home) and for edits a manager or provincial
 admin makes; the service decides who may do what, the scope decides who may see what (404).
 """
-from datetime import date
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from blueprints import activity_filters
 from blueprints.decorators import roles_required
 from blueprints.rep import bp
 from extensions import db
@@ -16,7 +16,6 @@ from models import Activity, Attachment, User, Worker, WorkerLink
 from models.enums import THEME_KINDS, ActivityMode, ActivityStatus, Role, Theme
 from services import activities as service
 from services import attachments as attachment_service
-from services import search
 from services.clock import today
 from services.errors import Conflict, Forbidden, ValidationFailed
 from services.scope import get_scoped, scoped
@@ -118,22 +117,10 @@ def activities():
     and keyword (q)."""
     stmt = scoped(Activity, current_user).options(
         sa.orm.joinedload(Activity.organizer), sa.orm.selectinload(Activity.workers))
-    status = request.args.get("status", "")
-    if status in ActivityStatus.values():
-        stmt = stmt.where(Activity.status == status)
-    theme = request.args.get("theme", "")
-    if theme in Theme.values():
-        stmt = stmt.where(Activity.theme == theme)
-    year = request.args.get("year", "")
-    if year.isdigit() and 2000 <= int(year) <= 2100:
-        stmt = stmt.where(Activity.date >= date(int(year), 1, 1),
-                          Activity.date <= date(int(year), 12, 31))
-    q = search.normalize(request.args.get("q"))
-    stmt = search.filter_activities(stmt, q)
+    stmt, filters = activity_filters.apply(stmt)
     page = db.paginate(stmt.order_by(Activity.date.desc(), Activity.id.desc()), per_page=PER_PAGE,
                        error_out=False)
-    return render_template("rep/activity_list.html", page=page, status=status, theme=theme,
-                           year=year, q=q, years=range(today().year, 1999, -1)[:10])
+    return render_template("rep/activity_list.html", page=page, **filters)
 
 
 @bp.route("/activities/<int:activity_id>")
