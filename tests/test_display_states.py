@@ -212,11 +212,13 @@ def test_new_application_says_first_that_the_unit_already_has_one(world, login):
     a = f.application(unit, rnd, status=ApplicationStatus.DRAFT)
     db.session.commit()
     html = login(world.manager_a).get("/applications/new").get_data(as_text=True)
-    notice = html.index('data-testid="existing-application"')
-    assert notice < html.index("<form method=\"post\" novalidate")
+    assert 'data-testid="existing-application"' in html
     assert f"/applications/{a.id}/edit" in html and "目前没有可以新建申报书的批次" in html
+    # With no round left to apply in, no blank form is offered at all.
+    assert "<form method=\"post\" novalidate" not in html
     other = login(world.manager_b).get("/applications/new").get_data(as_text=True)
     assert 'data-testid="existing-application"' not in other
+    assert "<form method=\"post\" novalidate" in other
 
 
 def test_edit_form_offers_no_closed_round(world, login):
