@@ -46,7 +46,7 @@ def test_admin_sees_every_job_with_next_run_and_the_runs(client, login, world):
         assert f'data-testid="job-{job.name}"' in html and job.when in html
         assert job.next_run().strftime("%Y-%m-%d %H:%M") in html
     assert "立即运行" in html
-    assert "expired: 2" in html
+    assert "已到期：2" in html
     assert "RuntimeError: 数据库连接中断" in html
     assert html.count('data-testid="run"') == 2
     assert "从未运行" in html                            # publicity_close never ran

@@ -9,3 +9,24 @@ JOB_LABELS = {
     "assessment_drafts": "生成年度考核草稿",
     "queue_digest": "待审核活动提醒",
 }
+
+#: The Chinese name of each figure a job run records (JobRun.counts); an unknown key shows as is.
+COUNT_LABELS = {
+    "representatives": "代表", "below_threshold": "未达标", "notified": "已通知", "digests": "汇总通知",
+    "emailed": "已发邮件", "email_failed": "邮件失败", "inactive": "无活动代表", "expired": "已到期",
+    "warned": "已预警", "expiring": "即将到期", "warning_days": "提前预警天数", "closed": "已处理",
+    "homes": "代表之家", "created": "已生成", "skipped": "已跳过", "failed": "失败",
+    "homes_waiting": "有待审活动的代表之家", "activities_waiting": "待审活动", "year": "年度",
+    "window_days": "天数", "trigger": "触发方式",
+}
+
+#: How a run was started (counts["trigger"]).
+TRIGGER_LABELS = {"scheduler": "定时", "catch_up": "补运行", "web": "页面立即运行", "cli": "命令行"}
+
+
+def count_label(key: str) -> str:
+    return COUNT_LABELS.get(key, key)
+
+
+def count_value(key: str, value):
+    return TRIGGER_LABELS.get(value, value) if key == "trigger" else value

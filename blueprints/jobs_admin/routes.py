@@ -6,7 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 
 from blueprints.decorators import roles_required
 from blueprints.jobs_admin import bp
-from blueprints.jobs_admin.labels import JOB_LABELS
+from blueprints.jobs_admin.labels import JOB_LABELS, count_label, count_value
 from extensions import db
 from jobs import schedule
 from models import JobRun
@@ -36,7 +36,8 @@ def runs():
     page = db.paginate(stmt.order_by(JobRun.started_at.desc(), JobRun.id.desc()),
                        per_page=PER_PAGE, error_out=False)
     return render_template("jobs_admin/runs.html", page=page, job=job, status=status,
-                           jobs=schedule.JOBS, last=last_runs(), job_labels=JOB_LABELS)
+                           jobs=schedule.JOBS, last=last_runs(), job_labels=JOB_LABELS,
+                           count_label=count_label, count_value=count_value)
 
 
 @bp.route("/<name>/run", methods=["POST"])
