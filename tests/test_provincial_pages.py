@@ -221,7 +221,10 @@ def test_application_pages_for_the_manager(data, login):
     client = login(data.applicant)
     html = client.get("/applications/").get_data(as_text=True)
     assert f'data-application-id="{data.application.id}"' in html
+    # The unit already applied in the only round: the new form offers nothing, its own form does.
     html = client.get("/applications/new").get_data(as_text=True)
+    assert 'data-testid="existing-application"' in html and "<form method=\"post\" novalidate" not in html
+    html = client.get(f"/applications/{data.application.id}/edit").get_data(as_text=True)
     assert "我单位保证申报材料真实、合法、有效，如有虚假，愿承担相应责任。" in html
     assert 'src="/static/js/scheme_count.js"' in html and 'data-scheme-count="scheme-count"' in html
     assert "<script>" not in html
