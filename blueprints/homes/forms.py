@@ -1,7 +1,9 @@
 """Forms of a Home's basic conditions."""
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from blueprints.form_fields import StrictIntegerField
 
 
 class ProfileForm(FlaskForm):
@@ -13,7 +15,7 @@ class ProfileForm(FlaskForm):
 
 
 class PlanForm(FlaskForm):
-    year = IntegerField("年度", validators=[DataRequired("请填写年度"),
+    year = StrictIntegerField("年度", validators=[InputRequired("请填写年度"),
                                           NumberRange(2000, 2100, "年度应在2000到2100之间")])
     plan = TextAreaField("年度工作计划", render_kw={"rows": 5})
     funding = StringField("专项经费（元）", validators=[Optional()])
