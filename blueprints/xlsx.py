@@ -8,22 +8,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from services.input_rules import for_export
+from services.input_rules import for_spreadsheet
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_FORMATS = {"percent": "0.0%", "score": "0.00", "date": "yyyy-mm-dd"}
-_DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
 
-def safe(value):
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe, and characters
-    xlsx cannot hold are dropped (services.input_rules.for_export); numbers and dates pass
-    unchanged; None stays an empty cell."""
-    value = for_export(value)
-    if isinstance(value, str) and value.startswith(_DANGEROUS):
-        return "'" + value
-    return value
+#: Every cell goes through the one spreadsheet rule (formula guard, characters xlsx cannot hold).
+safe = for_spreadsheet
 
 
 def sheet_name(text: str) -> str:

@@ -202,15 +202,26 @@ def process_managers(ctx: Context, chunk: list[Row]) -> None:
             check.bad("username", "该用户名已被其他角色的账号使用")
         if not check.ok:
             continue
-        if user is None:
-            ctx.report.created += 1
-            if ctx.write:
-                new.append(dict(username=username, role=Role.HOME_MANAGER, active=True, **values))
-        else:
-            changed = _apply(user, values, ctx.write)
-            _count(ctx, bool(changed))
-            if ctx.write and changed:
-                updates.append(import_accounts.account_update(user, changed))
+        _account_row(ctx, user, values, new, updates, username=username, role=Role.HOME_MANAGER)
+    _write_accounts(ctx, new, updates)
+
+
+def _account_row(ctx: Context, user, values: dict, new: list, updates: list, **identity) -> None:
+    """Count an accepted account row and queue its write: a new account (`identity` — username,
+    role, home — plus `values`), or the changed fields of the stored `user` (unchanged if none)."""
+    if user is None:
+        ctx.report.created += 1
+        if ctx.write:
+            new.append(dict(active=True, **identity, **values))
+        return
+    changed = _apply(user, values, ctx.write)
+    _count(ctx, bool(changed))
+    if ctx.write and changed:
+        updates.append(import_accounts.account_update(user, changed))
+
+
+def _write_accounts(ctx: Context, new: list, updates: list) -> None:
+    """On a commit: insert the chunk's new accounts, audit the changed ones."""
     if ctx.write:
         import_accounts.new_accounts(ctx, new)
         import_accounts.audit_accounts(ctx, updates)
@@ -256,19 +267,9 @@ def process_representatives(ctx: Context, chunk: list[Row]) -> None:
                       "该用户名已被其他代表之家或其他角色的账号使用")
         if not check.ok:
             continue
-        if user is None:
-            ctx.report.created += 1
-            if ctx.write:
-                new.append(dict(username=username, role=Role.REPRESENTATIVE, active=True,
-                                home_id=ctx.home.id, **values))
-        else:
-            changed = _apply(user, values, ctx.write)
-            _count(ctx, bool(changed))
-            if ctx.write and changed:
-                updates.append(import_accounts.account_update(user, changed))
-    if ctx.write:
-        import_accounts.new_accounts(ctx, new)
-        import_accounts.audit_accounts(ctx, updates)
+        _account_row(ctx, user, values, new, updates, username=username,
+                     role=Role.REPRESENTATIVE, home_id=ctx.home.id)
+    _write_accounts(ctx, new, updates)
 
 
 # ---------------------------------------------------------------- workers

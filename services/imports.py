@@ -24,6 +24,7 @@ from models.base import utcnow
 from models.enums import ImportKind, ImportStatus, Role
 from services import audit
 from services.errors import Forbidden, NotFound, ServiceError, ValidationFailed
+from services.input_rules import for_spreadsheet
 from services.scope import get_scoped
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -363,8 +364,4 @@ def refused_workbook(record: Import) -> bytes:
     return buffer.getvalue()
 
 
-def _safe(value):
-    """Guard against formula injection in what we hand back."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
+_safe = for_spreadsheet  # refused rows handed back go through the one spreadsheet rule

@@ -51,3 +51,16 @@ def for_export(value):
     if isinstance(value, str):
         return NOT_IN_XML_RE.sub("", value)
     return value
+
+
+#: A cell starting with one of these would run as a formula in a spreadsheet (CONVENTIONS).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def for_spreadsheet(value):
+    """A cell as every Excel export writes it: `for_export`, then a leading apostrophe on text a
+    spreadsheet would run as a formula; numbers, dates and None pass unchanged."""
+    value = for_export(value)
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value

@@ -8,7 +8,6 @@
 Chinese is set in 宋体/黑体 through `w:eastAsia` (services/docx_form.set_east_asian_font); text
 is written as stored, minus characters a Word document cannot hold (C0 controls).
 """
-import re
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -21,14 +20,13 @@ from docx.shared import Cm, Pt
 
 from models.enums import Kind, Level
 from services.docx_form import BODY_FONT, TITLE_FONT, set_east_asian_font
+from services.input_rules import for_export
 from services.records import MONTHS
-
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def clean(text) -> str:
-    """`text` as a string Word can hold (XML 1.0 characters only)."""
-    return _ILLEGAL.sub("", "" if text is None else str(text))
+    """`text` as a string Word can hold: the shared export rule (services.input_rules.for_export)."""
+    return for_export("" if text is None else str(text))
 
 
 TWIPS_PER_CM = 567

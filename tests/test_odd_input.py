@@ -231,3 +231,18 @@ def test_patch_with_nothing_to_change_is_422_body(world, api):
     assert set(error_fields(api(world.admin).patch(f"/users/{world.rep_b.id}", json={}))) == {
         "body"}
     assert api().patch(f"/activities/{activity.id}", json={}).status_code == 401
+
+
+def test_one_spreadsheet_rule_for_every_export():
+    """Excel exports (blueprints/xlsx.safe) and the import's refused-rows workbook share one rule."""
+    from datetime import date
+
+    from blueprints import xlsx
+    from services import imports
+    from services.input_rules import for_spreadsheet
+    assert xlsx.safe is for_spreadsheet and imports._safe is for_spreadsheet
+    assert for_spreadsheet("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert for_spreadsheet("-1") == "'-1" and for_spreadsheet("@x") == "'@x"
+    assert for_spreadsheet("某研究所\x0b第二研究室") == "某研究所第二研究室"
+    assert for_spreadsheet(-1) == -1 and for_spreadsheet(None) is None
+    assert for_spreadsheet(date(2026, 1, 1)) == date(2026, 1, 1)
