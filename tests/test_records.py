@@ -257,7 +257,7 @@ def test_ledger_with_photo_thumbnails(data, login, app):
 
     page = client.get(f"/records/ledger/{data.home_a.id}?year={YEAR}").get_data(as_text=True)
     assert page.count('data-testid="ledger-entry"') == 3
-    assert f"/me/attachments/{photo.id}" in page and "navbar" not in page
+    assert f"/me/attachments/{photo.id}/thumb" in page and "navbar" not in page
 
 
 def test_ledger_missing_photo_file_is_listed_not_fatal(data, login):
