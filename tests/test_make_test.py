@@ -78,7 +78,10 @@ def test_a_failed_install_stops_make_test(fake_system):
 
 
 def _dry_run(**env):
-    full = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
+    # A run under `make test PYTEST_ARGS=...` (as .ci/run does) hands its command-line variables to
+    # every make below it through MAKEFLAGS; the dry run must see a plain shell's environment.
+    inherited = {"TEST_DATABASE_URL", "PYTEST_ARGS", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
+    full = {k: v for k, v in os.environ.items() if k not in inherited}
     full.update(env)
     out = subprocess.run(["make", "-n", "-C", str(ROOT), "test"], env=full, capture_output=True,
                          text=True, timeout=30)
