@@ -48,10 +48,20 @@ class PayloadTooLarge(ServiceError):
 
 @dataclass(frozen=True)
 class Column:
+    """One §5.8 column: its header, the field it fills, and what the template tells the office.
+
+    `choices` become a drop-down list in the template (a warning, not a block, for other values:
+    the import itself decides, e.g. 省 for 省级); `digits` columns (mobile numbers, postcodes)
+    are formatted as text there, so Excel keeps them as typed; `example` is shown on the 填写说明 sheet.
+    """
+
     header: str
     field: str
     required: bool = False
     note: str = ""
+    choices: tuple = ()
+    digits: bool = False
+    example: str = ""
 
 
 @dataclass
@@ -307,22 +317,59 @@ def get_import(actor: User, import_id) -> Import:
 
 
 def template_workbook(kind) -> bytes:
-    """The .xlsx template of a kind: one header row of its §5.8 columns, notes on the cells."""
+    """The .xlsx template of a kind (SPEC §8 GET /imports/{kind}/template).
+
+    First sheet: one header row of the kind's §5.8 columns and nothing else (required headers in
+    red, a note on each), so a filled template imports as it is; columns with fixed values offer a
+    drop-down, number-like columns are text. Second sheet 填写说明: per column whether it is
+    required, the rule and an example row — outside the first sheet, so it is never imported.
+    Returns the workbook's bytes.
+    """
     from openpyxl.comments import Comment
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     from services import import_kinds
     spec = import_kinds.KINDS[ImportKind(kind)]
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = ImportKind(kind).label
+    sheet.freeze_panes = "A2"
+    last_row = MAX_ROWS + HEADER_SEARCH_ROWS
     for position, column in enumerate(spec.columns, start=1):
         cell = sheet.cell(row=1, column=position, value=column.header)
         cell.font = Font(bold=True, color="C00000" if column.required else "000000")
         note = ("必填。" if column.required else "") + column.note
         if note:
             cell.comment = Comment(note, "RepHome")
-        sheet.column_dimensions[cell.column_letter].width = max(12, 3 * len(column.header))
+        letter = cell.column_letter
+        sheet.column_dimensions[letter].width = max(12, 3 * len(column.header))
+        if column.digits:
+            sheet.column_dimensions[letter].number_format = "@"
+        if column.choices:
+            choice = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"',
+                                    allow_blank=True, showErrorMessage=True, errorStyle="warning",
+                                    errorTitle=column.header,
+                                    error="请从下拉列表中选择：" + "、".join(column.choices))
+            choice.add(f"{letter}2:{letter}{last_row}")
+            sheet.add_data_validation(choice)
+    guide = workbook.create_sheet("填写说明")
+    guide.append(["列名", "是否必填", "填写要求", "示例"])
+    for column in spec.columns:
+        rule = column.note or "—"
+        if column.choices:
+            rule += "（可选：" + "、".join(column.choices) + "）"
+        guide.append([column.header, "必填" if column.required else "选填", rule, column.example])
+    guide.append([])
+    guide.append(["说明", "", "只读取第一个工作表；标题行可放在前10行内，列的顺序不限；"
+                  f"每个文件最多{MAX_ROWS:,}行数据、{MAX_BYTES // (1024 * 1024)} MB。"
+                  "先上传做“试导入”核对，确认无误后再正式导入。", ""])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCD", (14, 10, 60, 24)):
+        guide.column_dimensions[letter].width = width
+    for row in guide.iter_rows(min_row=2):
+        row[2].alignment = Alignment(wrap_text=True, vertical="top")
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()
