@@ -98,13 +98,6 @@ def _apply(obj, values: dict, write: bool) -> dict:
     return changed
 
 
-def _count(ctx: Context, changed: bool) -> None:
-    if changed:
-        ctx.report.updated += 1
-    else:
-        ctx.report.unchanged += 1
-
-
 # ---------------------------------------------------------------- units
 UNIT_COLUMNS = [
     Column("单位名称", "name", True, example="南京市科学技术协会"),
@@ -163,11 +156,11 @@ def process_units(ctx: Context, chunk: list[Row]) -> None:
         if not check.ok:
             continue
         if unit is None:
-            ctx.report.created += 1
+            ctx.created(row, values["name"])
             if ctx.write:
                 new.append({**values, "active": True})
         else:
-            _count(ctx, _apply(unit, values, ctx.write))
+            ctx.matched(row, values["name"], _apply(unit, values, ctx.write))
     if ctx.write and new:
         now = utcnow()
         db.session.execute(sa.insert(Unit), [{**v, "created_at": now, "updated_at": now}
@@ -209,20 +202,22 @@ def process_managers(ctx: Context, chunk: list[Row]) -> None:
             check.bad("username", "该用户名已被其他角色的账号使用")
         if not check.ok:
             continue
-        _account_row(ctx, user, values, new, updates, username=username, role=Role.HOME_MANAGER)
+        _account_row(ctx, row, user, values, new, updates, username=username, role=Role.HOME_MANAGER)
     _write_accounts(ctx, new, updates)
 
 
-def _account_row(ctx: Context, user, values: dict, new: list, updates: list, **identity) -> None:
+def _account_row(ctx: Context, row: Row, user, values: dict, new: list, updates: list, **identity) -> None:
     """Count an accepted account row and queue its write: a new account (`identity` — username,
     role, home — plus `values`), or the changed fields of the stored `user` (unchanged if none)."""
+    label = (f"{values['name']}（{identity['username']}）" if user is None
+             else f"{values.get('name') or user.name}（{user.username}）")
     if user is None:
-        ctx.report.created += 1
+        ctx.created(row, label)
         if ctx.write:
             new.append(dict(active=True, **identity, **values))
         return
     changed = _apply(user, values, ctx.write)
-    _count(ctx, bool(changed))
+    ctx.matched(row, label, changed)
     if ctx.write and changed:
         updates.append(import_accounts.account_update(user, changed))
 
@@ -278,7 +273,7 @@ def process_representatives(ctx: Context, chunk: list[Row]) -> None:
                       "该用户名已被其他代表之家或其他角色的账号使用")
         if not check.ok:
             continue
-        _account_row(ctx, user, values, new, updates, username=username,
+        _account_row(ctx, row, user, values, new, updates, username=username,
                      role=Role.REPRESENTATIVE, home_id=ctx.home.id)
     _write_accounts(ctx, new, updates)
 
@@ -362,15 +357,17 @@ def process_workers(ctx: Context, chunk: list[Row]) -> None:
         if not check.ok:
             continue
         rep_ids = list(dict.fromkeys(rep_ids))
+        label = f"{values['name']}（{values['work_unit']}）"
         if worker is None:
-            ctx.report.created += 1
+            ctx.created(row, label)
             if ctx.write:
                 new.append({**values, "created_by_id": ctx.actor.id})
                 new_links.append((_worker_key(values), rep_ids))
             continue
         missing = [r for r in rep_ids if (worker.id, r) not in links]
         changed = _apply(worker, values, ctx.write)
-        _count(ctx, bool(changed) or bool(missing))
+        ctx.matched(row, label, changed, [[row.headers.get("representatives", "联系代表"), "",
+                                           f"新增联系代表 {len(missing)} 名"]] if missing else [])
         if ctx.write:
             more_links.extend({"worker_id": worker.id, "representative_id": r} for r in missing)
     if ctx.write:

@@ -31,6 +31,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 HEADER_SEARCH_ROWS = 10
 CHUNK = 1000
+PREVIEW_ROWS = 100  # rows created or updated listed on the report page (counts cover them all)
 PAYLOAD_KEPT = timedelta(days=1)
 _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH[0x3000] = 0x20
@@ -81,6 +82,9 @@ class Report:
     unchanged: int = 0
     refused: list = field(default_factory=list)
     refused_rows: set = field(default_factory=set)
+    # The first PREVIEW_ROWS rows created or updated: {row, outcome, label, changes: [[header,
+    # before, after]]} — what the office checks before confirming (page only; not in the API body).
+    preview: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
@@ -105,6 +109,39 @@ class Context:
         column = row.headers.get(field_name) or self.canonical.get(field_name, "")
         self.report.refused.append({"row": row.number, "column": column, "message": message})
         self.report.refused_rows.add(row.number)
+
+    def created(self, row: Row, label: str) -> None:
+        """Count an accepted row that creates a record, and list it while the preview has room."""
+        self.report.created += 1
+        self._show(row, "created", label, [])
+
+    def matched(self, row: Row, label: str, changed: dict, extra: list = ()) -> None:
+        """Count a row matched to a stored record: `updated` when `changed` (field → (before,
+        after), as `import_kinds._apply` returns) or `extra` ([[header, before, after]]) holds
+        anything, else `unchanged`."""
+        if not changed and not extra:
+            self.report.unchanged += 1
+            return
+        self.report.updated += 1
+        changes = []
+        for name, (before, after) in changed.items():
+            if name.endswith("_id") and name[:-3] in self.canonical:  # e.g. unit_id ← 所属单位
+                name, before = name[:-3], None
+            changes.append([row.headers.get(name) or self.canonical.get(name, name),
+                            _shown(before), row.values.get(name) or _shown(after)])
+        self._show(row, "updated", label, changes + [list(item) for item in extra])
+
+    def _show(self, row: Row, outcome: str, label: str, changes: list) -> None:
+        if len(self.report.preview) < PREVIEW_ROWS:
+            self.report.preview.append({"row": row.number, "outcome": outcome, "label": label,
+                                        "changes": changes})
+
+
+def _shown(value) -> str:
+    """A stored value as the report shows it: an enum by its Chinese label, nothing as ''."""
+    if value is None:
+        return ""
+    return str(getattr(value, "label", value))
 
 
 def clean(value) -> str:
@@ -288,6 +325,7 @@ def run_import(actor: User, kind, data: bytes, file_name: str = "", *, dry_run: 
                     file_name=(file_name or "")[:255], status=status, created=report.created,
                     updated=report.updated, unchanged=report.unchanged,
                     refused_count=len(report.refused_rows), refused=report.refused,
+                    preview=report.preview if status != ImportStatus.REFUSED else None,
                     payload=None if status == ImportStatus.COMMITTED else data)
     if status == ImportStatus.COMMITTED and ctx.new_account_ids:
         record.credentials_salt = ctx.salt

@@ -77,7 +77,8 @@ def detail(import_id):
                   and db.session.scalar(sa.select(Import.payload.is_not(None))
                                         .where(Import.id == record.id)))
     return render_template("imports/detail.html", record=record, can_commit=can_commit,
-                           refused=(record.refused or [])[:SHOWN_REFUSALS])
+                           refused=(record.refused or [])[:SHOWN_REFUSALS],
+                           preview=record.preview or [])
 
 
 @bp.route("/<int:import_id>/commit", methods=["POST"])
