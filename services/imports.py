@@ -404,7 +404,7 @@ def template_workbook(kind) -> bytes:
                   "先上传做“试导入”核对，确认无误后再正式导入。", ""])
     for cell in guide[1]:
         cell.font = Font(bold=True)
-    for letter, width in zip("ABCD", (14, 10, 60, 24)):
+    for letter, width in zip("ABCD", (14, 10, 60, 24), strict=True):
         guide.column_dimensions[letter].width = width
     for row in guide.iter_rows(min_row=2):
         row[2].alignment = Alignment(wrap_text=True, vertical="top")
