@@ -16,7 +16,7 @@ from io import BytesIO
 from zipfile import BadZipFile
 
 import sqlalchemy as sa
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from extensions import db
 from models import Home, Import, User
@@ -24,7 +24,6 @@ from models.base import utcnow
 from models.enums import ImportKind, ImportStatus, Role
 from services import audit
 from services.errors import Forbidden, NotFound, ServiceError, ValidationFailed
-from services.input_rules import for_spreadsheet
 from services.scope import get_scoped
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -165,7 +164,7 @@ def _header_key(value) -> str:
     return "".join(clean(value).split()).rstrip("*").strip()
 
 
-def _find_header(first_rows: list, columns: list[Column]):
+def find_header(first_rows: list, columns: list[Column]):
     """(index of the header row, field → (column index, header as written)) or None."""
     required = {c.header for c in columns if c.required}
     by_header = {c.header: c for c in columns}
@@ -209,7 +208,7 @@ def read_rows(data: bytes, columns: list[Column]):
             first.append(cells)
             if len(first) == HEADER_SEARCH_ROWS:
                 break
-        header = _find_header(first, columns)
+        header = find_header(first, columns)
         if header is None:
             names = "、".join(c.header for c in columns if c.required)
             raise ValidationFailed({"file": [f"前{HEADER_SEARCH_ROWS}行中未找到表头，表头须包含：{names}"]})
@@ -352,101 +351,3 @@ def get_import(actor: User, import_id) -> Import:
     if record is None or (record.user_id != actor.id and actor.role != Role.PROVINCIAL_ADMIN):
         raise NotFound()
     return record
-
-
-def template_workbook(kind) -> bytes:
-    """The .xlsx template of a kind (SPEC §8 GET /imports/{kind}/template).
-
-    First sheet: one header row of the kind's §5.8 columns and nothing else (required headers in
-    red, a note on each), so a filled template imports as it is; columns with fixed values offer a
-    drop-down, number-like columns are text. Second sheet 填写说明: per column whether it is
-    required, the rule and an example row — outside the first sheet, so it is never imported.
-    Returns the workbook's bytes.
-    """
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Alignment, Font
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    from services import import_kinds
-    spec = import_kinds.KINDS[ImportKind(kind)]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = ImportKind(kind).label
-    sheet.freeze_panes = "A2"
-    last_row = MAX_ROWS + HEADER_SEARCH_ROWS
-    for position, column in enumerate(spec.columns, start=1):
-        cell = sheet.cell(row=1, column=position, value=column.header)
-        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
-        note = ("必填。" if column.required else "") + column.note
-        if note:
-            cell.comment = Comment(note, "RepHome")
-        letter = cell.column_letter
-        sheet.column_dimensions[letter].width = max(12, 3 * len(column.header))
-        if column.digits:
-            sheet.column_dimensions[letter].number_format = "@"
-        if column.choices:
-            choice = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"',
-                                    allow_blank=True, showErrorMessage=True, errorStyle="warning",
-                                    errorTitle=column.header,
-                                    error="请从下拉列表中选择：" + "、".join(column.choices))
-            choice.add(f"{letter}2:{letter}{last_row}")
-            sheet.add_data_validation(choice)
-    guide = workbook.create_sheet("填写说明")
-    guide.append(["列名", "是否必填", "填写要求", "示例"])
-    for column in spec.columns:
-        rule = column.note or "—"
-        if column.choices:
-            rule += "（可选：" + "、".join(column.choices) + "）"
-        guide.append([column.header, "必填" if column.required else "选填", rule, column.example])
-    guide.append([])
-    guide.append(["说明", "", "只读取第一个工作表；标题行可放在前10行内，列的顺序不限；"
-                  f"每个文件最多{MAX_ROWS:,}行数据、{MAX_BYTES // (1024 * 1024)} MB。"
-                  "先上传做“试导入”核对，确认无误后再正式导入。", ""])
-    for cell in guide[1]:
-        cell.font = Font(bold=True)
-    for letter, width in zip("ABCD", (14, 10, 60, 24), strict=True):
-        guide.column_dimensions[letter].width = width
-    for row in guide.iter_rows(min_row=2):
-        row[2].alignment = Alignment(wrap_text=True, vertical="top")
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def refused_workbook(record: Import) -> bytes:
-    """The refused rows of an import as they were written, plus a reason column (错误原因)."""
-    from services import import_kinds
-    if not record.payload or not record.refused:
-        raise NotFound("该导入没有可下载的错误行")
-    reasons = {}
-    for item in record.refused:
-        reasons.setdefault(item["row"], []).append(
-            f"{item['column']}：{item['message']}" if item["column"] else item["message"])
-    columns = import_kinds.KINDS[record.kind].columns
-    workbook, sheet = open_sheet(record.payload)
-    out_book = Workbook(write_only=True)
-    out = out_book.create_sheet("错误行")
-    try:
-        rows = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
-        first = []
-        for number, cells in rows:
-            first.append(cells)
-            if number == HEADER_SEARCH_ROWS:
-                break
-        header = _find_header(first, columns)
-        header_number = header[0] + 1 if header else 0
-        buffered = ((i + 1, cells) for i, cells in enumerate(first))
-        for source in (buffered, rows):
-            for number, cells in source:
-                if number == header_number:
-                    out.append(["原行号", *[_safe(c) for c in cells], "错误原因"])
-                elif number in reasons:
-                    out.append([number, *[_safe(c) for c in cells], "；".join(reasons[number])])
-    finally:
-        workbook.close()
-    buffer = BytesIO()
-    out_book.save(buffer)
-    return buffer.getvalue()
-
-
-_safe = for_spreadsheet  # refused rows handed back go through the one spreadsheet rule
