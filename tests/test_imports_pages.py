@@ -47,6 +47,9 @@ def test_refused_rows_are_listed_and_download_with_a_reason_column(world, db, lo
     record = db.session.scalar(sa.select(Import).order_by(Import.id.desc()))
     page = client.get(resp.location).get_data(as_text=True)
     assert "有 1 行被拒绝" in page and "确认导入" not in page and "代表层级应为" in page
+    # The three good rows are not imported either; the advice is to upload the whole file again
+    # (uploading only the corrected refused rows would leave the good rows out).
+    assert "其余 3 行也不会导入" in page and "重新上传整个文件" in page
     book = read(client.get(f"/imports/{record.id}/refused.xlsx").data)
     assert book[0][0] == "原行号" and book[0][-1] == "错误原因"
     assert book[1][0] == 5 and book[1][1] == "代表2" and "代表层级" in book[1][-1]
