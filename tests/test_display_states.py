@@ -204,6 +204,23 @@ def test_review_asks_for_confirmation_and_explains_the_quota(world, login):
     assert "确定认定江苏省电子学会" in html
 
 
+def test_irreversible_one_click_actions_ask_first(world, login):
+    """重置密码, 停用, 取消关联 and deleting a contact record ask before they act (static/js/confirm.js,
+    loaded on every page; the browser test answers the dialog)."""
+    wk = f.worker(linked_by=world.rep_a, name="王五")
+    f.contact(world.rep_a, wk, clock.today())
+    db.session.commit()
+    admin = login(world.admin)
+    for path, text in ((f"/account/users/{world.rep_a.id}", "确定重置代表甲"),
+                       ("/admin/users", "确定停用"), ("/admin/units", "确定停用")):
+        html = admin.get(path).get_data(as_text=True)
+        assert text in html and "js/confirm.js" in html, path
+    html = login(world.manager_a).get("/manage/accounts").get_data(as_text=True)
+    assert "确定停用代表甲" in html and "其代表码页面也随之关闭" in html
+    html = login(world.rep_a).get(f"/me/workers/{wk.id}").get_data(as_text=True)
+    assert "确定取消与王五的关联吗" in html and "确定删除这条联系记录吗" in html
+
+
 # ------------------------------------------------------------------ applications (item 10)
 
 def test_new_application_says_first_that_the_unit_already_has_one(world, login):
