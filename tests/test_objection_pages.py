@@ -116,6 +116,7 @@ def test_admin_decides_from_the_page(published, login, world, db, monkeypatch):
     c = login(world.admin)
     html = c.get("/province/objections").get_data(as_text=True)
     assert "李四" in html and "待处理" in html and "异议成立（撤回结果）" in html
+    assert "确定认定异议成立吗" in html  # upholding withdraws a public result: it asks first
     resp = c.post(f"/province/objections/{o.id}/decision", data={"decision": "uphold",
                                                                   "response": ""},
                   follow_redirects=True)
