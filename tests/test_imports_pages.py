@@ -34,6 +34,9 @@ def test_manager_uploads_checks_confirms_and_downloads_codes_once(world, db, log
     resp = client.post(f"/imports/{committed.id}/credentials.xlsx")
     assert resp.status_code == 200 and len(read(resp.data)) == 6
     assert client.post(f"/imports/{committed.id}/credentials.xlsx").status_code == 404
+    # Taken: the page says how to get a lost code again, for any kind of account (units' managers
+    # are imported too, not only representatives).
+    assert "为相应账号重置密码" in client.get(f"/imports/{committed.id}").get_data(as_text=True)
     assert client.post(f"/imports/{dry.id}/commit").status_code == 302  # used: back to upload
     assert db.session.scalar(sa.select(sa.func.count(Import.id)).where(
         Import.status == ImportStatus.COMMITTED)) == 1
