@@ -121,3 +121,30 @@ def test_pages_issue_a_constant_number_of_statements(world, db, login):
     with count_statements() as detail:
         assert client.get(f"/imports/{record}").status_code == 200
     assert len(detail) <= 8
+
+
+def test_credentials_workbook_dates_in_beijing_as_dates_and_readable_columns(world, db, login):
+    """有效期至 is the Beijing date, stored as a date cell; the columns fit codes and the note."""
+    from datetime import UTC, date, datetime
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    client = login(world.manager_a)
+    resp = _upload(client, xlsx(REP_HEADER, reps(2)))
+    dry = db.session.scalar(sa.select(Import).order_by(Import.id.desc()))
+    client.post(f"/imports/{dry.id}/commit")
+    committed = db.session.scalar(sa.select(Import).order_by(Import.id.desc()))
+    late = datetime(2026, 12, 30, 20, 0, tzinfo=UTC)  # 2026-12-31 04:00 in Beijing
+    for user in db.session.scalars(sa.select(User).where(User.username.like("imp%"))):
+        user.activation_expires_at = late
+    db.session.commit()
+    resp = client.post(f"/imports/{committed.id}/credentials.xlsx")
+    sheet = load_workbook(BytesIO(resp.data)).active
+    header = [c.value for c in sheet[1]]
+    assert header == ["用户名", "姓名", "激活码", "有效期至", "说明"]
+    cell = sheet.cell(row=2, column=4)
+    assert cell.is_date and cell.value.date() == date(2026, 12, 31)
+    assert cell.number_format == "yyyy-mm-dd"
+    code = sheet.cell(row=2, column=3).value
+    assert sheet.column_dimensions["C"].width >= len(code) + 2
+    assert sheet.column_dimensions["E"].width >= 60
