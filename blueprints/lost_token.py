@@ -10,7 +10,9 @@ cannot be turned into a valid one by a click.
 The same page answers a form whose text holds control characters (a manual line break pasted from
 Word is VT, U+000B): status 422, the fields named in Chinese, what was written shown with those
 characters taken out (line breaks kept as line breaks), to check and post again
-(`control_rescue`, called by blueprints.input_guard for same-origin page forms).
+(`control_rescue`, called by blueprints.input_guard for same-origin page forms), and a form refused
+by a rate limit (429: a public appeal from a network that many people share) keeps its text too
+(`rate_limited_rescue`, called by blueprints.errors).
 """
 from urllib.parse import urlsplit
 
@@ -82,6 +84,17 @@ def control_rescue(bad_fields: list[str]):
     return render_template("errors/control_chars.html", shown=shown, hidden=hidden, files=files,
                            action=request.full_path.rstrip("?"), back=back,
                            named="、".join(dict.fromkeys(named))), 422
+
+
+def rate_limited_rescue():
+    """The 429 page for a same-origin page form (a 代表码 appeal, an objection, a login): what was
+    written is given back, in a form that posts it again once the limit has passed."""
+    shown, hidden = _kept_fields()
+    files = any(f.filename for f in request.files.values())
+    referrer = request.referrer
+    back = referrer if referrer and _ours(referrer) else url_for("main.index")
+    return render_template("errors/429.html", rescue=True, shown=shown, hidden=hidden,
+                           files=files, action=request.full_path.rstrip("?"), back=back), 429
 
 
 def register(app) -> None:
