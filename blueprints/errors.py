@@ -3,6 +3,7 @@ from flask import jsonify, render_template, request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
+from blueprints.lost_token import rate_limited_rescue, same_origin
 from extensions import db
 from services.constraints import conflict_for
 from services.errors import ServiceError
@@ -72,6 +73,8 @@ def register(app):
             if error.code == 400 and fields is None:
                 fields = {"body": ["请求体不是合法的 JSON"]}
             response = api_error(error.code or 500, None, fields)
+        elif error.code == 429 and request.method == "POST" and same_origin():
+            response = app.make_response(rate_limited_rescue())  # what was typed, to post later
         else:
             response = _page(error.code or 500,
                              None if error.code in _MESSAGES else error.description)[0]

@@ -3,7 +3,9 @@
 - ids in URLs: the `int` converter stops at PostgreSQL's integer, so /activities/3000000000 is
   the same 404 as any id that does not exist;
 - text: C0 control characters other than tab, LF and CR are refused with 422 naming the field
-  (query, path, form fields and every string of a JSON body); CRLF is stored as LF (a flush rule);
+  (query, path, form fields and every string of a JSON body); CRLF is stored as LF (a flush rule).
+  A page form posted from this site is answered with its text given back without them
+  (blueprints.lost_token.control_rescue), so nothing typed or pasted is lost;
 - JSON bodies nested deeper than MAX_JSON_DEPTH are refused with 422 `body` (no RecursionError);
 - pages: ?page= and the other numbers pages read (year, …, *_id) must be in range (422 naming them);
 """
@@ -107,8 +109,9 @@ def _check_page_numbers() -> None:
             _refuse(name, f"应为{low}到{high}之间的整数")
 
 
-def check_request() -> None:
-    """before_request: refuse the odd input above (ValidationFailed → 422 page or JSON)."""
+def check_request():
+    """before_request: refuse the odd input above (ValidationFailed → 422 page or JSON); a page
+    form from this site with control characters in its text gets the rescue page instead."""
     for key, value in request.args.items(multi=True):
         _check_text(key, key)
         _check_text(key, value)
@@ -119,9 +122,15 @@ def check_request() -> None:
         _check_page_numbers()
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    for key, value in request.form.items(multi=True):
+    for key in request.form:
         _check_text(key, key)
-        _check_text(key, value)
+    bad = [key for key, value in request.form.items(multi=True) if has_forbidden_chars(value)]
+    if bad and not is_api:
+        from blueprints import lost_token
+        if lost_token.same_origin():  # a page form: give the text back, cleaned, to post again
+            return lost_token.control_rescue(bad)
+    for key in bad:
+        _refuse(key, CONTROL_MESSAGE)
     for key, storage in request.files.items(multi=True):
         _check_text(key, storage.filename or "")
     data = _json_body()

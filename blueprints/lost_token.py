@@ -6,6 +6,13 @@ fresh token: one click posts it again to the same address. Passwords are never e
 ask for them again) and files cannot be carried over (the page says so). A POST that did not come
 from this site (no same-origin Origin or Referer) gets the explanation only, so a forged request
 cannot be turned into a valid one by a click.
+
+The same page answers a form whose text holds control characters (a manual line break pasted from
+Word is VT, U+000B): status 422, the fields named in Chinese, what was written shown with those
+characters taken out (line breaks kept as line breaks), to check and post again
+(`control_rescue`, called by blueprints.input_guard for same-origin page forms), and a form refused
+by a rate limit (429: a public appeal from a network that many people share) keeps its text too
+(`rate_limited_rescue`, called by blueprints.errors).
 """
 from urllib.parse import urlsplit
 
@@ -33,7 +40,7 @@ def _ours(url: str) -> bool:
     return there.scheme in ("http", "https") and there.netloc == here.netloc
 
 
-def _same_origin() -> bool:
+def same_origin() -> bool:
     """Whether the refused POST came from one of this site's own pages."""
     for header in ("Origin", "Referer"):
         value = request.headers.get(header)
@@ -42,8 +49,9 @@ def _same_origin() -> bool:
     return False
 
 
-def _kept_fields() -> tuple[list[dict], list[dict]]:
-    """(long texts shown for editing, other values carried as hidden fields) of the refused POST."""
+def _kept_fields(clean=lambda value: value) -> tuple[list[dict], list[dict]]:
+    """(long texts shown for editing, other values carried as hidden fields) of the refused POST,
+    each value passed through `clean`; a field whose value `clean` changed is shown for editing."""
     shown, hidden = [], []
     for name in request.form:
         if name == "csrf_token":
@@ -51,14 +59,42 @@ def _kept_fields() -> tuple[list[dict], list[dict]]:
         if any(word in name.lower() for word in _SECRET_WORDS):
             shown.append({"name": name, "label": LABELS.get(name, "密码"), "secret": True})
             continue
-        values = request.form.getlist(name)
-        if len(values) == 1 and (len(values[0]) > _LONG or "\n" in values[0]):
+        raw = request.form.getlist(name)
+        values = [clean(value) for value in raw]
+        if len(values) == 1 and (len(values[0]) > _LONG or "\n" in values[0]
+                                 or values != raw):
             shown.append({"name": name, "label": LABELS.get(name, "填写的内容"), "value": values[0],
                           "rows": min(20, max(4, values[0].count("\n") + len(values[0]) // 60 + 1))})
         else:
             hidden.extend({"name": name, "value": value, "label": LABELS.get(name)}
                           for value in values)
     return shown, hidden
+
+
+def control_rescue(bad_fields: list[str]):
+    """The 422 page for a same-origin page form whose text holds control characters: what was
+    written, without them, in a form that posts it again to the same address."""
+    from services.input_rules import without_forbidden_chars
+
+    shown, hidden = _kept_fields(without_forbidden_chars)
+    named = [LABELS.get(name, "填写的内容") for name in dict.fromkeys(bad_fields)]
+    files = any(f.filename for f in request.files.values())
+    referrer = request.referrer
+    back = referrer if referrer and _ours(referrer) else url_for("main.index")
+    return render_template("errors/control_chars.html", shown=shown, hidden=hidden, files=files,
+                           action=request.full_path.rstrip("?"), back=back,
+                           named="、".join(dict.fromkeys(named))), 422
+
+
+def rate_limited_rescue():
+    """The 429 page for a same-origin page form (a 代表码 appeal, an objection, a login): what was
+    written is given back, in a form that posts it again once the limit has passed."""
+    shown, hidden = _kept_fields()
+    files = any(f.filename for f in request.files.values())
+    referrer = request.referrer
+    back = referrer if referrer and _ours(referrer) else url_for("main.index")
+    return render_template("errors/429.html", rescue=True, shown=shown, hidden=hidden,
+                           files=files, action=request.full_path.rstrip("?"), back=back), 429
 
 
 def register(app) -> None:
@@ -70,7 +106,7 @@ def register(app) -> None:
 
         if is_api_request():
             return api_error(422, "安全校验失败，请重试")
-        rescue = request.method == "POST" and _same_origin()
+        rescue = request.method == "POST" and same_origin()
         shown, hidden = _kept_fields() if rescue else ([], [])
         files = rescue and any(f.filename for f in request.files.values())
         referrer = request.referrer

@@ -88,37 +88,50 @@ def consume(user: User) -> None:
     user.must_change_password = False
 
 
+#: Column widths of the credentials workbook: usernames, names, codes, dates, the instruction.
+CREDENTIAL_COLUMNS = {"A": 24, "B": 14, "C": 18, "D": 12, "E": 66}
+
+
 def take_credentials(actor, record) -> bytes:
     """The usernames and activation codes of the accounts an import created, as a workbook — once.
 
     Only the importer may take it, once (then NotFound). Accounts whose code has since been used or
-    replaced (a reset) are listed without a code.
+    replaced (a reset) are listed without a code. 有效期至 is a date cell: the last day, in Beijing
+    time, on which the code works; columns are wide enough to read.
     """
     from io import BytesIO
 
     import sqlalchemy as sa
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
 
     from extensions import db
-    from services import audit
+    from services import audit, clock
     from services.errors import NotFound
+    from services.input_rules import for_spreadsheet
 
     if record.user_id != actor.id or not record.has_credentials:
         raise NotFound("账号激活码只能由导入人下载一次，已下载或不存在")
     ids = record.credentials_user_ids or []
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("账号激活码")
+    for column, width in CREDENTIAL_COLUMNS.items():
+        sheet.column_dimensions[column].width = width
+    sheet.freeze_panes = "A2"
     sheet.append(["用户名", "姓名", "激活码", "有效期至", "说明"])
     for start in range(0, len(ids), 1000):
         for user in db.session.scalars(sa.select(User).where(User.id.in_(ids[start:start + 1000]))
                                        .order_by(User.id)):
             code = derived_code(record.credentials_salt, user.username.lower())
             if user.activation_code_hash == digest(code):
-                expires = user.activation_expires_at.date().isoformat()
-                sheet.append([user.username, user.name, code, expires,
-                              "首次登录时以激活码作为密码，登录后须设置自己的密码（至少12个字符）"])
+                # The last day it works, in Beijing time, as a date cell (not UTC, not text).
+                expires = WriteOnlyCell(sheet, clock.local(user.activation_expires_at).date())
+                expires.number_format = "yyyy-mm-dd"
+                sheet.append([for_spreadsheet(user.username), for_spreadsheet(user.name), code,
+                              expires, "首次登录时以激活码作为密码，登录后须设置自己的密码（至少12个字符）"])
             else:
-                sheet.append([user.username, user.name, "", "", "激活码已使用或已重置"])
+                sheet.append([for_spreadsheet(user.username), for_spreadsheet(user.name), "", None,
+                              "激活码已使用或已重置"])
     record.credentials_taken_at = utcnow()
     audit.record(actor, "take_credentials", record, after={"accounts": len(ids)})
     out = BytesIO()

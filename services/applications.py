@@ -28,6 +28,26 @@ def scheme_length(text: str | None) -> int:
     return sum(1 for ch in (text or "") if not ch.isspace())
 
 
+def active_home(unit_id: int | None) -> Home | None:
+    """The unit's Home while it is `active`, else None: such a unit cannot submit (SPEC §5.2,
+    已成功申报单位不再申报) until the daily job marks the Home expired (expires_on ≤ today)."""
+    if unit_id is None:
+        return None
+    return db.session.scalar(sa.select(Home).where(Home.unit_id == unit_id,
+                                                   Home.status == HomeStatus.ACTIVE))
+
+
+def submittable_rounds(rounds: list[ApplicationRound], home: Home | None) -> list:
+    """Of the open `rounds`, those in which the unit could still submit: all of them without an
+    active Home; with one, only rounds whose deadline falls on or after the Home's expires_on
+    (the first day it is no longer valid), since submissions are refused while it is active."""
+    if home is None:
+        return list(rounds)
+    if home.expires_on is None:
+        return []
+    return [r for r in rounds if r.deadline >= home.expires_on]
+
+
 def _require_unit_manager(actor: User, application: Application | None = None) -> None:
     require_role(actor, Role.HOME_MANAGER)
     if application is not None and application.unit_id != actor.unit_id:

@@ -27,6 +27,12 @@ def has_forbidden_chars(value: str) -> bool:
     return FORBIDDEN_TEXT_RE.search(value) is not None
 
 
+def without_forbidden_chars(value: str) -> str:
+    """`value` with what no text input may carry taken out, for a person to check and post again:
+    Word's line and page breaks (VT, FF) become LF, other such characters are dropped."""
+    return FORBIDDEN_TEXT_RE.sub("", value.replace("\x0b", "\n").replace("\x0c", "\n"))
+
+
 def normalise_newlines(value: str) -> str:
     """CRLF (browsers post textareas so) stored as LF."""
     return value.replace("\r\n", "\n")

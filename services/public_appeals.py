@@ -33,6 +33,15 @@ RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 RECEIPT_LENGTH = 12
 
 
+def honeypot_filled(data) -> bool:
+    """True when the hidden HONEYPOT field of a public form (代表码 appeal, 公示异议) holds anything:
+    a non-blank string or any other non-empty value. People never see the field; bots fill it."""
+    value = data.get(HONEYPOT)
+    if isinstance(value, str):
+        return bool(value.strip())
+    return value not in (None, "")
+
+
 def new_receipt() -> str:
     """A random receipt code: 12 characters of RECEIPT_ALPHABET (≈ 59 bits)."""
     return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
@@ -72,9 +81,7 @@ def submit(rep: User, data: dict) -> str:
     Raises ValidationFailed naming each bad field. A filled honeypot returns a fresh receipt that
     matches nothing, and writes nothing.
     """
-    honeypot = data.get(HONEYPOT)
-    if isinstance(honeypot, str) and honeypot.strip() or (honeypot not in (None, "")
-                                                          and not isinstance(honeypot, str)):
+    if honeypot_filled(data):
         return new_receipt()
     errors = Collector()
     category = v.choice(errors, data, "category", "类别", AppealCategory)

@@ -204,6 +204,25 @@ def test_form_keeps_values_after_error(world, login):
     assert "保留这段内容" in resp.get_data(as_text=True)
 
 
+def test_form_says_the_chosen_photos_were_not_saved_after_an_error(world, login):
+    """A browser cannot keep chosen files across a page: after a refused submission the form
+    says the photos must be chosen again (the good ones beside a bad one were not kept)."""
+    from io import BytesIO
+
+    from PIL import Image
+    photo = BytesIO()
+    Image.new("RGB", (40, 30)).save(photo, "JPEG")
+    photo.seek(0)
+    data = form(title="", attachments=[(photo, "合影.jpg"), (BytesIO(b"not a photo"), "x.jpg")])
+    resp = login(world.rep_a).post("/me/activities/new", data=data,
+                                   content_type="multipart/form-data")
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert 'data-testid="files-not-saved"' in html and "已选的 2 个文件没有保存" in html
+    resp = login(world.rep_a).post("/me/activities/new", data=form(title=""))
+    assert 'data-testid="files-not-saved"' not in resp.get_data(as_text=True)
+
+
 def test_manager_creates_via_form(world, login):
     w = f.worker(linked_by=world.rep_a2)
     db.session.commit()

@@ -11,7 +11,7 @@ from PIL import Image
 from blueprints.display import file_size, participants
 from extensions import db
 from models import Activity, Attachment
-from models.enums import ActivityStatus, ApplicationStatus
+from models.enums import ActivityStatus, ApplicationStatus, Role
 from services import activities as service
 from services import clock
 from tests import factories as f
@@ -204,6 +204,23 @@ def test_review_asks_for_confirmation_and_explains_the_quota(world, login):
     assert "确定认定江苏省电子学会" in html
 
 
+def test_irreversible_one_click_actions_ask_first(world, login):
+    """重置密码, 停用, 取消关联 and deleting a contact record ask before they act (static/js/confirm.js,
+    loaded on every page; the browser test answers the dialog)."""
+    wk = f.worker(linked_by=world.rep_a, name="王五")
+    f.contact(world.rep_a, wk, clock.today())
+    db.session.commit()
+    admin = login(world.admin)
+    for path, text in ((f"/account/users/{world.rep_a.id}", "确定重置代表甲"),
+                       ("/admin/users", "确定停用"), ("/admin/units", "确定停用")):
+        html = admin.get(path).get_data(as_text=True)
+        assert text in html and "js/confirm.js" in html, path
+    html = login(world.manager_a).get("/manage/accounts").get_data(as_text=True)
+    assert "确定停用代表甲" in html and "其代表码页面也随之关闭" in html
+    html = login(world.rep_a).get(f"/me/workers/{wk.id}").get_data(as_text=True)
+    assert "确定取消与王五的关联吗" in html and "确定删除这条联系记录吗" in html
+
+
 # ------------------------------------------------------------------ applications (item 10)
 
 def test_new_application_says_first_that_the_unit_already_has_one(world, login):
@@ -216,9 +233,36 @@ def test_new_application_says_first_that_the_unit_already_has_one(world, login):
     assert f"/applications/{a.id}/edit" in html and "目前没有可以新建申报书的批次" in html
     # With no round left to apply in, no blank form is offered at all.
     assert "<form method=\"post\" novalidate" not in html
-    other = login(world.manager_b).get("/applications/new").get_data(as_text=True)
+    applying = f.user(Role.HOME_MANAGER, unit_id=f.unit(name="常州市科协").id)  # no Home yet
+    db.session.commit()
+    other = login(applying).get("/applications/new").get_data(as_text=True)
     assert 'data-testid="existing-application"' not in other
     assert "<form method=\"post\" novalidate" in other
+
+
+def test_a_unit_whose_home_is_active_is_told_before_it_writes(world, login):
+    """SPEC §5.2 已成功申报单位不再申报: a Home valid past every open round's deadline gets no
+    blank 申报书 to write 1000 characters into, and 申报 says why; a round that closes after
+    the Home has expired is still offered (the unit may submit once the Home has expired)."""
+    today = clock.today()
+    home = world.home_a
+    home.expires_on = today + timedelta(days=40)
+    rnd = f.round_(year=today.year, deadline=today + timedelta(days=10))
+    db.session.commit()
+    c = login(world.manager_a)
+    index = c.get("/applications/").get_data(as_text=True)
+    assert 'data-testid="active-home"' in index and "已成功申报的单位不再申报" in index
+    assert f"有效期至 {(home.expires_on - timedelta(days=1)).isoformat()}" in index
+    assert 'href="/applications/new"' not in index
+    html = c.get("/applications/new").get_data(as_text=True)
+    assert 'data-testid="active-home"' in html and 'data-testid="no-round"' in html
+    assert "<form method=\"post\" novalidate" not in html
+    later = f.round_(year=today.year + 1, deadline=home.expires_on)
+    db.session.commit()
+    assert 'href="/applications/new"' in c.get("/applications/").get_data(as_text=True)
+    html = c.get("/applications/new").get_data(as_text=True)
+    assert "<form method=\"post\" novalidate" in html and "有效期届满后" in html
+    assert f'value="{later.id}"' in html and f'value="{rnd.id}"' not in html
 
 
 def test_edit_form_offers_no_closed_round(world, login):

@@ -34,6 +34,9 @@ def test_manager_uploads_checks_confirms_and_downloads_codes_once(world, db, log
     resp = client.post(f"/imports/{committed.id}/credentials.xlsx")
     assert resp.status_code == 200 and len(read(resp.data)) == 6
     assert client.post(f"/imports/{committed.id}/credentials.xlsx").status_code == 404
+    # Taken: the page says how to get a lost code again, for any kind of account (units' managers
+    # are imported too, not only representatives).
+    assert "为相应账号重置密码" in client.get(f"/imports/{committed.id}").get_data(as_text=True)
     assert client.post(f"/imports/{dry.id}/commit").status_code == 302  # used: back to upload
     assert db.session.scalar(sa.select(sa.func.count(Import.id)).where(
         Import.status == ImportStatus.COMMITTED)) == 1
@@ -47,6 +50,9 @@ def test_refused_rows_are_listed_and_download_with_a_reason_column(world, db, lo
     record = db.session.scalar(sa.select(Import).order_by(Import.id.desc()))
     page = client.get(resp.location).get_data(as_text=True)
     assert "有 1 行被拒绝" in page and "确认导入" not in page and "代表层级应为" in page
+    # The three good rows are not imported either; the advice is to upload the whole file again
+    # (uploading only the corrected refused rows would leave the good rows out).
+    assert "其余 3 行也不会导入" in page and "重新上传整个文件" in page
     book = read(client.get(f"/imports/{record.id}/refused.xlsx").data)
     assert book[0][0] == "原行号" and book[0][-1] == "错误原因"
     assert book[1][0] == 5 and book[1][1] == "代表2" and "代表层级" in book[1][-1]
@@ -140,3 +146,30 @@ def test_the_dry_run_lists_what_it_will_create_and_change(world, db, login, monk
     assert [item["label"] for item in record.preview] == ["代表0（imp0000）", "代表1（imp0001）",
                                                           "代表2（imp0002）"]
     assert "仅显示前 3 行（共新增 5、更新 0）" in client.get(resp.location).get_data(as_text=True)
+
+
+def test_credentials_workbook_dates_in_beijing_as_dates_and_readable_columns(world, db, login):
+    """有效期至 is the Beijing date, stored as a date cell; the columns fit codes and the note."""
+    from datetime import UTC, date, datetime
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    client = login(world.manager_a)
+    resp = _upload(client, xlsx(REP_HEADER, reps(2)))
+    dry = db.session.scalar(sa.select(Import).order_by(Import.id.desc()))
+    client.post(f"/imports/{dry.id}/commit")
+    committed = db.session.scalar(sa.select(Import).order_by(Import.id.desc()))
+    late = datetime(2026, 12, 30, 20, 0, tzinfo=UTC)  # 2026-12-31 04:00 in Beijing
+    for user in db.session.scalars(sa.select(User).where(User.username.like("imp%"))):
+        user.activation_expires_at = late
+    db.session.commit()
+    resp = client.post(f"/imports/{committed.id}/credentials.xlsx")
+    sheet = load_workbook(BytesIO(resp.data)).active
+    header = [c.value for c in sheet[1]]
+    assert header == ["用户名", "姓名", "激活码", "有效期至", "说明"]
+    cell = sheet.cell(row=2, column=4)
+    assert cell.is_date and cell.value.date() == date(2026, 12, 31)
+    assert cell.number_format == "yyyy-mm-dd"
+    code = sheet.cell(row=2, column=3).value
+    assert sheet.column_dimensions["C"].width >= len(code) + 2
+    assert sheet.column_dimensions["E"].width >= 60

@@ -211,3 +211,45 @@ def test_logged_out_meanwhile_the_page_says_to_log_in_first(csrf_app, applicant_
     html = resp.get_data(as_text=True)
     assert resp.status_code == 400 and "登录也已过期" in html
     assert "/login?next=" in html and dict(_form_of(html).fields)["scheme"] == SCHEME
+
+
+# --- control characters in a page form (a manual line break pasted from Word is VT, U+000B) -----
+
+PASTED = "一、座谈会议程\x0b二、科研经费使用交流\x07"
+
+
+def _rep(csrf_app):
+    client = csrf_app.test_client()
+    token = _token(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"username": "rep_a", "password": f.PASSWORD, "csrf_token": token})
+    return client, _token(client.get("/me/appeals").get_data(as_text=True))
+
+
+def test_pasted_control_characters_give_the_text_back_cleaned(csrf_app, world):
+    from models import Appeal
+    client, token = _rep(csrf_app)
+    data = {"category": "policy", "content": PASTED, "csrf_token": token}
+    resp = client.post("/me/appeals", data=data, headers=SITE)
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 422
+    assert 'data-testid="control-chars"' in html and "“内容”中有不可见的控制字符" in html
+    assert "「content」" not in html  # the field is named as the form labels it
+    form = _form_of(html)
+    sent = dict(form.fields)
+    assert form.action == "/me/appeals"
+    assert sent["content"] == "一、座谈会议程\n二、科研经费使用交流"  # VT → line break, BEL dropped
+    assert sent["category"] == "policy" and sent["csrf_token"]
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(Appeal)) == 0
+    again = client.post(form.action, data=sent, headers=SITE)
+    assert again.status_code in (200, 302)
+    assert _db.session.scalar(sa.select(Appeal.content)) == "一、座谈会议程\n二、科研经费使用交流"
+
+
+def test_control_characters_from_another_site_are_refused_as_before(csrf_app, world):
+    client, token = _rep(csrf_app)
+    data = {"category": "policy", "content": PASTED, "csrf_token": token}
+    for headers in ({"Origin": "https://evil.example"}, {}):
+        resp = client.post("/me/appeals", data=data, headers=headers)
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 422 and "不能包含控制字符" in html
+        assert "座谈会议程" not in html and _form_of(html).action is None

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
-from models import Assessment, Objection
+from models import Assessment, AuditLog, Notification, Objection
 from models.enums import AssessmentStatus, Grade, ObjectionDecision
 from services import clock
 from tests import factories as f
@@ -64,6 +64,39 @@ def test_page_errors_name_the_field_and_outside_the_window_is_refused(published,
     assert db.session.scalars(sa.select(Objection)).all() == []
 
 
+def test_results_form_carries_a_hidden_honeypot(published, client, monkeypatch):
+    on(monkeypatch, START)
+    html = client.get("/public/results?year=2025").get_data(as_text=True)
+    form = html[html.index('data-testid="objection-form"'):]
+    form = form[:form.index("</form>")]
+    assert 'name="website"' in form and 'tabindex="-1"' in form and 'aria-hidden="true"' in form
+
+
+@pytest.mark.parametrize("trap", ["http://spam.example", "x"])
+def test_filled_honeypot_is_answered_as_accepted_and_stores_nothing(published, client, world,
+                                                                   monkeypatch, db, trap):
+    on(monkeypatch, START)
+    resp = client.post("/public/results/objections",
+                       data={"assessment_id": published.id, **FORM, "website": trap})
+    assert resp.status_code == 302 and "year=2025" in resp.headers["Location"]
+    assert "异议已受理" in client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert db.session.scalars(sa.select(Objection)).all() == []
+    assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
+    assert db.session.scalar(sa.select(sa.func.count(AuditLog.id))
+                             .where(AuditLog.action == "create_public")) == 0
+    # An unpublished result answers 404 with or without the honeypot: the trap reveals nothing.
+    assert client.post("/public/results/objections",
+                       data={"assessment_id": "999999", **FORM, "website": trap}).status_code == 404
+
+
+def test_blank_honeypot_files_as_usual(published, client, monkeypatch, db):
+    on(monkeypatch, START)
+    resp = client.post("/public/results/objections",
+                       data={"assessment_id": published.id, **FORM, "website": "  "})
+    assert resp.status_code == 302
+    assert len(db.session.scalars(sa.select(Objection)).all()) == 1
+
+
 def test_objections_page_access(published, client, login, world):
     assert client.get("/province/objections").status_code == 302
     for user in (world.manager_a, world.rep_a):
@@ -83,6 +116,7 @@ def test_admin_decides_from_the_page(published, login, world, db, monkeypatch):
     c = login(world.admin)
     html = c.get("/province/objections").get_data(as_text=True)
     assert "李四" in html and "待处理" in html and "异议成立（撤回结果）" in html
+    assert "确定认定异议成立吗" in html  # upholding withdraws a public result: it asks first
     resp = c.post(f"/province/objections/{o.id}/decision", data={"decision": "uphold",
                                                                   "response": ""},
                   follow_redirects=True)

@@ -89,3 +89,29 @@ def test_objections_are_limited_per_address_too(limited_app, world, db, monkeypa
     resp = client.post(f"/api/v1/assessments/{a.id}/objections", json=body,
                        environ_base={"REMOTE_ADDR": "10.0.0.10"})
     assert resp.status_code == 201
+
+
+LONG_APPEAL = "建议设立青年科技工作者学术交流专项经费。\n" * 20
+
+
+def test_a_page_form_over_the_limit_keeps_what_was_written(limited_app, world):
+    """A worker on a network many share (a university, a company) meets the limit: the 429 page
+    gives the appeal back in a form that posts it again later; nothing typed is lost."""
+    client = limited_app.test_client()
+    code = world.rep_a.public_code
+    assert [_api_post(client, code).status_code for _ in range(3)] == [201, 201, 201]
+    site = {"Origin": "http://localhost"}
+    resp = client.post(f"/r/{code}", data={"category": "policy", "content": LONG_APPEAL,
+                                           "name": "王工", "website": ""},
+                       headers=site, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    html = resp.get_data(as_text=True)
+    assert resp.status_code == 429 and 'data-testid="rate-limited"' in html
+    assert f'action="/r/{code}"' in html and "建议设立青年科技工作者学术交流专项经费。" in html
+    assert 'value="王工"' in html and 'value="policy"' in html and "csrf_token" in html
+    # From another site (or without Origin/Referer) the plain page: nothing is echoed.
+    for headers in ({"Origin": "https://evil.example"}, {}):
+        resp = client.post(f"/r/{code}", data={"category": "policy", "content": LONG_APPEAL},
+                           headers=headers, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 429 and "请求过于频繁" in html
+        assert "学术交流专项经费" not in html

@@ -27,16 +27,21 @@ def index():
                               .order_by(Application.id.desc())).all()
     open_rounds = db.session.scalars(sa.select(ApplicationRound).where(
         ApplicationRound.deadline >= clock.today()).order_by(ApplicationRound.year)).all()
+    home = service.active_home(current_user.unit_id)
     return render_template("applications/index.html", applications=rows, open_rounds=open_rounds,
+                           active_home=home,
+                           can_apply=bool(service.submittable_rounds(open_rounds, home)),
                            scheme_length=service.scheme_length, today=clock.today())
 
 
-def _form(application=None) -> ApplicationForm:
+def _form(application=None, home=None) -> ApplicationForm:
+    """The form; a new application is offered the rounds it could still be submitted in (`home`:
+    the unit's active Home, whose unit may submit only once it has expired)."""
     form = ApplicationForm(obj=application)
     if application is None:  # a new application: only rounds still accepting submissions
-        rounds = db.session.scalars(sa.select(ApplicationRound)
-                                    .where(ApplicationRound.deadline >= clock.today())
-                                    .order_by(ApplicationRound.year.desc())).all()
+        rounds = service.submittable_rounds(db.session.scalars(
+            sa.select(ApplicationRound).where(ApplicationRound.deadline >= clock.today())
+            .order_by(ApplicationRound.year.desc())).all(), home)
     else:  # an application stays in its round: no other (closed) round is offered
         rounds = [application.round]
     form.round_id.choices = [(str(r.id), f"{r.year}年度（截止{r.deadline.isoformat()}）")
@@ -77,8 +82,10 @@ def _save(form, application):
 @roles_required(MANAGER)
 def new():
     """A new application of my unit; before the form, the open rounds in which the unit already
-    has an application (a second one would be refused: SPEC §5.2), each with a link to it."""
-    form = _form()
+    has an application (a second one would be refused: SPEC §5.2), each with a link to it; for a
+    unit whose Home is active, that it cannot apply while the Home is valid."""
+    home = service.active_home(current_user.unit_id)
+    form = _form(home=home)
     existing = db.session.scalars(
         scoped(Application, current_user).join(Application.round)
         .where(ApplicationRound.deadline >= clock.today(),
@@ -90,8 +97,9 @@ def new():
             flash("申报书已提交" if form.submit_now.data else "申报书草稿已保存", "success")
             return redirect(url_for("applications.index"))
     return render_template("applications/form.html", form=form, application=None,
-                           existing=existing,
-                           all_taken=bool(existing) and len(existing) >= len(form.round_id.choices),
+                           existing=existing, active_home=home,
+                           all_taken=not ({int(value) for value, _ in form.round_id.choices}
+                                          - {a.round_id for a in existing}),
                            pledge_text=service.PLEDGE_TEXT, scheme_length=service.scheme_length)
 
 

@@ -2,17 +2,20 @@
 
 POST /public/results/objections is limited per address (PUBLIC_APPEAL_RATE_LIMIT, shared with the
 API); 404 when the assessment is not published, 409 outside the window, 422 naming bad fields.
+A filled honeypot field (hidden from people, filled by bots) is answered like an accepted
+objection and stores nothing, as on the 代表码 form.
 """
 from flask import flash, redirect, render_template, request, url_for
 
 from blueprints.public import bp
 from blueprints.public.routes import results_context
 from extensions import db
-from services import objections
+from services import objections, public_appeals
 from services.errors import Conflict, ValidationFailed
 from services.public_limits import objection_limit
 
 FIELDS = ("assessment_id", "name", "contact", "text")
+ACCEPTED = "您的异议已受理，省科协办公室将予以核实并答复。"
 
 
 @bp.route("/results/objections", methods=["POST"])
@@ -20,6 +23,10 @@ FIELDS = ("assessment_id", "name", "contact", "text")
 def objection_file():
     """File an objection from the results page's form."""
     values = {k: request.form.get(k, "") for k in FIELDS}
+    if public_appeals.honeypot_filled(request.form):
+        trapped = objections.published_assessment(values["assessment_id"])  # 404 as for anyone
+        flash(ACCEPTED, "success")
+        return redirect(url_for("public.results", year=trapped.year))
     try:
         objection = objections.file_objection(values["assessment_id"], values)
     except ValidationFailed as error:
@@ -33,5 +40,5 @@ def objection_file():
         return redirect(url_for("public.results"))
     year = objection.assessment.year
     db.session.commit()
-    flash("您的异议已受理，省科协办公室将予以核实并答复。", "success")
+    flash(ACCEPTED, "success")
     return redirect(url_for("public.results", year=year))

@@ -42,3 +42,30 @@ def test_upload_shows_progress_then_report_then_import(browser, server, world, m
     expect(page.locator("text=下载新账号的用户名和激活码")).to_be_visible()
     for watch in watches:
         watch.assert_clean()
+
+
+def test_refused_rows_read_whole_on_a_phone(browser, server, world):  # noqa: F811
+    """On 390×844 the report's refused rows wrap: the reason is read without scrolling the table
+    sideways (it was cut off at the screen's edge)."""
+    watches = []
+    page = new_page(browser, watches)
+    log_in(page, server, world.manager_a)
+    page.goto(server + "/imports/")
+    page.select_option("#kind", "representatives")
+    rows = reps(3)
+    rows[1][2] = "特级"  # 代表层级应为：省级、市级或县级 …
+    rows[2][1] = "12345"
+    page.set_input_files("#file", files=[{"name": "代表名册.xlsx", "mimeType": XLSX,
+                                          "buffer": xlsx(REP_HEADER, rows)}])
+    page.click("form[data-upload-progress] button[type=submit]")
+    page.wait_for_url(re.compile(r".*/imports/\d+$"), timeout=15000)
+    table = page.get_by_test_id("refused-rows")
+    expect(table).to_contain_text("代表层级")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    widths = table.evaluate("el => [el.scrollWidth, el.clientWidth]")
+    assert widths[0] <= widths[1], f"the refused rows scroll sideways: {widths}"
+    for cell in table.locator("td").all():
+        box = cell.bounding_box()
+        assert box["x"] + box["width"] <= 390, (cell.inner_text(), box)
+    for watch in watches:
+        watch.assert_clean()
