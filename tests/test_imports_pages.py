@@ -173,3 +173,24 @@ def test_credentials_workbook_dates_in_beijing_as_dates_and_readable_columns(wor
     code = sheet.cell(row=2, column=3).value
     assert sheet.column_dimensions["C"].width >= len(code) + 2
     assert sheet.column_dimensions["E"].width >= 60
+
+
+def test_downloads_have_chinese_file_names(world, db, login, api):
+    """Templates, refused rows, activation codes and 代表码 cards download under Chinese names
+    (RFC 5987 filename*), like every other export."""
+    from urllib.parse import unquote
+    client = login(world.manager_a)
+
+    def name(resp):
+        assert resp.status_code == 200
+        return unquote(resp.headers["Content-Disposition"].split("filename*=UTF-8''")[1])
+
+    assert name(client.get("/imports/template/representatives.xlsx")) == "代表导入模板.xlsx"
+    assert name(api(world.manager_a).get("/imports/workers/template")) == "科技工作者导入模板.xlsx"
+    rows = reps(2)
+    rows[1][2] = "部级"
+    _upload(client, xlsx(REP_HEADER, rows))
+    record = db.session.scalar(sa.select(Import.id).order_by(Import.id.desc()))
+    assert name(client.get(f"/imports/{record}/refused.xlsx")) == f"导入{record}-错误行.xlsx"
+    assert name(client.get(f"/cards/homes/{world.home_a.id}.pdf")) == f"代表码-{world.home_a.name}.pdf"
+    assert name(client.get(f"/cards/representatives/{world.rep_a.id}.pdf")) == "代表码-代表甲.pdf"

@@ -48,8 +48,8 @@ def read_upload(file) -> tuple[bytes, str]:
                                             "content": {XLSX: {}}}})
 def template(kind):
     """The .xlsx template of a kind (who may import it may download it)."""
-    imports.template_access(api_user(), kind)
-    return _xlsx(import_workbooks.template_workbook(kind), f"{kind}-template.xlsx")
+    kind = imports.template_access(api_user(), kind)
+    return _xlsx(import_workbooks.template_workbook(kind), f"{kind.label}导入模板.xlsx")
 
 
 @bp.route("/imports/<kind>", methods=["POST"])
@@ -92,4 +92,4 @@ def credentials(import_id):
     record = imports.get_import(api_user(), import_id)
     data = activation.take_credentials(api_user(), record)
     commit()
-    return _xlsx(data, f"import-{record.id}-credentials.xlsx")
+    return _xlsx(data, f"导入{record.id}-新账号激活码.xlsx")

@@ -109,7 +109,7 @@ def commit(import_id):
 def refused(import_id):
     """The refused rows as they were written, with a reason column, to fix and upload again."""
     record = imports.get_import(current_user, import_id)
-    return _xlsx(import_workbooks.refused_workbook(record), f"import-{record.id}-refused.xlsx")
+    return _xlsx(import_workbooks.refused_workbook(record), f"导入{record.id}-错误行.xlsx")
 
 
 @bp.route("/<int:import_id>/credentials.xlsx", methods=["POST"])
@@ -119,12 +119,12 @@ def credentials(import_id):
     record = imports.get_import(current_user, import_id)
     data = activation.take_credentials(current_user, record)
     db.session.commit()
-    return _xlsx(data, f"import-{record.id}-credentials.xlsx")
+    return _xlsx(data, f"导入{record.id}-新账号激活码.xlsx")
 
 
 @bp.route("/template/<kind>.xlsx")
 @roles_required(*IMPORTERS)
 def template(kind):
     """The template of a kind: the header row of its columns."""
-    imports.template_access(current_user, kind)
-    return _xlsx(import_workbooks.template_workbook(kind), f"{kind}-template.xlsx")
+    kind = imports.template_access(current_user, kind)
+    return _xlsx(import_workbooks.template_workbook(kind), f"{kind.label}导入模板.xlsx")

@@ -37,7 +37,7 @@ def representative_card(user_id):
     rep = get_scoped(User, user_id, current_user)
     if rep.role != Role.REPRESENTATIVE or not rep.active or not rep.public_code:
         raise NotFound()
-    return _pdf(public_cards.cards_pdf([_card(rep)]), f"daibiaoma-{rep.id}.pdf")
+    return _pdf(public_cards.cards_pdf([_card(rep)]), f"代表码-{rep.name}.pdf")
 
 
 @bp.route("/cards/homes/<int:home_id>.pdf")
@@ -46,4 +46,4 @@ def home_cards(home_id):
     """All active representatives' cards of a Home, one PDF (a card per page)."""
     home = get_scoped(Home, home_id, current_user)
     reps = public_cards.card_representatives(home.id)
-    return _pdf(public_cards.cards_pdf([_card(r) for r in reps]), f"daibiaoma-home-{home.id}.pdf")
+    return _pdf(public_cards.cards_pdf([_card(r) for r in reps]), f"代表码-{home.name}.pdf")
