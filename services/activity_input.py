@@ -1,0 +1,165 @@
+"""An activity's fields as users send them (SPEC §3): checked, cleaned and applied to the row.
+
+`validate` names every bad field at once (ValidationFailed, Chinese messages keyed by field);
+the linked workers must be the organiser's own (a representative) or linked by a representative
+of the Home (a manager), the co-organisers active representatives of the same Home.
+"""
+from datetime import date
+
+import sqlalchemy as sa
+
+from extensions import db
+from models import Activity, User, Worker, WorkerLink
+from models.enums import ActivityMode, Kind, Role, Theme, kind_belongs_to
+from services import validation as v
+from services.clock import today
+from services.errors import Collector
+
+EARLIEST = date(2000, 1, 1)
+
+LABELS = {
+    "theme": "活动主题", "kind": "活动类型", "title": "活动名称", "date": "活动日期",
+    "location": "活动地点", "mode": "活动形式", "participants": "参与人数", "summary": "活动内容",
+    "worker_ids": "联系的科技工作者", "co_organizer_ids": "联合组织代表", "published": "报道",
+    "attachments": "附件",
+}
+FIELDS = ("theme", "kind", "title", "date", "location", "mode", "participants", "summary",
+          "published", "worker_ids", "co_organizer_ids")
+COLUMNS = ("theme", "kind", "title", "date", "location", "mode", "participants", "summary",
+           "published")
+
+
+def id_list(errors: Collector, data: dict, field: str) -> list[int] | None:
+    """A list of distinct positive integer ids (strings of digits accepted), or None on error."""
+    raw = data.get(field)
+    if raw in (None, ""):
+        return []
+    if isinstance(raw, (str, int)) and not isinstance(raw, bool):
+        raw = [raw]
+    if not isinstance(raw, (list, tuple)):
+        errors.add(field, f"{LABELS[field]}必须是编号列表")
+        return None
+    ids = []
+    for item in raw:
+        if isinstance(item, bool):
+            item = None
+        try:
+            number = int(item)
+        except (TypeError, ValueError):
+            number = None
+        if number is None or number < 1 or (isinstance(item, float) and item != number):
+            errors.add(field, f"{LABELS[field]}的编号无效：{item}")
+            return None
+        if number not in ids:
+            ids.append(number)
+    return ids
+
+
+def allowed_workers(organizer: User, home_id: int, ids: list[int]) -> dict[int, Worker]:
+    """Of `ids`, the workers the organiser may link, by id: their own links (a representative)
+    or the links of any representative of the Home (a manager). One SELECT, which also loads the
+    rows the activity will hold (no second look-up when they are attached)."""
+    if not ids:
+        return {}
+    links = sa.select(WorkerLink.worker_id).where(WorkerLink.worker_id == Worker.id)
+    if organizer.role == Role.REPRESENTATIVE:
+        links = links.where(WorkerLink.representative_id == organizer.id)
+    else:
+        links = links.join(User, User.id == WorkerLink.representative_id).where(
+            User.home_id == home_id, User.role == Role.REPRESENTATIVE)
+    return {w.id: w for w in db.session.scalars(
+        sa.select(Worker).where(Worker.id.in_(ids), links.exists()))}
+
+
+def valid_co_organizers(home_id: int, organizer_id: int, ids: list[int]) -> dict[int, User]:
+    """Of `ids`, the active representatives of the Home other than the organiser, by id."""
+    if not ids:
+        return {}
+    return {u.id: u for u in db.session.scalars(sa.select(User).where(
+        User.id.in_(ids), User.role == Role.REPRESENTATIVE, User.active.is_(True),
+        User.home_id == home_id, User.id != organizer_id))}
+
+
+def validate(data: dict, *, organizer: User, home_id: int, activity: Activity | None = None,
+             errors: Collector | None = None) -> dict:
+    """Check every SPEC §3 field; returns the clean values (FIELDS, plus `workers` and
+    `co_organizers`: the rows in the order of their ids), raising ValidationFailed naming each
+    bad field — at once when `errors` is not given; a caller that passes its own Collector (to
+    name bad files with the fields) raises it. Workers and co-organisers already on `activity` are
+    kept without a second check."""
+    own = errors is None
+    errors = Collector() if own else errors
+    out = {}
+    out["theme"] = v.choice(errors, data, "theme", LABELS["theme"], Theme)
+    out["kind"] = v.choice(errors, data, "kind", LABELS["kind"], Kind)
+    if out["theme"] is not None and out["kind"] is not None and not kind_belongs_to(
+            out["theme"], out["kind"]):
+        errors.add("kind", f"活动类型“{out['kind'].label}”不属于主题“{out['theme'].label}”")
+    out["title"] = v.text(errors, data, "title", LABELS["title"], max_len=200)
+    out["date"] = v.a_date(errors, data, "date", LABELS["date"], earliest=EARLIEST,
+                           latest=today())
+    out["location"] = v.text(errors, data, "location", LABELS["location"], required=False,
+                             max_len=200)
+    out["mode"] = v.choice(errors, data, "mode", LABELS["mode"], ActivityMode)
+    if data.get("participants") in (None, ""):
+        out["participants"] = None  # not given: shown as 未填写, counted as 0 in sums
+    else:
+        out["participants"] = v.integer(errors, data, "participants", LABELS["participants"],
+                                        minimum=0, maximum=100000)
+    out["summary"] = v.text(errors, data, "summary", LABELS["summary"], max_len=10000)
+    if isinstance(data.get("published"), (type(None), bool, str, int)):
+        out["published"] = v.boolean(data, "published")
+    else:
+        errors.add("published", "报道必须是 true 或 false")
+
+    worker_ids = id_list(errors, data, "worker_ids")
+    if worker_ids is not None:
+        rows = {w.id: w for w in activity.workers} if activity is not None else {}
+        fresh = [i for i in worker_ids if i not in rows]
+        rows.update(allowed_workers(organizer, home_id, fresh))
+        bad = [str(i) for i in fresh if i not in rows]
+        if bad:
+            who = "您" if organizer.role == Role.REPRESENTATIVE else "本代表之家的代表"
+            errors.add("worker_ids", f"联系的科技工作者中有{who}未关联的人员（编号 {', '.join(bad)}）")
+        else:
+            out["workers"] = [rows[i] for i in worker_ids]
+        out["worker_ids"] = worker_ids
+
+    co_ids = id_list(errors, data, "co_organizer_ids")
+    if co_ids is not None:
+        if organizer.id in co_ids:
+            errors.add("co_organizer_ids", "组织者本人不能同时作为联合组织代表")
+        co_ids = [i for i in co_ids if i != organizer.id]
+        rows = {u.id: u for u in activity.co_organizers} if activity is not None else {}
+        fresh = [i for i in co_ids if i not in rows]
+        rows.update(valid_co_organizers(home_id, organizer.id, fresh))
+        bad = [str(i) for i in fresh if i not in rows]
+        if bad:
+            errors.add("co_organizer_ids",
+                       f"联合组织代表必须是本代表之家在职的其他代表（编号 {', '.join(bad)} 不符合）")
+        else:
+            out["co_organizers"] = [rows[i] for i in co_ids]
+        out["co_organizer_ids"] = co_ids
+    if own:
+        errors.raise_if_any()
+    return out
+
+
+def current_values(activity: Activity) -> dict:
+    """The activity's fields as `validate` takes them (for a partial edit or a re-check)."""
+    return {
+        "theme": activity.theme.value, "kind": activity.kind.value, "title": activity.title,
+        "date": activity.date, "location": activity.location, "mode": activity.mode.value,
+        "participants": activity.participants, "summary": activity.summary,
+        "published": activity.published,
+        "worker_ids": [w.id for w in activity.workers],
+        "co_organizer_ids": [u.id for u in activity.co_organizers],
+    }
+
+
+def apply(activity: Activity, clean: dict) -> None:
+    """Set the validated values on the activity: columns, linked workers, co-organisers."""
+    for key in COLUMNS:
+        setattr(activity, key, clean[key])
+    activity.workers = clean["workers"]
+    activity.co_organizers = clean["co_organizers"]
