@@ -20,7 +20,7 @@ from models.enums import ActivityStatus, Role
 from services import attachments as attachment_service
 from services import audit, summaries
 from services.activity_contacts import sync_activity_contacts
-from services.activity_input import FIELDS, apply, current_values, validate
+from services.activity_input import FIELDS, apply, current_values, insert_new, validate
 from services.activity_permissions import can_delete as can_delete
 from services.activity_permissions import can_edit as can_edit
 from services.activity_permissions import can_review as can_review
@@ -56,14 +56,8 @@ def create(actor: User, data: dict, *, submit: bool = True, files=()) -> Activit
     clean = validate(data, organizer=actor, home_id=home_id, errors=errors)
     checked = attachment_service.validate_files(files, 0, errors)
     errors.raise_if_any()
-    # Everything is set before the object joins the session, so one INSERT writes it and its
-    # empty collections are known (no lazy loads for a brand-new activity).
-    activity = Activity(home_id=home_id, organizer_id=actor.id,
-                        status=S.SUBMITTED if submit else S.DRAFT,
-                        submitted_at=utcnow() if submit else None, attachments=[])
-    apply(activity, clean)
-    db.session.add(activity)
-    db.session.flush()
+    activity = insert_new(clean, home_id=home_id, organizer_id=actor.id,
+                          status=S.SUBMITTED if submit else S.DRAFT)
     if checked:
         attachment_service.store(activity, checked, actor)
     sync_activity_contacts(activity, new=True)

@@ -36,7 +36,7 @@ def sync_activity_contacts(activity: Activity, *, new: bool = False) -> None:
     missing = sorted(wanted - have)
     db.session.flush()
     if missing:  # one executemany INSERT
-        db.session.execute(sa.insert(ContactRecord), [
+        db.session.execute(sa.insert(ContactRecord.__table__), [
             {"representative_id": activity.organizer_id, "worker_id": worker_id,
              "date": activity.date, "channel": ContactChannel.ACTIVITY, "summary": summary,
              "activity_id": activity.id} for worker_id in missing])

@@ -41,17 +41,10 @@ def record(actor, action: str, obj=None, *, before: dict | None = None, after: d
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
         if after is None and action != "delete":
             after = snapshot(obj)
-    entry = AuditLog(
-        actor_id=getattr(actor, "id", None),
-        action=action,
-        object_type=object_type or "",
-        object_id=object_id,
-        before=before,
-        after=after,
-        reason=reason,
-    )
-    db.session.add(entry)
-    return entry
+    db.session.execute(sa.insert(AuditLog.__table__), {
+        "actor_id": getattr(actor, "id", None), "action": action,
+        "object_type": object_type or "", "object_id": object_id, "before": before,
+        "after": after, "reason": reason})
 
 
 def record_many(actor, action: str, objects) -> list[AuditLog]:
