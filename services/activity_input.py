@@ -59,20 +59,32 @@ def id_list(errors: Collector, data: dict, field: str) -> list[int] | None:
     return ids
 
 
+# The workers an organiser may link, as statements built once (a statement reused keeps its cache
+# key, which SQLAlchemy otherwise computes again on every request): a representative's own links,
+# or the links of any representative of a manager's Home.
+_OWN_WORKERS = sa.select(Worker).where(
+    Worker.id.in_(sa.bindparam("ids", expanding=True)),
+    sa.select(WorkerLink.worker_id).where(
+        WorkerLink.worker_id == Worker.id,
+        WorkerLink.representative_id == sa.bindparam("organizer_id")).exists())
+_HOME_WORKERS = sa.select(Worker).where(
+    Worker.id.in_(sa.bindparam("ids", expanding=True)),
+    sa.select(WorkerLink.worker_id).join(User, User.id == WorkerLink.representative_id).where(
+        WorkerLink.worker_id == Worker.id, User.home_id == sa.bindparam("home_id"),
+        User.role == Role.REPRESENTATIVE).exists())
+
+
 def allowed_workers(organizer: User, home_id: int, ids: list[int]) -> dict[int, Worker]:
     """Of `ids`, the workers the organiser may link, by id: their own links (a representative)
     or the links of any representative of the Home (a manager). One SELECT, which also loads the
     rows the activity will hold (no second look-up when they are attached)."""
     if not ids:
         return {}
-    links = sa.select(WorkerLink.worker_id).where(WorkerLink.worker_id == Worker.id)
     if organizer.role == Role.REPRESENTATIVE:
-        links = links.where(WorkerLink.representative_id == organizer.id)
+        rows = db.session.scalars(_OWN_WORKERS, {"ids": ids, "organizer_id": organizer.id})
     else:
-        links = links.join(User, User.id == WorkerLink.representative_id).where(
-            User.home_id == home_id, User.role == Role.REPRESENTATIVE)
-    return {w.id: w for w in db.session.scalars(
-        sa.select(Worker).where(Worker.id.in_(ids), links.exists()))}
+        rows = db.session.scalars(_HOME_WORKERS, {"ids": ids, "home_id": home_id})
+    return {w.id: w for w in rows}
 
 
 def valid_co_organizers(home_id: int, organizer_id: int, ids: list[int]) -> dict[int, User]:
