@@ -1,8 +1,10 @@
-"""An activity's fields as users send them (SPEC §3): checked, cleaned and applied to the row.
+"""An activity's fields as users send them (SPEC §3): checked, cleaned, and applied to the row
+(`apply`, an edit) or written as a new one (`insert_new`).
 
 `validate` names every bad field at once (ValidationFailed, Chinese messages keyed by field);
 the linked workers must be the organiser's own (a representative) or linked by a representative
-of the Home (a manager), the co-organisers active representatives of the same Home.
+of the Home (a manager), the co-organisers active representatives of the same Home. Text is
+stored with LF line ends.
 """
 from datetime import date
 
