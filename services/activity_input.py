@@ -185,6 +185,9 @@ def apply(activity: Activity, clean: dict) -> None:
     activity.co_organizers = clean["co_organizers"]
 
 
+_INSERT_ACTIVITY = sa.insert(Activity).returning(Activity)
+
+
 def insert_new(clean: dict, *, home_id: int, organizer_id: int, status: ActivityStatus) -> Activity:
     """Write a new activity with the validated values: its row (RETURNING it as a persistent
     object) and one INSERT per kind of link. A new row needs none of the unit of work's change
@@ -194,7 +197,7 @@ def insert_new(clean: dict, *, home_id: int, organizer_id: int, status: Activity
     row = {key: clean[key] for key in COLUMNS}
     row.update(home_id=home_id, organizer_id=organizer_id, status=status, review_comment="",
                submitted_at=utcnow() if status == ActivityStatus.SUBMITTED else None)
-    activity = db.session.scalars(sa.insert(Activity).returning(Activity), [row]).one()
+    activity = db.session.scalars(_INSERT_ACTIVITY, [row]).one()
     for table, key, rows in ((activity_workers, "worker_id", clean["workers"]),
                              (activity_co_organizers, "user_id", clean["co_organizers"])):
         if rows:  # one executemany INSERT
