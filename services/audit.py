@@ -33,8 +33,10 @@ def snapshot(obj) -> dict:
 
 def record(actor, action: str, obj=None, *, before: dict | None = None, after: dict | None = None,
            object_type: str | None = None, object_id: int | None = None,
-           reason: str = "") -> AuditLog:
-    """Append one audit entry; `after` defaults to the object's current state."""
+           reason: str = "") -> None:
+    """Append one audit entry, in the caller's transaction; `after` defaults to the object's
+    current state. One INSERT at once (no object for the unit of work to track: nothing reads
+    an entry back in the request that writes it)."""
     if obj is not None:
         db.session.flush()
         object_type = object_type or obj.__tablename__
