@@ -33,25 +33,20 @@ def snapshot(obj) -> dict:
 
 def record(actor, action: str, obj=None, *, before: dict | None = None, after: dict | None = None,
            object_type: str | None = None, object_id: int | None = None,
-           reason: str = "") -> AuditLog:
-    """Append one audit entry; `after` defaults to the object's current state."""
+           reason: str = "") -> None:
+    """Append one audit entry, in the caller's transaction; `after` defaults to the object's
+    current state. One INSERT at once (no object for the unit of work to track: nothing reads
+    an entry back in the request that writes it)."""
     if obj is not None:
         db.session.flush()
         object_type = object_type or obj.__tablename__
         object_id = object_id if object_id is not None else getattr(obj, "id", None)
         if after is None and action != "delete":
             after = snapshot(obj)
-    entry = AuditLog(
-        actor_id=getattr(actor, "id", None),
-        action=action,
-        object_type=object_type or "",
-        object_id=object_id,
-        before=before,
-        after=after,
-        reason=reason,
-    )
-    db.session.add(entry)
-    return entry
+    db.session.execute(sa.insert(AuditLog.__table__), {
+        "actor_id": getattr(actor, "id", None), "action": action,
+        "object_type": object_type or "", "object_id": object_id, "before": before,
+        "after": after, "reason": reason})
 
 
 def record_many(actor, action: str, objects) -> list[AuditLog]:

@@ -28,15 +28,19 @@ def issue_token(user: User) -> tuple[str, ApiToken]:
     return raw, token
 
 
+# Every API request runs this statement: built once, it keeps its cache key (SQLAlchemy would
+# otherwise rebuild it and its loader options and compute the key again on each request).
+_TOKEN_AND_USER = (
+    sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id)
+    .options(joinedload(User.unit).joinedload(Unit.home), joinedload(User.home))
+    .where(ApiToken.token_hash == sa.bindparam("token_hash")))
+
+
 def user_for_token(raw: str) -> User | None:
     """The active user holding this unexpired token, or None."""
     if not raw:
         return None
-    row = db.session.execute(
-        sa.select(ApiToken, User).join(User, User.id == ApiToken.user_id)
-        .options(joinedload(User.unit).joinedload(Unit.home), joinedload(User.home))
-        .where(ApiToken.token_hash == _hash(raw))
-    ).first()
+    row = db.session.execute(_TOKEN_AND_USER, {"token_hash": _hash(raw)}).first()
     if row is None:
         return None
     token, user = row

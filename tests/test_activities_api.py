@@ -292,3 +292,27 @@ def test_post_statement_count_does_not_grow_with_linked_workers(world, api, db):
             assert client.post("/activities", json=body).status_code == 201
         counts.append(len(statements))
     assert counts[0] == counts[1]
+
+
+def test_post_writes_in_seven_statements(world, api, db):
+    """POST /activities with a linked worker already contacted this year: the token, the worker
+    check (which loads the row it attaches), then one INSERT each for the activity, its link, the
+    contact record, the summary row and the audit entry — nothing read twice, no unit-of-work
+    round trips (bench: POST against the plain-SQL write floor, issue 14)."""
+    from tests import factories
+    from tests.conftest import count_statements
+
+    worker = factories.worker(linked_by=world.rep_a)
+    db.session.commit()
+    client = api(world.rep_a)
+    body = {"theme": "window", "kind": "exchange", "title": "座谈", "date": "2026-03-01",
+            "mode": "offline", "participants": 3, "summary": "交流", "worker_ids": [worker.id]}
+    assert client.post("/activities", json=body).status_code == 201  # the first contact this year
+    with count_statements() as statements:
+        resp = client.post("/activities", json=body)
+    assert resp.status_code == 201 and resp.get_json()["worker_ids"] == [worker.id]
+    words = [s.split() for s in statements]
+    tables = [w[2] if w[0] == "INSERT" else w[w.index("FROM") + 1] for w in words]
+    assert tables == ["api_tokens", "workers", "activities", "activity_workers", "contact_records",
+                      "summary_contacts", "audit_log"], statements
+    assert [w[0] for w in words] == ["SELECT"] * 2 + ["INSERT"] * 5

@@ -307,3 +307,99 @@ def test_every_change_is_audited(world):
     entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "update"))
     assert entry.before["title"] == "座谈会" and entry.after["title"] == "新名称"
     assert entry.object_id == activity.id
+
+
+# ------------------------------------------------------------------ what create writes
+
+def test_create_writes_the_links_it_answers_with(world):
+    """The new row and its links are written with plain INSERTs (services/activity_input.py,
+    insert_new): what the returned object holds is what the tables hold."""
+    from models.activity import activity_co_organizers, activity_workers
+    w1, w2 = f.worker(linked_by=world.rep_a), f.worker(linked_by=world.rep_a)
+    db.session.commit()
+    activity = service.create(world.rep_a, payload(worker_ids=[w2.id, w1.id],
+                                                   co_organizer_ids=[world.rep_a2.id]))
+    assert [w.id for w in activity.workers] == [w2.id, w1.id]
+    assert [u.id for u in activity.co_organizers] == [world.rep_a2.id]
+    assert activity.attachments == [] and activity.status == S.SUBMITTED
+    assert activity.submitted_at is not None and activity.created_at is not None
+    assert sa.inspect(activity).persistent and not db.session.dirty
+    db.session.commit()
+    assert set(db.session.execute(sa.select(activity_workers.c.activity_id,
+                                            activity_workers.c.worker_id))) == {
+        (activity.id, w1.id), (activity.id, w2.id)}
+    assert list(db.session.execute(sa.select(activity_co_organizers.c.activity_id,
+                                             activity_co_organizers.c.user_id))) == [
+        (activity.id, world.rep_a2.id)]
+    assert [r.worker_id for r in contacts_of(activity.id)] == sorted([w1.id, w2.id])
+    entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.action == "create"))
+    assert entry.object_id == activity.id and entry.actor_id == world.rep_a.id
+    assert entry.after["worker_ids"] == sorted([w1.id, w2.id])
+    assert entry.after["co_organizer_ids"] == [world.rep_a2.id]
+    assert entry.after["status"] == "submitted" and entry.after["title"] == "座谈会"
+    db.session.expire_all()  # and read back from the database, the same
+    again = db.session.get(Activity, activity.id)
+    assert sorted(w.id for w in again.workers) == sorted([w1.id, w2.id])
+    assert [u.id for u in again.co_organizers] == [world.rep_a2.id]
+
+
+def test_created_activity_reads_its_collections_without_a_query(world, statement_counter):
+    w1 = f.worker(linked_by=world.rep_a)
+    db.session.commit()
+    activity = service.create(world.rep_a, payload(worker_ids=[w1.id]))
+    with statement_counter() as statements:
+        assert [w.id for w in activity.workers] == [w1.id]
+        assert activity.co_organizers == [] and activity.attachments == []
+        assert activity.title == "座谈会" and activity.id is not None
+    assert statements == []
+
+
+def test_draft_created_then_edited_keeps_its_links(world):
+    """A row written by insert_new goes on through the unit of work like any other."""
+    w1, w2 = f.worker(linked_by=world.rep_a), f.worker(linked_by=world.rep_a)
+    db.session.commit()
+    activity = service.create(world.rep_a, payload(worker_ids=[w1.id]), submit=False)
+    db.session.commit()
+    service.update(world.rep_a, activity, {"worker_ids": [w1.id, w2.id],
+                                           "co_organizer_ids": [world.rep_a2.id]}, submit=True)
+    db.session.commit()
+    db.session.expire_all()
+    again = db.session.get(Activity, activity.id)
+    assert sorted(w.id for w in again.workers) == sorted([w1.id, w2.id])
+    assert [u.id for u in again.co_organizers] == [world.rep_a2.id]
+    assert [r.worker_id for r in contacts_of(activity.id)] == sorted([w1.id, w2.id])
+
+
+def test_crlf_stored_as_lf_in_every_text_field(world):
+    activity = service.create(world.rep_a, payload(title="第一行\r\n第二行", location="南京\r\n鼓楼",
+                                                   summary="甲\r\n乙"))
+    db.session.commit()
+    db.session.expire_all()
+    again = db.session.get(Activity, activity.id)
+    assert (again.title, again.location, again.summary) == ("第一行\n第二行", "南京\n鼓楼", "甲\n乙")
+
+
+def test_manager_links_a_worker_two_representatives_keep_once(world):
+    shared = f.worker(linked_by=world.rep_a)
+    f.link(world.rep_a2, shared)
+    db.session.commit()
+    activity = service.create(world.manager_a, payload(worker_ids=[shared.id]))
+    assert [w.id for w in activity.workers] == [shared.id]
+    assert [r.worker_id for r in contacts_of(activity.id)] == [shared.id]
+
+
+def test_submit_checks_the_stored_draft_again(world):
+    """A draft whose stored values no longer pass (here a title emptied outside the form) is not
+    submitted: the re-check names the field and nothing changes."""
+    activity = service.create(world.rep_a, payload(), submit=False)
+    db.session.commit()
+    db.session.execute(sa.update(Activity).where(Activity.id == activity.id).values(title=""))
+    db.session.commit()
+    db.session.expire_all()
+    activity = db.session.get(Activity, activity.id)
+    fields = errors_of(service.submit, world.rep_a, activity)
+    assert list(fields) == ["title"]
+    db.session.expire_all()
+    assert db.session.get(Activity, activity.id).status == S.DRAFT
+    assert db.session.scalar(sa.select(sa.func.count(AuditLog.id)).where(
+        AuditLog.action == "submit")) == 0

@@ -126,7 +126,7 @@ class Activities(MethodView):
         return paginate(stmt, args["page"], args["per_page"], list)
 
     @bp.doc(security=SECURITY)
-    @bp.arguments(ActivityInputSchema)
+    @bp.arguments(ActivityInputSchema())  # an instance: webargs would build one per request
     @bp.response(201, ActivitySchema)
     def post(self, data):
         """Record an activity (representative or manager); submitted unless `draft` is true."""
