@@ -25,7 +25,7 @@ from models.enums import (
     Role,
     Theme,
 )
-from services import compliance, public_appeals, summaries
+from services import compliance, public_appeals, summaries, summary_appeals
 from services.clock import SHANGHAI, today
 
 MONTHS = list(range(1, 13))
@@ -319,24 +319,32 @@ def _appeal_conditions(scope: Scope) -> list:
 def appeals_by_status(scope: Scope) -> dict:
     """Appeals received in the year (Asia/Shanghai) by status, all four present, with SPEC §5.5's
     `handling_rate` = (resolved + closed) / all (None when none) and `median_days` from received
-    to resolved over the year's `resolved` ones (None when none) — two queries."""
-    start, end = _year_instants(scope.year)
-    in_year = [Appeal.created_at >= start, Appeal.created_at < end, *_appeal_conditions(scope)]
-    stmt = (sa.select(Appeal.status, sa.func.count(Appeal.id))
-            .where(*in_year)
-            .group_by(Appeal.status))
+    to resolved over the year's `resolved` ones (None when none) — one grouped query of
+    summary_appeals (0004_perf), or two of the appeals for one representative's scope."""
     counts = {s.value: 0 for s in AppealStatus}
-    for status, n in db.session.execute(stmt):
-        counts[AppealStatus(status).value] = int(n)
+    if scope.representative_id is None:
+        stored, median = summary_appeals.year_figures(scope.year, _summary_home_ids(scope))
+        counts.update({AppealStatus(k).value: n for k, n in stored.items()})
+    else:
+        start, end = _year_instants(scope.year)
+        in_year = [Appeal.created_at >= start, Appeal.created_at < end,
+                   *_appeal_conditions(scope)]
+        for status, n in db.session.execute(
+                sa.select(Appeal.status, sa.func.count(Appeal.id)).where(*in_year)
+                .group_by(Appeal.status)):
+            counts[AppealStatus(status).value] = int(n)
+        median = public_appeals.median_days(public_appeals.resolved_pairs(in_year))
     total = sum(counts.values())
     handled = sum(counts[s.value] for s in HANDLED_APPEALS)
     return {"counts": counts, "total": total, "handled": handled,
             "handling_rate": public_appeals.handling_rate(handled, total),
-            "median_days": public_appeals.median_days(public_appeals.resolved_pairs(in_year))}
+            "median_days": median}
 
 
 def appeals_open(scope: Scope) -> int:
     """Appeals of the scope still open now (received + forwarded), whenever received."""
+    if scope.representative_id is None:
+        return summary_appeals.open_count(OPEN_APPEALS, _summary_home_ids(scope))
     return db.session.scalar(
         sa.select(sa.func.count(Appeal.id)).where(Appeal.status.in_(OPEN_APPEALS),
                                                   *_appeal_conditions(scope))) or 0

@@ -13,14 +13,23 @@ databases) — never a read followed by a write, so concurrent writers add up ex
 per-representative count of distinct workers changes when a (representative, worker, year)
 row's count crosses 0, which the same upsert RETURNS, so no second read is needed.
 
-Representative moves and deactivation change no summary row: rows are per representative, and a
-reader joins `users` for the current Home and active flag. Compliance is derived when reading
-with CONTACT_THRESHOLD (a setting), never stored.
+- `representatives_changed([(user_id, home_before, home_after)])` where each Home is what
+  `representative_home(user)` gives before and after the write (creation, import, move,
+  deactivation, activation): the per-Home counts of active representatives and of those with at
+  least k distinct workers contacted in a year (k = 1..CONTACT_LEVEL_CAP, 0004_perf) follow the
+  representative. Compliance is derived when reading with CONTACT_THRESHOLD (a setting): the
+  Home's row at level = threshold, never stored per threshold.
+- appeals: services/summary_appeals.py (`appeal_part`, `appeal_changed`).
+
+Who moves a representative's levels must see the other writer's change: a contact writer locks
+the representatives' `users` rows (FOR SHARE) when their level changes, and a move updates that
+row before it reads their per-year counts, so whichever commits second sees the first.
 
 `rebuild()` recomputes every row from the raw tables; `differences()` lists where the summaries
 and the raw aggregates disagree (empty when they agree) — `flask rebuild-summaries [--check]`.
 """
 from collections import Counter
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -28,11 +37,22 @@ from sqlalchemy.dialects import postgresql, sqlite
 from extensions import db
 from models import Activity, ContactRecord, User
 from models.enums import ActivityStatus, Role
-from models.summary import ActivitySummary, ContactSummary, RepresentativeYearSummary
+from models.summary import (
+    CONTACT_LEVEL_CAP,
+    ActivitySummary,
+    ContactSummary,
+    HomeContactLevelSummary,
+    HomeRepresentativeSummary,
+    RepresentativeYearSummary,
+)
+from services import summary_appeals
+from services.summary_appeals import appeal_changed, appeal_part  # noqa: F401 (writers' API)
 
 A = ActivitySummary.__table__
 C = ContactSummary.__table__
 R = RepresentativeYearSummary.__table__
+H = HomeRepresentativeSummary.__table__
+L = HomeContactLevelSummary.__table__
 
 
 def _insert(table):
@@ -111,13 +131,101 @@ def contacts_changed(added=(), removed=()) -> None:
             crossed[(rep_id, year)] -= 1
     rep_rows = [{"representative_id": k[0], "year": k[1], "workers": n}
                 for k, n in sorted(crossed.items()) if n]
-    if rep_rows:
-        _upsert(R, ("representative_id", "year"), ("workers",), rep_rows)
+    if not rep_rows:
+        return
+    result = _upsert(R, ("representative_id", "year"), ("workers",), rep_rows,
+                     returning=(R.c.representative_id, R.c.year, R.c.workers))
+    moved = {}
+    for rep_id, year, now in result:
+        was = now - crossed[(rep_id, year)]
+        if _capped(was) != _capped(now):
+            moved[(rep_id, year)] = (was, now)
+    if not moved:
+        return
+    # FOR SHARE: a concurrent move or (de)activation of these representatives waits for this
+    # transaction, then reads the per-year counts written here (see the module's docstring).
+    states = db.session.execute(
+        sa.select(User.id, User.home_id, User.role, User.active)
+        .where(User.id.in_(sorted({rep_id for rep_id, _year in moved})))
+        .order_by(User.id).with_for_update(read=True))
+    homes = {uid: representative_home(SimpleNamespace(home_id=h, role=r, active=a))
+             for uid, h, r, a in states}
+    levels = Counter()
+    for (rep_id, year), (was, now) in moved.items():
+        home_id = homes.get(rep_id)
+        if home_id is not None:
+            _add_levels(levels, home_id, year, was, now)
+    _upsert_levels(levels)
 
 
 def contact_key(record) -> tuple:
     """(representative_id, worker_id, date) of a contact record, as contacts_changed takes it."""
     return (record.representative_id, record.worker_id, record.date)
+
+
+# --- Representatives per Home -------------------------------------------------------------------
+
+def _capped(workers) -> int:
+    return max(0, min(int(workers or 0), CONTACT_LEVEL_CAP))
+
+
+def _add_levels(levels: Counter, home_id: int, year: int, was: int, now: int) -> None:
+    """Levels of a Home and year that a representative going from `was` to `now` distinct
+    workers enters (+1) or leaves (-1)."""
+    low, high = sorted((_capped(was), _capped(now)))
+    sign = 1 if _capped(now) > _capped(was) else -1
+    for level in range(low + 1, high + 1):
+        levels[(home_id, year, level)] += sign
+
+
+def _upsert_levels(levels: Counter) -> None:
+    rows = [{"home_id": k[0], "year": k[1], "level": k[2], "representatives": n}
+            for k, n in sorted(levels.items()) if n]
+    if rows:
+        _upsert(L, ("home_id", "year", "level"), ("representatives",), rows)
+
+
+def representative_home(user) -> int | None:
+    """The Home whose per-Home summaries count the user: their Home while they are an active
+    representative, else None."""
+    role = getattr(user.role, "value", user.role)
+    if role != Role.REPRESENTATIVE.value or not user.active or user.home_id is None:
+        return None
+    return user.home_id
+
+
+def representatives_changed(changes, *, new: bool = False) -> None:
+    """Move users between the per-Home summaries: `changes` are (user_id, home_before,
+    home_after) with `representative_home` before and after the write (None: not counted).
+    One upsert of summary_home_representatives; unless `new` (accounts just created have no
+    contacts), one read of the users' per-year distinct workers and one upsert of the levels.
+    Call after the write: the users' rows are flushed (and so locked) before the read."""
+    changes = [(uid, before, after) for uid, before, after in changes if before != after]
+    if not changes:
+        return
+    db.session.flush()
+    per_home = Counter()
+    for _uid, before, after in changes:
+        if before is not None:
+            per_home[before] -= 1
+        if after is not None:
+            per_home[after] += 1
+    rows = [{"home_id": h, "representatives": n} for h, n in sorted(per_home.items()) if n]
+    if rows:
+        _upsert(H, ("home_id",), ("representatives",), rows)
+    if new:
+        return
+    moves = {uid: (before, after) for uid, before, after in changes}
+    levels = Counter()
+    for rep_id, year, workers in db.session.execute(
+            sa.select(R.c.representative_id, R.c.year, R.c.workers)
+            .where(R.c.representative_id.in_(sorted(moves)), R.c.workers > 0)):
+        before, after = moves[rep_id]
+        if before is not None:
+            _add_levels(levels, before, year, workers, 0)
+        if after is not None:
+            _add_levels(levels, after, year, 0, workers)
+    _upsert_levels(levels)
 
 
 # --- Rebuild and check --------------------------------------------------------------------------
@@ -150,9 +258,37 @@ def _raw_representative_years():
             .group_by(pairs.c.representative_id, pairs.c.year))
 
 
+def _raw_home_representatives():
+    return (sa.select(User.home_id, sa.func.count(User.id).label("representatives"))
+            .where(User.role == Role.REPRESENTATIVE, User.active.is_(True),
+                   User.home_id.is_not(None))
+            .group_by(User.home_id))
+
+
+def _raw_levels(per_year=None):
+    """Per Home × year × level 1..CAP: active representatives with at least `level` distinct
+    workers in the year, from `per_year` (representative_id, year, workers; default the raw
+    contact records)."""
+    per_year = (per_year if per_year is not None else _raw_representative_years()).subquery()
+    levels = sa.union_all(*(sa.select(sa.literal(k, sa.Integer).label("level"))
+                            for k in range(1, CONTACT_LEVEL_CAP + 1))).subquery()
+    return (sa.select(User.home_id, per_year.c.year, levels.c.level,
+                      sa.func.count().label("representatives"))
+            .select_from(per_year)
+            .join(User, User.id == per_year.c.representative_id)
+            .join(levels, per_year.c.workers >= levels.c.level)
+            .where(User.role == Role.REPRESENTATIVE, User.active.is_(True),
+                   User.home_id.is_not(None))
+            .group_by(User.home_id, per_year.c.year, levels.c.level))
+
+
+TABLES = (A, C, R, H, L, summary_appeals.P)
+
+
 def rebuild() -> dict:
-    """Recompute every summary row from the raw tables (in the caller's transaction)."""
-    for table in (A, C, R):
+    """Recompute every summary row from the raw tables (in the caller's transaction);
+    {table name: rows}."""
+    for table in TABLES:
         db.session.execute(table.delete())
     db.session.execute(A.insert().from_select(
         ["home_id", "year", "month", "theme", "activities", "participants"], _raw_activities()))
@@ -160,8 +296,14 @@ def rebuild() -> dict:
         ["representative_id", "worker_id", "year", "contacts"], _raw_contacts()))
     db.session.execute(R.insert().from_select(
         ["representative_id", "year", "workers"], _raw_representative_years()))
+    db.session.execute(H.insert().from_select(
+        ["home_id", "representatives"], _raw_home_representatives()))
+    db.session.execute(L.insert().from_select(
+        ["home_id", "year", "level", "representatives"],
+        _raw_levels(sa.select(R.c.representative_id, R.c.year, R.c.workers))))
+    summary_appeals.rebuild()
     return {t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
-            for t in (A, C, R)}
+            for t in TABLES}
 
 
 def _as_dict(rows, width: int) -> dict:
@@ -184,11 +326,19 @@ def differences(limit: int = 20) -> list[str]:
                                        C.c.contacts), _raw_contacts(), 3),
         ("summary_representative_years", sa.select(R.c.representative_id, R.c.year, R.c.workers),
          _raw_representative_years(), 2),
+        ("summary_home_representatives", sa.select(H.c.home_id, H.c.representatives),
+         _raw_home_representatives(), 1),
+        ("summary_home_contact_levels", sa.select(L.c.home_id, L.c.year, L.c.level,
+                                                  L.c.representatives), _raw_levels(), 3),
     ]
+    compared = [(name, _as_dict(db.session.execute(have), width),
+                 _as_dict(db.session.execute(want), width))
+                for name, have, want, width in pairs]
+    compared.append(("summary_appeals",
+                     {k: (n,) for k, n in summary_appeals.stored_rows().items()},
+                     {k: (n,) for k, n in summary_appeals.raw_rows().items() if n}))
     out = []
-    for name, summary_stmt, raw_stmt, width in pairs:
-        have = _as_dict(db.session.execute(summary_stmt), width)
-        want = _as_dict(db.session.execute(raw_stmt), width)
+    for name, have, want in compared:
         for key in sorted(set(have) | set(want), key=str):
             if have.get(key) != want.get(key):
                 out.append(f"{name} {key}: 汇总 {have.get(key)} ≠ 原始数据 {want.get(key)}")
@@ -213,9 +363,29 @@ def activity_rows(year: int, home_ids=None, theme: str | None = None, *, by=("th
 
 
 def compliance_by_home(year: int, home_ids=None, threshold: int = 5) -> dict[int, tuple]:
-    """{home_id: (compliant, active representatives)} from the representative × year rows joined
-    to the representatives' current Home and active flag — one grouped query over the
-    representatives (not their contact records)."""
+    """{home_id: (compliant, active representatives)} of the Homes with active representatives
+    (of `home_ids`, a list or a select, when given) — one query over one row per Home: the
+    Home's active representatives and its level row at `threshold` (0004_perf). A threshold
+    above CONTACT_LEVEL_CAP is read from the per-representative rows instead."""
+    if threshold > CONTACT_LEVEL_CAP:
+        return _compliance_by_representative(year, home_ids, threshold)
+    if threshold <= 0:  # everyone is compliant
+        compliant = H.c.representatives
+        stmt = sa.select(H.c.home_id, compliant, H.c.representatives)
+    else:
+        compliant = sa.func.coalesce(L.c.representatives, 0)
+        stmt = (sa.select(H.c.home_id, compliant, H.c.representatives)
+                .outerjoin(L, sa.and_(L.c.home_id == H.c.home_id, L.c.year == year,
+                                      L.c.level == threshold)))
+    stmt = stmt.where(H.c.representatives > 0)
+    if home_ids is not None:
+        stmt = stmt.where(H.c.home_id.in_(home_ids))
+    return {hid: (int(c or 0), int(n)) for hid, c, n in db.session.execute(stmt)}
+
+
+def _compliance_by_representative(year: int, home_ids, threshold: int) -> dict[int, tuple]:
+    """compliance_by_home from the representative × year rows joined to the representatives'
+    current Home and active flag (one grouped query over the representatives)."""
     workers = sa.func.coalesce(R.c.workers, 0)
     stmt = (sa.select(User.home_id, sa.func.sum(sa.case((workers >= threshold, 1), else_=0)),
                       sa.func.count(User.id))
