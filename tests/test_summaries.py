@@ -12,8 +12,8 @@ from models import Activity, Appeal, ContactRecord, Home, User, Worker
 from models.enums import ActivityStatus, AppealStatus, ContactChannel, Role, Theme
 from models.summary import CONTACT_LEVEL_CAP
 from services import account_lifecycle, accounts, compliance, dashboard, public_appeals, summaries
-from services import appeals as appeal_service
 from services import activities as activity_service
+from services import appeals as appeal_service
 from services import contacts as contact_service
 from services.errors import ServiceError
 from tests import factories as f
