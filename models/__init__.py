@@ -14,10 +14,12 @@ from models.login_session import LoginSession
 from models.objection import Objection
 from models.summary import (
     ActivitySummary,
+    ActivityYearSummary,
     AppealSummary,
     ContactSummary,
     HomeContactLevelSummary,
     HomeRepresentativeSummary,
+    ProvinceMonthSummary,
     RepresentativeYearSummary,
 )
 from models.system import ApiToken, AuditLog, JobLock, JobRun, Notification
@@ -34,5 +36,5 @@ __all__ = [
     "Import",
     "LoginSession",
     "ActivitySummary", "ContactSummary", "RepresentativeYearSummary", "HomeRepresentativeSummary",
-    "HomeContactLevelSummary", "AppealSummary",
+    "HomeContactLevelSummary", "AppealSummary", "ActivityYearSummary", "ProvinceMonthSummary",
 ]

@@ -37,6 +37,38 @@ class ActivitySummary(Base):
     )
 
 
+class ActivityYearSummary(Base):
+    """summary_activities summed over the months (0004_perf): a Home's verified activities of a
+    year by theme — what the per-Home tables read (one row per Home and theme, not twelve)."""
+
+    __tablename__ = "summary_activity_years"
+
+    home_id: Mapped[int] = mapped_column(sa.ForeignKey("homes.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    theme: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    activities: Mapped[int] = mapped_column(default=0)
+    participants: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+    __table_args__ = (
+        sa.Index("ix_summary_activity_years_year", "year", "home_id", "theme", "activities",
+                 "participants"),
+    )
+
+
+class ProvinceMonthSummary(Base):
+    """summary_activities summed over the Homes (0004_perf): the province's verified activities
+    by year, month and theme — 48 rows a year, whatever the number of Homes."""
+
+    __tablename__ = "summary_province_months"
+
+    year: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[int] = mapped_column(primary_key=True)
+    theme: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    activities: Mapped[int] = mapped_column(default=0)
+    participants: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
 class ContactSummary(Base):
     """Contact records of a representative with a worker dated in a year."""
 

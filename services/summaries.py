@@ -26,7 +26,8 @@ the representatives' `users` rows (FOR SHARE) when their level changes, and a mo
 row before it reads their per-year counts, so whichever commits second sees the first.
 
 `rebuild()` recomputes every row from the raw tables; `differences()` lists where the summaries
-and the raw aggregates disagree (empty when they agree) — `flask rebuild-summaries [--check]`.
+and the raw aggregates disagree (empty when they agree) — `flask rebuild-summaries [--check]`
+(both in services/summary_rebuild.py, importable from here).
 """
 from collections import Counter
 from types import SimpleNamespace
@@ -35,20 +36,23 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from extensions import db
-from models import Activity, ContactRecord, User
+from models import User
 from models.enums import ActivityStatus, Role
 from models.summary import (
     CONTACT_LEVEL_CAP,
     ActivitySummary,
+    ActivityYearSummary,
     ContactSummary,
     HomeContactLevelSummary,
     HomeRepresentativeSummary,
+    ProvinceMonthSummary,
     RepresentativeYearSummary,
 )
-from services import summary_appeals
 from services.summary_appeals import appeal_changed, appeal_part  # noqa: F401 (writers' API)
 
 A = ActivitySummary.__table__
+Y = ActivityYearSummary.__table__
+P = ProvinceMonthSummary.__table__
 C = ContactSummary.__table__
 R = RepresentativeYearSummary.__table__
 H = HomeRepresentativeSummary.__table__
@@ -99,9 +103,21 @@ def activity_changed(before: tuple | None, activity_or_part) -> None:
             d[1] += sign * people
     rows = [{"home_id": k[0], "year": k[1], "month": k[2], "theme": k[3], "activities": n,
              "participants": p} for k, (n, p) in sorted(deltas.items()) if n or p]
-    if rows:
-        db.session.flush()
-        _upsert(A, ("home_id", "year", "month", "theme"), ("activities", "participants"), rows)
+    if not rows:
+        return
+    db.session.flush()
+    counters = ("activities", "participants")
+    _upsert(A, ("home_id", "year", "month", "theme"), counters, rows)
+    for table, keys in ((Y, ("home_id", "year", "theme")), (P, ("year", "month", "theme"))):
+        rolled: dict[tuple, list[int]] = {}
+        for row in rows:
+            d = rolled.setdefault(tuple(row[k] for k in keys), [0, 0])
+            d[0] += row["activities"]
+            d[1] += row["participants"]
+        rolled_rows = [{**dict(zip(keys, k, strict=True)), "activities": n, "participants": p}
+                       for k, (n, p) in sorted(rolled.items()) if n or p]
+        if rolled_rows:
+            _upsert(table, keys, counters, rolled_rows)
 
 
 # --- Contacts -----------------------------------------------------------------------------------
@@ -228,137 +244,26 @@ def representatives_changed(changes, *, new: bool = False) -> None:
     _upsert_levels(levels)
 
 
-# --- Rebuild and check --------------------------------------------------------------------------
-
-def _year(column):
-    return sa.cast(sa.extract("year", column), sa.Integer)
-
-
-def _raw_activities():
-    return (sa.select(Activity.home_id, _year(Activity.date).label("year"),
-                      sa.cast(sa.extract("month", Activity.date), sa.Integer).label("month"),
-                      Activity.theme, sa.func.count(Activity.id).label("activities"),
-                      sa.func.coalesce(sa.func.sum(Activity.participants), 0).label("participants"))
-            .where(Activity.status == ActivityStatus.VERIFIED)
-            .group_by(Activity.home_id, _year(Activity.date),
-                      sa.extract("month", Activity.date), Activity.theme))
-
-
-def _raw_contacts():
-    year = _year(ContactRecord.date)
-    return (sa.select(ContactRecord.representative_id, ContactRecord.worker_id,
-                      year.label("year"), sa.func.count(ContactRecord.id).label("contacts"))
-            .group_by(ContactRecord.representative_id, ContactRecord.worker_id, year))
-
-
-def _raw_representative_years():
-    pairs = _raw_contacts().subquery()
-    return (sa.select(pairs.c.representative_id, pairs.c.year,
-                      sa.func.count().label("workers"))
-            .group_by(pairs.c.representative_id, pairs.c.year))
-
-
-def _raw_home_representatives():
-    return (sa.select(User.home_id, sa.func.count(User.id).label("representatives"))
-            .where(User.role == Role.REPRESENTATIVE, User.active.is_(True),
-                   User.home_id.is_not(None))
-            .group_by(User.home_id))
-
-
-def _raw_levels(per_year=None):
-    """Per Home × year × level 1..CAP: active representatives with at least `level` distinct
-    workers in the year, from `per_year` (representative_id, year, workers; default the raw
-    contact records)."""
-    per_year = (per_year if per_year is not None else _raw_representative_years()).subquery()
-    levels = sa.union_all(*(sa.select(sa.literal(k, sa.Integer).label("level"))
-                            for k in range(1, CONTACT_LEVEL_CAP + 1))).subquery()
-    return (sa.select(User.home_id, per_year.c.year, levels.c.level,
-                      sa.func.count().label("representatives"))
-            .select_from(per_year)
-            .join(User, User.id == per_year.c.representative_id)
-            .join(levels, per_year.c.workers >= levels.c.level)
-            .where(User.role == Role.REPRESENTATIVE, User.active.is_(True),
-                   User.home_id.is_not(None))
-            .group_by(User.home_id, per_year.c.year, levels.c.level))
-
-
-TABLES = (A, C, R, H, L, summary_appeals.P)
-
-
-def rebuild() -> dict:
-    """Recompute every summary row from the raw tables (in the caller's transaction);
-    {table name: rows}."""
-    for table in TABLES:
-        db.session.execute(table.delete())
-    db.session.execute(A.insert().from_select(
-        ["home_id", "year", "month", "theme", "activities", "participants"], _raw_activities()))
-    db.session.execute(C.insert().from_select(
-        ["representative_id", "worker_id", "year", "contacts"], _raw_contacts()))
-    db.session.execute(R.insert().from_select(
-        ["representative_id", "year", "workers"], _raw_representative_years()))
-    db.session.execute(H.insert().from_select(
-        ["home_id", "representatives"], _raw_home_representatives()))
-    db.session.execute(L.insert().from_select(
-        ["home_id", "year", "level", "representatives"],
-        _raw_levels(sa.select(R.c.representative_id, R.c.year, R.c.workers))))
-    summary_appeals.rebuild()
-    return {t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t))
-            for t in TABLES}
-
-
-def _as_dict(rows, width: int) -> dict:
-    out = {}
-    for row in rows:
-        key = tuple(getattr(v, "value", v) for v in row[:width])
-        values = tuple(int(v) for v in row[width:])
-        if any(values):
-            out[key] = values
-    return out
-
-
-def differences(limit: int = 20) -> list[str]:
-    """Where the summary tables disagree with the raw aggregates (at most `limit` lines, empty
-    when they agree). Rows counting 0 are equal to absent rows."""
-    pairs = [
-        ("summary_activities", sa.select(A.c.home_id, A.c.year, A.c.month, A.c.theme,
-                                         A.c.activities, A.c.participants), _raw_activities(), 4),
-        ("summary_contacts", sa.select(C.c.representative_id, C.c.worker_id, C.c.year,
-                                       C.c.contacts), _raw_contacts(), 3),
-        ("summary_representative_years", sa.select(R.c.representative_id, R.c.year, R.c.workers),
-         _raw_representative_years(), 2),
-        ("summary_home_representatives", sa.select(H.c.home_id, H.c.representatives),
-         _raw_home_representatives(), 1),
-        ("summary_home_contact_levels", sa.select(L.c.home_id, L.c.year, L.c.level,
-                                                  L.c.representatives), _raw_levels(), 3),
-    ]
-    compared = [(name, _as_dict(db.session.execute(have), width),
-                 _as_dict(db.session.execute(want), width))
-                for name, have, want, width in pairs]
-    compared.append(("summary_appeals",
-                     {k: (n,) for k, n in summary_appeals.stored_rows().items()},
-                     {k: (n,) for k, n in summary_appeals.raw_rows().items() if n}))
-    out = []
-    for name, have, want in compared:
-        for key in sorted(set(have) | set(want), key=str):
-            if have.get(key) != want.get(key):
-                out.append(f"{name} {key}: 汇总 {have.get(key)} ≠ 原始数据 {want.get(key)}")
-                if len(out) >= limit:
-                    return out
-    return out
-
-
 # --- Reading ------------------------------------------------------------------------------------
 
 def activity_rows(year: int, home_ids=None, theme: str | None = None, *, by=("theme", "month")):
     """(…by columns, activities, participants) summed over the year's summary rows, optionally
-    for `home_ids` (a list or a select of ids) and one theme — one grouped query."""
-    cols = [A.c[name] for name in by]
-    stmt = (sa.select(*cols, sa.func.sum(A.c.activities), sa.func.sum(A.c.participants))
-            .where(A.c.year == year).group_by(*cols))
+    for `home_ids` (a list or a select of ids) and one theme — one grouped query, on the
+    smallest table that has the columns: the province's months (no Homes), the Homes' years
+    (no months) or the Homes' months."""
+    if home_ids is None and "home_id" not in by:
+        table = P
+    elif "month" not in by:
+        table = Y
+    else:
+        table = A
+    cols = [table.c[name] for name in by]
+    stmt = (sa.select(*cols, sa.func.sum(table.c.activities), sa.func.sum(table.c.participants))
+            .where(table.c.year == year).group_by(*cols))
     if home_ids is not None:
-        stmt = stmt.where(A.c.home_id.in_(home_ids))
+        stmt = stmt.where(table.c.home_id.in_(home_ids))
     if theme:
-        stmt = stmt.where(A.c.theme == theme)
+        stmt = stmt.where(table.c.theme == theme)
     return db.session.execute(stmt)
 
 
@@ -395,3 +300,6 @@ def _compliance_by_representative(year: int, home_ids, threshold: int) -> dict[i
     if home_ids is not None:
         stmt = stmt.where(User.home_id.in_(home_ids))
     return {hid: (int(c or 0), int(n)) for hid, c, n in db.session.execute(stmt)}
+
+
+from services.summary_rebuild import differences, rebuild  # noqa: E402,F401  (the CLI's API)

@@ -17,7 +17,7 @@ from models.enums import AppealStatus
 from models.summary import AppealSummary
 from services import clock
 
-P = AppealSummary.__table__
+S = AppealSummary.__table__
 #: `days` of a resolved appeal without a resolution time (counted, left out of the median).
 NO_DAYS = -1
 
@@ -50,7 +50,7 @@ def appeal_changed(before: tuple | None, appeal) -> None:
         deltas[after] += 1
     rows = [{"home_id": k[0], "year": k[1], "status": k[2], "days": k[3], "appeals": n}
             for k, n in sorted(deltas.items()) if n]
-    _upsert(P, ("home_id", "year", "status", "days"), ("appeals",), rows)
+    _upsert(S, ("home_id", "year", "status", "days"), ("appeals",), rows)
 
 
 def raw_rows() -> dict:
@@ -65,17 +65,17 @@ def raw_rows() -> dict:
 
 def rebuild() -> None:
     """Replace every summary_appeals row by the raw aggregate (in the caller's transaction)."""
-    db.session.execute(P.delete())
+    db.session.execute(S.delete())
     rows = [{"home_id": k[0], "year": k[1], "status": k[2], "days": k[3], "appeals": n}
             for k, n in sorted(raw_rows().items())]
     for i in range(0, len(rows), 5000):
-        db.session.execute(P.insert(), rows[i:i + 5000])
+        db.session.execute(S.insert(), rows[i:i + 5000])
 
 
 def stored_rows() -> dict:
     """{(home_id, year, status, days): appeals} as stored (rows counting 0 left out)."""
     return {(h, y, s, d): int(n) for h, y, s, d, n in db.session.execute(
-        sa.select(P.c.home_id, P.c.year, P.c.status, P.c.days, P.c.appeals)) if n}
+        sa.select(S.c.home_id, S.c.year, S.c.status, S.c.days, S.c.appeals)) if n}
 
 
 # --- Reading ------------------------------------------------------------------------------------
@@ -83,10 +83,10 @@ def stored_rows() -> dict:
 def year_figures(year: int, home_ids=None) -> tuple[dict, float | int | None]:
     """({status: appeals received in `year`}, median days to resolution of the `resolved` ones
     or None) of the Homes `home_ids` (a list or a select; None for all) — one grouped query."""
-    stmt = (sa.select(P.c.status, P.c.days, sa.func.sum(P.c.appeals))
-            .where(P.c.year == year).group_by(P.c.status, P.c.days))
+    stmt = (sa.select(S.c.status, S.c.days, sa.func.sum(S.c.appeals))
+            .where(S.c.year == year).group_by(S.c.status, S.c.days))
     if home_ids is not None:
-        stmt = stmt.where(P.c.home_id.in_(home_ids))
+        stmt = stmt.where(S.c.home_id.in_(home_ids))
     counts, days = Counter(), []
     for status, d, n in db.session.execute(stmt):
         counts[status] += int(n or 0)
@@ -113,8 +113,8 @@ def median_of_counts(pairs: list[tuple[int, int]]) -> float | int | None:
 
 def open_count(statuses, home_ids=None) -> int:
     """Appeals now in one of `statuses`, whenever received, of the Homes `home_ids` (None: all)."""
-    stmt = sa.select(sa.func.sum(P.c.appeals)).where(
-        P.c.status.in_([getattr(s, "value", s) for s in statuses]))
+    stmt = sa.select(sa.func.sum(S.c.appeals)).where(
+        S.c.status.in_([getattr(s, "value", s) for s in statuses]))
     if home_ids is not None:
-        stmt = stmt.where(P.c.home_id.in_(home_ids))
+        stmt = stmt.where(S.c.home_id.in_(home_ids))
     return int(db.session.scalar(stmt) or 0)

@@ -189,7 +189,7 @@ def test_concurrent_moves_contacts_and_appeals_keep_per_home_summaries_exact(db,
 
     db.session.expire_all()
     assert summaries.differences() == []
-    assert db.session.scalar(sa.select(sa.func.sum(summary_appeals.P.c.appeals))) == \
+    assert db.session.scalar(sa.select(sa.func.sum(summary_appeals.S.c.appeals))) == \
         db.session.scalar(sa.select(sa.func.count(Appeal.id))) > 0
     raw = {h: (c.compliant, c.total) for h, c in compliance.homes(2026).items() if c.total}
     assert {h: (c.compliant, c.total) for h, c in dashboard.compliance_homes(

@@ -1,6 +1,7 @@
-"""Per-Home summaries for the province views (issue 14 follow-up): active representatives per
-Home, representatives per Home × year with at least k distinct workers contacted (k = 1..20),
-and appeals per Home × year × status × days to resolution.
+"""Summaries whose reads follow the Homes (issue 14 follow-up): verified activities per Home ×
+year × theme and per province year × month × theme; active representatives per Home;
+representatives per Home × year with at least k distinct workers contacted (k = 1..20); appeals
+per Home × year × status × days to resolution.
 
 Revision ID: 0004_perf
 Revises: 0003_summaries
@@ -19,6 +20,31 @@ CAP = 20
 
 
 def upgrade():
+    op.create_table(
+        'summary_activity_years',
+        sa.Column('home_id', sa.Integer(), nullable=False),
+        sa.Column('year', sa.Integer(), nullable=False),
+        sa.Column('theme', sa.String(length=32), nullable=False),
+        sa.Column('activities', sa.Integer(), nullable=False),
+        sa.Column('participants', sa.BigInteger(), nullable=False),
+        sa.ForeignKeyConstraint(['home_id'], ['homes.id'],
+                                name=op.f('fk_summary_activity_years_home_id_homes'),
+                                ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('home_id', 'year', 'theme', name=op.f('pk_summary_activity_years')),
+    )
+    with op.batch_alter_table('summary_activity_years', schema=None) as batch_op:
+        batch_op.create_index('ix_summary_activity_years_year',
+                              ['year', 'home_id', 'theme', 'activities', 'participants'],
+                              unique=False)
+    op.create_table(
+        'summary_province_months',
+        sa.Column('year', sa.Integer(), nullable=False),
+        sa.Column('month', sa.Integer(), nullable=False),
+        sa.Column('theme', sa.String(length=32), nullable=False),
+        sa.Column('activities', sa.Integer(), nullable=False),
+        sa.Column('participants', sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint('year', 'month', 'theme', name=op.f('pk_summary_province_months')),
+    )
     op.create_table(
         'summary_home_representatives',
         sa.Column('home_id', sa.Integer(), nullable=False),
@@ -63,6 +89,14 @@ def upgrade():
 
     # Existing data: fill the summaries from the rows (what `flask rebuild-summaries` does).
     bind = op.get_bind()
+    bind.execute(sa.text(
+        "INSERT INTO summary_activity_years (home_id, year, theme, activities, participants) "
+        "SELECT home_id, year, theme, SUM(activities), SUM(participants) FROM summary_activities "
+        "GROUP BY home_id, year, theme"))
+    bind.execute(sa.text(
+        "INSERT INTO summary_province_months (year, month, theme, activities, participants) "
+        "SELECT year, month, theme, SUM(activities), SUM(participants) FROM summary_activities "
+        "GROUP BY year, month, theme"))
     active_reps = ("u.role = 'representative' AND u.active = :yes AND u.home_id IS NOT NULL")
     bind.execute(sa.text(
         "INSERT INTO summary_home_representatives (home_id, representatives) "
@@ -103,3 +137,7 @@ def downgrade():
         batch_op.drop_index('ix_summary_home_contact_levels_year')
     op.drop_table('summary_home_contact_levels')
     op.drop_table('summary_home_representatives')
+    op.drop_table('summary_province_months')
+    with op.batch_alter_table('summary_activity_years', schema=None) as batch_op:
+        batch_op.drop_index('ix_summary_activity_years_year')
+    op.drop_table('summary_activity_years')
