@@ -98,21 +98,19 @@ def _apply(obj, values: dict, write: bool) -> dict:
     return changed
 
 
-def _count(ctx: Context, changed: bool) -> None:
-    if changed:
-        ctx.report.updated += 1
-    else:
-        ctx.report.unchanged += 1
-
-
 # ---------------------------------------------------------------- units
 UNIT_COLUMNS = [
-    Column("单位名称", "name", True),
-    Column("单位类型", "kind", True, "设区市科协 / 省级学会 / 企业科协"),
-    Column("所在设区市", "city", False, "设区市科协必填，如：南京市"),
-    Column("地址", "address"), Column("邮编", "postcode", False, "6位数字"),
-    Column("联系人", "contact_person"), Column("联系电话", "phone"), Column("传真", "fax"),
-    Column("电子信箱", "email"),
+    Column("单位名称", "name", True, example="南京市科学技术协会"),
+    Column("单位类型", "kind", True, "设区市科协 / 省级学会 / 企业科协",
+           choices=tuple(k.label for k in UnitKind), example="设区市科协"),
+    Column("所在设区市", "city", False, "设区市科协必填，如：南京市",
+           choices=tuple(JIANGSU_CITIES), example="南京市"),
+    Column("地址", "address", example="南京市玄武区北京东路1号"),
+    Column("邮编", "postcode", False, "6位数字", digits=True, example="210008"),
+    Column("联系人", "contact_person", example="王明"),
+    Column("联系电话", "phone", digits=True, example="025-83000000"),
+    Column("传真", "fax", digits=True, example="025-83000001"),
+    Column("电子信箱", "email", example="office@example.cn"),
 ]
 
 
@@ -158,11 +156,11 @@ def process_units(ctx: Context, chunk: list[Row]) -> None:
         if not check.ok:
             continue
         if unit is None:
-            ctx.report.created += 1
+            ctx.created(row, values["name"])
             if ctx.write:
                 new.append({**values, "active": True})
         else:
-            _count(ctx, _apply(unit, values, ctx.write))
+            ctx.matched(row, values["name"], _apply(unit, values, ctx.write))
     if ctx.write and new:
         now = utcnow()
         db.session.execute(sa.insert(Unit), [{**v, "created_at": now, "updated_at": now}
@@ -171,10 +169,12 @@ def process_units(ctx: Context, chunk: list[Row]) -> None:
 
 # ---------------------------------------------------------------- accounts
 MANAGER_COLUMNS = [
-    Column("用户名", "username", True, "字母、数字、下划线、点和短横线，3到64位；不区分大小写"),
-    Column("姓名", "name", True),
-    Column("所属单位", "unit", True, "已有依托单位的名称"),
-    Column("手机号", "mobile"), Column("电子信箱", "email"),
+    Column("用户名", "username", True, "字母、数字、下划线、点和短横线，3到64位；不区分大小写",
+           example="nanjing_home"),
+    Column("姓名", "name", True, example="李华"),
+    Column("所属单位", "unit", True, "已有依托单位的名称", example="南京市科学技术协会"),
+    Column("手机号", "mobile", digits=True, example="13800000001"),
+    Column("电子信箱", "email", example="lihua@example.cn"),
 ]
 
 
@@ -202,20 +202,22 @@ def process_managers(ctx: Context, chunk: list[Row]) -> None:
             check.bad("username", "该用户名已被其他角色的账号使用")
         if not check.ok:
             continue
-        _account_row(ctx, user, values, new, updates, username=username, role=Role.HOME_MANAGER)
+        _account_row(ctx, row, user, values, new, updates, username=username, role=Role.HOME_MANAGER)
     _write_accounts(ctx, new, updates)
 
 
-def _account_row(ctx: Context, user, values: dict, new: list, updates: list, **identity) -> None:
+def _account_row(ctx: Context, row: Row, user, values: dict, new: list, updates: list, **identity) -> None:
     """Count an accepted account row and queue its write: a new account (`identity` — username,
     role, home — plus `values`), or the changed fields of the stored `user` (unchanged if none)."""
+    label = (f"{values['name']}（{identity['username']}）" if user is None
+             else f"{values.get('name') or user.name}（{user.username}）")
     if user is None:
-        ctx.report.created += 1
+        ctx.created(row, label)
         if ctx.write:
             new.append(dict(active=True, **identity, **values))
         return
     changed = _apply(user, values, ctx.write)
-    _count(ctx, bool(changed))
+    ctx.matched(row, label, changed)
     if ctx.write and changed:
         updates.append(import_accounts.account_update(user, changed))
 
@@ -228,10 +230,14 @@ def _write_accounts(ctx: Context, new: list, updates: list) -> None:
 
 
 REPRESENTATIVE_COLUMNS = [
-    Column("姓名", "name", True), Column("手机号", "mobile", True, "11位手机号"),
-    Column("代表层级", "level", True, "省级 / 市级 / 县级（也可写 省 / 市 / 县）"),
-    Column("用户名", "username", False, "留空则以手机号为用户名；不区分大小写"),
-    Column("工作单位", "work_unit"), Column("专业特长", "speciality"), Column("电子信箱", "email"),
+    Column("姓名", "name", True, example="张伟"),
+    Column("手机号", "mobile", True, "11位手机号", digits=True, example="13900000002"),
+    Column("代表层级", "level", True, "省级 / 市级 / 县级（也可写 省 / 市 / 县）",
+           choices=tuple(k.label for k in Level), example="县级"),
+    Column("用户名", "username", False, "留空则以手机号为用户名；不区分大小写", example="zhangwei"),
+    Column("工作单位", "work_unit", example="南京大学"),
+    Column("专业特长", "speciality", example="材料科学"),
+    Column("电子信箱", "email", example="zhangwei@example.cn"),
 ]
 
 
@@ -267,17 +273,21 @@ def process_representatives(ctx: Context, chunk: list[Row]) -> None:
                       "该用户名已被其他代表之家或其他角色的账号使用")
         if not check.ok:
             continue
-        _account_row(ctx, user, values, new, updates, username=username,
+        _account_row(ctx, row, user, values, new, updates, username=username,
                      role=Role.REPRESENTATIVE, home_id=ctx.home.id)
     _write_accounts(ctx, new, updates)
 
 
 # ---------------------------------------------------------------- workers
 WORKER_COLUMNS = [
-    Column("姓名", "name", True), Column("工作单位", "work_unit", True), Column("领域", "field"),
-    Column("手机号", "mobile", False, "有手机号时按手机号匹配已有的科技工作者"),
-    Column("电子信箱", "email"),
-    Column("联系代表", "representatives", True, "本代表之家代表的用户名，多个用 、 , ， 或 ; 分隔"),
+    Column("姓名", "name", True, example="陈静"),
+    Column("工作单位", "work_unit", True, example="江苏省农业科学院"),
+    Column("领域", "field", example="农业"),
+    Column("手机号", "mobile", False, "有手机号时按手机号匹配已有的科技工作者", digits=True,
+           example="13700000003"),
+    Column("电子信箱", "email", example="chenjing@example.cn"),
+    Column("联系代表", "representatives", True, "本代表之家代表的用户名，多个用 、 , ， 或 ; 分隔",
+           example="zhangwei、13900000002"),
 ]
 
 
@@ -347,15 +357,17 @@ def process_workers(ctx: Context, chunk: list[Row]) -> None:
         if not check.ok:
             continue
         rep_ids = list(dict.fromkeys(rep_ids))
+        label = f"{values['name']}（{values['work_unit']}）"
         if worker is None:
-            ctx.report.created += 1
+            ctx.created(row, label)
             if ctx.write:
                 new.append({**values, "created_by_id": ctx.actor.id})
                 new_links.append((_worker_key(values), rep_ids))
             continue
         missing = [r for r in rep_ids if (worker.id, r) not in links]
         changed = _apply(worker, values, ctx.write)
-        _count(ctx, bool(changed) or bool(missing))
+        ctx.matched(row, label, changed, [[row.headers.get("representatives", "联系代表"), "",
+                                           f"新增联系代表 {len(missing)} 名"]] if missing else [])
         if ctx.write:
             more_links.extend({"worker_id": worker.id, "representative_id": r} for r in missing)
     if ctx.write:

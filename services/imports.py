@@ -16,7 +16,7 @@ from io import BytesIO
 from zipfile import BadZipFile
 
 import sqlalchemy as sa
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from extensions import db
 from models import Home, Import, User
@@ -24,13 +24,13 @@ from models.base import utcnow
 from models.enums import ImportKind, ImportStatus, Role
 from services import audit
 from services.errors import Forbidden, NotFound, ServiceError, ValidationFailed
-from services.input_rules import for_spreadsheet
 from services.scope import get_scoped
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
 HEADER_SEARCH_ROWS = 10
 CHUNK = 1000
+PREVIEW_ROWS = 100  # rows created or updated listed on the report page (counts cover them all)
 PAYLOAD_KEPT = timedelta(days=1)
 _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH[0x3000] = 0x20
@@ -48,10 +48,20 @@ class PayloadTooLarge(ServiceError):
 
 @dataclass(frozen=True)
 class Column:
+    """One §5.8 column: its header, the field it fills, and what the template tells the office.
+
+    `choices` become a drop-down list in the template (a warning, not a block, for other values:
+    the import itself decides, e.g. 省 for 省级); `digits` columns (mobile numbers, postcodes)
+    are formatted as text there, so Excel keeps them as typed; `example` is shown on the 填写说明 sheet.
+    """
+
     header: str
     field: str
     required: bool = False
     note: str = ""
+    choices: tuple = ()
+    digits: bool = False
+    example: str = ""
 
 
 @dataclass
@@ -71,6 +81,9 @@ class Report:
     unchanged: int = 0
     refused: list = field(default_factory=list)
     refused_rows: set = field(default_factory=set)
+    # The first PREVIEW_ROWS rows created or updated: {row, outcome, label, changes: [[header,
+    # before, after]]} — what the office checks before confirming (page only; not in the API body).
+    preview: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
@@ -96,6 +109,39 @@ class Context:
         self.report.refused.append({"row": row.number, "column": column, "message": message})
         self.report.refused_rows.add(row.number)
 
+    def created(self, row: Row, label: str) -> None:
+        """Count an accepted row that creates a record, and list it while the preview has room."""
+        self.report.created += 1
+        self._show(row, "created", label, [])
+
+    def matched(self, row: Row, label: str, changed: dict, extra: list = ()) -> None:
+        """Count a row matched to a stored record: `updated` when `changed` (field → (before,
+        after), as `import_kinds._apply` returns) or `extra` ([[header, before, after]]) holds
+        anything, else `unchanged`."""
+        if not changed and not extra:
+            self.report.unchanged += 1
+            return
+        self.report.updated += 1
+        changes = []
+        for name, (before, after) in changed.items():
+            if name.endswith("_id") and name[:-3] in self.canonical:  # e.g. unit_id ← 所属单位
+                name, before = name[:-3], None
+            changes.append([row.headers.get(name) or self.canonical.get(name, name),
+                            _shown(before), row.values.get(name) or _shown(after)])
+        self._show(row, "updated", label, changes + [list(item) for item in extra])
+
+    def _show(self, row: Row, outcome: str, label: str, changes: list) -> None:
+        if len(self.report.preview) < PREVIEW_ROWS:
+            self.report.preview.append({"row": row.number, "outcome": outcome, "label": label,
+                                        "changes": changes})
+
+
+def _shown(value) -> str:
+    """A stored value as the report shows it: an enum by its Chinese label, nothing as ''."""
+    if value is None:
+        return ""
+    return str(getattr(value, "label", value))
+
 
 def clean(value) -> str:
     """A cell as trimmed text: full-width ASCII made ASCII, whole numbers without '.0', dates ISO."""
@@ -118,7 +164,7 @@ def _header_key(value) -> str:
     return "".join(clean(value).split()).rstrip("*").strip()
 
 
-def _find_header(first_rows: list, columns: list[Column]):
+def find_header(first_rows: list, columns: list[Column]):
     """(index of the header row, field → (column index, header as written)) or None."""
     required = {c.header for c in columns if c.required}
     by_header = {c.header: c for c in columns}
@@ -162,7 +208,7 @@ def read_rows(data: bytes, columns: list[Column]):
             first.append(cells)
             if len(first) == HEADER_SEARCH_ROWS:
                 break
-        header = _find_header(first, columns)
+        header = find_header(first, columns)
         if header is None:
             names = "、".join(c.header for c in columns if c.required)
             raise ValidationFailed({"file": [f"前{HEADER_SEARCH_ROWS}行中未找到表头，表头须包含：{names}"]})
@@ -278,6 +324,7 @@ def run_import(actor: User, kind, data: bytes, file_name: str = "", *, dry_run: 
                     file_name=(file_name or "")[:255], status=status, created=report.created,
                     updated=report.updated, unchanged=report.unchanged,
                     refused_count=len(report.refused_rows), refused=report.refused,
+                    preview=report.preview if status != ImportStatus.REFUSED else None,
                     payload=None if status == ImportStatus.COMMITTED else data)
     if status == ImportStatus.COMMITTED and ctx.new_account_ids:
         record.credentials_salt = ctx.salt
@@ -304,64 +351,3 @@ def get_import(actor: User, import_id) -> Import:
     if record is None or (record.user_id != actor.id and actor.role != Role.PROVINCIAL_ADMIN):
         raise NotFound()
     return record
-
-
-def template_workbook(kind) -> bytes:
-    """The .xlsx template of a kind: one header row of its §5.8 columns, notes on the cells."""
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font
-
-    from services import import_kinds
-    spec = import_kinds.KINDS[ImportKind(kind)]
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = ImportKind(kind).label
-    for position, column in enumerate(spec.columns, start=1):
-        cell = sheet.cell(row=1, column=position, value=column.header)
-        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
-        note = ("必填。" if column.required else "") + column.note
-        if note:
-            cell.comment = Comment(note, "RepHome")
-        sheet.column_dimensions[cell.column_letter].width = max(12, 3 * len(column.header))
-    out = BytesIO()
-    workbook.save(out)
-    return out.getvalue()
-
-
-def refused_workbook(record: Import) -> bytes:
-    """The refused rows of an import as they were written, plus a reason column (错误原因)."""
-    from services import import_kinds
-    if not record.payload or not record.refused:
-        raise NotFound("该导入没有可下载的错误行")
-    reasons = {}
-    for item in record.refused:
-        reasons.setdefault(item["row"], []).append(
-            f"{item['column']}：{item['message']}" if item["column"] else item["message"])
-    columns = import_kinds.KINDS[record.kind].columns
-    workbook, sheet = open_sheet(record.payload)
-    out_book = Workbook(write_only=True)
-    out = out_book.create_sheet("错误行")
-    try:
-        rows = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
-        first = []
-        for number, cells in rows:
-            first.append(cells)
-            if number == HEADER_SEARCH_ROWS:
-                break
-        header = _find_header(first, columns)
-        header_number = header[0] + 1 if header else 0
-        buffered = ((i + 1, cells) for i, cells in enumerate(first))
-        for source in (buffered, rows):
-            for number, cells in source:
-                if number == header_number:
-                    out.append(["原行号", *[_safe(c) for c in cells], "错误原因"])
-                elif number in reasons:
-                    out.append([number, *[_safe(c) for c in cells], "；".join(reasons[number])])
-    finally:
-        workbook.close()
-    buffer = BytesIO()
-    out_book.save(buffer)
-    return buffer.getvalue()
-
-
-_safe = for_spreadsheet  # refused rows handed back go through the one spreadsheet rule

@@ -41,6 +41,55 @@ def test_templates_hold_the_spec_headers(world, api):
         assert list(read(_template(admin, kind))[0]) == header
 
 
+def _guide(template: bytes) -> dict:
+    """The 填写说明 sheet as {header: (必填/选填, rule, example)}."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    workbook = load_workbook(BytesIO(template))
+    assert workbook.sheetnames[1] == "填写说明"
+    rows = list(workbook["填写说明"].iter_rows(min_row=2, values_only=True))
+    return {r[0]: r[1:] for r in rows if r[0] and r[0] != "说明"}
+
+
+def test_templates_explain_each_column_outside_the_imported_sheet(world, db, api):
+    """Sheet 1 holds only the header row; 填写说明 gives required/rule/example for every column;
+    fixed-value columns offer a drop-down and number-like columns are text (so 0-leading postcodes
+    and long mobiles survive Excel); the example row, filled in, imports with nothing refused."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    admin = api(world.admin)
+    headers = {"units": UNIT_HEADER, "managers": MANAGER_HEADER,
+               "representatives": REP_HEADER, "workers": WORKER_HEADER}
+    for kind, header in headers.items():
+        template = _template(admin, kind)
+        assert read(template) == [tuple(header)]
+        guide = _guide(template)
+        assert list(guide) == header
+        assert all(guide[h][2] for h in header), guide  # every column has an example
+        sheet = load_workbook(BytesIO(template)).worksheets[0]
+        lists = {str(v.sqref).split(":")[0][:-1]: v.formula1 for v in sheet.data_validations.dataValidation}
+        letter = {h: chr(ord("A") + i) for i, h in enumerate(header)}
+        if kind == "units":
+            assert lists[letter["单位类型"]] == '"设区市科协,省级学会,企业科协"'
+            assert "南京市" in lists[letter["所在设区市"]]
+            assert sheet.column_dimensions[letter["邮编"]].number_format == "@"
+        if kind == "representatives":
+            assert lists[letter["代表层级"]] == '"省级,市级,县级"'
+            assert guide["姓名"][0] == "必填" and guide["用户名"][0] == "选填"
+        if kind in ("representatives", "workers", "managers"):
+            assert sheet.column_dimensions[letter["手机号"]].number_format == "@"
+
+    for kind, client in (("units", admin), ("managers", admin),
+                         ("representatives", api(world.manager_a))):
+        template = _template(client, kind)
+        example = [_guide(template)[h][2] for h in headers[kind]]
+        resp = upload(client, kind, fill_template(template, [example]), dry_run=False)
+        assert resp.status_code == 200, resp.get_json()
+        assert resp.get_json()["created"] == 1 and resp.get_json()["refused"] == []
+
+
 def test_each_template_round_trips(world, db, api):
     admin = api(world.admin)
     data = fill_template(_template(admin, "units"), [

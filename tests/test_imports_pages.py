@@ -115,3 +115,28 @@ def test_pages_issue_a_constant_number_of_statements(world, db, login):
     with count_statements() as detail:
         assert client.get(f"/imports/{record}").status_code == 200
     assert len(detail) <= 8
+
+
+def test_the_dry_run_lists_what_it_will_create_and_change(world, db, login, monkeypatch):
+    """Before confirming, the office sees each row to be created (name and username) and, for a
+    matched account, each changed cell as before → after; an unchanged row is only counted; the
+    list stops at PREVIEW_ROWS with the full counts beside it. The API body is unchanged."""
+    from services import imports
+    client = login(world.manager_a)
+    rows = [["代表甲", "13912345678", "县级", "rep_a", "东南大学", "", ""],  # matched: changed
+            ["新代表", "13900000009", "市级", "", "南京大学", "化学", ""]]
+    world.rep_a.work_unit = "南京大学"
+    db.session.commit()
+    resp = _upload(client, xlsx(REP_HEADER, rows))
+    page = client.get(resp.location).get_data(as_text=True)
+    assert "将新增或更新的行" in page
+    assert "新代表（13900000009）" in page  # blank 用户名: the normalised mobile
+    assert "代表甲（rep_a）" in page and "工作单位：南京大学 → 东南大学" in page
+    assert db.session.get(User, world.rep_a.id).work_unit == "南京大学"  # nothing written
+
+    monkeypatch.setattr(imports, "PREVIEW_ROWS", 3)
+    resp = _upload(client, xlsx(REP_HEADER, reps(5)))
+    record = db.session.scalar(sa.select(Import).order_by(Import.id.desc()))
+    assert [item["label"] for item in record.preview] == ["代表0（imp0000）", "代表1（imp0001）",
+                                                          "代表2（imp0002）"]
+    assert "仅显示前 3 行（共新增 5、更新 0）" in client.get(resp.location).get_data(as_text=True)

@@ -238,9 +238,9 @@ def test_one_spreadsheet_rule_for_every_export():
     from datetime import date
 
     from blueprints import xlsx
-    from services import imports
+    from services import import_workbooks
     from services.input_rules import for_spreadsheet
-    assert xlsx.safe is for_spreadsheet and imports._safe is for_spreadsheet
+    assert xlsx.safe is for_spreadsheet and import_workbooks._safe is for_spreadsheet
     assert for_spreadsheet("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert for_spreadsheet("-1") == "'-1" and for_spreadsheet("@x") == "'@x"
     assert for_spreadsheet("某研究所\x0b第二研究室") == "某研究所第二研究室"

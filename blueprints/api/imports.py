@@ -6,7 +6,7 @@ from flask_smorest import Blueprint
 
 from blueprints.api.auth import SECURITY, api_user, token_required
 from blueprints.api.util import commit
-from services import activation, imports
+from services import activation, import_workbooks, imports
 from services.errors import ValidationFailed
 
 bp = Blueprint("api_imports", __name__, description="Excel 导入（SPEC §5.8）")
@@ -49,7 +49,7 @@ def read_upload(file) -> tuple[bytes, str]:
 def template(kind):
     """The .xlsx template of a kind (who may import it may download it)."""
     imports.template_access(api_user(), kind)
-    return _xlsx(imports.template_workbook(kind), f"{kind}-template.xlsx")
+    return _xlsx(import_workbooks.template_workbook(kind), f"{kind}-template.xlsx")
 
 
 @bp.route("/imports/<kind>", methods=["POST"])

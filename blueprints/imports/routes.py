@@ -15,7 +15,7 @@ from blueprints.imports import bp
 from extensions import db
 from models import Home, Import
 from models.enums import ImportKind, ImportStatus, Role
-from services import activation, imports
+from services import activation, import_workbooks, imports
 from services.errors import ValidationFailed
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -77,7 +77,8 @@ def detail(import_id):
                   and db.session.scalar(sa.select(Import.payload.is_not(None))
                                         .where(Import.id == record.id)))
     return render_template("imports/detail.html", record=record, can_commit=can_commit,
-                           refused=(record.refused or [])[:SHOWN_REFUSALS])
+                           refused=(record.refused or [])[:SHOWN_REFUSALS],
+                           preview=record.preview or [])
 
 
 @bp.route("/<int:import_id>/commit", methods=["POST"])
@@ -108,7 +109,7 @@ def commit(import_id):
 def refused(import_id):
     """The refused rows as they were written, with a reason column, to fix and upload again."""
     record = imports.get_import(current_user, import_id)
-    return _xlsx(imports.refused_workbook(record), f"import-{record.id}-refused.xlsx")
+    return _xlsx(import_workbooks.refused_workbook(record), f"import-{record.id}-refused.xlsx")
 
 
 @bp.route("/<int:import_id>/credentials.xlsx", methods=["POST"])
@@ -126,4 +127,4 @@ def credentials(import_id):
 def template(kind):
     """The template of a kind: the header row of its columns."""
     imports.template_access(current_user, kind)
-    return _xlsx(imports.template_workbook(kind), f"{kind}-template.xlsx")
+    return _xlsx(import_workbooks.template_workbook(kind), f"{kind}-template.xlsx")
