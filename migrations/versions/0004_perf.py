@@ -4,14 +4,14 @@ representatives per Home × year with at least k distinct workers contacted (k =
 per Home × year × status × days to resolution.
 
 Revision ID: 0004_perf
-Revises: 0003_summaries
+Revises: 0004_import_preview
 Create Date: 2026-11-30 08:10:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0004_perf'
-down_revision = '0003_summaries'
+down_revision = '0004_import_preview'
 branch_labels = None
 depends_on = None
 
