@@ -6,6 +6,7 @@ Each floor is the minimal work: one query per distinct aggregate (figures deriva
 query's rows, such as a total from its parts, are derived, not queried again), with the Home
 filter written where it belongs (inside the grouped subquery).
 """
+import json
 import re
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -199,9 +200,10 @@ def _round2(x) -> Decimal:
     return Decimal(str(x)).quantize(Decimal("0.01"))
 
 
-def assessment_batch(raw: Raw, year: int):
+def assessment_batch(raw: Raw, year: int, *, committed: bool = False):
     """The SPEC §5.4 items of every active Home without an assessment of `year`, from grouped
-    queries over all Homes at once, then the assessments and their items inserted (rolled back)."""
+    queries over all Homes at once, then the assessments and their items inserted (rolled back).
+    `committed`: the assessment_drafts job's floor — its audit entries too, and committed."""
     p = _bounds(year)
     quarter = "CASE WHEN {m} <= 3 THEN 1 WHEN {m} <= 6 THEN 2 WHEN {m} <= 9 THEN 3 ELSE 4 END" \
         .format(m=raw.month.format(col="date"))
@@ -251,7 +253,18 @@ def assessment_batch(raw: Raw, year: int):
              "updated_at) VALUES (:id, :h, :y, :t, :g, 'draft', :now, :now)", rows)
     raw.many("INSERT INTO assessment_items (id, assessment_id, code, max_score, auto_score, reason)"
              " VALUES (:id, :a, :c, :m, :s, '')", items)
-    raw.rollback()
+    if not committed:
+        raw.rollback()
+        return len(rows)
+    # The job's floor: its audit entries too (SPEC §10), and committed as the job commits.
+    raw.many("INSERT INTO audit_log (action, object_type, object_id, after, reason, created_at) "
+             "VALUES ('create', 'assessments', :id, :after, '', :now)",
+             [{"id": r["id"], "now": now, "after": json.dumps(
+                 {"id": r["id"], "home_id": r["h"], "year": r["y"], "total": str(r["t"]),
+                  "grade": r["g"], "status": "draft", "publicity_start": None,
+                  "publicity_end": None, "finalized_at": None, "published_at": None,
+                  "effects_applied_on": None})} for r in rows])
+    raw.commit()
     return len(rows)
 
 
