@@ -89,9 +89,9 @@ SUMMARY_COMPLIANCE = f"""SELECT h.home_id, COALESCE(l.representatives, 0), h.rep
     FROM summary_home_representatives h LEFT JOIN summary_home_contact_levels l
     ON l.home_id = h.home_id AND l.year = :y AND l.level = {THRESHOLD}
     WHERE h.representatives > 0"""
-SUMMARY_APPEALS = ("SELECT status, days, SUM(appeals) FROM summary_appeals WHERE year = :y "
-                   "GROUP BY status, days")
-SUMMARY_OPEN = ("SELECT SUM(appeals) FROM summary_appeals "
+SUMMARY_APPEALS = ("SELECT status, days, SUM(appeals) FROM summary_province_appeals "
+                   "WHERE year = :y GROUP BY status, days")
+SUMMARY_OPEN = ("SELECT SUM(appeals) FROM summary_province_appeals "
                 "WHERE status IN ('received', 'forwarded')")
 
 

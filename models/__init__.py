@@ -19,6 +19,7 @@ from models.summary import (
     ContactSummary,
     HomeContactLevelSummary,
     HomeRepresentativeSummary,
+    ProvinceAppealSummary,
     ProvinceMonthSummary,
     RepresentativeYearSummary,
 )
@@ -37,4 +38,5 @@ __all__ = [
     "LoginSession",
     "ActivitySummary", "ContactSummary", "RepresentativeYearSummary", "HomeRepresentativeSummary",
     "HomeContactLevelSummary", "AppealSummary", "ActivityYearSummary", "ProvinceMonthSummary",
+    "ProvinceAppealSummary",
 ]

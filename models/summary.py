@@ -153,3 +153,15 @@ class AppealSummary(Base):
         sa.Index("ix_summary_appeals_year", "year", "status", "days", "home_id", "appeals"),
         sa.Index("ix_summary_appeals_status", "status", "home_id", "appeals"),
     )
+
+
+class ProvinceAppealSummary(Base):
+    """summary_appeals summed over the Homes (0004_perf): the province's appeals by received
+    year, status and days to resolution — a few rows a year, whatever the number of Homes."""
+
+    __tablename__ = "summary_province_appeals"
+
+    year: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    days: Mapped[int] = mapped_column(primary_key=True)
+    appeals: Mapped[int] = mapped_column(default=0)

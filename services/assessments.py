@@ -71,14 +71,13 @@ def _create(actor: User | None, home_id: int, year: int, items: dict) -> Assessm
 
 
 def create_for_all_active(actor: User | None, year) -> list[Assessment]:
-    """A draft assessment of `year` for every active Home that has none yet (loaded, with
-    their items, in Home order)."""
+    """A draft assessment of `year` for every active Home that has none yet, in Home order
+    (one query loads them; their items load when used)."""
     ids = create_drafts(actor, year)
     if not ids:
         return []
     return list(db.session.scalars(
-        sa.select(Assessment).where(Assessment.id.in_(ids))
-        .options(sa.orm.selectinload(Assessment.items)).order_by(Assessment.home_id)))
+        sa.select(Assessment).where(Assessment.id.in_(ids)).order_by(Assessment.home_id)))
 
 
 def create_drafts(actor: User | None, year) -> list[int]:

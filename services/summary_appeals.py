@@ -1,6 +1,7 @@
 """The appeals summary (summary_appeals, issue 14 / 0004_perf): appeals per Home × year received
 (Asia/Shanghai) × status, and for `resolved` ones × calendar days from received to resolved — so
-the dashboards' counts, 办结率 and median days read Homes' rows, not the year's appeals.
+the dashboards' counts, 办结率 and median days read Homes' rows, not the year's appeals; the
+same summed over the Homes (summary_province_appeals) for the whole province.
 
 Writers call `appeal_part(appeal)` before a change and `appeal_changed(before, appeal)` after it
 (creation by a representative or through a 代表码, status changes); each change is one atomic
@@ -14,10 +15,11 @@ import sqlalchemy as sa
 from extensions import db
 from models import Appeal
 from models.enums import AppealStatus
-from models.summary import AppealSummary
+from models.summary import AppealSummary, ProvinceAppealSummary
 from services import clock
 
 S = AppealSummary.__table__
+V = ProvinceAppealSummary.__table__
 #: `days` of a resolved appeal without a resolution time (counted, left out of the median).
 NO_DAYS = -1
 
@@ -51,6 +53,12 @@ def appeal_changed(before: tuple | None, appeal) -> None:
     rows = [{"home_id": k[0], "year": k[1], "status": k[2], "days": k[3], "appeals": n}
             for k, n in sorted(deltas.items()) if n]
     _upsert(S, ("home_id", "year", "status", "days"), ("appeals",), rows)
+    province = Counter()
+    for key, n in deltas.items():
+        province[key[1:]] += n
+    _upsert(V, ("year", "status", "days"), ("appeals",),
+            [{"year": k[0], "status": k[1], "days": k[2], "appeals": n}
+             for k, n in sorted(province.items()) if n])
 
 
 def raw_rows() -> dict:
@@ -64,12 +72,37 @@ def raw_rows() -> dict:
 
 
 def rebuild() -> None:
-    """Replace every summary_appeals row by the raw aggregate (in the caller's transaction)."""
+    """Replace every summary_appeals and summary_province_appeals row by the raw aggregate (in
+    the caller's transaction)."""
     db.session.execute(S.delete())
+    db.session.execute(V.delete())
+    raw = raw_rows()
     rows = [{"home_id": k[0], "year": k[1], "status": k[2], "days": k[3], "appeals": n}
-            for k, n in sorted(raw_rows().items())]
+            for k, n in sorted(raw.items())]
     for i in range(0, len(rows), 5000):
         db.session.execute(S.insert(), rows[i:i + 5000])
+    province = _province(raw)
+    if province:
+        db.session.execute(V.insert(), [{"year": k[0], "status": k[1], "days": k[2],
+                                         "appeals": n} for k, n in sorted(province.items())])
+
+
+def _province(rows: dict) -> dict:
+    out = Counter()
+    for key, n in rows.items():
+        out[key[1:]] += n
+    return {k: n for k, n in out.items() if n}
+
+
+def raw_province_rows() -> dict:
+    """{(year, status, days): appeals} aggregated from the appeals themselves."""
+    return _province(raw_rows())
+
+
+def stored_province_rows() -> dict:
+    """{(year, status, days): appeals} as stored in summary_province_appeals (0s left out)."""
+    return {(y, s, d): int(n) for y, s, d, n in db.session.execute(
+        sa.select(V.c.year, V.c.status, V.c.days, V.c.appeals)) if n}
 
 
 def stored_rows() -> dict:
@@ -83,8 +116,9 @@ def stored_rows() -> dict:
 def year_figures(year: int, home_ids=None) -> tuple[dict, float | int | None]:
     """({status: appeals received in `year`}, median days to resolution of the `resolved` ones
     or None) of the Homes `home_ids` (a list or a select; None for all) — one grouped query."""
-    stmt = (sa.select(S.c.status, S.c.days, sa.func.sum(S.c.appeals))
-            .where(S.c.year == year).group_by(S.c.status, S.c.days))
+    table = V if home_ids is None else S  # the province's rows need no grouping of Homes
+    stmt = (sa.select(table.c.status, table.c.days, sa.func.sum(table.c.appeals))
+            .where(table.c.year == year).group_by(table.c.status, table.c.days))
     if home_ids is not None:
         stmt = stmt.where(S.c.home_id.in_(home_ids))
     counts, days = Counter(), []
@@ -113,8 +147,9 @@ def median_of_counts(pairs: list[tuple[int, int]]) -> float | int | None:
 
 def open_count(statuses, home_ids=None) -> int:
     """Appeals now in one of `statuses`, whenever received, of the Homes `home_ids` (None: all)."""
-    stmt = sa.select(sa.func.sum(S.c.appeals)).where(
-        S.c.status.in_([getattr(s, "value", s) for s in statuses]))
+    table = V if home_ids is None else S
+    stmt = sa.select(sa.func.sum(table.c.appeals)).where(
+        table.c.status.in_([getattr(s, "value", s) for s in statuses]))
     if home_ids is not None:
         stmt = stmt.where(S.c.home_id.in_(home_ids))
     return int(db.session.scalar(stmt) or 0)

@@ -95,7 +95,7 @@ def _raw_levels(per_year=None):
             .group_by(User.home_id, per_year.c.year, levels.c.level))
 
 
-TABLES = (A, Y, P, C, R, H, L, summary_appeals.S)
+TABLES = (A, Y, P, C, R, H, L, summary_appeals.S, summary_appeals.V)
 
 
 def rebuild() -> dict:
@@ -162,6 +162,9 @@ def differences(limit: int = 20) -> list[str]:
     compared.append(("summary_appeals",
                      {k: (n,) for k, n in summary_appeals.stored_rows().items()},
                      {k: (n,) for k, n in summary_appeals.raw_rows().items() if n}))
+    compared.append(("summary_province_appeals",
+                     {k: (n,) for k, n in summary_appeals.stored_province_rows().items()},
+                     {k: (n,) for k, n in summary_appeals.raw_province_rows().items()}))
     out = []
     for name, have, want in compared:
         for key in sorted(set(have) | set(want), key=str):

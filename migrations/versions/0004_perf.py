@@ -1,7 +1,7 @@
 """Summaries whose reads follow the Homes (issue 14 follow-up): verified activities per Home ×
 year × theme and per province year × month × theme; active representatives per Home;
 representatives per Home × year with at least k distinct workers contacted (k = 1..20); appeals
-per Home × year × status × days to resolution.
+per Home (and for the province) × year × status × days to resolution.
 
 Revision ID: 0004_perf
 Revises: 0004_import_preview
@@ -87,6 +87,15 @@ def upgrade():
         batch_op.create_index('ix_summary_appeals_status', ['status', 'home_id', 'appeals'],
                               unique=False)
 
+    op.create_table(
+        'summary_province_appeals',
+        sa.Column('year', sa.Integer(), nullable=False),
+        sa.Column('status', sa.String(length=16), nullable=False),
+        sa.Column('days', sa.Integer(), nullable=False),
+        sa.Column('appeals', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('year', 'status', 'days', name=op.f('pk_summary_province_appeals')),
+    )
+
     # Existing data: fill the summaries from the rows (what `flask rebuild-summaries` does).
     bind = op.get_bind()
     bind.execute(sa.text(
@@ -126,9 +135,14 @@ def upgrade():
         "INSERT INTO summary_appeals (home_id, year, status, days, appeals) "
         f"SELECT home_id, {year}, status, {day_column}, COUNT(id) FROM appeals "
         f"GROUP BY home_id, {year}, status, {day_column}"))
+    bind.execute(sa.text(
+        "INSERT INTO summary_province_appeals (year, status, days, appeals) "
+        "SELECT year, status, days, SUM(appeals) FROM summary_appeals "
+        "GROUP BY year, status, days"))
 
 
 def downgrade():
+    op.drop_table('summary_province_appeals')
     with op.batch_alter_table('summary_appeals', schema=None) as batch_op:
         batch_op.drop_index('ix_summary_appeals_status')
         batch_op.drop_index('ix_summary_appeals_year')
