@@ -5,14 +5,15 @@ Writing — every service that changes what a summary counts calls one of these 
 transaction, after the change:
 - `activity_part(activity)` before the change and `activity_changed(before, activity)` after it
   (create, edit, submit, review, delete; an activity counts while VERIFIED, for its own Home,
-  month, year and theme — co-organisers never change a count);
+  month, year and theme — co-organisers never change a count): one upsert per activity table
+  (the Home's month, the Home's year, the province's month);
 - `contacts_changed(added=[...], removed=[...])` with (representative_id, worker_id, date) of
   contact records inserted and deleted (manual contacts, activity contacts, a date moved).
-Each is one atomic upsert `INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n` (both
-databases) — never a read followed by a write, so concurrent writers add up exactly. The
+Each table is written by one atomic upsert `INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`
+(both databases) — never a read followed by a write, so concurrent writers add up exactly. The
 per-representative count of distinct workers changes when a (representative, worker, year)
-row's count crosses 0, which the same upsert RETURNS, so no second read is needed.
-
+row's count crosses 0, which the same upsert RETURNS, so no second read is needed; that upsert
+RETURNS the new count in turn, and when it crosses a level the Home's level rows move.
 - `representatives_changed([(user_id, home_before, home_after)])` where each Home is what
   `representative_home(user)` gives before and after the write (creation, import, move,
   deactivation, activation): the per-Home counts of active representatives and of those with at
