@@ -6,6 +6,7 @@ Each floor is the minimal work: one query per distinct aggregate (figures deriva
 query's rows, such as a total from its parts, are derived, not queried again), with the Home
 filter written where it belongs (inside the grouped subquery).
 """
+import json
 import re
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
@@ -80,47 +81,53 @@ VERIFIED = "status = 'verified' AND date >= :s AND date <= :e"
 
 
 # Since issue 14 the province figures come from the summary tables (models/summary.py): their
-# floors read the same tables; the raw-row floors of before are kept as *_raw for comparison.
-SUMMARY_COMPLIANCE = f"""SELECT u.home_id, SUM(CASE WHEN COALESCE(r.workers, 0) >= {THRESHOLD}
-    THEN 1 ELSE 0 END), COUNT(u.id) FROM users u LEFT JOIN summary_representative_years r
-    ON r.representative_id = u.id AND r.year = :y WHERE u.role = 'representative' AND u.active
-    GROUP BY u.home_id"""
+# floors read the same tables.
+# Since 0004_perf: compliance per Home from its active representatives and its level row at the
+# threshold, activities from the Homes' years and the province's months, appeals from
+# summary_appeals.
+SUMMARY_COMPLIANCE = f"""SELECT h.home_id, COALESCE(l.representatives, 0), h.representatives
+    FROM summary_home_representatives h LEFT JOIN summary_home_contact_levels l
+    ON l.home_id = h.home_id AND l.year = :y AND l.level = {THRESHOLD}
+    WHERE h.representatives > 0"""
+SUMMARY_APPEALS = ("SELECT status, days, SUM(appeals) FROM summary_province_appeals "
+                   "WHERE year = :y GROUP BY status, days")
+SUMMARY_OPEN = ("SELECT SUM(appeals) FROM summary_province_appeals "
+                "WHERE status IN ('received', 'forwarded')")
 
 
 def province_page(raw: Raw, year: int):
-    """Province dashboard: Homes, compliance per Home, theme × month, Home × theme (the three
-    from the summary tables), ranking, appeals of the year by status, open appeals (KPIs, grades,
-    statuses, expiring derived)."""
-    p = _bounds(year)
+    """Province dashboard: Homes, compliance per Home, theme × month, Home × theme, appeals of
+    the year by status and days, open appeals (the five from the summary tables), ranking
+    (KPIs, grades, statuses, expiring derived)."""
     return [
         raw.all("SELECT h.id, h.name, u.city, u.kind, h.status, h.expires_on FROM homes h "
                 "JOIN units u ON u.id = h.unit_id ORDER BY h.name, h.id"),
         raw.all(SUMMARY_COMPLIANCE, y=year),
-        raw.all("SELECT theme, month, SUM(activities), SUM(participants) FROM summary_activities "
-                "WHERE year = :y GROUP BY theme, month", y=year),
-        raw.all("SELECT home_id, theme, SUM(activities) FROM summary_activities WHERE year = :y "
-                "GROUP BY home_id, theme", y=year),
+        raw.all("SELECT theme, month, SUM(activities), SUM(participants) "
+                "FROM summary_province_months WHERE year = :y GROUP BY theme, month", y=year),
+        raw.all("SELECT home_id, theme, SUM(activities) FROM summary_activity_years "
+                "WHERE year = :y GROUP BY home_id, theme", y=year),
         raw.all("SELECT a.home_id, h.name, a.total, a.grade, a.status FROM assessments a "
                 "JOIN homes h ON h.id = a.home_id WHERE a.year = :y "
                 "ORDER BY a.total DESC, h.name", y=year),
-        raw.all("SELECT status, COUNT(id) FROM appeals WHERE created_at >= :ts AND "
-                "created_at < :te GROUP BY status", **p),
-        raw.all("SELECT COUNT(id) FROM appeals WHERE status IN ('received', 'forwarded')"),
+        raw.all(SUMMARY_APPEALS, y=year),
+        raw.all(SUMMARY_OPEN),
     ]
 
 
 def dashboard_api(raw: Raw, year: int):
     """GET /dashboard for the province: active Homes, compliance (and the representatives
-    counted), theme × month (both from the summary tables), open appeals."""
+    counted), theme × month, appeals of the year and open appeals (all but the first from the
+    summary tables)."""
     return [
         raw.all("SELECT COUNT(id) FROM homes WHERE status = 'active'"),
-        raw.all(f"""SELECT SUM(CASE WHEN COALESCE(r.workers, 0) >= {THRESHOLD} THEN 1 ELSE 0
-                END), COUNT(u.id) FROM users u LEFT JOIN summary_representative_years r
-                ON r.representative_id = u.id AND r.year = :y
-                WHERE u.role = 'representative' AND u.active""", y=year),
-        raw.all("SELECT theme, month, SUM(activities) FROM summary_activities WHERE year = :y "
-                "GROUP BY theme, month", y=year),
-        raw.all("SELECT COUNT(id) FROM appeals WHERE status IN ('received', 'forwarded')"),
+        raw.all(f"""SELECT SUM(COALESCE(l.representatives, 0)), SUM(h.representatives)
+                FROM summary_home_representatives h LEFT JOIN summary_home_contact_levels l
+                ON l.home_id = h.home_id AND l.year = :y AND l.level = {THRESHOLD}""", y=year),
+        raw.all("SELECT theme, month, SUM(activities) FROM summary_province_months "
+                "WHERE year = :y GROUP BY theme, month", y=year),
+        raw.all(SUMMARY_APPEALS, y=year),
+        raw.all(SUMMARY_OPEN),
     ]
 
 
@@ -193,9 +200,10 @@ def _round2(x) -> Decimal:
     return Decimal(str(x)).quantize(Decimal("0.01"))
 
 
-def assessment_batch(raw: Raw, year: int):
+def assessment_batch(raw: Raw, year: int, *, committed: bool = False):
     """The SPEC §5.4 items of every active Home without an assessment of `year`, from grouped
-    queries over all Homes at once, then the assessments and their items inserted (rolled back)."""
+    queries over all Homes at once, then the assessments and their items inserted (rolled back).
+    `committed`: the assessment_drafts job's floor — its audit entries too, and committed."""
     p = _bounds(year)
     quarter = "CASE WHEN {m} <= 3 THEN 1 WHEN {m} <= 6 THEN 2 WHEN {m} <= 9 THEN 3 ELSE 4 END" \
         .format(m=raw.month.format(col="date"))
@@ -205,19 +213,15 @@ def assessment_batch(raw: Raw, year: int):
     plans = {h: (plan, funding) for h, plan, funding in raw.all(
         "SELECT home_id, plan, funding FROM home_plans WHERE year = :y", y=year)}
     teams = dict(raw.all("SELECT home_id, COUNT(id) FROM service_team_members GROUP BY home_id"))
-    themes = {}
-    for h, theme, n in raw.all(f"SELECT home_id, theme, COUNT(id) FROM activities WHERE "
-                               f"{VERIFIED} GROUP BY home_id, theme", **p):
+    themes = {}  # since 0004_perf from the summary tables, as scoring.compute_many reads them
+    for h, theme, n in raw.all("SELECT home_id, theme, activities FROM summary_activity_years "
+                               "WHERE year = :y", y=year):
         themes.setdefault(h, {})[theme] = n
     quarters = {}
     for h, _q in raw.all(f"SELECT home_id, {quarter} FROM activities WHERE {VERIFIED} AND "
                          f"published GROUP BY home_id, {quarter}", **p):
         quarters[h] = quarters.get(h, 0) + 1
-    rates = {h: (c or 0, t) for h, c, t in raw.all(
-        f"""SELECT u.home_id, SUM(CASE WHEN COALESCE(c.n, 0) >= {THRESHOLD} THEN 1 ELSE 0 END),
-        COUNT(u.id) FROM users u LEFT JOIN ({CONTACTED.format(extra='')}) c
-        ON c.representative_id = u.id WHERE u.role = 'representative' AND u.active
-        GROUP BY u.home_id""", **p)}
+    rates = {h: (c or 0, t) for h, c, t in raw.all(SUMMARY_COMPLIANCE, y=year)}
     next_id = raw.all("SELECT COALESCE(MAX(id), 0) FROM assessments")[0][0] + 1
     next_item = raw.all("SELECT COALESCE(MAX(id), 0) FROM assessment_items")[0][0] + 1
     now = datetime.now(UTC)
@@ -249,7 +253,18 @@ def assessment_batch(raw: Raw, year: int):
              "updated_at) VALUES (:id, :h, :y, :t, :g, 'draft', :now, :now)", rows)
     raw.many("INSERT INTO assessment_items (id, assessment_id, code, max_score, auto_score, reason)"
              " VALUES (:id, :a, :c, :m, :s, '')", items)
-    raw.rollback()
+    if not committed:
+        raw.rollback()
+        return len(rows)
+    # The job's floor: its audit entries too (SPEC §10), and committed as the job commits.
+    raw.many("INSERT INTO audit_log (action, object_type, object_id, after, reason, created_at) "
+             "VALUES ('create', 'assessments', :id, :after, '', :now)",
+             [{"id": r["id"], "now": now, "after": json.dumps(
+                 {"id": r["id"], "home_id": r["h"], "year": r["y"], "total": str(r["t"]),
+                  "grade": r["g"], "status": "draft", "publicity_start": None,
+                  "publicity_end": None, "finalized_at": None, "published_at": None,
+                  "effects_applied_on": None})} for r in rows])
+    raw.commit()
     return len(rows)
 
 

@@ -65,6 +65,7 @@ def post_floor():
     from flask import jsonify, request
 
     from extensions import db
+    from models.summary import CONTACT_LEVEL_CAP
 
     data = request.get_json()
     raw = request.headers.get("Authorization", "").partition(" ")[2]
@@ -98,11 +99,21 @@ def post_floor():
             "DO UPDATE SET contacts = summary_contacts.contacts + excluded.contacts "
             "RETURNING contacts"), {"u": user_id, "w": worker_id, "y": day.year}).scalar_one()
         if n == 1:
-            conn.execute(sa.text(
+            workers = conn.execute(sa.text(
                 "INSERT INTO summary_representative_years (representative_id, year, workers) "
                 "VALUES (:u, :y, 1) ON CONFLICT (representative_id, year) "
-                "DO UPDATE SET workers = summary_representative_years.workers + excluded.workers"),
-                {"u": user_id, "y": day.year})
+                "DO UPDATE SET workers = summary_representative_years.workers + excluded.workers "
+                "RETURNING workers"), {"u": user_id, "y": day.year}).scalar_one()
+            if workers <= CONTACT_LEVEL_CAP:  # one more level of the Home (0004_perf)
+                query = ("SELECT home_id FROM users WHERE id = :u FOR SHARE"
+                         if conn.dialect.name == "postgresql"
+                         else "SELECT home_id FROM users WHERE id = :u")
+                home = conn.execute(sa.text(query), {"u": user_id}).scalar_one()
+                conn.execute(sa.text(
+                    "INSERT INTO summary_home_contact_levels (home_id, year, level, "
+                    "representatives) VALUES (:h, :y, :k, 1) ON CONFLICT (home_id, year, level) "
+                    "DO UPDATE SET representatives = summary_home_contact_levels.representatives"
+                    " + excluded.representatives"), {"h": home, "y": day.year, "k": workers})
     conn.execute(sa.text(
         "INSERT INTO audit_log (actor_id, action, object_type, object_id, after, reason, created_at)"
         " VALUES (:u, 'create', 'Activity', :a, :after, '', :now)"),

@@ -10,14 +10,15 @@ from extensions import db
 def run(today: date) -> dict:
     """Create the missing drafts of year today.year − 1 in one batch; existing ones are skipped.
 
-    Scoring is batched (`services.assessments.create_for_all_active` → `scoring.compute_many`):
-    a fixed number of grouped queries for all Homes, not a set of queries per Home."""
+    Scoring is batched (`services.assessments.create_drafts` → `scoring.compute_many`): a fixed
+    number of grouped queries for all Homes, and three multi-row INSERTs (assessments, items,
+    audit entries) — nothing loaded back, since the job only counts what it created."""
     from models import Home
     from models.enums import HomeStatus
-    from services.assessments import create_for_all_active
+    from services.assessments import create_drafts
 
     year = today.year - 1
     homes = db.session.scalar(sa.select(sa.func.count(Home.id)).where(
         Home.status == HomeStatus.ACTIVE)) or 0
-    created = len(create_for_all_active(None, year)) if homes else 0
+    created = len(create_drafts(None, year)) if homes else 0
     return {"year": year, "homes": homes, "created": created, "skipped": homes - created}

@@ -12,7 +12,17 @@ from models.home import Home, HomePlan, ServiceTeamMember
 from models.imports import Import
 from models.login_session import LoginSession
 from models.objection import Objection
-from models.summary import ActivitySummary, ContactSummary, RepresentativeYearSummary
+from models.summary import (
+    ActivitySummary,
+    ActivityYearSummary,
+    AppealSummary,
+    ContactSummary,
+    HomeContactLevelSummary,
+    HomeRepresentativeSummary,
+    ProvinceAppealSummary,
+    ProvinceMonthSummary,
+    RepresentativeYearSummary,
+)
 from models.system import ApiToken, AuditLog, JobLock, JobRun, Notification
 from models.unit import Unit
 from models.user import User
@@ -26,5 +36,7 @@ __all__ = [
     "Objection",
     "Import",
     "LoginSession",
-    "ActivitySummary", "ContactSummary", "RepresentativeYearSummary",
+    "ActivitySummary", "ContactSummary", "RepresentativeYearSummary", "HomeRepresentativeSummary",
+    "HomeContactLevelSummary", "AppealSummary", "ActivityYearSummary", "ProvinceMonthSummary",
+    "ProvinceAppealSummary",
 ]

@@ -37,6 +37,38 @@ class ActivitySummary(Base):
     )
 
 
+class ActivityYearSummary(Base):
+    """summary_activities summed over the months (0004_perf): a Home's verified activities of a
+    year by theme — what the per-Home tables read (one row per Home and theme, not twelve)."""
+
+    __tablename__ = "summary_activity_years"
+
+    home_id: Mapped[int] = mapped_column(sa.ForeignKey("homes.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    theme: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    activities: Mapped[int] = mapped_column(default=0)
+    participants: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+    __table_args__ = (
+        sa.Index("ix_summary_activity_years_year", "year", "home_id", "theme", "activities",
+                 "participants"),
+    )
+
+
+class ProvinceMonthSummary(Base):
+    """summary_activities summed over the Homes (0004_perf): the province's verified activities
+    by year, month and theme — 48 rows a year, whatever the number of Homes."""
+
+    __tablename__ = "summary_province_months"
+
+    year: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[int] = mapped_column(primary_key=True)
+    theme: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    activities: Mapped[int] = mapped_column(default=0)
+    participants: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+
+
 class ContactSummary(Base):
     """Contact records of a representative with a worker dated in a year."""
 
@@ -64,3 +96,72 @@ class RepresentativeYearSummary(Base):
     __table_args__ = (
         sa.Index("ix_summary_representative_years_year", "year", "representative_id", "workers"),
     )
+
+
+#: Distinct workers counted per level in summary_home_contact_levels: levels 1..CONTACT_LEVEL_CAP.
+#: A CONTACT_THRESHOLD above it is read from the per-representative rows instead.
+CONTACT_LEVEL_CAP = 20
+
+
+class HomeRepresentativeSummary(Base):
+    """Active representatives of a Home (issue 14, 0004_perf): the denominator of its rate."""
+
+    __tablename__ = "summary_home_representatives"
+
+    home_id: Mapped[int] = mapped_column(sa.ForeignKey("homes.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    representatives: Mapped[int] = mapped_column(default=0)
+
+
+class HomeContactLevelSummary(Base):
+    """Active representatives of a Home who contacted at least `level` distinct workers in a
+    year (level 1..CONTACT_LEVEL_CAP; cumulative, so a threshold T reads the one row level = T).
+
+    A representative with w workers counts in levels 1..min(w, CAP) of their current Home while
+    active; a move, deactivation or activation moves all of those."""
+
+    __tablename__ = "summary_home_contact_levels"
+
+    home_id: Mapped[int] = mapped_column(sa.ForeignKey("homes.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    level: Mapped[int] = mapped_column(primary_key=True)
+    representatives: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        # The province views read one year and one level across all Homes.
+        sa.Index("ix_summary_home_contact_levels_year", "year", "level", "home_id",
+                 "representatives"),
+    )
+
+
+class AppealSummary(Base):
+    """Appeals of a Home received in a year (Asia/Shanghai) now in a status; for `resolved` ones
+    also by the calendar days from received to resolved (0 for the other statuses), which gives
+    the median without reading the appeals."""
+
+    __tablename__ = "summary_appeals"
+
+    home_id: Mapped[int] = mapped_column(sa.ForeignKey("homes.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    days: Mapped[int] = mapped_column(primary_key=True)
+    appeals: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (
+        sa.Index("ix_summary_appeals_year", "year", "status", "days", "home_id", "appeals"),
+        sa.Index("ix_summary_appeals_status", "status", "home_id", "appeals"),
+    )
+
+
+class ProvinceAppealSummary(Base):
+    """summary_appeals summed over the Homes (0004_perf): the province's appeals by received
+    year, status and days to resolution — a few rows a year, whatever the number of Homes."""
+
+    __tablename__ = "summary_province_appeals"
+
+    year: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(sa.String(16), primary_key=True)
+    days: Mapped[int] = mapped_column(primary_key=True)
+    appeals: Mapped[int] = mapped_column(default=0)

@@ -18,9 +18,10 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from extensions import db
 from models import Home, User
 from models.enums import Level, Role
-from services import activation, audit, sessions
+from services import activation, audit, sessions, summaries
 from services import validation as v
 from services.accounts import password_problems
+from services.concurrency import lock
 from services.errors import Collector, Conflict, Forbidden, NotFound, ValidationFailed
 from services.scope import get_scoped, require_role
 
@@ -114,6 +115,7 @@ def update_account(actor: User, user: User, data: dict) -> User:
 def move_representative(actor: User, user: User, home_id) -> User:
     """Move a representative to another Home (admins only). Activities stay with their Home."""
     require_role(actor, Role.PROVINCIAL_ADMIN)
+    user = lock(user)  # two moves of one representative: the second starts from the first's Home
     if user.role != Role.REPRESENTATIVE:
         raise Conflict("只有代表可以调整所属代表之家", {"home_id": ["只有代表可以调整所属代表之家"]})
     errors = Collector()
@@ -125,7 +127,9 @@ def move_representative(actor: User, user: User, home_id) -> User:
     if target.id == user.home_id:
         raise Conflict("该代表已在此代表之家", {"home_id": ["该代表已在此代表之家"]})
     before = audit.snapshot(user)
+    counted = summaries.representative_home(user)
     user.home_id = target.id
+    summaries.representatives_changed([(user.id, counted, summaries.representative_home(user))])
     audit.record(actor, "move", user, before=before)
     return user
 

@@ -8,8 +8,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from extensions import db
 from models import Home, Unit, User
 from models.enums import Level, Role
-from services import audit, sessions
+from services import audit, sessions, summaries
 from services import validation as v
+from services.concurrency import lock
 from services.errors import Collector, Conflict, Forbidden, NotFound, ValidationFailed
 from services.scope import require_role
 
@@ -113,6 +114,9 @@ def create_user(actor: User | None, data: dict) -> User:
                 speciality=speciality, active=True)
     user.set_password(password)
     db.session.add(user)
+    db.session.flush()
+    summaries.representatives_changed(
+        [(user.id, None, summaries.representative_home(user))], new=True)
     audit.record(actor, "create", user)
     return user
 
@@ -120,13 +124,17 @@ def create_user(actor: User | None, data: dict) -> User:
 def set_active(actor: User, user: User, active: bool) -> User:
     """Deactivate or reactivate an account (a manager only for representatives of their Home)."""
     require_role(actor, Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER)
+    if user.id != actor.id:  # the per-Home summaries move from the state read under the lock
+        user = lock(user)
     if actor.role == Role.HOME_MANAGER and (user.role != Role.REPRESENTATIVE
                                             or user.home_id != actor.scope_home_id):
         raise Forbidden("只能停用或启用本代表之家的代表账号")
     if user.id == actor.id and not active:
         raise Conflict("不能停用自己的账号")
     before = audit.snapshot(user)
+    counted = summaries.representative_home(user)
     user.active = active
+    summaries.representatives_changed([(user.id, counted, summaries.representative_home(user))])
     if not active:
         sessions.end_all_sessions(user)
     audit.record(actor, "activate" if active else "deactivate", user, before=before)

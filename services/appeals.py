@@ -12,7 +12,7 @@ from extensions import db
 from models import Appeal, User, WorkerLink
 from models.base import utcnow
 from models.enums import AppealCategory, AppealSource, AppealStatus, Role
-from services import audit, notifications
+from services import audit, notifications, summaries
 from services import validation as v
 from services.concurrency import lock
 from services.errors import Collector, Conflict, ValidationFailed
@@ -44,6 +44,7 @@ def create_appeal(actor: User, data: dict) -> Appeal:
     appeal = Appeal(representative_id=actor.id, home_id=actor.home_id, worker_id=worker_id,
                     category=category, content=content, status=AppealStatus.RECEIVED)
     db.session.add(appeal)
+    summaries.appeal_changed(None, appeal)
     audit.record(actor, "create", appeal)
     for manager in notifications.managers_of_home(actor.home_id):
         notifications.notify(manager, "appeal_received", f"新的诉求建议：{category.label}",
@@ -83,6 +84,7 @@ def change_status(actor: User, appeal: Appeal, data: dict) -> Appeal:
         raise Conflict("已办结或已关闭的诉求不能再修改答复")
 
     before = audit.snapshot(appeal)
+    counted = summaries.appeal_part(appeal)
     if has_response:
         appeal.response = response
     if status is not None:
@@ -90,6 +92,7 @@ def change_status(actor: User, appeal: Appeal, data: dict) -> Appeal:
         appeal.handled_by_id = actor.id
         if status in (AppealStatus.RESOLVED, AppealStatus.CLOSED):
             appeal.resolved_at = utcnow()
+        summaries.appeal_changed(counted, appeal)
     audit.record(actor, f"status_{status.value}" if status else "update", appeal, before=before)
     if status in (AppealStatus.RESOLVED, AppealStatus.CLOSED):
         whose = ("通过您的代表码收到的诉求建议" if appeal.source == AppealSource.QR

@@ -71,7 +71,20 @@ def _create(actor: User | None, home_id: int, year: int, items: dict) -> Assessm
 
 
 def create_for_all_active(actor: User | None, year) -> list[Assessment]:
-    """A draft assessment of `year` for every active Home that has none yet."""
+    """A draft assessment of `year` for every active Home that has none yet, in Home order
+    (one query loads them; their items load when used)."""
+    ids = create_drafts(actor, year)
+    if not ids:
+        return []
+    return list(db.session.scalars(
+        sa.select(Assessment).where(Assessment.id.in_(ids)).order_by(Assessment.home_id)))
+
+
+def create_drafts(actor: User | None, year) -> list[int]:
+    """create_for_all_active without loading what it wrote: the ids of the new drafts.
+
+    Scored in one batch (`scoring.compute_many`); the assessments, their items and their audit
+    entries are three multi-row INSERTs (no ORM objects for thousands of rows)."""
     _admin_or_system(actor)
     errors = Collector()
     year = v.integer(errors, {"year": year}, "year", "考核年度", minimum=2000, maximum=2100)
@@ -79,11 +92,28 @@ def create_for_all_active(actor: User | None, year) -> list[Assessment]:
     existing = sa.select(Assessment.home_id).where(Assessment.year == year)
     home_ids = list(db.session.scalars(sa.select(Home.id).where(
         Home.status == HomeStatus.ACTIVE, Home.id.not_in(existing)).order_by(Home.id)))
+    if not home_ids:
+        return []
     scores = scoring.compute_many(home_ids, year)
-    created = [_new(home_id, year, scores[home_id]) for home_id in home_ids]
-    db.session.add_all(created)
-    audit.record_many(actor, "create", created)  # one flush for all, then the entries
-    return created
+    now = utcnow()
+    rows = []
+    for home_id in home_ids:
+        total = sum(scores[home_id].values(), Decimal("0"))
+        rows.append({"home_id": home_id, "year": year, "status": AssessmentStatus.DRAFT,
+                     "total": total, "grade": scoring.grade_for(total), "created_at": now,
+                     "updated_at": now})
+    db.session.flush()
+    ids = list(db.session.scalars(
+        sa.insert(Assessment).returning(Assessment.id, sort_by_parameter_order=True), rows))
+    db.session.execute(sa.insert(AssessmentItem), [
+        {"assessment_id": aid, "code": code, "max_score": ITEMS[code][0], "auto_score": score,
+         "reason": ""}
+        for aid, row in zip(ids, rows, strict=True) for code, score in scores[row["home_id"]].items()])
+    blank = {key: None for key in audit.snapshot_keys(Assessment)}
+    audit.record_rows(actor, "create", "assessments", [
+        (aid, {**blank, "id": aid, **audit.json_safe_values(row)})
+        for aid, row in zip(ids, rows, strict=True)])
+    return ids
 
 
 def _require_draft(a: Assessment) -> None:

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from models import AuditLog
+from models.base import utcnow
 
 _SKIP = {"password_hash", "created_at", "updated_at"}
 
@@ -47,6 +48,27 @@ def record(actor, action: str, obj=None, *, before: dict | None = None, after: d
         "actor_id": getattr(actor, "id", None), "action": action,
         "object_type": object_type or "", "object_id": object_id, "before": before,
         "after": after, "reason": reason})
+
+
+def snapshot_keys(model) -> list[str]:
+    """The keys `snapshot` gives for an object of `model`."""
+    return [col.key for col in sa.inspect(model).column_attrs if col.key not in _SKIP]
+
+
+def json_safe_values(values: dict) -> dict:
+    """`values` (column → value) as snapshot would show them, secrets and timestamps left out."""
+    return {k: _json_safe(v) for k, v in values.items() if k not in _SKIP}
+
+
+def record_rows(actor, action: str, object_type: str, rows) -> None:
+    """Entries for rows written in bulk, (object_id, after) each — one multi-row INSERT."""
+    rows = list(rows)
+    if rows:
+        now = utcnow()
+        db.session.execute(sa.insert(AuditLog), [
+            {"actor_id": getattr(actor, "id", None), "action": action,
+             "object_type": object_type, "object_id": object_id, "after": after,
+             "reason": "", "created_at": now} for object_id, after in rows])
 
 
 def record_many(actor, action: str, objects) -> list[AuditLog]:

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from extensions import db
 from models import AuditLog, User
 from models.base import utcnow
-from services import activation
+from services import activation, summaries
 from services.imports import Context
 
 
@@ -34,11 +34,23 @@ def new_accounts(ctx: Context, accounts: list[dict]) -> None:
     returned = db.session.execute(sa.insert(User).returning(User.id, User.username), accounts).all()
     ctx.new_account_ids.extend(user_id for user_id, _name in returned)
     by_name = {values["username"]: values for values in accounts}
+    summaries.representatives_changed(  # new representatives count for their Home at once
+        [(user_id, None, summaries.representative_home(_Account(by_name[name])))
+         for user_id, name in returned], new=True)
     audit_accounts(ctx, [{"object_id": user_id, "action": "import_create", "before": None,
                            "after": {k: as_json(by_name[name].get(k)) for k in (
                                "username", "name", "role", "unit_id", "home_id", "level",
                                "mobile", "email", "work_unit", "speciality")}}
                           for user_id, name in returned])
+
+
+class _Account:
+    """The role, Home and active flag of an account's inserted values, as an object."""
+
+    def __init__(self, values: dict):
+        self.role = values.get("role")
+        self.home_id = values.get("home_id")
+        self.active = values.get("active", True)
 
 
 def audit_accounts(ctx: Context, entries: list[dict]) -> None:

@@ -19,7 +19,7 @@ from flask import url_for
 from extensions import db
 from models import Appeal, User
 from models.enums import AppealCategory, AppealSource, AppealStatus, Role
-from services import audit, clock, notifications
+from services import audit, clock, notifications, summaries
 from services import validation as v
 from services.errors import Collector, NotFound
 
@@ -93,6 +93,7 @@ def submit(rep: User, data: dict) -> str:
                     content=content, status=AppealStatus.RECEIVED, source=AppealSource.QR,
                     receipt=new_receipt(), submitter_name=name, submitter_contact=contact)
     db.session.add(appeal)
+    summaries.appeal_changed(None, appeal)
     audit.record(None, "create_public", appeal)
     title = f"代表码收到新的{category.label}诉求建议"
     body = content[:100]

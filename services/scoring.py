@@ -16,7 +16,7 @@ from flask import current_app
 from extensions import db
 from models import ITEMS, Activity, Home, HomePlan, ServiceTeamMember
 from models.enums import ActivityStatus, Grade, Theme
-from services import compliance
+from services import compliance, summaries
 
 THEME_ITEMS = {"A1": Theme.PARTY_BUILDING, "A2": Theme.WINDOW, "A3": Theme.NEIGHBORHOOD,
                "A4": Theme.INNOVATION}
@@ -101,10 +101,11 @@ def compute_many(home_ids, year: int) -> dict[int, dict[str, Decimal]]:
     verified_in_year = (Activity.home_id.in_(home_ids), Activity.status == ActivityStatus.VERIFIED,
                         Activity.date >= start, Activity.date <= end)
     by_theme: dict[int, dict] = {hid: {} for hid in home_ids}
-    for hid, theme, n in db.session.execute(
-            sa.select(Activity.home_id, Activity.theme, sa.func.count(Activity.id))
-            .where(*verified_in_year).group_by(Activity.home_id, Activity.theme)):
-        by_theme[hid][Theme(theme)] = int(n)
+    # Verified activities by Home and theme, and compliance, from the summary tables (exact,
+    # kept with every write; services/summaries.py): a row per Home, not a scan of the year.
+    for hid, theme, n, _people in summaries.activity_rows(year, home_ids, by=("home_id", "theme")):
+        if hid in by_theme and n:
+            by_theme[hid][Theme(theme)] = int(n)
     quarter = _quarter(Activity.date)
     quarters: dict[int, int] = dict.fromkeys(home_ids, 0)
     for hid, _q in db.session.execute(
@@ -112,10 +113,12 @@ def compute_many(home_ids, year: int) -> dict[int, dict[str, Decimal]]:
             .where(*verified_in_year, Activity.published.is_(True))
             .group_by(Activity.home_id, quarter)):
         quarters[hid] += 1
-    rates = compliance.homes(year, home_ids)
+    rates = {hid: compliance.HomeCompliance(hid, c, n) for hid, (c, n) in
+             summaries.compliance_by_home(year, home_ids, compliance.threshold()).items()}
     target = activity_target()
+    none = compliance.HomeCompliance(0, 0, 0)
     return {hid: score_items(homes[hid], plans.get(hid), teams.get(hid, 0), by_theme[hid],
-                             quarters[hid], rates[hid].fraction, target)
+                             quarters[hid], rates.get(hid, none).fraction, target)
             for hid in home_ids if hid in homes}
 
 

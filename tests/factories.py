@@ -78,6 +78,8 @@ def user(role=Role.REPRESENTATIVE, **kw) -> User:
     obj.password_hash = _password_hash()
     db.session.add(obj)
     db.session.flush()
+    _summaries().representatives_changed(
+        [(obj.id, None, _summaries().representative_home(obj))], new=True)
     return obj
 
 
@@ -149,6 +151,7 @@ def appeal(rep: User, **kw) -> Appeal:
     obj = Appeal(**values)
     db.session.add(obj)
     db.session.flush()
+    _summaries().appeal_changed(None, obj)
     return obj
 
 

@@ -8,10 +8,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from extensions import db as _db
-from models import Activity, ContactRecord, User
-from models.enums import ActivityStatus, ContactChannel, Role, Theme
-from services import accounts, compliance, dashboard, summaries
+from models import Activity, Appeal, ContactRecord, Home, User, Worker
+from models.enums import ActivityStatus, AppealStatus, ContactChannel, Role, Theme
+from models.summary import CONTACT_LEVEL_CAP
+from services import account_lifecycle, accounts, compliance, dashboard, public_appeals, summaries
 from services import activities as activity_service
+from services import appeals as appeal_service
 from services import contacts as contact_service
 from services.errors import ServiceError
 from tests import factories as f
@@ -137,7 +139,42 @@ def op_delete_contact(p, data):
 def op_move(p, data):
     """A representative moves to the other Home (their activities stay with their Home)."""
     rep = _user(data.draw(st.sampled_from(p["reps"]), label="rep"))
-    rep.home_id = p["homes"][1] if rep.home_id == p["homes"][0] else p["homes"][0]
+    account_lifecycle.move_representative(
+        _user(p["admin"]), rep, p["homes"][1] if rep.home_id == p["homes"][0] else p["homes"][0])
+
+
+def op_new_representative(p, data):
+    """An administrator creates a representative (with no contacts yet) in one of the Homes."""
+    n = len(p["reps"]) + 1
+    user = accounts.create_user(_user(p["admin"]), {
+        "username": f"newrep{n}", "password": "Correct-horse-9", "name": f"新代表{n}",
+        "role": "representative", "mobile": f"1390000{n:04d}",
+        "home_id": data.draw(st.sampled_from(p["homes"]), label="home"), "level": "city"})
+    _db.session.flush()
+    p["reps"].append(user.id)
+    p["workers"][user.id] = [w for ws in list(p["workers"].values())[:1] for w in ws]
+    for worker_id in p["workers"][user.id]:
+        f.link(user, _db.session.get(Worker, worker_id))
+
+
+def op_appeal(p, data):
+    """An appeal filed by a representative, or left through their 代表码."""
+    rep = _user(data.draw(st.sampled_from(p["reps"]), label="rep"))
+    body = {"category": "research_funding", "content": "诉求"}
+    if data.draw(st.booleans(), label="public"):
+        public_appeals.submit(rep, body)
+    else:
+        appeal_service.create_appeal(rep, body)
+
+
+def op_appeal_status(p, data):
+    appeals = list(_db.session.scalars(sa.select(Appeal).order_by(Appeal.id)))
+    if appeals:
+        appeal = data.draw(st.sampled_from(appeals), label="appeal")
+        status = data.draw(st.sampled_from(["forwarded", "resolved", "closed", None]),
+                           label="status")
+        appeal_service.change_status(_user(p["admin"]), appeal,
+                                     {"status": status, "response": "已答复"})
 
 
 def op_deactivate(p, data):
@@ -146,7 +183,8 @@ def op_deactivate(p, data):
 
 
 OPS = [op_create, op_create, op_edit, op_edit, op_submit, op_review, op_review, op_review,
-       op_delete, op_contact, op_contact, op_delete_contact, op_move, op_deactivate]
+       op_delete, op_contact, op_contact, op_contact, op_delete_contact, op_move, op_deactivate,
+       op_new_representative, op_appeal, op_appeal_status]
 
 
 # --- the checks --------------------------------------------------------------------------------
@@ -163,7 +201,19 @@ def _raw_figures(year):
             .group_by(Activity.home_id, Activity.theme, sa.extract("month", Activity.date))):
         by[(home_id, Theme(theme).value, int(month))] = (int(n), int(people))
     homes = {h: (c.compliant, c.total) for h, c in compliance.homes(year).items() if c.total}
-    return by, homes
+    appeals = {}
+    for home_id in [None, *_db.session.scalars(sa.select(Home.id).order_by(Home.id))]:
+        start, end = dashboard._year_instants(year)
+        pairs = _db.session.execute(sa.select(Appeal.status, Appeal.created_at, Appeal.resolved_at)
+                                    .where(Appeal.created_at >= start, Appeal.created_at < end,
+                                           *([Appeal.home_id == home_id] if home_id else []))).all()
+        counts = {s.value: sum(1 for st_, _c, _r in pairs if st_ == s) for s in AppealStatus}
+        appeals[home_id] = (counts, public_appeals.median_days(
+            [(c, r) for st_, c, r in pairs if st_ == AppealStatus.RESOLVED]),
+            _db.session.scalar(sa.select(sa.func.count(Appeal.id)).where(
+                Appeal.status.in_(dashboard.OPEN_APPEALS),
+                *([Appeal.home_id == home_id] if home_id else []))))
+    return by, homes, appeals
 
 
 def _summary_figures(year):
@@ -174,13 +224,34 @@ def _summary_figures(year):
             by[(home_id, theme, int(month))] = (int(n), int(people))
     homes = {h: (c.compliant, c.total)
              for h, c in dashboard.compliance_homes(dashboard.Scope(year=year)).items()}
-    return by, homes
+    appeals = {}
+    for home_id in [None, *_db.session.scalars(sa.select(Home.id).order_by(Home.id))]:
+        scope = dashboard.Scope(year=year, home_id=home_id)
+        figures = dashboard.appeals_by_status(scope)
+        appeals[home_id] = (figures["counts"], figures["median_days"],
+                            dashboard.appeals_open(scope))
+    return by, homes, appeals
 
 
-def assert_summaries_exact():
+def _assert_thresholds(app, year):
+    """Per-Home compliance read at every threshold 0..CAP + 1 equals the raw figures."""
+    old = app.config.get("CONTACT_THRESHOLD", 5)
+    try:
+        for threshold in (0, 1, 2, 3, 4, 6, CONTACT_LEVEL_CAP, CONTACT_LEVEL_CAP + 1):
+            app.config["CONTACT_THRESHOLD"] = threshold
+            raw = {h: (c.compliant, c.total) for h, c in compliance.homes(year).items() if c.total}
+            assert {h: (c.compliant, c.total) for h, c in dashboard.compliance_homes(
+                dashboard.Scope(year=year)).items()} == raw, threshold
+    finally:
+        app.config["CONTACT_THRESHOLD"] = old
+
+
+def assert_summaries_exact(app=None):
     assert summaries.differences() == []
     for year in (2025, 2026):
         assert _summary_figures(year) == _raw_figures(year)
+        if app is not None:
+            _assert_thresholds(app, year)
 
 
 @settings(max_examples=30, deadline=None, derandomize=True,
@@ -198,7 +269,7 @@ def test_random_writes_keep_summaries_equal_to_raw_aggregates(app, data):
                     _db.session.commit()
                 except ServiceError:
                     _db.session.rollback()  # a refused write leaves nothing half-written
-                assert_summaries_exact()
+                assert_summaries_exact(app)
         finally:
             _db.session.rollback()
             _wipe()
@@ -254,7 +325,7 @@ def test_compliance_follows_threshold_moves_and_deactivation(world, db, app):
         assert dashboard.compliance_homes(scope)[world.home_a.id].compliant == 0
     finally:
         app.config["CONTACT_THRESHOLD"] = 5
-    world.rep_a.home_id = world.home_b.id  # moved: counts for the new Home at once
+    account_lifecycle.move_representative(world.admin, world.rep_a, world.home_b.id)  # at once
     db.session.commit()
     figures = dashboard.compliance_homes(scope)
     assert (figures[world.home_b.id].compliant, figures[world.home_b.id].total) == (1, 2)
@@ -286,7 +357,8 @@ def test_rebuild_restores_and_check_reports(world, db, app):
 
 
 def test_summary_writes_are_single_upserts(world, db):
-    """Reviewing an activity that links two workers adds one upsert for the activity and none
+    """Reviewing an activity that links two workers adds one upsert per activity summary (its
+    Home's month, its Home's year, the province's month) and none
     for contacts already counted at submission: the writes do not grow with the rows behind."""
     workers = [f.worker(linked_by=world.rep_a) for _ in range(2)]
     activity = activity_service.create(world.rep_a, {
@@ -298,7 +370,8 @@ def test_summary_writes_are_single_upserts(world, db):
         activity_service.review(world.manager_a, activity, "verify")
         db.session.flush()
     upserts = [s for s in statements if "ON CONFLICT" in s]
-    assert len(upserts) == 1 and "summary_activities" in upserts[0]
+    assert [u.split()[2] for u in upserts] == [
+        "summary_activities", "summary_activity_years", "summary_province_months"]
     assert summaries.differences() == []
 
 
