@@ -6,6 +6,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
+import sqlalchemy as sa
 
 from extensions import db
 from models import Assessment
@@ -254,11 +255,19 @@ def test_assessments_ranking_and_grades(data):
         (w.home_a.name, 88.0, "good")]
     assert published["grades"] == {"excellent": 0, "good": 1, "pass": 0, "fail": 0}
     everything = dashboard.assessments(Scope(Y), include_unpublished=True)
-    assert [r["name"] for r in everything["ranking"]] == [w.home_a.name, w.home_b.name]
-    assert everything["grades"] == {"excellent": 0, "good": 1, "pass": 0, "fail": 1}
+    # The admin's ranking shows the draft with its status; its provisional grade is not a result.
+    assert [(r["name"], r["status"]) for r in everything["ranking"]] == [
+        (w.home_a.name, "published"), (w.home_b.name, "draft")]
+    assert everything["grades"] == {"excellent": 0, "good": 1, "pass": 0, "fail": 0}
     assert dashboard.assessments(Scope(2025))["grades"]["excellent"] == 1
-    assert dashboard.assessments(Scope(Y, city="苏州市"), include_unpublished=True)["grades"] == {
+    suzhou = Scope(Y, city="苏州市")
+    assert dashboard.assessments(suzhou, include_unpublished=True)["grades"]["fail"] == 0
+    draft = db.session.scalar(sa.select(Assessment).where(Assessment.home_id == w.home_b.id))
+    draft.status = AssessmentStatus.FINAL
+    db.session.commit()
+    assert dashboard.assessments(suzhou, include_unpublished=True)["grades"] == {
         "excellent": 0, "good": 0, "pass": 0, "fail": 1}
+    assert dashboard.assessments(suzhou)["grades"]["fail"] == 0  # the public: published only
 
 
 def test_homes_by_status_and_expiring(data):

@@ -201,7 +201,13 @@ def test_assessments_list_create_and_grades(data, login):
                        follow_redirects=True)
     assert "已存在" in resp.get_data(as_text=True)
     html = client.get("/province/assessments?year=2025").get_data(as_text=True)
-    assert 'data-testid="grade-fail">2<' in html
+    # Both are drafts: their grades are provisional, so they are counted apart, not as results.
+    assert 'data-testid="grade-fail">0<' in html and "另有 2 个草稿尚未定稿，不计入" in html
+    _db.session.execute(sa.update(Assessment).where(Assessment.year == 2025)
+                        .values(status=AssessmentStatus.FINAL))
+    _db.session.commit()
+    html = client.get("/province/assessments?year=2025").get_data(as_text=True)
+    assert 'data-testid="grade-fail">2<' in html and "草稿尚未定稿" not in html
     client.post("/province/assessments/create", data={"year": 2024, "scope": "all"})
     assert _db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(
         Assessment.year == 2024)) == 2

@@ -176,14 +176,18 @@ def assessments():
         sa.select(Assessment).where(Assessment.year == year)
         .options(sa.orm.joinedload(Assessment.home))
         .order_by(Assessment.total.desc(), Assessment.id)).all()
+    # Grades of results decided (定稿 or 公示); a draft's grade is provisional and counted apart.
     by_grade = dict(db.session.execute(
         sa.select(Assessment.grade, sa.func.count(Assessment.id))
-        .where(Assessment.year == year).group_by(Assessment.grade)).all())
+        .where(Assessment.year == year, Assessment.status != AssessmentStatus.DRAFT)
+        .group_by(Assessment.grade)).all())
+    drafts = sum(1 for a in items if a.status == AssessmentStatus.DRAFT)
     assessed = {a.home_id for a in items}
     candidates = [h for h in db.session.scalars(sa.select(Home).order_by(Home.name))
                   if h.id not in assessed]
     return render_template("provincial/assessments.html", year=year, assessments=items,
-                           by_grade=by_grade, grades=list(Grade), candidates=candidates)
+                           by_grade=by_grade, grades=list(Grade), candidates=candidates,
+                           drafts=drafts)
 
 
 @bp.route("/assessments/create", methods=["POST"])

@@ -119,7 +119,8 @@ def appeals_open(scope: Scope) -> int:
 def assessments(scope: Scope, *, include_unpublished: bool = False) -> dict:
     """Assessments of the year: the ranking (total, highest first) and the grade distribution.
 
-    Published ones only unless `include_unpublished` (provincial admins see drafts and finals)."""
+    Published ones only unless `include_unpublished` (provincial admins see drafts and finals in
+    the ranking, each with its status); the grade distribution never counts drafts."""
     conds = [Assessment.year == scope.year, *_home_conditions(Assessment.home_id, scope)]
     if not include_unpublished:
         conds.append(Assessment.status == AssessmentStatus.PUBLISHED)
@@ -132,10 +133,11 @@ def assessments(scope: Scope, *, include_unpublished: bool = False) -> dict:
                       Assessment.status)
             .join(Home, Home.id == Assessment.home_id)
             .where(*conds).order_by(Assessment.total.desc(), Home.name))]
-    grades = {g.value: 0 for g in Grade}
+    grades = {g.value: 0 for g in Grade}  # decided results only: a draft's grade is provisional
     for grade, n in db.session.execute(
             sa.select(Assessment.grade, sa.func.count(Assessment.id))
-            .where(*conds, Assessment.grade.is_not(None)).group_by(Assessment.grade)):
+            .where(*conds, Assessment.grade.is_not(None),
+                   Assessment.status != AssessmentStatus.DRAFT).group_by(Assessment.grade)):
         grades[Grade(grade).value] = int(n)
     return {"ranking": ranking, "grades": grades}
 
