@@ -182,6 +182,13 @@ def test_province_exports_open_in_openpyxl(world, login, table):
     assert "attachment" in resp.headers["Content-Disposition"]
     ws = load_workbook(BytesIO(resp.data)).active
     assert ws.max_row >= 3
+    # Every cell from the notes down fits its column (the title lines above may overflow).
+    from blueprints.xlsx import display_width
+    for row in ws.iter_rows(min_row=3):
+        for cell in row:
+            if cell.value is not None:
+                width = ws.column_dimensions[cell.column_letter].width
+                assert width >= min(60, display_width(cell.value)), (cell.coordinate, cell.value)
 
 
 def test_export_rows_match_the_page_table(world, login):

@@ -201,8 +201,8 @@ def workbook_bytes(table: tables.Table, subtitle: str):
         ws.append([label, value])
         if fmt in xlsx.NUMBER_FORMATS and value is not None:
             ws.cell(row=ws.max_row, column=2).number_format = xlsx.NUMBER_FORMATS[fmt]
-    header_row = xlsx.write_rows(ws, table.headers, table.rows, table.formats, table.footer)
-    xlsx.autofit(ws, first_row=header_row)
+    xlsx.write_rows(ws, table.headers, table.rows, table.formats, table.footer)
+    xlsx.autofit(ws, first_row=3)  # notes, header and rows; the title lines may overflow
     return xlsx.save(wb)
 
 
