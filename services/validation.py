@@ -61,7 +61,7 @@ def mobile(errors: Collector, data: dict, field: str = "mobile", label: str = "�
     return normalised
 
 
-def email(errors: Collector, data: dict, field: str = "email", label: str = "电子邮箱",
+def email(errors: Collector, data: dict, field: str = "email", label: str = "电子信箱",
           *, required=False) -> str:
     value = text(errors, data, field, label, required=required, max_len=120)
     if value and not EMAIL_RE.match(value):

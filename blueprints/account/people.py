@@ -23,7 +23,7 @@ MANAGERS = (Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER)
 class PersonForm(FlaskForm):
     name = StringField("姓名", validators=[DataRequired("请填写姓名"), Length(max=50)])
     mobile = StringField("手机号", validators=[Optional(), Length(max=40)])
-    email = EmailField("电子邮箱", validators=[Optional(), Length(max=120)])
+    email = EmailField("电子信箱", validators=[Optional(), Length(max=120)])
     level = SelectField("代表层级", choices=Level.choices(), validators=[Optional()])
     work_unit = StringField("工作单位", validators=[Optional(), Length(max=100)])
     submit = SubmitField("保存")

@@ -19,7 +19,7 @@ for _cls, _msgs in {
     fields.Date: {"invalid": "日期格式应为 YYYY-MM-DD", "format": "日期格式应为 YYYY-MM-DD"},
     fields.DateTime: {"invalid": "时间格式无效"},
     fields.List: {"invalid": "必须是列表"},
-    fields.Email: {"invalid": "电子邮箱格式不正确"},
+    fields.Email: {"invalid": "电子信箱格式不正确"},
 }.items():
     _cls.default_error_messages = {**_cls.default_error_messages, **_msgs}
 Schema._default_error_messages = {**Schema._default_error_messages,

@@ -19,7 +19,7 @@ log = logging.getLogger("rephome.mail")
 
 
 class ForgotForm(FlaskForm):
-    identifier = StringField("用户名或电子邮箱", validators=[DataRequired("请填写用户名或电子邮箱"),
+    identifier = StringField("用户名或电子信箱", validators=[DataRequired("请填写用户名或电子信箱"),
                                                       Length(max=120)])
     submit = SubmitField("发送重置链接")
 
@@ -62,7 +62,7 @@ def forgot_password():
         user = account_lifecycle.find_for_forgotten(form.identifier.data)
         if user is not None:
             _send_link(user)
-        flash("如果该账号登记了电子邮箱，重置链接已发送到该邮箱，请在有效期内打开。", "info")
+        flash("如果该账号登记了电子信箱，重置链接已发送到该邮箱，请在有效期内打开。", "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form, mail_enabled=mail.enabled())
 

@@ -12,7 +12,7 @@ class RepresentativeAccountForm(FlaskForm):
     level = SelectField("代表层级", choices=[("", "请选择")] + Level.choices(),
                         validate_choice=False)
     mobile = StringField("手机号")
-    email = EmailField("电子邮箱")
+    email = EmailField("电子信箱")
     work_unit = StringField("工作单位")
     speciality = StringField("专业特长")
     submit = SubmitField("创建代表账号")

@@ -15,7 +15,7 @@ class WorkerForm(FlaskForm):
     work_unit = StringField("工作单位")
     field = StringField("从事领域")
     mobile = StringField("手机号")
-    email = EmailField("电子邮箱")
+    email = EmailField("电子信箱")
     submit = SubmitField("保存")
 
 
