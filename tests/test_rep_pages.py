@@ -58,7 +58,7 @@ def test_add_worker_links_it(world, login):
     ({"add-name": ""}, "请填写姓名"),
     ({"add-name": "甲" * 51}, "姓名不能超过50个字符"),
     ({"add-name": "张", "add-mobile": "12345"}, "手机号应为11位中国大陆手机号"),
-    ({"add-name": "张", "add-email": "bad"}, "电子邮箱格式不正确"),
+    ({"add-name": "张", "add-email": "bad"}, "电子信箱格式不正确"),
     ({"add-name": "张", "add-work_unit": "单" * 101}, "工作单位不能超过100个字符"),
 ])
 def test_add_worker_bad_input(world, login, data, field_message):
