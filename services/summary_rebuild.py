@@ -6,25 +6,9 @@ import sqlalchemy as sa
 from extensions import db
 from models import Activity, ContactRecord, User
 from models.enums import ActivityStatus, Role
-from models.summary import (
-    CONTACT_LEVEL_CAP,
-    ActivitySummary,
-    ActivityYearSummary,
-    ContactSummary,
-    HomeContactLevelSummary,
-    HomeRepresentativeSummary,
-    ProvinceMonthSummary,
-    RepresentativeYearSummary,
-)
+from models.summary import CONTACT_LEVEL_CAP
 from services import summary_appeals
-
-A = ActivitySummary.__table__
-Y = ActivityYearSummary.__table__
-P = ProvinceMonthSummary.__table__
-C = ContactSummary.__table__
-R = RepresentativeYearSummary.__table__
-H = HomeRepresentativeSummary.__table__
-L = HomeContactLevelSummary.__table__
+from services.summaries import A, C, H, L, P, R, Y  # the summary tables, named once
 
 
 def _year(column):
