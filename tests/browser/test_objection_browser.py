@@ -39,6 +39,7 @@ def test_objection_on_a_phone_and_the_honeypot(server, browser, world):
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     button.click()
     expect(page.locator(".alert-success")).to_contain_text("异议已受理")
+    page.wait_for_load_state("load")  # the width counts once the stylesheets apply
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     [objection] = _objections()
     assert objection.text == TEXT and objection.assessment_id == a.id

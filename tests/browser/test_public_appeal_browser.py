@@ -10,6 +10,7 @@ RESPONSE = "已与市科技局沟通，明年起设立青年学术交流专项�
 
 
 def no_sideways_scroll(page):
+    page.wait_for_load_state("load")  # the width counts once the stylesheets apply
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 

@@ -14,6 +14,7 @@ from tests.browser.test_browser import browser, live_app, log_in, new_page, serv
 
 
 def _no_sideways_scroll(page):
+    page.wait_for_load_state("load")  # the width counts once the stylesheets apply
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
