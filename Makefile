@@ -34,8 +34,10 @@ test: venv test-deps
 test-deps:
 	@sh .ci/test-deps
 
+# ruff for the style, lint-imports for the architecture contracts (.importlinter, docs/architecture.md).
 lint: venv
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -66,7 +66,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "请先登录"
     login_manager.login_message_category = "warning"
     # "basic": a changed address or browser only marks the login not fresh; it never logs a
-    # phone out when it moves from Wi-Fi to 4G. Logins end server-side (services/sessions.py).
+    # phone out when it moves from Wi-Fi to 4G. Logins end server-side (services/accounts/sessions.py).
     login_manager.session_protection = "basic"
     csrf.init_app(app)
     limiter.init_app(app)
@@ -92,9 +92,9 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id):
         """The active user with their unit and its Home in one statement (every page needs them).
 
-        `user_id` is the alternative id "<user id>:<login key>" (services/sessions.py).
+        `user_id` is the alternative id "<user id>:<login key>" (services/accounts/sessions.py).
         """
-        from services.sessions import load_user as load_session_user
+        from services.accounts import load_user as load_session_user
 
         return load_session_user(user_id)
 
@@ -174,6 +174,6 @@ def register_template_helpers(app: Flask) -> None:
 
 def register_commands(app: Flask) -> None:
     """`flask create-user`, `seed-demo`, `seed-bench`, `jobs …`."""
-    from commands import register
+    from cli import register
 
     register(app)

@@ -43,11 +43,11 @@ def plan(app, word):
 
     from extensions import db
     from models import Activity
-    from services import search
+    from services import activities
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             return "n/a (SQLite)"
-        stmt = search.filter_activities(sa.select(sa.func.count(Activity.id)), word)
+        stmt = activities.filter_activities(sa.select(sa.func.count(Activity.id)), word)
         compiled = stmt.compile(db.engine, compile_kwargs={"literal_binds": True})
         rows = db.session.execute(sa.text(f"EXPLAIN {compiled}")).scalars().all()
         nodes = [r.strip().split("  (")[0].lstrip("-> ") for r in rows if "Scan" in r]

@@ -55,7 +55,7 @@ def auth_ping():
 def post_floor():
     """The write floor of POST /api/v1/activities: the same rows (token lookup, the activity, its
     worker, the SPEC §5.1 contact record, its summary rows — one upsert per summary table, as
-    services/summaries.py writes them — the audit entry) in plain SQL, one commit — no ORM,
+    services/summaries/writes.py writes them — the audit entry) in plain SQL, one commit — no ORM,
     validation or schema. Bench only: it trusts its input."""
     import hashlib
     import json

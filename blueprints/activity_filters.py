@@ -2,7 +2,7 @@
 activities): status, theme, year and a keyword, read from the query string.
 
 Unknown or out-of-range values are ignored (the list shows unfiltered), as a filter form can only
-send valid ones; the keyword goes through services/search.py.
+send valid ones; the keyword goes through services.activities (search.py).
 """
 from datetime import date
 
@@ -10,7 +10,7 @@ from flask import request
 
 from models import Activity
 from models.enums import ActivityStatus, Theme
-from services import search
+from services import activities
 from services.clock import today
 
 
@@ -33,7 +33,7 @@ def apply(stmt):
                           Activity.date <= date(int(year), 12, 31))
     else:
         year = ""
-    q = search.normalize(request.args.get("q"))
-    stmt = search.filter_activities(stmt, q)
+    q = activities.normalize(request.args.get("q"))
+    stmt = activities.filter_activities(stmt, q)
     return stmt, {"status": status, "theme": theme, "year": year, "q": q,
                   "years": range(today().year, 1999, -1)[:10]}

@@ -41,7 +41,7 @@ def file_size(n: int | None) -> str:
 
 
 def register(app) -> None:
-    from blueprints.dashboard.tables import cell_text
+    from blueprints.dashboard.table_rows import cell_text
     app.jinja_env.globals["table_cell"] = cell_text
     app.jinja_env.filters.update(rate_text=rate_text, valid_until=valid_until,
                                  file_size=file_size)

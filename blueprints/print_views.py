@@ -10,7 +10,7 @@ from blueprints.decorators import roles_required
 from extensions import db
 from models import ITEMS, Activity, Assessment, Home
 from models.enums import ActivityStatus, Role
-from services import clock, scoring
+from services import assessments, clock
 from services.scope import get_scoped, scoped
 
 ADMIN, MANAGER = Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER
@@ -40,7 +40,7 @@ def assessment_sheet(assessment_id: int) -> str:
     a = get_scoped(Assessment, assessment_id, current_user,
                    options=(sa.orm.joinedload(Assessment.home),
                             sa.orm.selectinload(Assessment.items)))
-    evidence = scoring.compute(a.home_id, a.year).evidence
+    evidence = assessments.compute(a.home_id, a.year).evidence
     return render_template("print/assessment.html", a=a, evidence=evidence,
                            printed_at=printed_at(),
                            back_url=url_for("provincial.assessment", assessment_id=a.id))

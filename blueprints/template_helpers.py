@@ -4,7 +4,8 @@ from flask import current_app, url_for
 from flask_login import current_user
 
 from extensions import db
-from models import Notification, enums
+from models import Activity, Notification, enums
+from services import activities
 from services.clock import local, today
 from services.privacy import mask_mobile
 
@@ -95,6 +96,16 @@ def label(value, enum_name: str | None = None):
     return str(value)
 
 
+def can(action: str, obj) -> bool:
+    """Template global: may the signed-in user do `action` to `obj`? The same predicates the
+    services enforce (services.activities.can for an Activity); False when nobody is signed in."""
+    if not current_user.is_authenticated:
+        return False
+    if isinstance(obj, Activity):
+        return activities.can(current_user, action, obj)
+    raise TypeError(f"no permission predicates for {type(obj).__name__}")
+
+
 def register(app):
     from blueprints import display
     display.register(app)
@@ -103,4 +114,5 @@ def register(app):
     app.jinja_env.filters["local"] = lambda dt, fmt="%Y-%m-%d %H:%M": (
         local(dt).strftime(fmt) if dt else "")
     app.jinja_env.globals.update(nav_items=nav_items, unread_count=unread_count,
-                                 endpoint_exists=endpoint_exists, enums=enums, today=today)
+                                 endpoint_exists=endpoint_exists, enums=enums, today=today,
+                                 can=can)

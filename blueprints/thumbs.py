@@ -1,7 +1,7 @@
-"""The HTTP answer for a thumbnail (services/thumbnails.py): JPEG, or 404 when there is none."""
+"""The HTTP answer for a thumbnail (services/activities/thumbnails.py): JPEG, or 404 when there is none."""
 from flask import Response, abort
 
-from services.thumbnails import thumbnail
+from services.activities import thumbnail
 
 
 def thumb_response(attachment, *, private: bool) -> Response:

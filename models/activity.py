@@ -72,7 +72,7 @@ class Activity(TimestampMixin, Base):
         # Covering for the dashboards' aggregates of verified activities by year (bench/RESULTS.md).
         sa.Index("ix_activities_status_date", "status", "date", "home_id", "theme",
                  "organizer_id", "participants", "published"),
-        # Keyword search (services/search.py): ILIKE '%…%' served by trigrams on PostgreSQL.
+        # Keyword search (services/activities/search.py): ILIKE '%…%' served by trigrams on PostgreSQL.
         sa.Index("ix_activities_title_trgm", "title", postgresql_using="gin",
                  postgresql_ops={"title": "gin_trgm_ops"}).ddl_if(dialect="postgresql"),
         sa.Index("ix_activities_summary_trgm", "summary", postgresql_using="gin",

@@ -13,7 +13,7 @@ class Import(Base):
 
     The uploaded workbook is kept (`payload`) while it may still be confirmed or its refused rows
     downloaded; a commit clears it. `credentials_salt` derives the activation codes of the accounts
-    a commit created (services/activation.py), so no code is ever stored in clear.
+    a commit created (services/accounts/activation.py), so no code is ever stored in clear.
     """
 
     __tablename__ = "imports"

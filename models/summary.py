@@ -1,7 +1,7 @@
 """Summary tables (issue 14): province-wide figures whose cost follows the number of Homes and
 representatives, not of activities and contact records.
 
-Kept by services/summaries.py in the same transaction as every write that changes them, with
+Kept by services/summaries/writes.py in the same transaction as every write that changes them, with
 atomic upserts (`INSERT … ON CONFLICT DO UPDATE SET n = n + :delta`); rebuilt and checked by
 `flask rebuild-summaries`. Rows whose counts fell to 0 may stay; readers sum, so they count
 nothing. They hold only what stays true whatever the settings and memberships:

@@ -72,7 +72,7 @@ class User(UserMixin, TimestampMixin, Base):
     def get_id(self):
         """Flask-Login's alternative id "<id>:<login key>" while a browser login is attached.
 
-        The key is set by services/sessions.py (start_session, load_user); without one the plain
+        The key is set by services/accounts/sessions.py (start_session, load_user); without one the plain
         id is returned, which the user loader refuses.
         """
         key = getattr(self, "login_key", None)

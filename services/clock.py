@@ -1,5 +1,5 @@
 """Today's date in Asia/Shanghai: every date rule of the SPEC is a calendar date there."""
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -13,3 +13,10 @@ def today() -> date:
 def local(dt: datetime | None) -> datetime | None:
     """A timestamp shown in Asia/Shanghai."""
     return dt.astimezone(SHANGHAI) if dt is not None else None
+
+
+def year_instants(year: int) -> tuple[datetime, datetime]:
+    """The calendar year `year` in Asia/Shanghai as UTC instants [start, end)."""
+    start = datetime.combine(date(year, 1, 1), time(), SHANGHAI).astimezone(UTC)
+    end = datetime.combine(date(year + 1, 1, 1), time(), SHANGHAI).astimezone(UTC)
+    return start, end

@@ -10,7 +10,7 @@ The guarding rows: the activity (submit, edit, review, delete, attachments), the
 (edit, submit, review) and its round (approval quota), the appeal (status changes), the assessment
 (recompute, override, finalize, publish), the Home (renewal, a year's plan). Creations rely on
 unique constraints instead (services/constraints.py maps a violation to 409); unlinking a worker
-is a conditional DELETE (services/workers.py).
+is a conditional DELETE (services/contacts/workers.py).
 """
 import sqlalchemy as sa
 

@@ -185,7 +185,7 @@ def test_forgot_password_by_mail_single_use_link(world, db, client, smtp_server,
 
 
 def test_reset_links_expire_and_cannot_be_forged(world, db, client, app, monkeypatch):
-    from services import account_lifecycle
+    from services import accounts as account_lifecycle
     world.rep_a.email = "rep.a@example.cn"
     db.session.commit()
     with app.test_request_context():

@@ -157,7 +157,7 @@ def test_me_password_is_rate_limited_per_token(db, world):
 
 def test_first_login_page_is_styled(world, client, db):
     """An activation-code login may load Bootstrap (bootstrap.static), not only /static."""
-    from services import account_lifecycle
+    from services import accounts as account_lifecycle
     code = account_lifecycle.reset_with_code(world.admin, world.rep_a)
     db.session.commit()
     resp = client.post("/login", data={"username": world.rep_a.username, "password": code})

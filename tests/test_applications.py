@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from extensions import db as _db
 from models import Application, AuditLog, Home, Notification
 from models.enums import ApplicationStatus, HomeStatus, UnitKind
-from services import applications as service
 from services import clock
+from services import homes as service
 from services.errors import Conflict, Forbidden, ValidationFailed
 from tests import factories as f
 
@@ -120,13 +120,13 @@ def test_day_after_deadline_refused(setup, api, on_day):
 
 def test_service_takes_explicit_today(setup):
     a = f.application(setup.unit, setup.round)
-    service.submit(setup.applicant, a, today=DEADLINE)
+    service.submit_application(setup.applicant, a, today=DEADLINE)
     assert a.status == ApplicationStatus.SUBMITTED
     b_unit = f.unit()
     b_mgr = f.user(f.Role.HOME_MANAGER, unit_id=b_unit.id)
     b = f.application(b_unit, setup.round)
     with pytest.raises(Conflict):
-        service.submit(b_mgr, b, today=date(2026, 7, 1))
+        service.submit_application(b_mgr, b, today=date(2026, 7, 1))
 
 
 # --- one live application per unit and round -----------------------------------------------
@@ -182,7 +182,7 @@ def test_returned_application_after_deadline_refused(setup, on_day):
     a = f.application(setup.unit, setup.round, status=ApplicationStatus.RETURNED)
     on_day(date(2026, 7, 1))
     with pytest.raises(Conflict):
-        service.submit(setup.applicant, a)
+        service.submit_application(setup.applicant, a)
 
 
 # --- active unit ---------------------------------------------------------------------------
@@ -259,7 +259,7 @@ def test_approve_creates_home_valid_two_years(setup, api, on_day):
 
 def test_feb_29_recognition_expires_feb_28(setup):
     a = f.application(setup.unit, setup.round, status=ApplicationStatus.SUBMITTED)
-    _app, home = service.review(setup.admin, a, {"decision": "approve"}, today=date(2028, 2, 29))
+    _app, home = service.review_application(setup.admin, a, {"decision": "approve"}, today=date(2028, 2, 29))
     assert home.recognized_on == date(2028, 2, 29)
     assert home.expires_on == date(2030, 2, 28)
 
@@ -269,7 +269,7 @@ def test_approve_reactivates_expired_home(world, on_day):
     world.home_a.status = HomeStatus.EXPIRED
     rnd = f.round_(year=2027, deadline=date(2027, 6, 30))
     a = f.application(world.home_a.unit, rnd, status=ApplicationStatus.SUBMITTED)
-    _app, home = service.review(world.admin, a, {"decision": "approve", "opinion": ""})
+    _app, home = service.review_application(world.admin, a, {"decision": "approve", "opinion": ""})
     assert home.id == world.home_a.id
     assert home.status == HomeStatus.ACTIVE
     assert (home.recognized_on, home.expires_on) == (date(2027, 3, 1), date(2029, 3, 1))
@@ -296,10 +296,10 @@ def test_review_validates_decision_and_opinion(setup, api):
 
 
 def test_every_transition_audited(setup, on_day):
-    a = service.create(setup.applicant, body(setup.round))
-    service.edit(setup.applicant, a, {"fax": "025-1"})
-    service.submit(setup.applicant, a)
-    service.review(setup.admin, a, {"decision": "return", "opinion": "补充"})
+    a = service.create_application(setup.applicant, body(setup.round))
+    service.update_application(setup.applicant, a, {"fax": "025-1"})
+    service.submit_application(setup.applicant, a)
+    service.review_application(setup.admin, a, {"decision": "return", "opinion": "补充"})
     actions = list(_db.session.scalars(sa.select(AuditLog.action).where(
         AuditLog.object_type == "applications").order_by(AuditLog.id)))
     assert actions == ["create", "update", "submit", "return"]
@@ -359,8 +359,8 @@ def test_api_access_matrix(setup, api, on_day):
 def test_service_forbids_other_units_manager(setup):
     a = f.application(setup.unit, setup.round)
     with pytest.raises(Forbidden):
-        service.edit(setup.manager_a, a, {"fax": "x"})
+        service.update_application(setup.manager_a, a, {"fax": "x"})
     with pytest.raises(ValidationFailed):
-        service.submit(setup.applicant, f.application(
+        service.submit_application(setup.applicant, f.application(
             setup.unit, f.round_(year=2027, deadline=date(2027, 6, 30)), scheme="短"),
             today=date(2027, 1, 1))

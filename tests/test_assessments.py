@@ -156,8 +156,8 @@ def test_publish_with_start_and_days(draft, world, api):
 def _published_fail(world):
     a = service.create_assessment(None, world.home_a.id, 2026)
     assert a.grade == Grade.FAIL
-    service.finalize(None, a)
-    service.publish(None, a, start=date(2027, 1, 10), days=7)  # last day 2027-01-16
+    service.finalize_assessment(None, a)
+    service.publish_assessment(None, a, start=date(2027, 1, 10), days=7)  # last day 2027-01-16
     return a
 
 
@@ -182,15 +182,15 @@ def test_passing_result_does_not_revoke(world):
     for item in a.items:
         service.override_item(world.admin, a, item.code, item.max_score, "满分")
     assert a.grade == Grade.EXCELLENT
-    service.finalize(None, a)
-    service.publish(None, a, start=date(2027, 1, 10), days=7)
+    service.finalize_assessment(None, a)
+    service.publish_assessment(None, a, start=date(2027, 1, 10), days=7)
     assert service.close_publicity(date(2027, 2, 1)) == [a]
     assert world.home_a.status == HomeStatus.ACTIVE and a.effects_applied_on == date(2027, 2, 1)
 
 
 def test_unpublished_fail_never_revokes(world):
     a = service.create_assessment(None, world.home_a.id, 2026)
-    service.finalize(None, a)
+    service.finalize_assessment(None, a)
     assert service.close_publicity(date(2030, 1, 1)) == []
     assert world.home_a.status == HomeStatus.ACTIVE
 
@@ -220,8 +220,8 @@ def test_get_visibility(draft, world, api):
     assert api(world.rep_a).get(path).status_code == 200
     assert api(world.manager_b).get(path).status_code == 404
     assert api(world.rep_b).get(path).status_code == 404
-    service.finalize(None, draft)
-    service.publish(None, draft, start=date(2027, 1, 1))
+    service.finalize_assessment(None, draft)
+    service.publish_assessment(None, draft, start=date(2027, 1, 1))
     _db.session.commit()
     for client in (api(None), api(world.manager_b), api(world.rep_b)):
         resp = client.get(path)

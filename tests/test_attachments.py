@@ -11,7 +11,8 @@ from extensions import db
 from models import Activity, Attachment
 from models.enums import ActivityStatus
 from services import activities as service
-from services import attachments as att
+from services.activities import attachments as att
+from services.errors import Forbidden, ValidationFailed
 from tests import factories as f
 
 JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
@@ -79,7 +80,7 @@ def test_size_edge():
 # ------------------------------------------------------------------ service: limits, storage, cleanup
 
 def test_exactly_10mb_stored_outside_static(world):
-    activity = service.create(world.rep_a, payload(), files=[("big.jpg", jpeg_of(MB10))])
+    activity = service.create_activity(world.rep_a, payload(), files=[("big.jpg", jpeg_of(MB10))])
     db.session.commit()
     (item,) = activity.attachments
     assert item.size == MB10 and item.content_type == "image/jpeg" and item.filename == "big.jpg"
@@ -90,8 +91,8 @@ def test_exactly_10mb_stored_outside_static(world):
 
 
 def test_10mb_plus_one_refused_nothing_written(world):
-    with pytest.raises(service.ValidationFailed) as info:
-        service.create(world.rep_a, payload(), files=[("big.jpg", jpeg_of(MB10 + 1))])
+    with pytest.raises(ValidationFailed) as info:
+        service.create_activity(world.rep_a, payload(), files=[("big.jpg", jpeg_of(MB10 + 1))])
     db.session.rollback()
     assert list(info.value.fields) == ["attachments"]
     assert db.session.scalar(sa.select(sa.func.count(Activity.id))) == 0
@@ -99,31 +100,31 @@ def test_10mb_plus_one_refused_nothing_written(world):
 
 
 def test_fake_jpg_refused(world):
-    with pytest.raises(service.ValidationFailed) as info:
-        service.create(world.rep_a, payload(), files=[("fake.jpg", b"hello, I am text")])
+    with pytest.raises(ValidationFailed) as info:
+        service.create_activity(world.rep_a, payload(), files=[("fake.jpg", b"hello, I am text")])
     db.session.rollback()
     assert "fake.jpg" in info.value.fields["attachments"][0]
     assert stored_files() == []
 
 
 def test_ten_per_activity_eleventh_refused(world):
-    activity = service.create(world.rep_a, payload(),
+    activity = service.create_activity(world.rep_a, payload(),
                               files=[(f"p{i}.png", PNG) for i in range(10)])
     db.session.commit()
     assert len(activity.attachments) == 10 and len(stored_files()) == 10
-    with pytest.raises(service.ValidationFailed) as info:
+    with pytest.raises(ValidationFailed) as info:
         service.add_attachments(world.rep_a, activity, [("p11.png", PNG)])
     db.session.rollback()
     assert "最多10个" in info.value.fields["attachments"][0]
     assert len(stored_files()) == 10
-    with pytest.raises(service.ValidationFailed):
-        service.create(world.rep_a, payload(), files=[(f"q{i}.png", PNG) for i in range(11)])
+    with pytest.raises(ValidationFailed):
+        service.create_activity(world.rep_a, payload(), files=[(f"q{i}.png", PNG) for i in range(11)])
     db.session.rollback()
     assert len(stored_files()) == 10
 
 
 def test_files_removed_when_transaction_fails(world):
-    service.create(world.rep_a, payload(), files=[("a.pdf", PDF), ("b.png", PNG)])
+    service.create_activity(world.rep_a, payload(), files=[("a.pdf", PDF), ("b.png", PNG)])
     assert len(stored_files()) == 2  # written, not yet committed
     db.session.rollback()
     assert stored_files() == []
@@ -131,18 +132,18 @@ def test_files_removed_when_transaction_fails(world):
 
 
 def test_files_removed_after_activity_delete_commit(world):
-    activity = service.create(world.rep_a, payload(), files=[("a.pdf", PDF)])
+    activity = service.create_activity(world.rep_a, payload(), files=[("a.pdf", PDF)])
     db.session.commit()
-    service.delete(world.rep_a, activity)
+    service.delete_activity(world.rep_a, activity)
     assert len(stored_files()) == 1  # still there until the delete is committed
     db.session.commit()
     assert stored_files() == []
 
 
 def test_delete_rolled_back_keeps_file(world):
-    activity = service.create(world.rep_a, payload(), files=[("a.pdf", PDF)])
+    activity = service.create_activity(world.rep_a, payload(), files=[("a.pdf", PDF)])
     db.session.commit()
-    service.delete(world.rep_a, activity)
+    service.delete_activity(world.rep_a, activity)
     db.session.rollback()
     assert len(stored_files()) == 1
 
@@ -150,7 +151,7 @@ def test_delete_rolled_back_keeps_file(world):
 def test_verified_activity_attachments_frozen(world):
     activity = f.activity(world.rep_a, status=ActivityStatus.VERIFIED)
     db.session.commit()
-    with pytest.raises(service.Forbidden):
+    with pytest.raises(Forbidden):
         service.add_attachments(world.rep_a, activity, [("a.pdf", PDF)])
 
 
@@ -180,7 +181,7 @@ def test_form_refuses_fake_file_with_message(world, login):
 
 
 def _with_files(world):
-    activity = service.create(world.rep_a, payload(), files=[("a.pdf", PDF), ("b.png", PNG)])
+    activity = service.create_activity(world.rep_a, payload(), files=[("a.pdf", PDF), ("b.png", PNG)])
     db.session.commit()
     pdf, png = activity.attachments
     return pdf.id, png.id

@@ -85,7 +85,7 @@ def test_a_row_deleted_meanwhile_answers_conflict_and_writes_nothing(world):
     _db.session.execute(sa.delete(Activity).where(Activity.id == activity.id)
                         .execution_options(synchronize_session=False))
     with pytest.raises(Conflict) as caught:
-        activities.review(world.manager_a, activity, "verify")
+        activities.review_activity(world.manager_a, activity, "verify")
     assert caught.value.status == 409 and "已被其他操作删除" in caught.value.message
     assert _db.session.scalar(sa.select(sa.func.count(AuditLog.id))) == audit_before
 

@@ -9,7 +9,7 @@ from io import BytesIO
 from openpyxl import load_workbook
 
 from models.enums import ActivityStatus
-from services import figures
+from services import dashboard as figures
 from services.clock import today
 from tests import factories as f
 from tests.conftest import count_statements

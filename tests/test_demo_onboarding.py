@@ -4,7 +4,7 @@ unit) lands on a 200 page."""
 import sqlalchemy as sa
 
 from models import Unit, User, WorkerLink
-from services.demo import DEMO_PASSWORD, seed_demo
+from services.demo.seed import DEMO_PASSWORD, seed_demo
 from tests.conftest import Api
 from tests.import_files import fill_template, upload
 

@@ -44,10 +44,10 @@ def test_participants_text():
 def test_resubmission_clears_the_current_review_and_keeps_the_history(world, login, api):
     a = f.activity(world.rep_a, status=ActivityStatus.SUBMITTED)
     db.session.commit()
-    service.review(world.manager_a, a, "return", "请补充签到表")
+    service.review_activity(world.manager_a, a, "return", "请补充签到表")
     db.session.commit()
     assert a.verifier_id == world.manager_a.id and a.review_comment == "请补充签到表"
-    service.submit(world.rep_a, a)
+    service.submit_activity(world.rep_a, a)
     db.session.commit()
     assert a.verifier_id is None and a.verified_at is None and a.review_comment == ""
     body = api(world.rep_a).get(f"/activities/{a.id}").get_json()
@@ -58,7 +58,7 @@ def test_resubmission_clears_the_current_review_and_keeps_the_history(world, log
         assert "审核人" not in html and 'data-testid="current-review"' not in html
         assert 'data-testid="review-history"' in html
         assert "退回修改" in html and "请补充签到表" in html and html.count("提交审核") >= 1
-    service.review(world.manager_a, a, "verify", "材料齐全")
+    service.review_activity(world.manager_a, a, "verify", "材料齐全")
     db.session.commit()
     html = login(world.rep_a).get(f"/me/activities/{a.id}").get_data(as_text=True)
     assert "审核人" in html and "材料齐全" in html and "请补充签到表" in html  # every review kept
@@ -76,8 +76,8 @@ def test_history_page_statement_count_does_not_grow(world, login, statement_coun
 
     first = measure()
     for _ in range(4):
-        service.review(world.manager_a, a, "return", "再补充")
-        service.submit(world.rep_a, a)
+        service.review_activity(world.manager_a, a, "return", "再补充")
+        service.submit_activity(world.rep_a, a)
     db.session.commit()
     assert measure() == first
 

@@ -9,8 +9,8 @@ from docx.oxml.ns import qn
 
 from extensions import db as _db
 from models.enums import ApplicationStatus
-from services import docx_form
-from services.applications import PLEDGE_TEXT
+from services import homes as docx_form
+from services.homes.applications import PLEDGE_TEXT
 from tests import factories as f
 
 SCHEME = "第一部分：基本情况。\n第二部分：工作计划。" + "方" * 1000

@@ -15,8 +15,8 @@ from lxml import etree
 
 from extensions import db as _db
 from models.enums import ApplicationStatus
-from services import applications as service
-from services import docx_form
+from services import homes as service
+from services.homes import application_docx as docx_form
 from tests import factories as f
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -71,7 +71,7 @@ def _opinion_cell(doc):
 def test_a_resubmitted_application_prints_no_earlier_remark(application, world):
     assert "请补充活动场所照片" in _opinion_cell(_doc(application))  # returned: current remark
     manager = f.user(f.Role.HOME_MANAGER, unit_id=application.unit_id)
-    service.submit(manager, application, today=date(2026, 6, 1))
+    service.submit_application(manager, application, today=date(2026, 6, 1))
     _db.session.commit()
     assert application.status == ApplicationStatus.SUBMITTED
     assert application.current_opinion == ""

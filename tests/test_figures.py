@@ -1,10 +1,10 @@
-"""services/figures.py: pure functions from plain data to Plotly figures (no app, no database)."""
+"""services/dashboard/charts.py: pure functions from plain data to Plotly figures (no app, no database)."""
 import json
 import time
 
 import plotly.graph_objects as go
 
-from services import figures
+from services.dashboard import charts as figures
 
 BY_THEME_MONTH = {"party_building": [1] + [0] * 11, "window": [0, 2] + [0] * 10,
                   "neighborhood": [0] * 12, "innovation": [0] * 11 + [3]}
@@ -31,7 +31,7 @@ def test_home_comparison_stacked_or_grouped():
 
 def test_compliance_sorted_with_100_percent_line():
     rows = [{"name": "甲", "rate": 1.0}, {"name": "乙", "rate": 0.25}, {"name": "丙", "rate": 0.5}]
-    fig = figures.compliance_by_home(rows)
+    fig = figures.compliance_chart(rows)
     bar = fig.data[0]
     assert bar.orientation == "h"
     assert list(bar.y) == ["甲", "丙", "乙"]  # lowest rate at the top of the chart
@@ -85,7 +85,7 @@ def test_json_carries_the_responsive_config_and_no_template():
 
 
 def test_empty_data_still_makes_figures():
-    for fig in (figures.home_theme_comparison([]), figures.compliance_by_home([]),
+    for fig in (figures.home_theme_comparison([]), figures.compliance_chart([]),
                 figures.score_ranking([]), figures.representative_heatmap([]),
                 figures.contact_progress_ring(0, 5), figures.grade_distribution({})):
         json.loads(figures.to_json(fig))
@@ -95,7 +95,7 @@ def test_cheap_at_scale():
     rows = [{"name": f"代表之家{i}", "themes": {"window": i}, "rate": i / 200, "total": i / 2,
              "grade": "pass"} for i in range(200)]
     start = time.perf_counter()
-    for fn in (figures.home_theme_comparison, figures.compliance_by_home, figures.score_ranking):
+    for fn in (figures.home_theme_comparison, figures.compliance_chart, figures.score_ranking):
         figures.to_json(fn(rows))
     figures.to_json(figures.representative_heatmap(
         [{"name": f"代表{i}", "months": [i % 3] * 12} for i in range(300)]))

@@ -124,8 +124,8 @@ def scored(world):
     and appeals of this year."""
     f.activity(world.rep_a, status=V, date=date(YEAR, 1, 3))
     a = assessment_service.create_assessment(world.admin, world.home_a.id, YEAR - 1)
-    assessment_service.finalize(world.admin, a)
-    assessment_service.publish(world.admin, a)
+    assessment_service.finalize_assessment(world.admin, a)
+    assessment_service.publish_assessment(world.admin, a)
     f.appeal(world.rep_a, status=AppealStatus.RESOLVED)
     f.appeal(world.rep_a)
     db.session.commit()

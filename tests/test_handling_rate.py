@@ -4,7 +4,8 @@ from datetime import UTC, datetime
 import pytest
 
 from models.enums import AppealStatus
-from services import dashboard, public_appeals
+from services import appeals as public_appeals
+from services import dashboard
 from tests import factories as f
 
 R, F, RES, C = (AppealStatus.RECEIVED, AppealStatus.FORWARDED, AppealStatus.RESOLVED,

@@ -127,7 +127,7 @@ def test_the_dry_run_lists_what_it_will_create_and_change(world, db, login, monk
     """Before confirming, the office sees each row to be created (name and username) and, for a
     matched account, each changed cell as before → after; an unchanged row is only counted; the
     list stops at PREVIEW_ROWS with the full counts beside it. The API body is unchanged."""
-    from services import imports
+    from services.imports import reading
     client = login(world.manager_a)
     rows = [["代表甲", "13912345678", "县级", "rep_a", "东南大学", "", ""],  # matched: changed
             ["新代表", "13900000009", "市级", "", "南京大学", "化学", ""]]
@@ -140,7 +140,7 @@ def test_the_dry_run_lists_what_it_will_create_and_change(world, db, login, monk
     assert "代表甲（rep_a）" in page and "工作单位：南京大学 → 东南大学" in page
     assert db.session.get(User, world.rep_a.id).work_unit == "南京大学"  # nothing written
 
-    monkeypatch.setattr(imports, "PREVIEW_ROWS", 3)
+    monkeypatch.setattr(reading, "PREVIEW_ROWS", 3)
     resp = _upload(client, xlsx(REP_HEADER, reps(5)))
     record = db.session.scalar(sa.select(Import).order_by(Import.id.desc()))
     assert [item["label"] for item in record.preview] == ["代表0（imp0000）", "代表1（imp0001）",

@@ -179,7 +179,7 @@ def test_upholding_withdraws_the_result(published, api, monkeypatch, world, db, 
         Notification.user_id == world.manager_a.id)).all()
     assert any(n.kind == "objection_uphold" for n in notes)
     # publicity_close no longer acts on it: the failed Home is not revoked.
-    from services.assessments import close_publicity
+    from services.assessments.operations import close_publicity
     assert close_publicity(date(2026, 3, 20)) == []
     assert db.session.get(Home, world.home_a.id).status == HomeStatus.ACTIVE
 
@@ -197,7 +197,7 @@ def test_withdrawn_assessment_can_be_reassessed_and_published_again(published, a
 
 
 def test_publicity_close_waits_for_undecided_objections(published, api, monkeypatch, world, db):
-    from services.assessments import close_publicity
+    from services.assessments.operations import close_publicity
     on(monkeypatch, END)
     oid = _file(api, published).get_json()["id"]
     assert close_publicity(date(2026, 3, 8)) == []  # window ended, one undecided: wait
@@ -216,7 +216,7 @@ def test_a_stale_check_loses_to_the_decision_already_written(published, api, mon
                                                              db):
     """The decision is a conditional UPDATE: an object read before another decision was written
     still cannot be decided again."""
-    from services import objections
+    from services.assessments import objections
     from services.errors import Conflict
     on(monkeypatch, START)
     oid = _file(api, published).get_json()["id"]
@@ -226,7 +226,7 @@ def test_a_stale_check_loses_to_the_decision_already_written(published, api, mon
         conn.execute(sa.update(Objection).where(Objection.id == oid).values(
             decision="dismiss", response="先处理", decided_by_id=world.admin.id))
     with pytest.raises(Conflict):
-        objections.decide(world.admin, stale, {"decision": "uphold", "response": "后处理"})
+        objections.decide_objection(world.admin, stale, {"decision": "uphold", "response": "后处理"})
     db.session.rollback()
     assert db.session.get(Assessment, published.id).status == AssessmentStatus.PUBLISHED
 

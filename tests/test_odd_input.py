@@ -128,7 +128,7 @@ def test_excel_export_writes_stored_control_characters(world, login):
 
 
 def test_word_export_writes_stored_control_characters(world, login):
-    from services import docx_form
+    from services import homes as docx_form
     application = f.application(world.home_a.unit, f.round_(), contact_name="张\u000b三",
                                 scheme="方案\u0001" * 10)
     db.session.commit()
@@ -238,7 +238,7 @@ def test_one_spreadsheet_rule_for_every_export():
     from datetime import date
 
     from blueprints import xlsx
-    from services import import_workbooks
+    from services.imports import workbooks as import_workbooks
     from services.input_rules import for_spreadsheet
     assert xlsx.safe is for_spreadsheet and import_workbooks._safe is for_spreadsheet
     assert for_spreadsheet("=HYPERLINK(1)") == "'=HYPERLINK(1)"

@@ -27,7 +27,7 @@ from schemathesis.specs.openapi.checks import (
 from extensions import db
 from models import User
 from models.enums import ActivityStatus, AssessmentStatus
-from services import tokens
+from services.accounts import tokens
 from tests import factories as f
 from tests.conftest import _wipe, make_app
 

@@ -22,8 +22,8 @@ def _is_print_page(html: str):
 @pytest.fixture()
 def published(world):
     a = assessment_service.create_assessment(world.admin, world.home_a.id, YEAR - 1)
-    assessment_service.finalize(world.admin, a)
-    assessment_service.publish(world.admin, a)
+    assessment_service.finalize_assessment(world.admin, a)
+    assessment_service.publish_assessment(world.admin, a)
     draft = assessment_service.create_assessment(world.admin, world.home_b.id, YEAR - 1)
     db.session.commit()
     return a, draft

@@ -161,8 +161,8 @@ def test_homes_page_highlights_expiring_and_renews(data, login, monkeypatch):
     resp = client.post(f"/province/homes/{data.home_a.id}/renew", follow_redirects=True)
     assert "不能续期" in resp.get_data(as_text=True)
     a = data.assessment
-    assessment_service.finalize(None, a)
-    assessment_service.publish(None, a, start=date(2026, 1, 10))
+    assessment_service.finalize_assessment(None, a)
+    assessment_service.publish_assessment(None, a, start=date(2026, 1, 10))
     a.grade = Grade.PASS
     _db.session.commit()
     client.post(f"/province/homes/{data.home_a.id}/renew")
@@ -341,8 +341,8 @@ def test_homes_page_latest_result_and_query_budget(data, login):
     renew_a = f'action="/province/homes/{data.home_a.id}/renew"'
     assert renew_a not in client.get("/province/homes").get_data(as_text=True)
     a = data.assessment
-    assessment_service.finalize(None, a)
-    assessment_service.publish(None, a, start=date(2026, 1, 10))
+    assessment_service.finalize_assessment(None, a)
+    assessment_service.publish_assessment(None, a, start=date(2026, 1, 10))
     _db.session.commit()
     html = client.get("/province/homes").get_data(as_text=True)
     assert "2025年度 · 不合格" in html and renew_a not in html
@@ -355,8 +355,8 @@ def test_homes_page_latest_result_and_query_budget(data, login):
     for _ in range(6):
         home = f.home()
         b = assessment_service.create_assessment(None, home.id, 2025)
-        assessment_service.finalize(None, b)
-        assessment_service.publish(None, b, start=date(2026, 1, 10))
+        assessment_service.finalize_assessment(None, b)
+        assessment_service.publish_assessment(None, b, start=date(2026, 1, 10))
     _db.session.commit()
     with count_statements() as many:
         client.get("/province/homes")

@@ -257,7 +257,7 @@ def test_cards_access(world, client, login):
 
 
 def test_home_cards_hold_one_page_per_active_representative(world, db):
-    from services import public_cards
+    from services import appeals as public_cards
     world.rep_a2.active = False
     db.session.commit()
     reps = public_cards.card_representatives(world.home_a.id)

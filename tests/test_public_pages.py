@@ -44,9 +44,9 @@ def test_public_homes_query_budget(world, client):
 def _assessment(home, year, *, publish_start=None, finalize=True):
     a = assessment_service.create_assessment(None, home.id, year)
     if finalize:
-        assessment_service.finalize(None, a)
+        assessment_service.finalize_assessment(None, a)
     if publish_start is not None:
-        assessment_service.publish(None, a, start=publish_start, days=7)
+        assessment_service.publish_assessment(None, a, start=publish_start, days=7)
     return a
 
 

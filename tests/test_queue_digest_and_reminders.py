@@ -126,7 +126,7 @@ def test_reminder_access(world, client, login, db):
 
 
 def test_two_clicks_at_once_send_one_reminder(app, world, db):
-    from services import reminders
+    from services.contacts import reminders
     barrier, results = threading.Barrier(2), []
 
     def worker(manager_id):
@@ -154,7 +154,7 @@ def test_two_clicks_at_once_send_one_reminder(app, world, db):
 
 def test_home_dashboard_statement_count_does_not_grow_with_reminded_representatives(
         world, login, db, monkeypatch):
-    from services import reminders
+    from services.contacts import reminders
     from tests.conftest import count_statements
     monkeypatch.setattr(clock, "today", lambda: AS_OF)
     c = login(world.manager_a)

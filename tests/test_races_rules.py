@@ -195,7 +195,7 @@ def _assessment(home, status=AssessmentStatus.DRAFT):
     from services import assessments
     a = assessments.create_assessment(None, home.id, 2025)
     if status != AssessmentStatus.DRAFT:
-        assessments.finalize(None, a)
+        assessments.finalize_assessment(None, a)
     _db.session.commit()
     return a
 

@@ -9,7 +9,8 @@ from PIL import Image
 from extensions import db
 from models import Attachment, activity_co_organizers
 from models.enums import ActivityStatus, AppealStatus, Theme
-from services import attachments, records
+from services import records
+from services.activities import attachments
 from tests import factories as f
 
 YEAR = 2026

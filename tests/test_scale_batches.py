@@ -10,7 +10,7 @@ from extensions import db as _db
 from jobs.runner import run_job
 from models import Assessment
 from models.enums import ActivityStatus, JobStatus, Theme
-from services import scoring
+from services.assessments import scoring
 from tests import factories as f
 from tests.conftest import count_statements
 

@@ -8,7 +8,7 @@ from flask import current_app
 from extensions import db as _db
 from models import HomePlan, ServiceTeamMember
 from models.enums import ActivityStatus, Grade, Kind, Theme
-from services import scoring
+from services.assessments import scoring
 from tests import factories as f
 from tests.conftest import count_statements
 

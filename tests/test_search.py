@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from models.enums import ActivityStatus, Theme
-from services import search
+from services.activities import search
 from tests import factories as f
 
 

@@ -33,7 +33,7 @@ from models.enums import (
     UnitKind,
 )
 from services import accounts, clock, compliance
-from services.demo import DEMO_LOGINS, add_years, seed_demo
+from services.demo.seed import DEMO_LOGINS, add_years, seed_demo
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 

@@ -13,7 +13,8 @@ from extensions import db as _db
 from models import ApiToken, Application, LoginSession
 from models.base import utcnow
 from models.enums import UnitKind
-from services import accounts, clock, sessions
+from services import accounts, clock
+from services.accounts import sessions
 from tests import factories as f
 from tests.conftest import count_statements
 

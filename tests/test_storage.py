@@ -121,7 +121,7 @@ def test_attachment_upload_through_the_form(world, login, store):
 
 
 def test_attachment_whose_file_is_gone_answers_404(world, login, store):
-    activity = service.create(world.rep_a, payload(), files=[("a.pdf", PDF)])
+    activity = service.create_activity(world.rep_a, payload(), files=[("a.pdf", PDF)])
     db.session.commit()
     (item,) = activity.attachments
     store.delete(item.stored_name)
@@ -129,13 +129,13 @@ def test_attachment_whose_file_is_gone_answers_404(world, login, store):
 
 
 def test_rollback_removes_and_delete_after_commit(world, store):
-    service.create(world.rep_a, payload(), files=[("a.pdf", PDF), ("b.png", PNG)])
+    service.create_activity(world.rep_a, payload(), files=[("a.pdf", PDF), ("b.png", PNG)])
     assert len(list(store.iter_keys())) == 2  # written, not yet committed
     db.session.rollback()
     assert list(store.iter_keys()) == []
-    activity = service.create(world.rep_a, payload(), files=[("a.pdf", PDF)])
+    activity = service.create_activity(world.rep_a, payload(), files=[("a.pdf", PDF)])
     db.session.commit()
-    service.delete(world.rep_a, activity)
+    service.delete_activity(world.rep_a, activity)
     assert len(list(store.iter_keys())) == 1  # still there until the delete is committed
     db.session.commit()
     assert list(store.iter_keys()) == []
@@ -189,7 +189,7 @@ def test_export_and_import_round_trip(app, store, tmp_path):
 
 
 def test_check_command(app, store, world):
-    activity = service.create(world.rep_a, payload(), files=[("a.pdf", PDF), ("b.png", PNG)])
+    activity = service.create_activity(world.rep_a, payload(), files=[("a.pdf", PDF), ("b.png", PNG)])
     db.session.commit()
     out = app.test_cli_runner().invoke(args=["storage", "check"])
     assert out.exit_code == 0 and "存储可用" in out.output, out.output

@@ -11,11 +11,14 @@ from extensions import db as _db
 from models import Activity, Appeal, ContactRecord, Home, User, Worker
 from models.enums import ActivityStatus, AppealStatus, ContactChannel, Role, Theme
 from models.summary import CONTACT_LEVEL_CAP
-from services import account_lifecycle, accounts, compliance, dashboard, public_appeals, summaries
+from services import accounts, clock, compliance, dashboard, summaries
+from services import accounts as account_lifecycle
 from services import activities as activity_service
 from services import appeals as appeal_service
+from services import appeals as public_appeals
 from services import contacts as contact_service
 from services.errors import ServiceError
+from services.summaries import tables
 from tests import factories as f
 from tests.conftest import _wipe, count_statements
 
@@ -37,12 +40,12 @@ def _province():
     f.link(reps[1], workers[reps[0].id][0])
     workers[reps[1].id].append(workers[reps[0].id][0])
     for i, rep in enumerate(reps[:3]):  # a verified, a submitted and a draft activity to begin with
-        activity = activity_service.create(rep, {
+        activity = activity_service.create_activity(rep, {
             "theme": "window", "kind": "exchange", "title": "座谈", "mode": "offline",
             "date": DATES[i + 1].isoformat(), "participants": 10 + i, "summary": "内容",
             "worker_ids": [w.id for w in workers[rep.id][:2]]}, submit=i < 2)
         if i == 0:
-            activity_service.review(admin, activity, "verify")
+            activity_service.review_activity(admin, activity, "verify")
     _db.session.commit()
     return {"homes": [home_a.id, home_b.id], "admin": admin.id, "reps": [r.id for r in reps],
             "workers": {r: [w.id for w in ws] for r, ws in workers.items()}}
@@ -64,7 +67,7 @@ def op_create(p, data):
     workers = data.draw(st.lists(st.sampled_from(p["workers"][rep.id]), unique=True, max_size=3),
                         label="workers")
     co = data.draw(st.lists(st.sampled_from(p["reps"]), unique=True, max_size=2), label="co")
-    activity_service.create(rep, {
+    activity_service.create_activity(rep, {
         "theme": theme.value, "kind": KINDS[theme], "title": "活动", "mode": "offline",
         "date": data.draw(st.sampled_from(DATES), label="date").isoformat(),
         "participants": data.draw(st.integers(0, 50), label="participants"), "summary": "内容",
@@ -98,26 +101,26 @@ def op_edit(p, data):
         changes["co_organizer_ids"] = [i for i in changes["co_organizer_ids"]
                                        if i != activity.organizer_id]
     submit = data.draw(st.sampled_from([None, True, False]), label="submit")
-    activity_service.update(_user(p["admin"]), activity, changes, submit=submit)
+    activity_service.update_activity(_user(p["admin"]), activity, changes, submit=submit)
 
 
 def op_submit(p, data):
     activity = _pick_activity(data, ActivityStatus.DRAFT, ActivityStatus.RETURNED)
     if activity is not None:
-        activity_service.submit(activity.organizer, activity)
+        activity_service.submit_activity(activity.organizer, activity)
 
 
 def op_review(p, data):
     activity = _pick_activity(data, ActivityStatus.SUBMITTED)
     if activity is not None:
         decision = data.draw(st.sampled_from(["verify", "verify", "return"]), label="decision")
-        activity_service.review(_user(p["admin"]), activity, decision, "意见")
+        activity_service.review_activity(_user(p["admin"]), activity, decision, "意见")
 
 
 def op_delete(p, data):
     activity = _pick_activity(data)
     if activity is not None:
-        activity_service.delete(_user(p["admin"]), activity)
+        activity_service.delete_activity(_user(p["admin"]), activity)
 
 
 def op_contact(p, data):
@@ -162,7 +165,7 @@ def op_appeal(p, data):
     rep = _user(data.draw(st.sampled_from(p["reps"]), label="rep"))
     body = {"category": "research_funding", "content": "诉求"}
     if data.draw(st.booleans(), label="public"):
-        public_appeals.submit(rep, body)
+        public_appeals.submit_public_appeal(rep, body)
     else:
         appeal_service.create_appeal(rep, body)
 
@@ -203,7 +206,7 @@ def _raw_figures(year):
     homes = {h: (c.compliant, c.total) for h, c in compliance.homes(year).items() if c.total}
     appeals = {}
     for home_id in [None, *_db.session.scalars(sa.select(Home.id).order_by(Home.id))]:
-        start, end = dashboard._year_instants(year)
+        start, end = clock.year_instants(year)
         pairs = _db.session.execute(sa.select(Appeal.status, Appeal.created_at, Appeal.resolved_at)
                                     .where(Appeal.created_at >= start, Appeal.created_at < end,
                                            *([Appeal.home_id == home_id] if home_id else []))).all()
@@ -292,7 +295,7 @@ def test_verified_activity_counts_on_the_next_request(world, db, api):
                                      json={"decision": "verify"}).status_code == 200
     after = admin.get("/dashboard?year=2026").get_json()
     assert after["activities_by_theme"]["window"] == 1 and after["activities_by_month"]["3"] == 1
-    assert _rows(summaries.A) == [(world.home_a.id, 2026, 3, "window", 1, 30)]
+    assert _rows(tables.A) == [(world.home_a.id, 2026, 3, "window", 1, 30)]
 
 
 def test_contacts_count_distinct_workers_per_representative_and_year(world, db):
@@ -303,14 +306,14 @@ def test_contacts_count_distinct_workers_per_representative_and_year(world, db):
     contact_service.create_contact(world.rep_a, {"worker_id": w2.id, "date": "2025-12-31",
                                                  "channel": "phone"})
     db.session.commit()
-    assert _rows(summaries.C) == [(world.rep_a.id, w1.id, 2026, 2), (world.rep_a.id, w2.id, 2025, 1)]
-    assert _rows(summaries.R) == [(world.rep_a.id, 2025, 1), (world.rep_a.id, 2026, 1)]
+    assert _rows(tables.C) == [(world.rep_a.id, w1.id, 2026, 2), (world.rep_a.id, w2.id, 2025, 1)]
+    assert _rows(tables.R) == [(world.rep_a.id, 2025, 1), (world.rep_a.id, 2026, 1)]
     record = db.session.scalar(sa.select(ContactRecord).where(ContactRecord.worker_id == w2.id))
     contact_service.delete_contact(world.rep_a, record)
     db.session.commit()
     assert summaries.differences() == []
-    assert db.session.scalar(sa.select(sa.func.sum(summaries.R.c.workers)).where(
-        summaries.R.c.year == 2025)) == 0
+    assert db.session.scalar(sa.select(sa.func.sum(tables.R.c.workers)).where(
+        tables.R.c.year == 2025)) == 0
 
 
 def test_compliance_follows_threshold_moves_and_deactivation(world, db, app):
@@ -338,9 +341,9 @@ def test_rebuild_restores_and_check_reports(world, db, app):
     a = f.activity(world.rep_a, status=ActivityStatus.VERIFIED, participants=7)
     f.contact(world.rep_a, f.worker(linked_by=world.rep_a))
     db.session.commit()
-    good = (_rows(summaries.A), _rows(summaries.C), _rows(summaries.R))
-    db.session.execute(sa.update(summaries.A).values(activities=5))
-    db.session.execute(summaries.R.delete())
+    good = (_rows(tables.A), _rows(tables.C), _rows(tables.R))
+    db.session.execute(sa.update(tables.A).values(activities=5))
+    db.session.execute(tables.R.delete())
     db.session.commit()
     problems = summaries.differences()
     assert any("summary_activities" in p for p in problems)
@@ -352,7 +355,7 @@ def test_rebuild_restores_and_check_reports(world, db, app):
     assert result.exit_code == 0, result.output
     assert "一致" in result.output
     db.session.expire_all()
-    assert (_rows(summaries.A), _rows(summaries.C), _rows(summaries.R)) == good
+    assert (_rows(tables.A), _rows(tables.C), _rows(tables.R)) == good
     assert a.id
 
 
@@ -361,13 +364,13 @@ def test_summary_writes_are_single_upserts(world, db):
     Home's month, its Home's year, the province's month) and none
     for contacts already counted at submission: the writes do not grow with the rows behind."""
     workers = [f.worker(linked_by=world.rep_a) for _ in range(2)]
-    activity = activity_service.create(world.rep_a, {
+    activity = activity_service.create_activity(world.rep_a, {
         "theme": "window", "kind": "exchange", "title": "座谈", "mode": "offline",
         "date": "2026-03-01", "participants": 5, "summary": "内容",
         "worker_ids": [w.id for w in workers]})
     db.session.commit()
     with count_statements() as statements:
-        activity_service.review(world.manager_a, activity, "verify")
+        activity_service.review_activity(world.manager_a, activity, "verify")
         db.session.flush()
     upserts = [s for s in statements if "ON CONFLICT" in s]
     assert [u.split()[2] for u in upserts] == [

@@ -10,11 +10,14 @@ import sqlalchemy as sa
 from extensions import db as _db
 from models import Activity, Appeal, ContactRecord, User
 from models.enums import ActivityStatus
-from services import account_lifecycle, accounts, compliance, dashboard, summaries, summary_appeals
+from services import accounts, compliance, dashboard, summaries
+from services import accounts as account_lifecycle
 from services import activities as activity_service
 from services import appeals as appeal_service
 from services import contacts as contact_service
 from services.errors import ServiceError
+from services.summaries import appeals as summary_appeals
+from services.summaries import tables, writes
 from tests import factories as f
 from tests.conftest import _database_url, make_app
 
@@ -40,21 +43,21 @@ def _writer(app, index, ids, barrier, errors):
                     "worker_id": workers[round_ % len(workers)], "channel": "visit",
                     "date": date(2026, 3, 1 + round_).isoformat()})
                 _db.session.commit()
-                activity = activity_service.create(rep, {
+                activity = activity_service.create_activity(rep, {
                     "theme": "window", "kind": "exchange", "title": f"活动{index}-{round_}",
                     "mode": "offline", "date": "2026-03-10", "participants": index + round_,
                     "summary": "内容", "worker_ids": workers[:2]})
                 _db.session.commit()
                 manager = _db.session.get(User, ids["manager"])
-                activity_service.review(manager, activity, "verify")
+                activity_service.review_activity(manager, activity, "verify")
                 _db.session.commit()
                 if (index + round_) % 3 == 0:  # delete every third, verified, with its contacts
                     admin = _db.session.get(User, ids["admin"])
-                    activity_service.delete(admin, _db.session.get(Activity, activity.id))
+                    activity_service.delete_activity(admin, _db.session.get(Activity, activity.id))
                     _db.session.commit()
                 elif (index + round_) % 3 == 1:  # an admin moves it to another month
                     admin = _db.session.get(User, ids["admin"])
-                    activity_service.update(admin, _db.session.get(Activity, activity.id),
+                    activity_service.update_activity(admin, _db.session.get(Activity, activity.id),
                                             {"date": "2026-04-02"})
                     _db.session.commit()
             _db.session.remove()
@@ -93,8 +96,8 @@ def test_twenty_concurrent_writers_keep_summaries_exact(db):
     assert summaries.differences() == []
     kept = [(i + r) % 3 for i in range(WRITERS) for r in range(ROUNDS)]
     rows = dict(((y, m), (n, p)) for y, m, n, p in db.session.execute(
-        sa.select(summaries.A.c.year, summaries.A.c.month, summaries.A.c.activities,
-                  summaries.A.c.participants).where(summaries.A.c.home_id == home.id)))
+        sa.select(tables.A.c.year, tables.A.c.month, tables.A.c.activities,
+                  tables.A.c.participants).where(tables.A.c.home_id == home.id)))
     assert rows[(2026, 3)][0] == kept.count(2)
     assert rows[(2026, 4)][0] == kept.count(1)
     assert rows[(2026, 3)][1] == sum(i + r for i in range(WRITERS) for r in range(ROUNDS)
@@ -104,7 +107,7 @@ def test_twenty_concurrent_writers_keep_summaries_exact(db):
     manual = db.session.scalar(sa.select(sa.func.count(ContactRecord.id)).where(
         ContactRecord.activity_id.is_(None)))
     assert manual == WRITERS * ROUNDS
-    assert db.session.scalar(sa.select(sa.func.sum(summaries.C.c.contacts))) == db.session.scalar(
+    assert db.session.scalar(sa.select(sa.func.sum(tables.C.c.contacts))) == db.session.scalar(
         sa.select(sa.func.count(ContactRecord.id)))
 
 
@@ -156,7 +159,7 @@ def test_concurrent_moves_contacts_and_appeals_keep_per_home_summaries_exact(db,
     per-Home levels, active counts and appeal rows equal the raw figures afterwards. A pause
     after a writer has read a representative's Home widens the window a move would slip into
     (without the FOR SHARE lock a level lands in the Home they just left)."""
-    add_levels = summaries._add_levels
+    add_levels = writes.add_levels
 
     def slow_add_levels(*args):
         time.sleep(0.1)

@@ -9,9 +9,10 @@ import sqlalchemy as sa
 from models import AuditLog
 from models.enums import AppealStatus
 from models.summary import CONTACT_LEVEL_CAP
-from services import account_lifecycle, accounts, audit, compliance, dashboard, summaries
+from services import accounts, audit, clock, compliance, dashboard, summaries
+from services import accounts as account_lifecycle
 from services import appeals as appeal_service
-from services.assessments import create_drafts
+from services.assessments.operations import create_drafts
 from tests import factories as f
 from tests.conftest import count_statements
 from tests.import_files import REP_HEADER, reps, upload, xlsx
@@ -82,8 +83,8 @@ def test_appeals_figures_and_median_from_the_summary(world, db):
     assert summaries.differences() == []
     province = dashboard.appeals_by_status(dashboard.Scope(Y))
     assert province["counts"] == {"received": 1, "forwarded": 0, "resolved": 2, "closed": 1}
-    days = sorted((a.resolved_at.astimezone(dashboard.scope.SHANGHAI).date()
-                   - a.created_at.astimezone(dashboard.scope.SHANGHAI).date()).days
+    days = sorted((a.resolved_at.astimezone(clock.SHANGHAI).date()
+                   - a.created_at.astimezone(clock.SHANGHAI).date()).days
                   for a in created[:2])
     assert province["median_days"] == sum(days) / 2
     assert province["handling_rate"] == 3 / 4

@@ -24,8 +24,10 @@ from models import (
     WorkerLink,
 )
 from models.enums import ApplicationStatus, Role
-from services import accounts, units
+from services import accounts
+from services.accounts import users
 from services.constraints import conflict_for
+from services.homes import units
 from tests import factories as f
 
 
@@ -76,7 +78,7 @@ def test_a_foreign_key_violation_is_a_conflict_and_other_violations_are_not(worl
 def test_api_duplicate_past_the_service_check_is_409_with_nothing_written(world, api,
                                                                           monkeypatch):
     """A request that slips past the check (as a racing one does) meets the constraint."""
-    monkeypatch.setattr(accounts, "_check_username_free", lambda username: None)
+    monkeypatch.setattr(users, "_check_username_free", lambda username: None)
     users_before = _db.session.scalar(sa.select(sa.func.count(User.id)))
     audit_before = _db.session.scalar(sa.select(sa.func.count(AuditLog.id)))
     resp = api(world.admin).post("/users", json={
@@ -98,7 +100,7 @@ def test_api_duplicate_unit_past_the_check(world, api, monkeypatch):
 
 def test_page_duplicate_past_the_check_is_a_chinese_409_naming_the_field(world, login,
                                                                          monkeypatch):
-    monkeypatch.setattr(accounts, "_check_username_free", lambda username: None)
+    monkeypatch.setattr(users, "_check_username_free", lambda username: None)
     client = login(world.admin)
     resp = client.post("/admin/users/new", data={
         "username": "REP_A", "name": "重名", "password": "a-strong-password",

@@ -237,7 +237,7 @@ def test_delete_contact_rules(world):
 
 
 def test_unlink_keeps_other_links(world):
-    from services import workers
+    from services.contacts import workers
     from services.errors import Conflict
     w = f.worker(linked_by=world.rep_a)
     f.link(world.rep_a2, w)

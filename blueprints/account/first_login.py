@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, EqualTo
 from blueprints.account import bp
 from blueprints.decorators import form_errors
 from extensions import db
-from services import account_lifecycle, sessions
+from services import accounts
 from services.errors import Conflict, ValidationFailed
 
 #: What an account that must set its password may still open.
@@ -42,8 +42,8 @@ def first_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            account_lifecycle.set_first_password(user, form.new_password.data)
-            account_lifecycle.end_sessions(user, keep_session=sessions.current_key(user))
+            accounts.set_first_password(user, form.new_password.data)
+            accounts.end_sessions(user, keep_session=accounts.current_key(user))
         except (ValidationFailed, Conflict) as error:
             db.session.rollback()
             form_errors(form, error)

@@ -1,6 +1,6 @@
 """Managing someone else's account: edit, reset the password (a new activation code), move a
 representative to another Home. The admin manages every account; a manager their Home's
-representatives (services/account_lifecycle.py enforces it: 403; outside the scope: 404)."""
+representatives (services.accounts enforces it: 403; outside the scope: 404)."""
 import sqlalchemy as sa
 from flask import flash, make_response, redirect, render_template, url_for
 from flask_login import current_user
@@ -13,7 +13,7 @@ from blueprints.decorators import form_errors, roles_required
 from extensions import db
 from models import Home, User
 from models.enums import Level, Role
-from services import account_lifecycle
+from services import accounts
 from services.errors import Conflict, ValidationFailed
 from services.scope import get_scoped
 
@@ -36,7 +36,7 @@ class MoveForm(FlaskForm):
 
 def _person(user_id) -> User:
     user = get_scoped(User, user_id, current_user)
-    account_lifecycle._require_manageable(current_user, user)
+    accounts.require_manageable(current_user, user)
     return user
 
 
@@ -68,9 +68,9 @@ def person(user_id):
     elif not form.is_submitted():
         form.level.data = user.level.value if user.level else None
     if form.validate_on_submit():
-        data = {k: getattr(form, k).data or "" for k in account_lifecycle.EDITABLE if k in form}
+        data = {k: getattr(form, k).data or "" for k in accounts.EDITABLE if k in form}
         try:
-            account_lifecycle.update_account(current_user, user, data)
+            accounts.update_account(current_user, user, data)
         except ValidationFailed as error:
             db.session.rollback()
             form_errors(form, error)
@@ -91,7 +91,7 @@ def person_move(user_id):
     if form is None:
         raise Conflict("只有代表可以调整所属代表之家")
     try:
-        account_lifecycle.move_representative(current_user, user, form.home_id.data)
+        accounts.move_representative(current_user, user, form.home_id.data)
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
         flash(error.message if not error.fields else "；".join(
@@ -107,7 +107,7 @@ def person_move(user_id):
 def person_reset(user_id):
     """A new activation code replaces the password (shown once); their sessions and tokens end."""
     user = _person(user_id)
-    code = account_lifecycle.reset_with_code(current_user, user)
+    code = accounts.reset_with_code(current_user, user)
     db.session.commit()
     response = make_response(render_template("account/reset_code.html", person=user, code=code,
                                               back=_back(user)))

@@ -6,7 +6,7 @@ from blueprints.account import bp
 from blueprints.account.forms import PasswordForm
 from blueprints.decorators import form_errors
 from extensions import db
-from services import accounts, sessions
+from services import accounts
 from services.errors import ValidationFailed
 
 
@@ -19,7 +19,7 @@ def profile():
         try:
             accounts.change_password(current_user, form.current_password.data,
                                      form.new_password.data,
-                                     keep_session=sessions.current_key(current_user))
+                                     keep_session=accounts.current_key(current_user))
         except ValidationFailed as error:
             db.session.rollback()
             form_errors(form, error)

@@ -10,7 +10,7 @@ from extensions import db
 from models import Home, Unit, User
 from models.enums import Role
 from services import accounts
-from services import units as unit_service
+from services import homes as unit_service
 from services.errors import Conflict, ValidationFailed
 from services.scope import get_scoped
 

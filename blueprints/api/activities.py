@@ -15,8 +15,8 @@ from blueprints.api.util import commit, paginate
 from extensions import db
 from models import Activity
 from models.enums import ActivityStatus, Theme
+from services import activities
 from services import activities as service
-from services import search
 from services.errors import ValidationFailed
 from services.scope import get_scoped, scoped
 
@@ -121,7 +121,7 @@ class Activities(MethodView):
             stmt = stmt.where(Activity.date >= date(year, 1, 1), Activity.date <= date(year, 12, 31))
         if args.get("home_id"):
             stmt = stmt.where(Activity.home_id == args["home_id"])
-        stmt = search.filter_activities(stmt, args.get("q"))
+        stmt = activities.filter_activities(stmt, args.get("q"))
         stmt = stmt.order_by(Activity.date.desc(), Activity.id.desc())
         return paginate(stmt, args["page"], args["per_page"], list)
 
@@ -130,7 +130,7 @@ class Activities(MethodView):
     @bp.response(201, ActivitySchema)
     def post(self, data):
         """Record an activity (representative or manager); submitted unless `draft` is true."""
-        activity = service.create(api_user(), data, submit=not data.get("draft", False))
+        activity = service.create_activity(api_user(), data, submit=not data.get("draft", False))
         commit(keep_loaded=True)
         return activity
 
@@ -152,7 +152,7 @@ class ActivityDetail(MethodView):
         """Edit; `draft: false` submits a draft or returned one, `draft: true` takes it back."""
         activity = _load(activity_id)
         submit = None if "draft" not in data else not data["draft"]
-        service.update(api_user(), activity, data, submit=submit)
+        service.update_activity(api_user(), activity, data, submit=submit)
         commit()
         db.session.expire_all()
         return _load(activity_id)
@@ -161,7 +161,7 @@ class ActivityDetail(MethodView):
     @bp.response(204)
     def delete(self, activity_id):
         """Delete the activity with its contact records and attachments."""
-        service.delete(api_user(), _load(activity_id))
+        service.delete_activity(api_user(), _load(activity_id))
         commit()
 
 
@@ -173,7 +173,7 @@ class ActivityDetail(MethodView):
 def review(data, activity_id):
     """Verify or return (with a required comment) a submitted activity."""
     activity = _load(activity_id)
-    service.review(api_user(), activity, data.get("decision", ""), data.get("comment") or "")
+    service.review_activity(api_user(), activity, data.get("decision", ""), data.get("comment") or "")
     commit()
     return _load(activity_id)
 

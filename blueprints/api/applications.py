@@ -8,7 +8,7 @@ from blueprints.api.input import Int, partial_of
 from blueprints.api.schemas import HomeSchema, InputSchema, PageArgs, page_of
 from blueprints.api.util import commit, paginate
 from models import Application
-from services import applications as service
+from services import homes as service
 from services.scope import get_scoped, scoped
 
 bp = Blueprint("api_applications", __name__, description="申报书")
@@ -71,7 +71,7 @@ class Applications(MethodView):
     @bp.response(201, ApplicationSchema)
     def post(self, data):
         """A draft application of the manager's unit; a second live one in the round answers 409."""
-        application = service.create(api_user(), data)
+        application = service.create_application(api_user(), data)
         commit()
         return application
 
@@ -92,7 +92,7 @@ class ApplicationDetail(MethodView):
     def patch(self, data, application_id):
         """Change a draft or returned application (others answer 409)."""
         application = get_scoped(Application, application_id, api_user())
-        service.edit(api_user(), application, data)
+        service.update_application(api_user(), application, data)
         commit()
         return application
 
@@ -105,7 +105,7 @@ def submit(application_id):
     """Submit (SPEC §5.2): 422 naming scheme/pledge/contact_name/contact_mobile; 409 past the
     deadline or while the unit's Home is active."""
     application = get_scoped(Application, application_id, api_user())
-    service.submit(api_user(), application)
+    service.submit_application(api_user(), application)
     commit()
     return application
 
@@ -118,7 +118,7 @@ def submit(application_id):
 def review(data, application_id):
     """Approve, reject or return with an opinion (admin); approving answers the Home too."""
     application = get_scoped(Application, application_id, api_user())
-    application, home = service.review(api_user(), application, data)
+    application, home = service.review_application(api_user(), application, data)
     commit()
     application.recognised_home = home  # transient, for the answer only
     return application

@@ -83,7 +83,7 @@ def detail(assessment_id):
 @bp.response(200, AssessmentSchema)
 def recompute(assessment_id):
     """Recompute a draft's automatic items, keeping overrides."""
-    a = service.recompute(api_user(), _get(assessment_id))
+    a = service.recompute_assessment(api_user(), _get(assessment_id))
     commit()
     return a
 
@@ -94,7 +94,7 @@ def recompute(assessment_id):
 @bp.response(200, AssessmentSchema)
 def finalize(assessment_id):
     """Draft → final (the grade is fixed)."""
-    a = service.finalize(api_user(), _get(assessment_id))
+    a = service.finalize_assessment(api_user(), _get(assessment_id))
     commit()
     return a
 
@@ -107,7 +107,7 @@ def finalize(assessment_id):
 def publish(data, assessment_id):
     """Final → published; the window runs from `start` (default today) for `days` days
     (default PUBLICITY_DAYS); publicity_end is its last day, inclusive."""
-    a = service.publish(api_user(), _get(assessment_id), data.get("start"), data.get("days"))
+    a = service.publish_assessment(api_user(), _get(assessment_id), data.get("start"), data.get("days"))
     commit()
     return a
 

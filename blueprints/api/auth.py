@@ -3,8 +3,8 @@ from functools import wraps
 
 from flask import g, request
 
+from services.accounts import user_for_token
 from services.errors import ServiceError
-from services.tokens import user_for_token
 
 
 class Unauthorized(ServiceError):

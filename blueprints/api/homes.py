@@ -122,6 +122,6 @@ def service_team_remove(home_id, member_id):
 def renew(home_id):
     """SPEC §5.3 renewal (admin): 409 unless active with a latest published assessment not fail."""
     home = get_scoped(Home, home_id, api_user())
-    home_service.renew(api_user(), home)
+    home_service.renew_home(api_user(), home)
     commit()
     return home

@@ -6,7 +6,8 @@ from flask_smorest import Blueprint
 
 from blueprints.api.auth import SECURITY, api_user, token_required
 from blueprints.api.util import commit
-from services import activation, import_workbooks, imports
+from models.enums import ImportStatus
+from services import accounts, imports
 from services.errors import ValidationFailed
 
 bp = Blueprint("api_imports", __name__, description="Excel 导入（SPEC §5.8）")
@@ -49,7 +50,7 @@ def read_upload(file) -> tuple[bytes, str]:
 def template(kind):
     """The .xlsx template of a kind (who may import it may download it)."""
     kind = imports.template_access(api_user(), kind)
-    return _xlsx(import_workbooks.template_workbook(kind), f"{kind.label}导入模板.xlsx")
+    return _xlsx(imports.template_workbook(kind), f"{kind.label}导入模板.xlsx")
 
 
 @bp.route("/imports/<kind>", methods=["POST"])
@@ -74,7 +75,7 @@ def run(kind):
         home_id=request.form.get("home_id") or request.args.get("home_id"))
     commit()
     body = report.as_dict()
-    if record.status == imports.ImportStatus.REFUSED:
+    if record.status == ImportStatus.REFUSED:
         body["error"] = {"code": "validation_error", "message": "有被拒绝的行，未导入任何数据",
                          "fields": {"file": [f"{record.refused_count}行被拒绝"]}}
         return body, 422
@@ -90,6 +91,6 @@ def run(kind):
 def credentials(import_id):
     """The usernames and activation codes of the accounts a commit created, once, for the importer."""
     record = imports.get_import(api_user(), import_id)
-    data = activation.take_credentials(api_user(), record)
+    data = accounts.take_credentials(api_user(), record)
     commit()
     return _xlsx(data, f"导入{record.id}-新账号激活码.xlsx")

@@ -13,7 +13,7 @@ from blueprints.api.auth import SECURITY, api_user, bearer_token, load_api_user,
 from blueprints.api.schemas import InputSchema, UserSchema
 from blueprints.api.util import commit
 from extensions import limiter
-from services import account_lifecycle, tokens
+from services import accounts
 from services.errors import Forbidden
 
 bp = Blueprint("api_me", __name__, description="当前用户")
@@ -81,9 +81,9 @@ def change_password(data):
     """Set a new password (the activation code counts as the current one): a new token is answered
     and every other session and token of the user ends."""
     user = api_user()
-    account_lifecycle.set_own_password(user, data.get("current_password"),
+    accounts.set_own_password(user, data.get("current_password"),
                                        data.get("new_password"))
-    account_lifecycle.end_sessions(user)
-    raw, token = tokens.issue_token(user)
+    accounts.end_sessions(user)
+    raw, token = accounts.issue_token(user)
     commit(keep_loaded=True)
     return {"token": raw, "expires_at": token.expires_at}

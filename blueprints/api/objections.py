@@ -13,8 +13,8 @@ from marshmallow import Schema, fields
 from blueprints.api.auth import SECURITY, Unauthorized, load_api_user
 from blueprints.api.schemas import InputSchema, PageArgs, page_of
 from blueprints.api.util import commit, paginate
-from services import objections as service
-from services.public_limits import objection_limit
+from services import assessments as service
+from services.appeals import objection_limit
 
 bp = Blueprint("api_objections", __name__, description="公示异议")
 
@@ -78,7 +78,7 @@ class Objections(MethodView):
     @bp.response(200, page_of(ObjectionSchema))
     def get(self, args, assessment_id):
         """The assessment's objections, oldest first (provincial admins)."""
-        stmt = service.for_assessment(_admin(), assessment_id)
+        stmt = service.objections_for_assessment(_admin(), assessment_id)
         return paginate(stmt, args["page"], args["per_page"], list)
 
 
@@ -90,7 +90,7 @@ class Objections(MethodView):
 def decision(data, objection_id):
     """Uphold (withdraws the result; the assessment returns to draft) or dismiss, with a response."""
     user = _admin()
-    objection = service.decide(user, service.get(user, objection_id), data)
+    objection = service.decide_objection(user, service.get_objection(user, objection_id), data)
     commit()
     return objection
 

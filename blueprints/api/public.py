@@ -11,8 +11,8 @@ from marshmallow import Schema, fields
 
 from blueprints.api.schemas import InputSchema
 from blueprints.api.util import commit
-from services import public_appeals
-from services.public_limits import appeal_limit
+from services import appeals
+from services.appeals import appeal_limit
 
 bp = Blueprint("api_public", __name__, description="代表码（公众，无需登录）")
 
@@ -51,8 +51,8 @@ class PublicAppeals(MethodView):
     @bp.alt_response(429, description="请求过于频繁")
     def post(self, data, code):
         """Leave an appeal or suggestion with the representative of this code (no account)."""
-        rep = public_appeals.representative_by_code(code)
-        receipt = public_appeals.submit(rep, {k: v for k, v in data.items() if v is not None})
+        rep = appeals.representative_by_code(code)
+        receipt = appeals.submit_public_appeal(rep, {k: v for k, v in data.items() if v is not None})
         commit()
         return {"receipt": receipt}
 
@@ -62,4 +62,4 @@ class PublicAppeals(MethodView):
 @bp.alt_response(404, description="查询码不存在")
 def public_appeal(receipt):
     """What a receipt shows: the appeal's category, status, dates and response only."""
-    return public_appeals.public_view(public_appeals.track(receipt))
+    return appeals.public_view(appeals.track_appeal(receipt))

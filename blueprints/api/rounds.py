@@ -7,7 +7,7 @@ from blueprints.api.input import Day, Int
 from blueprints.api.schemas import InputSchema, PageArgs, RoundSchema, page_of
 from blueprints.api.util import commit, paginate
 from models import ApplicationRound
-from services import rounds
+from services import homes
 from services.scope import get_scoped, scoped
 
 bp = Blueprint("api_rounds", __name__, description="申报批次")
@@ -36,7 +36,7 @@ class Rounds(MethodView):
     @bp.response(201, RoundSchema)
     def post(self, data):
         """Open a round (provincial admin); a second round of a year answers 409."""
-        rnd = rounds.create_round(api_user(), data)
+        rnd = homes.create_round(api_user(), data)
         commit()
         return rnd
 

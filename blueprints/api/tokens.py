@@ -8,7 +8,7 @@ from blueprints.api.auth import SECURITY, Unauthorized, bearer_token, token_requ
 from blueprints.api.schemas import InputSchema, TokenUserSchema
 from blueprints.api.util import commit
 from extensions import limiter
-from services import accounts, tokens
+from services import accounts
 from services.errors import Collector
 
 bp = Blueprint("api_tokens", __name__, description="令牌（登录）")
@@ -56,7 +56,7 @@ class Tokens(MethodView):
         user = accounts.authenticate(data["username"], data["password"])
         if user is None:
             raise Unauthorized("用户名或密码错误")
-        raw, token = tokens.issue_token(user)
+        raw, token = accounts.issue_token(user)
         commit()
         return {"token": raw, "expires_at": token.expires_at, "user": user}
 
@@ -65,5 +65,5 @@ class Tokens(MethodView):
     @token_required
     def delete(self):
         """Revoke the token used for this request (logout)."""
-        tokens.revoke_token(bearer_token())
+        accounts.revoke_token(bearer_token())
         commit()

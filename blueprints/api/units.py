@@ -8,7 +8,7 @@ from blueprints.api.auth import SECURITY, api_user, token_required
 from blueprints.api.schemas import InputSchema, PageArgs, UnitSchema, page_of
 from blueprints.api.util import commit, paginate
 from models import Unit
-from services import units
+from services import homes
 from services.scope import get_scoped, scoped
 
 bp = Blueprint("api_units", __name__, description="依托单位")
@@ -44,7 +44,7 @@ class Units(MethodView):
     @bp.response(201, UnitSchema)
     def post(self, data):
         """Create a unit (provincial admin); a duplicate name answers 409."""
-        unit = units.create_unit(api_user(), data)
+        unit = homes.create_unit(api_user(), data)
         commit()
         return unit
 

@@ -13,7 +13,7 @@ from blueprints.api.input import partial_of
 from blueprints.api.schemas import InputSchema, PageArgs, page_of
 from blueprints.api.util import commit, paginate
 from models import Worker
-from services import workers as worker_service
+from services import contacts as worker_service
 from services.privacy import linked_worker_ids, shown_mobile
 from services.scope import get_scoped, scoped
 

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from services.applications import PLEDGE_TEXT
+from services.homes import PLEDGE_TEXT
 
 
 class ApplicationForm(FlaskForm):

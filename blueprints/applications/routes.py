@@ -10,8 +10,8 @@ from blueprints.decorators import form_errors, roles_required
 from extensions import db
 from models import Application, ApplicationRound
 from models.enums import ApplicationStatus, Role
-from services import applications as service
-from services import clock, docx_form
+from services import clock, homes
+from services import homes as service
 from services.errors import Conflict, ValidationFailed
 from services.scope import get_scoped, scoped
 
@@ -63,13 +63,13 @@ def _save(form, application):
     """Create or edit, then submit if asked; returns the application or None on errors."""
     try:
         if application is None:
-            application = service.create(current_user, _data(form))
+            application = service.create_application(current_user, _data(form))
         else:
             data = _data(form)
             data.pop("round_id")
-            service.edit(current_user, application, data)
+            service.update_application(current_user, application, data)
         if form.submit_now.data:
-            service.submit(current_user, application)
+            service.submit_application(current_user, application)
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
         form_errors(form, error)
@@ -123,7 +123,7 @@ def submit(application_id):
     """Submit a draft or returned application (SPEC §5.2)."""
     application = get_scoped(Application, application_id, current_user)
     try:
-        service.submit(current_user, application)
+        service.submit_application(current_user, application)
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
         messages = [m for msgs in error.fields.values() for m in msgs] or [error.message]
@@ -142,8 +142,8 @@ def docx(application_id):
                              options=(sa.orm.joinedload(Application.unit),
                                       sa.orm.joinedload(Application.round)))
     from urllib.parse import quote
-    name = docx_form.filename(application)
-    return Response(docx_form.build(application), headers={
+    name = homes.filename(application)
+    return Response(homes.build(application), headers={
         "Content-Type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "Content-Disposition": f"attachment; filename=\"application-{application.id}.docx\"; "
                                f"filename*=UTF-8''{quote(name)}",

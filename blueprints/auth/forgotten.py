@@ -12,7 +12,7 @@ from blueprints.auth import bp
 from blueprints.auth.routes import _login_limit
 from blueprints.decorators import form_errors
 from extensions import db, limiter
-from services import account_lifecycle, mail
+from services import accounts, mail
 from services.errors import ValidationFailed
 
 log = logging.getLogger("rephome.mail")
@@ -33,7 +33,7 @@ class ResetForm(FlaskForm):
 
 def _send_link(user) -> None:
     """E-mail the link; a mail failure is logged, never shown (the answer is the same for all)."""
-    link = url_for("auth.reset_password", token=account_lifecycle.reset_link_token(user),
+    link = url_for("auth.reset_password", token=accounts.reset_link_token(user),
                    _external=True)
     hours = current_app.config.get("RESET_LINK_HOURS", 2)
     msg = EmailMessage()
@@ -59,7 +59,7 @@ def forgot_password():
     """Ask for a reset link (mail configured), or read who can reset the password (no mail)."""
     form = ForgotForm()
     if mail.enabled() and form.validate_on_submit():
-        user = account_lifecycle.find_for_forgotten(form.identifier.data)
+        user = accounts.find_for_forgotten(form.identifier.data)
         if user is not None:
             _send_link(user)
         flash("如果该账号登记了电子信箱，重置链接已发送到该邮箱，请在有效期内打开。", "info")
@@ -71,11 +71,11 @@ def forgot_password():
 @limiter.limit(_login_limit, methods=["POST"])
 def reset_password(token):
     """Set a new password through an e-mailed link (expired, used or forged: 404)."""
-    user = account_lifecycle.user_for_reset_token(token)
+    user = accounts.user_for_reset_token(token)
     form = ResetForm()
     if form.validate_on_submit():
         try:
-            account_lifecycle.reset_by_link(token, form.new_password.data)
+            accounts.reset_by_link(token, form.new_password.data)
         except ValidationFailed as error:
             db.session.rollback()
             form_errors(form, error)

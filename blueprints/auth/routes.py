@@ -8,7 +8,7 @@ from blueprints.auth import bp
 from blueprints.auth.forms import LoginForm
 from extensions import db, limiter
 from models.base import utcnow
-from services import accounts, sessions
+from services import accounts
 
 
 def _username_key():
@@ -42,7 +42,7 @@ def login():
         if user is None:
             flash("用户名或密码错误，或账号已停用", "danger")
         else:
-            sessions.start_session(user)
+            accounts.start_session(user)
             login_user(user, remember=form.remember.data)
             user.last_login_at = utcnow()
             db.session.commit()
@@ -55,7 +55,7 @@ def login():
 @login_required
 def logout():
     """Log out (POST with CSRF, so no link can log anyone out)."""
-    sessions.end_session(current_user)
+    accounts.end_session(current_user)
     db.session.commit()
     logout_user()
     flash("您已安全退出", "info")

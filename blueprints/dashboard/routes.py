@@ -8,13 +8,14 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from blueprints import xlsx
-from blueprints.dashboard import bp, tables
+from blueprints.dashboard import bp
+from blueprints.dashboard import table_rows as tables
 from blueprints.dashboard.assets import plotly_url
 from blueprints.decorators import roles_required
 from extensions import db
 from models import Home
 from models.enums import JIANGSU_CITIES, Role, Theme, UnitKind
-from services import dashboard, figures, reminders
+from services import contacts, dashboard
 from services.clock import today
 from services.compliance import threshold
 from services.scope import get_scoped
@@ -88,19 +89,19 @@ def province():
     filters = _filters(territory=True)
     scope, data, tbls = _province_data(filters)
     charts = {
-        "months": figures.to_json(figures.activities_by_theme_month(
+        "months": dashboard.to_json(dashboard.activities_by_theme_month(
             data["activities"].by_theme_month)),
         # Per-Home charts: the 20 lowest and 20 highest; every Home is in the table and export.
-        "homes": figures.to_json(figures.home_theme_comparison(
-            figures.extremes(data["by_home"], lambda r: (r["total"], r["name"])),
-            title=figures.extremes_title("各代表之家活动对比", data["by_home"]))),
-        "compliance": figures.to_json(figures.compliance_by_home(
-            figures.extremes(data["compliance"], lambda r: (r["rate"], r["name"])),
-            title=figures.extremes_title("各代表之家联系达标率", data["compliance"]))),
-        "scores": figures.to_json(figures.score_ranking(
-            figures.extremes(data["assessments"]["ranking"], lambda r: (r["total"], r["name"])),
-            title=figures.extremes_title(tbls["scores"].title, data["assessments"]["ranking"]))),
-        "grades": figures.to_json(figures.grade_distribution(
+        "homes": dashboard.to_json(dashboard.home_theme_comparison(
+            dashboard.extremes(data["by_home"], lambda r: (r["total"], r["name"])),
+            title=dashboard.extremes_title("各代表之家活动对比", data["by_home"]))),
+        "compliance": dashboard.to_json(dashboard.compliance_chart(
+            dashboard.extremes(data["compliance"], lambda r: (r["rate"], r["name"])),
+            title=dashboard.extremes_title("各代表之家联系达标率", data["compliance"]))),
+        "scores": dashboard.to_json(dashboard.score_ranking(
+            dashboard.extremes(data["assessments"]["ranking"], lambda r: (r["total"], r["name"])),
+            title=dashboard.extremes_title(tbls["scores"].title, data["assessments"]["ranking"]))),
+        "grades": dashboard.to_json(dashboard.grade_distribution(
             data["assessments"]["grades"], title=tbls["grades"].title)),
     }
     exports = _export_urls(tbls, filters)
@@ -140,11 +141,11 @@ def home():
     filters = _filters(territory=False)
     scope, data, tbls = _home_data(home_obj, filters)
     charts = {
-        "months": figures.to_json(figures.activities_by_theme_month(
+        "months": dashboard.to_json(dashboard.activities_by_theme_month(
             data["activities"].by_theme_month)),
-        "heatmap": figures.to_json(figures.representative_heatmap(data["heatmap"])),
+        "heatmap": dashboard.to_json(dashboard.representative_heatmap(data["heatmap"])),
     }
-    reminded = reminders.reminded_today(r.representative.id for r in data["below"])
+    reminded = contacts.reminded_today(r.representative.id for r in data["below"])
     return render_template("dashboard/home.html", home=home_obj, scope=scope, data=data,
                            tables=tbls, charts=charts, filters=filters, years=_years(),
                            threshold=threshold(), plotly_url=plotly_url(), reminded=reminded,
@@ -156,7 +157,7 @@ def home():
 @roles_required(MANAGER, ADMIN)
 def remind(user_id):
     """One click: remind a representative below the contact threshold (once a day, whoever)."""
-    sent = reminders.remind_contacts(current_user, user_id)
+    sent = contacts.remind_contacts(current_user, user_id)
     db.session.commit()
     flash("已提醒该代表联系科技工作者" if sent else "该代表今天已收到提醒，无需重复提醒",
           "success" if sent else "info")
@@ -174,9 +175,9 @@ def representative():
     scope = dashboard.Scope(representative_id=current_user.id, **filters)
     data = dashboard.representative_overview(scope)
     charts = {
-        "ring": figures.to_json(figures.contact_progress_ring(data["contacted"],
+        "ring": dashboard.to_json(dashboard.contact_progress_ring(data["contacted"],
                                                               data["threshold"])),
-        "target": figures.to_json(figures.activities_against_target(
+        "target": dashboard.to_json(dashboard.activities_against_target(
             data["activities"].by_theme, data["target"])),
     }
     return render_template("dashboard/representative.html", data=data, charts=charts,

@@ -15,7 +15,7 @@ from blueprints.imports import bp
 from extensions import db
 from models import Home, Import
 from models.enums import ImportKind, ImportStatus, Role
-from services import activation, import_workbooks, imports
+from services import accounts, imports
 from services.errors import ValidationFailed
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -109,7 +109,7 @@ def commit(import_id):
 def refused(import_id):
     """The refused rows as they were written, with a reason column, to fix and upload again."""
     record = imports.get_import(current_user, import_id)
-    return _xlsx(import_workbooks.refused_workbook(record), f"导入{record.id}-错误行.xlsx")
+    return _xlsx(imports.refused_workbook(record), f"导入{record.id}-错误行.xlsx")
 
 
 @bp.route("/<int:import_id>/credentials.xlsx", methods=["POST"])
@@ -117,7 +117,7 @@ def refused(import_id):
 def credentials(import_id):
     """The new accounts' usernames and activation codes — once (POST, so no prefetch spends it)."""
     record = imports.get_import(current_user, import_id)
-    data = activation.take_credentials(current_user, record)
+    data = accounts.take_credentials(current_user, record)
     db.session.commit()
     return _xlsx(data, f"导入{record.id}-新账号激活码.xlsx")
 
@@ -127,4 +127,4 @@ def credentials(import_id):
 def template(kind):
     """The template of a kind: the header row of its columns."""
     kind = imports.template_access(current_user, kind)
-    return _xlsx(import_workbooks.template_workbook(kind), f"{kind.label}导入模板.xlsx")
+    return _xlsx(imports.template_workbook(kind), f"{kind.label}导入模板.xlsx")

@@ -10,8 +10,8 @@ from blueprints.rep.activities import load_activity
 from extensions import db
 from models import Activity
 from models.enums import ActivityStatus, Role
+from services import activities
 from services import activities as service
-from services import search
 from services.errors import ValidationFailed
 from services.scope import scoped
 
@@ -30,8 +30,8 @@ def queue():
             # (status, submitted_at, id) is indexed: the page is read in index order, not sorted
             # (a submitted activity always has submitted_at).
             .order_by(Activity.submitted_at.asc(), Activity.id.asc()))
-    q = search.normalize(request.args.get("q"))
-    page = db.paginate(search.filter_activities(stmt, q), per_page=PER_PAGE, error_out=False)
+    q = activities.normalize(request.args.get("q"))
+    page = db.paginate(activities.filter_activities(stmt, q), per_page=PER_PAGE, error_out=False)
     return render_template("manage/queue.html", page=page, q=q)
 
 
@@ -39,10 +39,9 @@ def queue():
 @roles_required(*REVIEWERS)
 def activity(activity_id):
     """An activity as its reviewer sees it, with verify and return."""
-    from services.review_history import history
     item = load_activity(activity_id)
-    return render_template("manage/activity_detail.html", activity=item, service=service,
-                           history=history(item.id))
+    return render_template("manage/activity_detail.html", activity=item,
+                           history=service.review_history(item.id))
 
 
 @bp.route("/activities/print")
@@ -63,7 +62,7 @@ def _back(activity_id=None):
 @roles_required(*REVIEWERS)
 def activity_verify(activity_id):
     item = load_activity(activity_id)
-    service.review(current_user, item, "verify", request.form.get("comment", ""))
+    service.review_activity(current_user, item, "verify", request.form.get("comment", ""))
     db.session.commit()
     flash(f"已审核通过：{item.title}", "success")
     return _back(activity_id)
@@ -74,7 +73,7 @@ def activity_verify(activity_id):
 def activity_return(activity_id):
     item = load_activity(activity_id)
     try:
-        service.review(current_user, item, "return", request.form.get("comment", ""))
+        service.review_activity(current_user, item, "return", request.form.get("comment", ""))
     except ValidationFailed as error:
         db.session.rollback()
         flash("不能退回：" + "；".join(m for ms in error.fields.values() for m in ms), "danger")
@@ -89,7 +88,7 @@ def activity_return(activity_id):
 def bulk_verify():
     """Verify every checked activity that is still waiting."""
     try:
-        done, skipped = service.bulk_verify(current_user, request.form.getlist("ids"))
+        done, skipped = service.verify_activities(current_user, request.form.getlist("ids"))
     except ValidationFailed:
         db.session.rollback()
         flash("请至少选择一个活动", "warning")

@@ -6,7 +6,7 @@ from blueprints.decorators import roles_required
 from blueprints.provincial import bp
 from extensions import db
 from models.enums import ObjectionDecision, Role
-from services import objections as service
+from services import assessments as service
 from services.errors import Conflict, ValidationFailed
 
 PER_PAGE = 20
@@ -25,11 +25,11 @@ def objections():
 @roles_required(Role.PROVINCIAL_ADMIN)
 def objection_decide(objection_id):
     """Uphold (the result is withdrawn and reassessed) or dismiss, with a response."""
-    objection = service.get(current_user, objection_id)
+    objection = service.get_objection(current_user, objection_id)
     data = {"decision": request.form.get("decision", ""),
             "response": request.form.get("response", "")}
     try:
-        service.decide(current_user, objection, data)
+        service.decide_objection(current_user, objection, data)
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
         messages = [m for ms in error.fields.values() for m in ms] or [error.message]

@@ -11,11 +11,11 @@ from blueprints.provincial.forms import RoundForm
 from extensions import db
 from models import ITEMS, Application, ApplicationRound, Assessment, Home
 from models.enums import ApplicationStatus, AssessmentStatus, Grade, HomeStatus, Role
-from services import applications as application_service
 from services import assessments as assessment_service
-from services import clock, scoring
+from services import clock
+from services import homes as application_service
 from services import homes as home_service
-from services import rounds as round_service
+from services import homes as round_service
 from services.errors import Conflict, ValidationFailed
 from services.scope import get_scoped
 
@@ -100,7 +100,7 @@ def review():
 def review_decide(application_id):
     application = get_scoped(Application, application_id, current_user)
     try:
-        _app, home = application_service.review(current_user, application, {
+        _app, home = application_service.review_application(current_user, application, {
             "decision": request.form.get("decision"), "opinion": request.form.get("opinion", "")})
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
@@ -150,7 +150,7 @@ def _latest_published() -> dict[int, Assessment]:
 def renew(home_id):
     home = get_scoped(Home, home_id, current_user)
     try:
-        home_service.renew(current_user, home)
+        home_service.renew_home(current_user, home)
     except Conflict as error:
         db.session.rollback()
         flash("不能续期：" + error.message, "danger")
@@ -219,7 +219,7 @@ def _load(assessment_id) -> Assessment:
 
 
 def _detail(a: Assessment, errors=None, code=None, status=200):
-    evidence = scoring.compute(a.home_id, a.year).evidence
+    evidence = assessment_service.compute(a.home_id, a.year).evidence
     return render_template("provincial/assessment.html", a=a, evidence=evidence, items_meta=ITEMS,
                            errors=errors or {}, error_code=code, form=request.form,
                            publicity_days=assessment_service.publicity_days(),
@@ -267,10 +267,10 @@ def assessment_action(assessment_id, action):
     labels = {"recompute": "已重新计算（保留人工调整）", "finalize": "已定稿", "publish": "已公示"}
     try:
         if action == "publish":
-            assessment_service.publish(current_user, a, request.form.get("start") or None,
+            assessment_service.publish_assessment(current_user, a, request.form.get("start") or None,
                                        request.form.get("days") or None)
         else:
-            getattr(assessment_service, action)(current_user, a)
+            getattr(assessment_service, f"{action}_assessment")(current_user, a)
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
         messages = [m for msgs in error.fields.values() for m in msgs] or [error.message]

@@ -14,13 +14,13 @@ from blueprints.public import qr_bp as bp
 from blueprints.public.qr import page_url
 from models import Home, User
 from models.enums import Role
-from services import public_cards
+from services import appeals
 from services.errors import NotFound
 from services.scope import get_scoped
 
 
-def _card(rep: User) -> public_cards.Card:
-    return public_cards.Card(name=rep.name, level=rep.level.label if rep.level else "",
+def _card(rep: User) -> appeals.Card:
+    return appeals.Card(name=rep.name, level=rep.level.label if rep.level else "",
                              home_name=rep.home.name if rep.home else "",
                              url=page_url(rep.public_code))
 
@@ -37,7 +37,7 @@ def representative_card(user_id):
     rep = get_scoped(User, user_id, current_user)
     if rep.role != Role.REPRESENTATIVE or not rep.active or not rep.public_code:
         raise NotFound()
-    return _pdf(public_cards.cards_pdf([_card(rep)]), f"代表码-{rep.name}.pdf")
+    return _pdf(appeals.cards_pdf([_card(rep)]), f"代表码-{rep.name}.pdf")
 
 
 @bp.route("/cards/homes/<int:home_id>.pdf")
@@ -45,5 +45,5 @@ def representative_card(user_id):
 def home_cards(home_id):
     """All active representatives' cards of a Home, one PDF (a card per page)."""
     home = get_scoped(Home, home_id, current_user)
-    reps = public_cards.card_representatives(home.id)
-    return _pdf(public_cards.cards_pdf([_card(r) for r in reps]), f"代表码-{home.name}.pdf")
+    reps = appeals.card_representatives(home.id)
+    return _pdf(appeals.cards_pdf([_card(r) for r in reps]), f"代表码-{home.name}.pdf")

@@ -10,9 +10,9 @@ from flask import flash, redirect, render_template, request, url_for
 from blueprints.public import bp
 from blueprints.public.routes import results_context
 from extensions import db
-from services import objections, public_appeals
+from services import appeals, assessments
+from services.appeals import objection_limit
 from services.errors import Conflict, ValidationFailed
-from services.public_limits import objection_limit
 
 FIELDS = ("assessment_id", "name", "contact", "text")
 ACCEPTED = "您的异议已受理，省科协办公室将予以核实并答复。"
@@ -23,12 +23,12 @@ ACCEPTED = "您的异议已受理，省科协办公室将予以核实并答复�
 def objection_file():
     """File an objection from the results page's form."""
     values = {k: request.form.get(k, "") for k in FIELDS}
-    if public_appeals.honeypot_filled(request.form):
-        trapped = objections.published_assessment(values["assessment_id"])  # 404 as for anyone
+    if appeals.honeypot_filled(request.form):
+        trapped = assessments.published_assessment(values["assessment_id"])  # 404 as for anyone
         flash(ACCEPTED, "success")
         return redirect(url_for("public.results", year=trapped.year))
     try:
-        objection = objections.file_objection(values["assessment_id"], values)
+        objection = assessments.file_objection(values["assessment_id"], values)
     except ValidationFailed as error:
         db.session.rollback()
         context = results_context(request.args.get("year", type=int))

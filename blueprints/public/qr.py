@@ -10,11 +10,11 @@ from markupsafe import Markup
 from blueprints.public import qr_bp as bp
 from extensions import db
 from models.enums import AppealCategory
-from services import public_appeals, public_cards
+from services import appeals
+from services.appeals import appeal_limit
 from services.errors import NotFound, ValidationFailed
-from services.public_limits import appeal_limit
 
-FIELDS = ("category", "content", "name", "contact", public_appeals.HONEYPOT)
+FIELDS = ("category", "content", "name", "contact", appeals.HONEYPOT)
 
 
 def page_url(code: str) -> str:
@@ -26,12 +26,12 @@ def page_url(code: str) -> str:
 @appeal_limit
 def page(code):
     """The representative's public page; POST leaves an appeal and answers with the receipt."""
-    rep = public_appeals.representative_by_code(code)
+    rep = appeals.representative_by_code(code)
     values, errors, status = {}, {}, 200
     if request.method == "POST":
         values = {k: request.form.get(k, "") for k in FIELDS}
         try:
-            receipt = public_appeals.submit(rep, values)
+            receipt = appeals.submit_public_appeal(rep, values)
         except ValidationFailed as error:
             db.session.rollback()
             errors, status = error.fields, 422
@@ -41,20 +41,20 @@ def page(code):
                                    category=AppealCategory(values["category"]).label
                                    if values["category"] in AppealCategory.values() else "")
     # segno writes only paths and our fixed title: no user text reaches this SVG.
-    svg = Markup(public_cards.qr_svg(page_url(code), scale=4))  # noqa: S704
+    svg = Markup(appeals.qr_svg(page_url(code), scale=4))  # noqa: S704
     return render_template("public/qr_page.html", rep=rep, svg=svg, values=values,
                            errors=errors, categories=AppealCategory.choices(),
-                           honeypot=public_appeals.HONEYPOT), status
+                           honeypot=appeals.HONEYPOT), status
 
 
 @bp.route("/track")
 def track_form():
     """A form for the receipt; with ?receipt= it goes to that receipt's page."""
     typed = request.args.get("receipt", "")
-    receipt = public_appeals.normalize_receipt(typed)
+    receipt = appeals.normalize_receipt(typed)
     if receipt:
         try:
-            public_appeals.track(receipt)
+            appeals.track_appeal(receipt)
         except NotFound:
             # A mistyped code stays on the form with the reason (still a 404: nothing revealed).
             return render_template("public/track_form.html", typed=typed,
@@ -66,6 +66,6 @@ def track_form():
 @bp.route("/track/<receipt>")
 def track(receipt):
     """What a receipt shows: category, status, dates, response — nothing else (404 if unknown)."""
-    view = public_appeals.public_view(public_appeals.track(receipt))
-    return render_template("public/track.html", receipt=public_appeals.normalize_receipt(receipt),
+    view = appeals.public_view(appeals.track_appeal(receipt))
+    return render_template("public/track.html", receipt=appeals.normalize_receipt(receipt),
                            appeal=view, category=AppealCategory(view["category"]).label)

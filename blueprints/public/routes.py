@@ -6,7 +6,7 @@ from blueprints.public import bp
 from extensions import db
 from models import ITEMS, Assessment, Home
 from models.enums import AssessmentStatus, HomeStatus
-from services import clock, objections, public_appeals
+from services import appeals, assessments, clock
 
 
 @bp.route("/homes")
@@ -39,8 +39,8 @@ def results_context(year: int | None) -> dict:
             .order_by(Assessment.total.desc(), Assessment.id)).all()
     return {"years": years, "year": year, "assessments": items, "codes": list(ITEMS),
             "items_meta": ITEMS, "today": today,
-            "objectable": objections.open_for_objection(today),
-            "honeypot": public_appeals.HONEYPOT}
+            "objectable": assessments.open_for_objection(today),
+            "honeypot": appeals.HONEYPOT}
 
 
 @bp.route("/results")

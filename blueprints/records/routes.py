@@ -15,7 +15,7 @@ from blueprints.records import bp
 from extensions import db
 from models import Home, User
 from models.enums import Role
-from services import clock, ledger, record_docs, records
+from services import clock, records
 from services.scope import get_scoped
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -82,7 +82,7 @@ def record_docx(representative_id):
     """The record as a Word document."""
     rep = records.get_representative(representative_id, current_user)
     year = _year()
-    data = record_docs.record_docx([records.record_of(rep, year)])
+    data = records.record_docx([records.record_of(rep, year)])
     return _download(data, f"履职档案-{year}-{rep.name}.docx")
 
 
@@ -104,7 +104,7 @@ def home_records_docx(home_id):
     home = _home(home_id)
     year = _year()
     items = records.records_for(_home_representatives(home), year)
-    return _download(record_docs.record_docx(items), f"履职档案-{year}-{home.name}.docx")
+    return _download(records.record_docx(items), f"履职档案-{year}-{home.name}.docx")
 
 
 @bp.route("/home/<int:home_id>/print")
@@ -124,7 +124,7 @@ def ledger_page(home_id):
     home = _home(home_id)
     year = _year()
     return render_template("records/ledger.html",
-                           ledger=ledger.ledger_of(home, year, with_photos=False), years=_years(),
+                           ledger=records.ledger_of(home, year, with_photos=False), years=_years(),
                            **_print_context(url_for("main.index")))
 
 
@@ -134,5 +134,5 @@ def ledger_docx(home_id):
     """The Home's 台账 as a Word document with photo thumbnails."""
     home = _home(home_id)
     year = _year()
-    data = record_docs.ledger_docx(ledger.ledger_of(home, year))
+    data = records.ledger_docx(records.ledger_of(home, year))
     return _download(data, f"活动台账-{year}-{home.name}.docx")

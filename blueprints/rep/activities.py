@@ -14,8 +14,8 @@ from blueprints.rep import bp
 from extensions import db
 from models import Activity, Attachment, User, Worker, WorkerLink
 from models.enums import THEME_KINDS, ActivityMode, ActivityStatus, Role, Theme
+from services import activities as attachment_service
 from services import activities as service
-from services import attachments as attachment_service
 from services.clock import today
 from services.errors import Conflict, Forbidden, ValidationFailed
 from services.scope import get_scoped, scoped
@@ -100,7 +100,7 @@ def activity_new():
     data = _form_data()
     submit = request.form.get("action") != "draft"
     try:
-        activity = service.create(current_user, data, submit=submit,
+        activity = service.create_activity(current_user, data, submit=submit,
                                   files=request.files.getlist("attachments"))
     except ValidationFailed as error:
         db.session.rollback()
@@ -127,10 +127,9 @@ def activities():
 @login_required
 def activity_detail(activity_id):
     """One activity, with the actions the caller may take."""
-    from services.review_history import history
     activity = load_activity(activity_id)
-    return render_template("rep/activity_detail.html", activity=activity, service=service,
-                           history=history(activity.id))
+    return render_template("rep/activity_detail.html", activity=activity,
+                           history=service.review_history(activity.id))
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
@@ -148,7 +147,7 @@ def activity_edit(activity_id):
     action = request.form.get("action")
     submit = True if action == "submit" else (False if action == "draft" else None)
     try:
-        service.update(current_user, activity, data, submit=submit,
+        service.update_activity(current_user, activity, data, submit=submit,
                        files=request.files.getlist("attachments"))
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
@@ -166,7 +165,7 @@ def activity_submit(activity_id):
     """Submit a draft or returned activity."""
     activity = load_activity(activity_id)
     try:
-        service.submit(current_user, activity)
+        service.submit_activity(current_user, activity)
     except (ValidationFailed, Conflict) as error:
         db.session.rollback()
         messages = [m for ms in error.fields.values() for m in ms] or [error.message]
@@ -183,7 +182,7 @@ def activity_delete(activity_id):
     """Delete an activity with its contact records and attachments."""
     activity = load_activity(activity_id)
     title = activity.title
-    service.delete(current_user, activity)
+    service.delete_activity(current_user, activity)
     db.session.commit()
     flash(f"已删除活动“{title}”", "success")
     if current_user.role == Role.REPRESENTATIVE:

@@ -15,7 +15,7 @@ from models.enums import ActivityStatus, Role, Theme
 from services import appeals as appeal_service
 from services import clock, compliance
 from services import contacts as contact_service
-from services import workers as worker_service
+from services import contacts as worker_service
 from services.errors import Conflict, ValidationFailed
 from services.scope import get_scoped, scoped
 

@@ -9,16 +9,16 @@ from extensions import db
 from models import Activity, User
 from models.enums import HomeStatus, Role, Theme
 from services import summaries
-from services.dashboard.scope import (
+from services.dashboard.territory import (
     MONTHS,
     THEMES,
     HomeRow,
     Scope,
     _activity_conditions,
-    _home_conditions,
     _month,
-    _summary_home_ids,
+    home_conditions,
     homes_in_scope,
+    summary_home_ids,
 )
 
 
@@ -49,7 +49,7 @@ def activity_stats(scope: Scope) -> ActivityStats:
     if scope.representative_id is None:
         stats = ActivityStats({t.value: [0] * 12 for t in THEMES}, 0)
         for theme, m, n, people in summaries.activity_rows(
-                scope.year, _summary_home_ids(scope), scope.theme):
+                scope.year, summary_home_ids(scope), scope.theme):
             stats.by_theme_month[Theme(theme).value][int(m) - 1] += int(n or 0)
             stats.participants += int(people or 0)
         return stats
@@ -87,7 +87,7 @@ def home_theme_counts(scope: Scope, homes: list[HomeRow] | None = None) -> list[
     homes = homes if homes is not None else homes_in_scope(scope)
     if scope.representative_id is None:  # summary_activities (issue 14)
         rows = ((h, t, n) for h, t, n, _ in summaries.activity_rows(
-            scope.year, _summary_home_ids(scope), scope.theme, by=("home_id", "theme")))
+            scope.year, summary_home_ids(scope), scope.theme, by=("home_id", "theme")))
     else:
         rows = db.session.execute(
             sa.select(Activity.home_id, Activity.theme, sa.func.count(Activity.id))
@@ -110,7 +110,7 @@ def representative_month_counts(scope: Scope) -> list[dict]:
     reps_stmt = (sa.select(User.id, User.name).where(User.role == Role.REPRESENTATIVE,
                                                     User.active.is_(True))
                  .order_by(User.name, User.id))
-    reps_stmt = reps_stmt.where(*_home_conditions(User.home_id, scope))
+    reps_stmt = reps_stmt.where(*home_conditions(User.home_id, scope))
     if scope.representative_id is not None:
         reps_stmt = reps_stmt.where(User.id == scope.representative_id)
     month = _month()

@@ -9,18 +9,17 @@ from flask import current_app
 from extensions import db
 from models import Appeal, Assessment, Home
 from models.enums import AppealStatus, AssessmentStatus, Grade, HomeStatus
-from services import compliance, public_appeals, summaries, summary_appeals
-from services.clock import today
-from services.dashboard.scope import (
+from services import appeals, compliance, summaries
+from services.clock import today, year_instants
+from services.dashboard.territory import (
     HANDLED_APPEALS,
     OPEN_APPEALS,
     HomeRow,
     Scope,
-    _home_conditions,
     _home_ids,
-    _summary_home_ids,
-    _year_instants,
+    home_conditions,
     homes_in_scope,
+    summary_home_ids,
 )
 
 # --- Compliance (SPEC §5.1, through services/compliance.py) ------------------------------------
@@ -45,7 +44,7 @@ def compliance_by_home(scope: Scope, homes: list[HomeRow] | None = None,
 def compliance_homes(scope: Scope) -> dict[int, compliance.HomeCompliance]:
     """compliance.homes() of the scope's Homes read from summary_representative_years (issue
     14): per representative, not per contact record; Homes without representatives are absent."""
-    counts = summaries.compliance_by_home(scope.year, _summary_home_ids(scope),
+    counts = summaries.compliance_counts_by_home(scope.year, summary_home_ids(scope),
                                           compliance.threshold())
     return {hid: compliance.HomeCompliance(hid, c, n) for hid, (c, n) in counts.items()}
 
@@ -74,7 +73,7 @@ def below_threshold(scope: Scope) -> list:
 # --- Appeals -----------------------------------------------------------------------------------
 
 def _appeal_conditions(scope: Scope) -> list:
-    conds = _home_conditions(Appeal.home_id, scope)
+    conds = home_conditions(Appeal.home_id, scope)
     if scope.representative_id is not None:
         conds.append(Appeal.representative_id == scope.representative_id)
     return conds
@@ -87,28 +86,28 @@ def appeals_by_status(scope: Scope) -> dict:
     summary_appeals (0004_perf), or two of the appeals for one representative's scope."""
     counts = {s.value: 0 for s in AppealStatus}
     if scope.representative_id is None:
-        stored, median = summary_appeals.year_figures(scope.year, _summary_home_ids(scope))
+        stored, median = summaries.year_figures(scope.year, summary_home_ids(scope))
         counts.update({AppealStatus(k).value: n for k, n in stored.items()})
     else:
-        start, end = _year_instants(scope.year)
+        start, end = year_instants(scope.year)
         in_year = [Appeal.created_at >= start, Appeal.created_at < end,
                    *_appeal_conditions(scope)]
         for status, n in db.session.execute(
                 sa.select(Appeal.status, sa.func.count(Appeal.id)).where(*in_year)
                 .group_by(Appeal.status)):
             counts[AppealStatus(status).value] = int(n)
-        median = public_appeals.median_days(public_appeals.resolved_pairs(in_year))
+        median = appeals.median_days(appeals.resolved_pairs(in_year))
     total = sum(counts.values())
     handled = sum(counts[s.value] for s in HANDLED_APPEALS)
     return {"counts": counts, "total": total, "handled": handled,
-            "handling_rate": public_appeals.handling_rate(handled, total),
+            "handling_rate": appeals.handling_rate(handled, total),
             "median_days": median}
 
 
 def appeals_open(scope: Scope) -> int:
     """Appeals of the scope still open now (received + forwarded), whenever received."""
     if scope.representative_id is None:
-        return summary_appeals.open_count(OPEN_APPEALS, _summary_home_ids(scope))
+        return summaries.open_count(OPEN_APPEALS, summary_home_ids(scope))
     return db.session.scalar(
         sa.select(sa.func.count(Appeal.id)).where(Appeal.status.in_(OPEN_APPEALS),
                                                   *_appeal_conditions(scope))) or 0
@@ -121,7 +120,7 @@ def assessments(scope: Scope, *, include_unpublished: bool = False) -> dict:
 
     Published ones only unless `include_unpublished` (provincial admins see drafts and finals in
     the ranking, each with its status); the grade distribution never counts drafts."""
-    conds = [Assessment.year == scope.year, *_home_conditions(Assessment.home_id, scope)]
+    conds = [Assessment.year == scope.year, *home_conditions(Assessment.home_id, scope)]
     if not include_unpublished:
         conds.append(Assessment.status == AssessmentStatus.PUBLISHED)
     ranking = [
@@ -145,7 +144,7 @@ def assessments(scope: Scope, *, include_unpublished: bool = False) -> dict:
 def latest_assessment_year(scope: Scope, *, include_unpublished: bool = False) -> int:
     """The latest year ≤ scope.year with assessments in the scope (scope.year when none):
     a year's assessments are made early the next year, so this year usually has none yet."""
-    conds = [Assessment.year <= scope.year, *_home_conditions(Assessment.home_id, scope)]
+    conds = [Assessment.year <= scope.year, *home_conditions(Assessment.home_id, scope)]
     if not include_unpublished:
         conds.append(Assessment.status == AssessmentStatus.PUBLISHED)
     return db.session.scalar(sa.select(sa.func.max(Assessment.year)).where(*conds)) or scope.year
@@ -164,7 +163,7 @@ def latest_assessments(scope: Scope, *, include_unpublished: bool = False) -> di
 def homes_by_status(scope: Scope) -> dict:
     """{status: number of Homes} of the territory, all three statuses present."""
     stmt = (sa.select(Home.status, sa.func.count(Home.id))
-            .where(*_home_conditions(Home.id, scope)).group_by(Home.status))
+            .where(*home_conditions(Home.id, scope)).group_by(Home.status))
     counts = {s.value: 0 for s in HomeStatus}
     for status, n in db.session.execute(stmt):
         counts[HomeStatus(status).value] = int(n)
@@ -180,7 +179,7 @@ def expiring_homes(scope: Scope, *, on: date | None = None, days: int | None = N
     stmt = (sa.select(Home.id, Home.name, Home.expires_on)
             .where(Home.status == HomeStatus.ACTIVE, Home.expires_on.is_not(None),
                    Home.expires_on >= on, Home.expires_on <= on + timedelta(days=days),
-                   *_home_conditions(Home.id, scope))
+                   *home_conditions(Home.id, scope))
             .order_by(Home.expires_on, Home.name))
     return [{"home_id": i, "name": n, "expires_on": e, "days_left": (e - on).days}
             for i, n, e in db.session.execute(stmt)]

@@ -31,7 +31,7 @@ def build_app(tmp: str):
     from app import create_app
     from config import TestingConfig
     from extensions import db
-    from services.demo import seed_demo
+    from services.demo.seed import seed_demo
 
     class ShotConfig(TestingConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp}/demo.db"
@@ -46,7 +46,7 @@ def build_app(tmp: str):
 
 
 def main(out_dir: str = "docs/screenshots") -> None:
-    from services.demo import DEMO_PASSWORD
+    from services.demo.seed import DEMO_PASSWORD
 
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)

@@ -21,8 +21,8 @@ def _objections():
 
 def test_objection_on_a_phone_and_the_honeypot(server, browser, world):
     a = assessment_service.create_assessment(world.admin, world.home_a.id, today().year - 1)
-    assessment_service.finalize(world.admin, a)
-    assessment_service.publish(world.admin, a)
+    assessment_service.finalize_assessment(world.admin, a)
+    assessment_service.publish_assessment(world.admin, a)
     db.session.commit()
     watches = []
     page = new_page(browser, watches)

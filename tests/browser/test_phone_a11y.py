@@ -35,8 +35,8 @@ def full(seeded):
     w.society_rep = f.representative(society, username="rep_soc", name="学会代表")
     f.activity(w.society_rep, status=ActivityStatus.VERIFIED, date=date(year, 1, 9), published=True)
     a = assessment_service.create_assessment(w.admin, society.id, year - 1)
-    assessment_service.finalize(w.admin, a)
-    assessment_service.publish(w.admin, a)
+    assessment_service.finalize_assessment(w.admin, a)
+    assessment_service.publish_assessment(w.admin, a)
     w.assessment = a
     w.society = society
     f.appeal(w.rep_a, content="希望简化科研经费报销流程。")

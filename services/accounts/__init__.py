@@ -1,0 +1,73 @@
+from services.accounts.activation import (
+    derived_code,
+    digest,
+    take_credentials,
+    unusable_password,
+    validity,
+)
+from services.accounts.lifecycle import (
+    EDITABLE,
+    end_sessions,
+    find_for_forgotten,
+    move_representative,
+    require_manageable,
+    reset_by_link,
+    reset_link_token,
+    reset_with_code,
+    set_first_password,
+    set_own_password,
+    update_account,
+    user_for_reset_token,
+)
+from services.accounts.sessions import (
+    current_key,
+    end_session,
+    load_user,
+    start_session,
+)
+from services.accounts.tokens import (
+    issue_token,
+    revoke_token,
+    user_for_token,
+)
+from services.accounts.users import (
+    authenticate,
+    change_password,
+    create_user,
+    get_user,
+    reset_password,
+    set_active,
+)
+
+__all__ = [
+    "EDITABLE",
+    "authenticate",
+    "change_password",
+    "create_user",
+    "current_key",
+    "derived_code",
+    "digest",
+    "end_session",
+    "end_sessions",
+    "find_for_forgotten",
+    "get_user",
+    "issue_token",
+    "load_user",
+    "move_representative",
+    "require_manageable",
+    "reset_by_link",
+    "reset_link_token",
+    "reset_password",
+    "reset_with_code",
+    "revoke_token",
+    "set_active",
+    "set_first_password",
+    "set_own_password",
+    "start_session",
+    "take_credentials",
+    "unusable_password",
+    "update_account",
+    "user_for_reset_token",
+    "user_for_token",
+    "validity",
+]

@@ -1,0 +1,191 @@
+"""The account lifecycle: first password, resets with an activation code, edits, moves, forgotten passwords.
+
+- Setting one's own password: the current password or the activation code counts as current; the
+  code is consumed, `must_change_password` cleared, and every other session and token ends.
+- A reset (the admin for anyone, a manager for their Home's representatives) replaces the password
+  by a new activation code, shown once, and ends that user's sessions and tokens.
+- Edits of name, mobile, e-mail, level and work unit by the same people; the admin moves a
+  representative to another Home (activities stay with the Home that verified them, the person's
+  workers and contact records follow the person — they hang on the user, not on the Home).
+- 忘记密码 by e-mail: a signed link that expires (RESET_LINK_HOURS) and is single use, because it
+  carries a fingerprint of the password hash it replaces.
+"""
+import hashlib
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from extensions import db
+from models import Home, User
+from models.enums import Level, Role
+from services import audit, summaries
+from services import validation as v
+from services.accounts import activation, sessions
+from services.accounts.users import password_problems
+from services.concurrency import lock
+from services.errors import Collector, Conflict, Forbidden, NotFound, ValidationFailed
+from services.scope import get_scoped, require_role
+
+EDITABLE = ("name", "mobile", "email", "level", "work_unit")
+
+
+def end_sessions(user: User, **keep) -> None:
+    """End every browser session, remember cookie and API token of the user but those named
+    (services/sessions.end_all_sessions: keep_session, keep_token)."""
+    sessions.end_all_sessions(user, **keep)
+
+
+def set_own_password(user: User, current: str, new: str) -> None:
+    """Change one's own password; the unexpired activation code counts as the current password.
+
+    Raises ValidationFailed naming `current_password` / `new_password`. Ends all other sessions and
+    tokens of the user (the caller issues the one it keeps).
+    """
+    errors = Collector()
+    by_code = activation.matches(user, current)
+    if not by_code and not user.check_password(current or ""):
+        errors.add("current_password", "当前密码或激活码不正确")
+    for problem in password_problems(new):
+        errors.add("new_password", problem)
+    if not errors.fields and current == new:
+        errors.add("new_password", "新密码不能与当前密码相同")
+    errors.raise_if_any()
+    _store(user, new, "activate" if by_code else "change_password")
+
+
+def set_first_password(user: User, new: str) -> None:
+    """The first password of an account signed in with its activation code (no current asked)."""
+    if not user.must_change_password:
+        raise Conflict("您的账号已设置密码，请在“我的账号”中修改")
+    problems = password_problems(new)
+    if problems:
+        raise ValidationFailed({"new_password": problems})
+    _store(user, new, "activate")
+
+
+def _store(user: User, new: str, action: str) -> None:
+    user.set_password(new)
+    activation.consume(user)
+    audit.record(user, action, user, after={"password": "set"})
+
+
+def require_manageable(actor: User, user: User) -> None:
+    """Admins manage every account; managers only their Home's representatives (403 otherwise)."""
+    require_role(actor, Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER)
+    if actor.role == Role.HOME_MANAGER and (user.role != Role.REPRESENTATIVE
+                                            or user.home_id != actor.scope_home_id):
+        raise Forbidden("只能管理本代表之家代表的账号")
+
+
+def reset_with_code(actor: User, user: User) -> str:
+    """Replace the user's password by a new activation code (returned once, never stored in clear)
+    and end all their sessions and tokens. Resetting one's own account is refused (409)."""
+    require_manageable(actor, user)
+    if user.id == actor.id:
+        raise Conflict("不能重置自己的密码，请在“我的账号”中修改")
+    code = activation.new_code()
+    activation.assign(user, code)
+    end_sessions(user)
+    audit.record(actor, "reset_password", user, after={"password": "reset",
+                                                       "activation_expires_at":
+                                                       user.activation_expires_at.isoformat()})
+    return code
+
+
+def update_account(actor: User, user: User, data: dict) -> User:
+    """Edit name, mobile, e-mail, level (representatives) and work unit; absent fields keep theirs."""
+    require_manageable(actor, user)
+    merged = {f: getattr(user, f) for f in EDITABLE}
+    merged["level"] = user.level.value if user.level else None
+    merged.update({k: data[k] for k in EDITABLE if k in data})
+    errors = Collector()
+    values = {"name": v.text(errors, merged, "name", "姓名", max_len=50),
+              "mobile": v.mobile(errors, merged), "email": v.email(errors, merged),
+              "work_unit": v.text(errors, merged, "work_unit", "工作单位", required=False,
+                                  max_len=100)}
+    if user.role == Role.REPRESENTATIVE:
+        values["level"] = v.choice(errors, merged, "level", "代表层级", Level)
+    errors.raise_if_any()
+    before = audit.snapshot(user)
+    for key, value in values.items():
+        setattr(user, key, value)
+    audit.record(actor, "update", user, before=before)
+    return user
+
+
+def move_representative(actor: User, user: User, home_id) -> User:
+    """Move a representative to another Home (admins only). Activities stay with their Home."""
+    require_role(actor, Role.PROVINCIAL_ADMIN)
+    user = lock(user)  # two moves of one representative: the second starts from the first's Home
+    if user.role != Role.REPRESENTATIVE:
+        raise Conflict("只有代表可以调整所属代表之家", {"home_id": ["只有代表可以调整所属代表之家"]})
+    errors = Collector()
+    target_id = v.integer(errors, {"home_id": home_id}, "home_id", "代表之家", minimum=1)
+    errors.raise_if_any()
+    target = db.session.get(Home, target_id)
+    if target is None:
+        raise ValidationFailed({"home_id": ["代表之家不存在"]})
+    if target.id == user.home_id:
+        raise Conflict("该代表已在此代表之家", {"home_id": ["该代表已在此代表之家"]})
+    before = audit.snapshot(user)
+    counted = summaries.representative_home(user)
+    user.home_id = target.id
+    summaries.representatives_changed([(user.id, counted, summaries.representative_home(user))])
+    audit.record(actor, "move", user, before=before)
+    return user
+
+
+def manageable_user(actor: User, user_id) -> User:
+    """A user the actor may see (404 otherwise)."""
+    return get_scoped(User, user_id, actor)
+
+
+# ---------------------------------------------------------------- 忘记密码
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def _fingerprint(user: User) -> str:
+    """Changes whenever the password (or activation code) changes: a used link stops working."""
+    material = f"{user.password_hash}|{user.activation_code_hash or ''}"
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
+def reset_link_token(user: User) -> str:
+    return _serializer().dumps({"u": user.id, "f": _fingerprint(user)})
+
+
+def user_for_reset_token(token: str) -> User:
+    """The user of an unexpired, unused link; NotFound otherwise (expired, used, forged)."""
+    hours = current_app.config.get("RESET_LINK_HOURS", 2)
+    try:
+        data = _serializer().loads(token, max_age=hours * 3600)
+    except (SignatureExpired, BadSignature):
+        raise NotFound("链接无效或已过期，请重新申请") from None
+    user = db.session.get(User, data.get("u")) if isinstance(data, dict) else None
+    if user is None or not user.active or data.get("f") != _fingerprint(user):
+        raise NotFound("链接无效或已过期，请重新申请")
+    return user
+
+
+def reset_by_link(token: str, new: str) -> User:
+    """Set a new password through a 忘记密码 link; ends every session and token of the user."""
+    user = user_for_reset_token(token)
+    problems = password_problems(new)
+    if problems:
+        raise ValidationFailed({"new_password": problems})
+    _store(user, new, "reset_by_link")
+    end_sessions(user)
+    return user
+
+
+def find_for_forgotten(identifier: str) -> User | None:
+    """The active account with this username or e-mail that has an e-mail, or None."""
+    import sqlalchemy as sa
+    identifier = (identifier or "").strip()
+    if not identifier:
+        return None
+    return db.session.scalar(sa.select(User).where(
+        User.active.is_(True), User.email != "",
+        sa.or_(sa.func.lower(User.username) == identifier.lower(),
+               sa.func.lower(User.email) == identifier.lower())).order_by(User.id).limit(1))

@@ -1,0 +1,119 @@
+"""Dashboard aggregates (SPEC §6), computed in SQL for a year and a scope.
+
+A scope is the province, optionally narrowed to a city (Unit.city) and/or a unit kind (Unit.kind),
+or one Home, or one representative; a theme filter narrows activity counts. Every function issues
+a fixed number of statements whatever the size of the data: counts are `count`/`sum` with
+`group_by`, never rows loaded to be counted in Python.
+
+Only VERIFIED activities count. An activity is one row even when representatives co-organise it:
+co-organisers are never joined into a count, so such an activity counts once (SPEC §6b).
+
+The figures live by meaning in scope.py (Scope and the conditions narrowing to it),
+activities.py and figures.py (compliance, appeals, assessments, Homes); this module holds the
+KPIs and the whole pages; `services.dashboard` (the package surface) exports what callers use.
+"""
+import sqlalchemy as sa
+
+from extensions import db
+from models import Home, User
+from models.enums import HomeStatus, Role
+from services import compliance
+from services.dashboard.activities import (
+    ActivityStats,
+    activity_stats,
+    home_theme_counts,
+    representative_month_counts,
+)
+from services.dashboard.figures import (
+    appeals_by_status,
+    appeals_open,
+    compliance_by_home,
+    compliance_homes,
+    contacts_per_representative,
+    expiring_homes,
+    homes_by_status,
+    latest_assessments,
+)
+from services.dashboard.territory import (
+    Scope,
+    activity_target,
+    home_conditions,
+    homes_in_scope,
+)
+
+# --- KPIs --------------------------------------------------------------------------------------
+
+def active_homes(scope: Scope) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Home.id)).where(
+        Home.status == HomeStatus.ACTIVE, *home_conditions(Home.id, scope))) or 0
+
+
+def active_representatives(scope: Scope) -> int:
+    return db.session.scalar(sa.select(sa.func.count(User.id)).where(
+        User.role == Role.REPRESENTATIVE, User.active.is_(True),
+        *home_conditions(User.home_id, scope))) or 0
+
+
+def kpis(scope: Scope, *, stats: ActivityStats | None = None,
+         by_home: dict | None = None) -> dict:
+    """Active Homes, active representatives, compliance rate, verified activities of the year,
+    open appeals. A page that already has the activity stats or the per-Home compliance passes
+    them in, so nothing is grouped twice."""
+    stats = stats if stats is not None else activity_stats(scope)
+    by_home = by_home if by_home is not None else compliance_homes(scope)
+    compliant = sum(c.compliant for c in by_home.values())
+    total = sum(c.total for c in by_home.values())
+    return {
+        "homes_active": active_homes(scope),
+        "representatives": total,
+        "compliance_rate": compliant / total if total else 0.0,
+        "activities": stats.total,
+        "appeals_open": appeals_open(scope),
+    }
+
+
+# --- Whole pages -------------------------------------------------------------------------------
+
+def province_overview(scope: Scope, *, include_unpublished: bool = True) -> dict:
+    """Everything the province dashboard shows, in a fixed number of statements."""
+    homes = homes_in_scope(scope)
+    stats = activity_stats(scope)
+    by_home = compliance_homes(scope)
+    return {
+        "kpis": kpis(scope, stats=stats, by_home=by_home),
+        "activities": stats,
+        "by_home": home_theme_counts(scope, homes),
+        "compliance": compliance_by_home(scope, homes, by_home),
+        "assessments": latest_assessments(scope, include_unpublished=include_unpublished),
+        "appeals": appeals_by_status(scope),
+        "homes_by_status": homes_by_status(scope),
+        "expiring": expiring_homes(scope),
+    }
+
+
+def home_overview(scope: Scope, *, include_unpublished: bool = False) -> dict:
+    """Everything a Home dashboard shows (scope.home_id set), in a fixed number of statements."""
+    contacts = contacts_per_representative(scope)
+    stats = activity_stats(scope)
+    by_home = {scope.home_id: compliance.HomeCompliance(
+        scope.home_id, sum(r.compliant for r in contacts), len(contacts))}
+    return {
+        "kpis": kpis(scope, stats=stats, by_home=by_home),
+        "activities": stats,
+        "heatmap": representative_month_counts(scope),
+        "contacts": contacts,
+        "below": [r for r in contacts if not r.compliant],
+        "assessments": latest_assessments(scope, include_unpublished=include_unpublished),
+        "appeals": appeals_by_status(scope),
+    }
+
+
+def representative_overview(scope: Scope) -> dict:
+    """A representative's own progress (scope.representative_id set)."""
+    return {
+        "contacted": compliance.contacted_count(scope.representative_id, scope.year),
+        "threshold": compliance.threshold(),
+        "target": activity_target(),
+        "activities": activity_stats(scope),
+        "appeals": appeals_by_status(scope),
+    }

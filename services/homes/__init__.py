@@ -1,0 +1,67 @@
+from services.homes.application_docx import (
+    build,
+    filename,
+)
+from services.homes.applications import (
+    DECISION_LABELS,
+    EDITABLE,
+    PLEDGE_TEXT,
+    active_home,
+    create_application,
+    review_application,
+    scheme_length,
+    submit_application,
+    submittable_rounds,
+    update_application,
+)
+from services.homes.rounds import (
+    create_round,
+    update_round,
+)
+from services.homes.units import (
+    create_unit,
+    set_active,
+    update_unit,
+)
+from services.homes.validity import (
+    add_member,
+    add_two_years,
+    expire_due,
+    expiring_within,
+    remove_member,
+    renew_home,
+    renewal_problem,
+    revoke_home,
+    update_profile,
+    upsert_plan,
+)
+
+__all__ = [
+    "DECISION_LABELS",
+    "EDITABLE",
+    "PLEDGE_TEXT",
+    "active_home",
+    "add_member",
+    "add_two_years",
+    "build",
+    "create_application",
+    "create_round",
+    "create_unit",
+    "update_application",
+    "expire_due",
+    "expiring_within",
+    "filename",
+    "remove_member",
+    "renew_home",
+    "renewal_problem",
+    "review_application",
+    "revoke_home",
+    "scheme_length",
+    "set_active",
+    "submit_application",
+    "submittable_rounds",
+    "update_profile",
+    "update_round",
+    "update_unit",
+    "upsert_plan",
+]

@@ -1,0 +1,110 @@
+"""The workbooks an import hands out (SPEC §5.8): each kind's template and the refused rows.
+
+Reading an import is reading.py, running one operations.py; this module only writes .xlsx files.
+"""
+from io import BytesIO
+
+from openpyxl import Workbook
+
+from models import Import
+from models.enums import ImportKind
+from services.errors import NotFound
+from services.imports import kinds as import_kinds
+from services.imports.reading import HEADER_SEARCH_ROWS, MAX_BYTES, MAX_ROWS, find_header, open_sheet
+from services.input_rules import for_spreadsheet
+
+
+def template_workbook(kind) -> bytes:
+    """The .xlsx template of a kind (SPEC §8 GET /imports/{kind}/template).
+
+    First sheet: one header row of the kind's §5.8 columns and nothing else (required headers in
+    red, a note on each), so a filled template imports as it is; columns with fixed values offer a
+    drop-down, number-like columns are text. Second sheet 填写说明: per column whether it is
+    required, the rule and an example row — outside the first sheet, so it is never imported.
+    Returns the workbook's bytes.
+    """
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    spec = import_kinds.KINDS[ImportKind(kind)]
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = ImportKind(kind).label
+    sheet.freeze_panes = "A2"
+    last_row = MAX_ROWS + HEADER_SEARCH_ROWS
+    for position, column in enumerate(spec.columns, start=1):
+        cell = sheet.cell(row=1, column=position, value=column.header)
+        cell.font = Font(bold=True, color="C00000" if column.required else "000000")
+        note = ("必填。" if column.required else "") + column.note
+        if note:
+            cell.comment = Comment(note, "RepHome")
+        letter = cell.column_letter
+        sheet.column_dimensions[letter].width = max(12, 3 * len(column.header))
+        if column.digits:
+            sheet.column_dimensions[letter].number_format = "@"
+        if column.choices:
+            choice = DataValidation(type="list", formula1='"' + ",".join(column.choices) + '"',
+                                    allow_blank=True, showErrorMessage=True, errorStyle="warning",
+                                    errorTitle=column.header,
+                                    error="请从下拉列表中选择：" + "、".join(column.choices))
+            choice.add(f"{letter}2:{letter}{last_row}")
+            sheet.add_data_validation(choice)
+    guide = workbook.create_sheet("填写说明")
+    guide.append(["列名", "是否必填", "填写要求", "示例"])
+    for column in spec.columns:
+        rule = column.note or "—"
+        if column.choices:
+            rule += "（可选：" + "、".join(column.choices) + "）"
+        guide.append([column.header, "必填" if column.required else "选填", rule, column.example])
+    guide.append([])
+    guide.append(["说明", "", "只读取第一个工作表；标题行可放在前10行内，列的顺序不限；"
+                  f"每个文件最多{MAX_ROWS:,}行数据、{MAX_BYTES // (1024 * 1024)} MB。"
+                  "先上传做“试导入”核对，确认无误后再正式导入。", ""])
+    for cell in guide[1]:
+        cell.font = Font(bold=True)
+    for letter, width in zip("ABCD", (14, 10, 60, 24), strict=True):
+        guide.column_dimensions[letter].width = width
+    for row in guide.iter_rows(min_row=2):
+        row[2].alignment = Alignment(wrap_text=True, vertical="top")
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def refused_workbook(record: Import) -> bytes:
+    """The refused rows of an import as they were written, plus a reason column (错误原因)."""
+    if not record.payload or not record.refused:
+        raise NotFound("该导入没有可下载的错误行")
+    reasons = {}
+    for item in record.refused:
+        reasons.setdefault(item["row"], []).append(
+            f"{item['column']}：{item['message']}" if item["column"] else item["message"])
+    columns = import_kinds.KINDS[record.kind].columns
+    workbook, sheet = open_sheet(record.payload)
+    out_book = Workbook(write_only=True)
+    out = out_book.create_sheet("错误行")
+    try:
+        rows = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
+        first = []
+        for number, cells in rows:
+            first.append(cells)
+            if number == HEADER_SEARCH_ROWS:
+                break
+        header = find_header(first, columns)
+        header_number = header[0] + 1 if header else 0
+        buffered = ((i + 1, cells) for i, cells in enumerate(first))
+        for source in (buffered, rows):
+            for number, cells in source:
+                if number == header_number:
+                    out.append(["原行号", *[_safe(c) for c in cells], "错误原因"])
+                elif number in reasons:
+                    out.append([number, *[_safe(c) for c in cells], "；".join(reasons[number])])
+    finally:
+        workbook.close()
+    buffer = BytesIO()
+    out_book.save(buffer)
+    return buffer.getvalue()
+
+
+_safe = for_spreadsheet  # refused rows handed back go through the one spreadsheet rule

@@ -1,0 +1,39 @@
+from services.summaries.appeals import (
+    appeal_changed,
+    appeal_part,
+    open_count,
+    year_figures,
+)
+from services.summaries.reads import (
+    activity_rows,
+    compliance_counts_by_home,
+)
+from services.summaries.rebuild import (
+    differences,
+    rebuild,
+)
+from services.summaries.writes import (
+    activity_changed,
+    activity_part,
+    contact_key,
+    contacts_changed,
+    representative_home,
+    representatives_changed,
+)
+
+__all__ = [
+    "activity_changed",
+    "activity_part",
+    "activity_rows",
+    "appeal_changed",
+    "appeal_part",
+    "compliance_counts_by_home",
+    "contact_key",
+    "contacts_changed",
+    "differences",
+    "open_count",
+    "rebuild",
+    "representative_home",
+    "representatives_changed",
+    "year_figures",
+]

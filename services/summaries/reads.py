@@ -1,0 +1,68 @@
+"""Reading the summary tables: activity rollups and per-Home compliance counts (SPEC §5.1),
+each one grouped query over the smallest table that has the columns asked for."""
+
+import sqlalchemy as sa
+
+from extensions import db
+from models import User
+from models.enums import Role
+from models.summary import (
+    CONTACT_LEVEL_CAP,
+)
+from services.summaries.tables import A, H, L, P, R, Y
+
+
+def activity_rows(year: int, home_ids=None, theme: str | None = None, *, by=("theme", "month")):
+    """(…by columns, activities, participants) summed over the year's summary rows, optionally
+    for `home_ids` (a list or a select of ids) and one theme — one grouped query, on the
+    smallest table that has the columns: the province's months (no Homes), the Homes' years
+    (no months) or the Homes' months."""
+    if home_ids is None and "home_id" not in by:
+        table = P
+    elif "month" not in by:
+        table = Y
+    else:
+        table = A
+    cols = [table.c[name] for name in by]
+    stmt = (sa.select(*cols, sa.func.sum(table.c.activities), sa.func.sum(table.c.participants))
+            .where(table.c.year == year).group_by(*cols))
+    if home_ids is not None:
+        stmt = stmt.where(table.c.home_id.in_(home_ids))
+    if theme:
+        stmt = stmt.where(table.c.theme == theme)
+    return db.session.execute(stmt)
+
+
+def compliance_counts_by_home(year: int, home_ids=None, threshold: int = 5) -> dict[int, tuple]:
+    """{home_id: (compliant, active representatives)} of the Homes with active representatives
+    (of `home_ids`, a list or a select, when given) — one query over one row per Home: the
+    Home's active representatives and its level row at `threshold`. A threshold
+    above CONTACT_LEVEL_CAP is read from the per-representative rows instead."""
+    if threshold > CONTACT_LEVEL_CAP:
+        return _compliance_by_representative(year, home_ids, threshold)
+    if threshold <= 0:  # everyone is compliant
+        compliant = H.c.representatives
+        stmt = sa.select(H.c.home_id, compliant, H.c.representatives)
+    else:
+        compliant = sa.func.coalesce(L.c.representatives, 0)
+        stmt = (sa.select(H.c.home_id, compliant, H.c.representatives)
+                .outerjoin(L, sa.and_(L.c.home_id == H.c.home_id, L.c.year == year,
+                                      L.c.level == threshold)))
+    stmt = stmt.where(H.c.representatives > 0)
+    if home_ids is not None:
+        stmt = stmt.where(H.c.home_id.in_(home_ids))
+    return {hid: (int(c or 0), int(n)) for hid, c, n in db.session.execute(stmt)}
+
+
+def _compliance_by_representative(year: int, home_ids, threshold: int) -> dict[int, tuple]:
+    """compliance_counts_by_home from the representative × year rows joined to the representatives'
+    current Home and active flag (one grouped query over the representatives)."""
+    workers = sa.func.coalesce(R.c.workers, 0)
+    stmt = (sa.select(User.home_id, sa.func.sum(sa.case((workers >= threshold, 1), else_=0)),
+                      sa.func.count(User.id))
+            .outerjoin(R, sa.and_(R.c.representative_id == User.id, R.c.year == year))
+            .where(User.role == Role.REPRESENTATIVE, User.active.is_(True))
+            .group_by(User.home_id))
+    if home_ids is not None:
+        stmt = stmt.where(User.home_id.in_(home_ids))
+    return {hid: (int(c or 0), int(n)) for hid, c, n in db.session.execute(stmt)}
