@@ -6,7 +6,7 @@ from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo
 
 from blueprints.account import bp
-from blueprints.decorators import form_errors
+from blueprints.web import form_errors
 from extensions import db
 from services import accounts
 from services.errors import Conflict, ValidationFailed

@@ -9,7 +9,8 @@ from wtforms import EmailField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.account import bp
-from blueprints.decorators import form_errors, roles_required
+from blueprints.decorators import roles_required
+from blueprints.web import form_errors
 from extensions import db
 from models import Home, User
 from models.enums import Level, Role

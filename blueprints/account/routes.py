@@ -4,7 +4,7 @@ from flask_login import current_user, login_required
 
 from blueprints.account import bp
 from blueprints.account.forms import PasswordForm
-from blueprints.decorators import form_errors
+from blueprints.web import form_errors
 from extensions import db
 from services import accounts
 from services.errors import ValidationFailed

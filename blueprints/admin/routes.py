@@ -5,7 +5,8 @@ from flask_login import current_user
 
 from blueprints.admin import bp
 from blueprints.admin.forms import UnitForm, UserForm
-from blueprints.decorators import form_errors, roles_required
+from blueprints.decorators import roles_required
+from blueprints.web import form_errors
 from extensions import db
 from models import Home, Unit, User
 from models.enums import Role

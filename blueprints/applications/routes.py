@@ -6,7 +6,8 @@ from flask_login import current_user
 
 from blueprints.applications import bp
 from blueprints.applications.forms import ApplicationForm
-from blueprints.decorators import form_errors, roles_required
+from blueprints.decorators import roles_required
+from blueprints.web import form_errors
 from extensions import db
 from models import Application, ApplicationRound
 from models.enums import ApplicationStatus, Role

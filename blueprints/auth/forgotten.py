@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from blueprints.auth import bp
 from blueprints.auth.routes import _login_limit
-from blueprints.decorators import form_errors
+from blueprints.web import form_errors
 from extensions import db, limiter
 from services import accounts, mail
 from services.errors import ValidationFailed

@@ -2,12 +2,13 @@
 
 Managers open their own Home at /home/; provincial admins open any Home by id."""
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.decorators import form_errors, roles_required
+from blueprints.decorators import roles_required
 from blueprints.homes import bp
 from blueprints.homes.forms import MemberForm, PlanForm, ProfileForm
+from blueprints.web import commit_operation
 from extensions import db
 from models import Home, HomePlan
 from models.enums import Role
@@ -66,16 +67,10 @@ def _back(home):
 def update_profile(home_id):
     home = get_scoped(Home, home_id, current_user)
     form = ProfileForm()
-    if form.validate_on_submit():
-        try:
-            service.update_profile(current_user, home, form.data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form_errors(form, error)
-        else:
-            db.session.commit()
-            flash("基础条件已保存", "success")
-            return _back(home)
+    if form.validate_on_submit() and commit_operation(
+            lambda: service.update_profile(current_user, home, form.data),
+            form=form, success="基础条件已保存", errors=(ValidationFailed,)):
+        return _back(home)
     return _render(home, profile_form=form, status=422)
 
 
@@ -84,17 +79,12 @@ def update_profile(home_id):
 def save_plan(home_id):
     home = get_scoped(Home, home_id, current_user)
     form = PlanForm()
-    if form.validate_on_submit():
-        try:
-            service.upsert_plan(current_user, home, form.year.data,
-                                {"plan": form.plan.data, "funding": form.funding.data})
-        except ValidationFailed as error:
-            db.session.rollback()
-            form_errors(form, error)
-        else:
-            db.session.commit()
-            flash(f"{form.year.data}年度工作计划与专项经费已保存", "success")
-            return _back(home)
+    if form.validate_on_submit() and commit_operation(
+            lambda: service.upsert_plan(current_user, home, form.year.data,
+                                        {"plan": form.plan.data, "funding": form.funding.data}),
+            form=form, success=f"{form.year.data}年度工作计划与专项经费已保存",
+            errors=(ValidationFailed,)):
+        return _back(home)
     return _render(home, plan_form=form, status=422)
 
 
@@ -103,16 +93,10 @@ def save_plan(home_id):
 def add_member(home_id):
     home = get_scoped(Home, home_id, current_user)
     form = MemberForm()
-    if form.validate_on_submit():
-        try:
-            service.add_member(current_user, home, form.data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form_errors(form, error)
-        else:
-            db.session.commit()
-            flash("已添加服务团队成员", "success")
-            return _back(home)
+    if form.validate_on_submit() and commit_operation(
+            lambda: service.add_member(current_user, home, form.data),
+            form=form, success="已添加服务团队成员", errors=(ValidationFailed,)):
+        return _back(home)
     return _render(home, member_form=form, status=422)
 
 
@@ -120,12 +104,6 @@ def add_member(home_id):
 @roles_required(*EDITORS)
 def remove_member(home_id, member_id):
     home = get_scoped(Home, home_id, current_user)
-    try:
-        service.remove_member(current_user, home, member_id)
-    except Conflict as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash("已移除服务团队成员", "success")
+    commit_operation(lambda: service.remove_member(current_user, home, member_id),
+                     success="已移除服务团队成员", errors=(Conflict,))
     return _back(home)

@@ -9,10 +9,11 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
-from blueprints.decorators import form_errors, roles_required
+from blueprints.decorators import roles_required
 from blueprints.manage import bp
 from blueprints.manage.account_forms import RepresentativeAccountForm
 from blueprints.manage.export import representatives_workbook
+from blueprints.web import form_errors
 from extensions import db
 from models import Appeal, User
 from models.enums import AppealCategory, AppealStatus, Level, Role, Theme

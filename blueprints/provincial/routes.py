@@ -5,9 +5,10 @@ import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.decorators import form_errors, roles_required
+from blueprints.decorators import roles_required
 from blueprints.provincial import bp
 from blueprints.provincial.forms import RoundForm
+from blueprints.web import form_errors
 from extensions import db
 from models import ITEMS, Application, ApplicationRound, Assessment, Home
 from models.enums import ApplicationStatus, AssessmentStatus, Grade, HomeStatus, Role

@@ -6,9 +6,10 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from blueprints.decorators import form_errors, roles_required
+from blueprints.decorators import roles_required
 from blueprints.rep import bp
 from blueprints.rep.contact_forms import AppealForm, ContactForm, LinkForm, WorkerForm
+from blueprints.web import form_errors
 from extensions import db
 from models import Activity, Appeal, ContactRecord, Worker, WorkerLink, activity_co_organizers
 from models.enums import ActivityStatus, Role, Theme
