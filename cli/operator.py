@@ -8,6 +8,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from extensions import db
+from services import accounts, summaries
+from services.demo import DEMO_LOGINS, seed_demo
+from services.errors import ServiceError
 
 
 @click.command("create-user")
@@ -22,8 +25,6 @@ from extensions import db
 @with_appcontext
 def create_user_command(username, password, role, unit_id, home_id, name, level):
     """Create an account (an operator with shell access acts as the provincial office)."""
-    from services import accounts
-    from services.errors import ServiceError
 
     if role == "representative" and level is None:
         level = "city"
@@ -43,7 +44,6 @@ def create_user_command(username, password, role, unit_id, home_id, name, level)
 @with_appcontext
 def seed_demo_command():
     """Fill an empty database with the demo province (idempotent) and print the demo logins."""
-    from services.demo import DEMO_LOGINS, seed_demo
 
     created = seed_demo()
     db.session.commit()
@@ -59,7 +59,6 @@ def seed_demo_command():
 @with_appcontext
 def rebuild_summaries_command(check_only):
     """Rebuild the summary tables from the raw rows, then check them against the raw aggregates."""
-    from services import summaries
 
     if not check_only:
         counts = summaries.rebuild()

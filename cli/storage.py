@@ -8,6 +8,10 @@ import os
 import click
 from flask.cli import with_appcontext
 
+from extensions import db
+from models import Attachment
+from services.storage import LocalStorage, StorageError, get_storage
+
 
 @click.group("storage")
 def storage_group():
@@ -15,7 +19,6 @@ def storage_group():
 
 
 def _store():
-    from services.storage import get_storage
     return get_storage()
 
 
@@ -27,9 +30,6 @@ def _where(store) -> str:
 @with_appcontext
 def check_command():
     """Is the store reachable and writable (a probe object), and has every attachment its file?"""
-    from extensions import db
-    from models import Attachment
-    from services.storage import StorageError
 
     store = _store()
     key = "rephome-storage-check.txt"
@@ -72,7 +72,6 @@ def export_command(folder):
 @with_appcontext
 def import_command(folder):
     """Store every file under FOLDER under its relative path (existing objects are replaced)."""
-    from services.storage import LocalStorage
 
     store = _store()
     source = LocalStorage(folder)

@@ -5,6 +5,9 @@ from datetime import date
 import sqlalchemy as sa
 
 from extensions import db
+from models import Home
+from models.enums import HomeStatus
+from services.assessments import create_drafts
 
 
 def run(today: date) -> dict:
@@ -13,9 +16,6 @@ def run(today: date) -> dict:
     Scoring is batched (`services.assessments.create_drafts` → `scoring.compute_many`): a fixed
     number of grouped queries for all Homes, and three multi-row INSERTs (assessments, items,
     audit entries) — nothing loaded back, since the job only counts what it created."""
-    from models import Home
-    from models.enums import HomeStatus
-    from services.assessments import create_drafts
 
     year = today.year - 1
     homes = db.session.scalar(sa.select(sa.func.count(Home.id)).where(

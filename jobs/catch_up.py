@@ -12,8 +12,10 @@ import sqlalchemy as sa
 
 from extensions import db
 from jobs import schedule
+from jobs.runner import run_job
 from models import JobRun
 from models.enums import JobStatus
+from services.clock import SHANGHAI
 
 log = logging.getLogger("rephome.jobs")
 
@@ -38,7 +40,6 @@ def latest_scheduled(job: schedule.ScheduledJob, now: datetime) -> datetime | No
 
 def missed(now: datetime | None = None) -> list[tuple[str, "datetime"]]:
     """(job name, latest scheduled time) of each job with no successful run for that time's date."""
-    from services.clock import SHANGHAI
 
     now = (now or datetime.now(SHANGHAI)).astimezone(SHANGHAI)
     out = []
@@ -56,7 +57,6 @@ def missed(now: datetime | None = None) -> list[tuple[str, "datetime"]]:
 
 def catch_up(now: datetime | None = None) -> list[JobRun]:
     """Run each missed job once with its latest scheduled date as the as-of date; the runs made."""
-    from jobs.runner import run_job
 
     runs = []
     for name, latest in missed(now):

@@ -7,7 +7,12 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from jobs import schedule
+from extensions import db
+from jobs import catch_up, schedule
+from jobs.runner import run_job
+from jobs.status import last_runs
+from models.enums import JobStatus
+from services.clock import local
 
 log = logging.getLogger("rephome.jobs")
 
@@ -21,8 +26,6 @@ def jobs_group():
 @with_appcontext
 def list_command():
     """Each job with its schedule, next run and last result."""
-    from jobs.status import last_runs
-    from services.clock import local
 
     last = last_runs()
     for job in schedule.JOBS:
@@ -44,8 +47,6 @@ def list_command():
 @with_appcontext
 def run_command(name, today):
     """Run one job now, under its lock, and print its counts."""
-    from jobs.runner import run_job
-    from models.enums import JobStatus
 
     if schedule.get(name) is None:
         raise click.ClickException(f"没有名为 {name} 的任务。可用的任务：{', '.join(schedule.names())}")
@@ -79,8 +80,6 @@ def build_scheduler(app):
 
 def _fire(app, name):
     """What the scheduler calls: run the job in a fresh app context, as of today in Shanghai."""
-    from extensions import db
-    from jobs.runner import run_job
 
     with app.app_context():
         try:
@@ -92,11 +91,9 @@ def _fire(app, name):
 
 def _catch_up():
     """Before the scheduler starts: run once each job whose latest scheduled run was missed."""
-    from extensions import db
-    from jobs.catch_up import catch_up
 
     try:
-        for run in catch_up():
+        for run in catch_up.catch_up():
             click.echo(f"  补运行 {run.job_name}（截至 {run.as_of.isoformat()}）：{run.status.label}")
     finally:
         db.session.remove()

@@ -7,6 +7,8 @@ digest listing their representatives below the threshold.
 from datetime import date
 
 from jobs.common import active_home_ids, already_notified, iso_week, link_to, managers_by_home
+from services import compliance
+from services.notifications import notify
 
 KIND = "compliance_reminder"
 DIGEST_KIND = "compliance_digest"
@@ -14,8 +16,6 @@ DIGEST_KIND = "compliance_digest"
 
 def run(today: date) -> dict:
     """Notify non-compliant representatives and send managers their weekly digest."""
-    from services import compliance
-    from services.notifications import notify
 
     year = today.year
     week = iso_week(today)

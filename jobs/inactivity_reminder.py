@@ -10,14 +10,15 @@ from flask import current_app
 
 from extensions import db
 from jobs.common import already_notified, iso_week, link_to
+from models import Activity, Home, User, activity_co_organizers
+from models.enums import ActivityStatus, HomeStatus, Role
+from services.notifications import notify
 
 KIND = "inactivity_reminder"
 
 
 def inactive_representatives(today: date, days: int):
     """Active representatives of active Homes without a non-draft activity in the window — one query."""
-    from models import Activity, Home, User, activity_co_organizers
-    from models.enums import ActivityStatus, HomeStatus, Role
 
     since = today - timedelta(days=days)
     in_window = sa.and_(Activity.status != ActivityStatus.DRAFT,
@@ -36,7 +37,6 @@ def inactive_representatives(today: date, days: int):
 
 def run(today: date) -> dict:
     """Notify each inactive representative once for the as-of week."""
-    from services.notifications import notify
 
     days = int(current_app.config.get("INACTIVITY_DAYS", 60))
     reps = inactive_representatives(today, days)

@@ -5,11 +5,12 @@ services.assessments.close_publicity, which marks what it handled so a second ru
 """
 from datetime import date
 
+from models.enums import Grade
+from services.assessments import close_publicity
+
 
 def run(today: date) -> dict:
     """close_publicity(today) and count what it handled."""
-    from models.enums import Grade
-    from services.assessments import close_publicity
 
     closed = close_publicity(today)
     failed = sum(1 for a in closed if a.grade == Grade.FAIL)

@@ -11,6 +11,10 @@ import sqlalchemy as sa
 
 from extensions import db
 from jobs.common import already_notified, link_to, managers_by_home
+from models import Activity
+from models.enums import ActivityStatus
+from services.clock import SHANGHAI, local
+from services.notifications import notify
 
 KIND = "queue_digest"
 WAIT_DAYS = 3
@@ -18,14 +22,11 @@ WAIT_DAYS = 3
 
 def cutoff(today: date) -> datetime:
     """The first instant (UTC) that is NOT 3 calendar days before `today` in Shanghai."""
-    from services.clock import SHANGHAI
     return datetime.combine(today - timedelta(days=WAIT_DAYS - 1), time(), SHANGHAI).astimezone(UTC)
 
 
 def waiting_by_home(today: date) -> dict[int, tuple[int, datetime]]:
     """{home_id: (activities waiting, oldest submitted_at)} — one grouped query."""
-    from models import Activity
-    from models.enums import ActivityStatus
 
     rows = db.session.execute(
         sa.select(Activity.home_id, sa.func.count(Activity.id), sa.func.min(Activity.submitted_at))
@@ -37,8 +38,6 @@ def waiting_by_home(today: date) -> dict[int, tuple[int, datetime]]:
 
 def run(today: date) -> dict:
     """Notify each manager of a Home with waiting activities, once per as-of date."""
-    from services.clock import local
-    from services.notifications import notify
 
     waiting = waiting_by_home(today)
     managers = managers_by_home(waiting)

@@ -13,6 +13,7 @@ from jobs import locking, schedule
 from models import JobRun
 from models.base import utcnow
 from models.enums import JobStatus
+from services import clock, mail
 
 log = logging.getLogger("rephome.jobs")
 
@@ -42,8 +43,7 @@ def run_job(name: str, today: date | None = None, *, trigger: str = "cli") -> Jo
     if job is None:
         raise UnknownJob(name)
     if today is None:
-        from services.clock import today as clock_today
-        today = clock_today()
+        today = clock.today()
     # End the caller's transaction first: the lease is taken on another connection, and on SQLite
     # an open write transaction here would block it.
     db.session.commit()
@@ -100,7 +100,6 @@ def _close_orphans(name: str) -> None:
 
 def _send_mail(run: JobRun) -> None:
     """After a successful run, e-mail the notifications not yet sent (when mail is configured)."""
-    from services import mail
     if not mail.enabled():
         return
     try:

@@ -11,6 +11,7 @@ from jobs import (
     queue_digest,
     validity_watch,
 )
+from services.clock import SHANGHAI
 
 TIMEZONE = "Asia/Shanghai"
 
@@ -32,7 +33,6 @@ class ScheduledJob:
 
     def next_run(self, now: datetime | None = None) -> datetime | None:
         """The next time the scheduler fires this job after `now` (Asia/Shanghai)."""
-        from services.clock import SHANGHAI
         now = now or datetime.now(SHANGHAI)
         return self.trigger().get_next_fire_time(None, now)
 

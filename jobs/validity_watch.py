@@ -5,14 +5,14 @@ from datetime import date
 from flask import current_app
 
 from jobs.common import already_notified, link_to, managers_by_home
+from services.homes import expire_due, expiring_within
+from services.notifications import notify
 
 KIND = "home_expiring"
 
 
 def run(today: date) -> dict:
     """expire_due(today), then a warning to each manager of a Home expiring within the window."""
-    from services.homes import expire_due, expiring_within
-    from services.notifications import notify
 
     expired = expire_due(today)
     days = int(current_app.config.get("EXPIRY_WARNING_DAYS", 60))

@@ -13,8 +13,8 @@ from flask import current_app
 from sqlalchemy.orm import load_only
 
 from extensions import db
-from models import ContactRecord, Home, User
-from models.enums import Role
+from models import Activity, ContactRecord, Home, User, Worker, WorkerLink, activity_co_organizers
+from models.enums import ActivityStatus, Level, Role, Theme
 
 
 def threshold() -> int:
@@ -164,7 +164,6 @@ def province(year: int, home_ids=None) -> HomeCompliance:
 def linked_workers_status(representative_id: int, year: int):
     """The representative's linked workers, each with the number of their contacts in `year` and
     the latest contact date in `year` (None when not yet contacted) — one query, contacted last."""
-    from models import Worker, WorkerLink
     start, end = year_bounds(year)
     per_worker = (
         sa.select(ContactRecord.worker_id.label("worker_id"),
@@ -201,8 +200,6 @@ def _activity_pairs(end: date, user_ids=None):
     """(activity id, user id, theme, date) of verified activities dated up to `end`, for organisers
     and co-organisers alike (of `user_ids` when given); UNION keeps an activity once per person
     even when listed both ways."""
-    from models import Activity, activity_co_organizers
-    from models.enums import ActivityStatus
     verified = sa.and_(Activity.status == ActivityStatus.VERIFIED, Activity.date <= end)
     org = sa.select(Activity.id.label("aid"), Activity.organizer_id.label("uid"),
                     Activity.theme.label("theme"), Activity.date.label("day")).where(verified)
@@ -225,7 +222,6 @@ def representatives_table(year: int, *, home_id: int | None = None, level: str =
     Filters: level (province/city/county), compliant ("yes"/"no"), status ("active"/"inactive"),
     q (name, username or work unit contains).
     """
-    from models.enums import Level, Theme
     start, end = year_bounds(year)
     limit = threshold()
     reps = representative_ids(home_id)

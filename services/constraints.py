@@ -10,6 +10,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from extensions import db
 from services.errors import Conflict
 
 #: constraint or unique index name → (field, Chinese message)
@@ -39,7 +40,6 @@ _SQLITE_INDEX = re.compile(r"^index '([^']+)'$")
 @lru_cache(maxsize=1)
 def _names_by_columns() -> dict[str, str]:
     """SQLite names the columns, not the constraint: "table.col, table.col" → constraint name."""
-    from extensions import db
     out = {}
     for table in db.metadata.tables.values():
         groups = [(c.name, [col.name for col in c.columns]) for c in table.constraints

@@ -2,8 +2,9 @@
 import sqlalchemy as sa
 
 from extensions import db
-from models import Notification, User
+from models import Home, Notification, User
 from models.base import utcnow
+from models.enums import Role
 
 
 def notify(user: User | int, kind: str, title: str, body: str = "", link: str = "",
@@ -26,15 +27,12 @@ def notify(user: User | int, kind: str, title: str, body: str = "", link: str = 
 
 def managers_of_home(home_id: int) -> list[User]:
     """The active managers of a Home (the managers of its host unit)."""
-    from models import Home
-    from models.enums import Role
     return list(db.session.scalars(
         sa.select(User).join(Home, Home.unit_id == User.unit_id)
         .where(Home.id == home_id, User.role == Role.HOME_MANAGER, User.active.is_(True))))
 
 
 def provincial_admins() -> list[User]:
-    from models.enums import Role
     return list(db.session.scalars(sa.select(User).where(
         User.role == Role.PROVINCIAL_ADMIN, User.active.is_(True))))
 

@@ -25,7 +25,7 @@ from services.activities.permissions import can_delete, can_review, is_manager_o
 from services.concurrency import lock
 from services.errors import Collector, Conflict, Forbidden, ValidationFailed
 from services.notifications import notify
-from services.scope import require_role
+from services.scope import require_role, scoped
 
 S = ActivityStatus
 
@@ -199,7 +199,6 @@ def verify_activities(actor: User, ids) -> tuple[list[Activity], list[int]]:
 
     Returns (verified, skipped ids): ids outside the actor's scope or not submitted are skipped.
     """
-    from services.scope import scoped
     require_role(actor, Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
     wanted = []
     for raw in ids or ():

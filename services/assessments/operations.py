@@ -18,6 +18,7 @@ from models.enums import AssessmentStatus, Grade, HomeStatus, Role
 from services import audit, clock, homes
 from services import validation as v
 from services.assessments import scoring
+from services.assessments.objections import undecided_exists
 from services.concurrency import lock
 from services.errors import Collector, Conflict, NotFound
 from services.notifications import managers_of_home, notify
@@ -230,7 +231,6 @@ def close_publicity(today: date | None = None) -> list[Assessment]:
     """Apply the effects of every ended publicity window (today > publicity_end) not yet applied:
     a `fail` grade revokes the Home. Idempotent. An assessment with an undecided objection waits
     (SPEC §5.6); a withdrawn one is a draft again and is not touched."""
-    from services.assessments.objections import undecided_exists
 
     today = today or clock.today()
     ended = list(db.session.scalars(

@@ -32,7 +32,7 @@ from models.enums import (
     Role,
     UnitKind,
 )
-from services import clock
+from services import assessments, clock, summaries
 from services.demo import data as d
 from services.demo.activity_rows import ActivitySeeding, moment
 
@@ -341,7 +341,6 @@ class _Seeder(ActivitySeeding):
         """Last year's assessments through services/assessments/operations.py: published (publicity over)
         for most Homes, so that the expiring one can be renewed; 苏州 final, 泰州 a draft. A
         failing one stays a draft so that the demo never revokes a Home behind the user's back."""
-        from services import assessments
 
         start = min(date(self.year, 1, 20), self.today)
         for key in HOMES:
@@ -373,6 +372,5 @@ def seed_demo() -> bool:
     seeder.applications()
     db.session.flush()
     seeder.assessments()
-    from services import summaries
     summaries.rebuild()  # the seeder writes rows in bulk, past the services' summary upserts
     return True
