@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.generate import ADMIN_USERNAME  # noqa: E402
+from bench.province import ADMIN_USERNAME  # noqa: E402
 from bench.run import database_url, largest_home, logged_in, manager_of, prepare, token  # noqa: E402
 from bench.wsgi import make_app  # noqa: E402
 
