@@ -4,8 +4,8 @@ of services/imports/.
 operations.py decides who may import what where and runs one file as a dry run or an
 all-or-nothing commit; reading.py reads a workbook and holds the shared types (rows, the report);
 kinds.py and worker_rows.py describe each kind's columns, matching and writes; checks.py the
-checks every kind shares; accounts.py writes the accounts an import creates; workbooks.py the templates and refused
-rows handed back.
+checks every kind shares; accounts.py writes the accounts an import creates; workbooks.py the
+templates and refused rows handed back.
 """
 from services.imports.operations import (
     get_import,
