@@ -55,7 +55,7 @@ def register_proxy_fix(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    """Bind every extension created in extensions.py."""
+    """Bind every extension created in extensions/."""
     import models  # noqa: F401  (registers the tables on the metadata)
 
     db.init_app(app)

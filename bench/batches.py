@@ -64,7 +64,7 @@ def measure_drafts_job(app, url, runs, year):
         t = time.perf_counter()
         job()
         elapsed = time.perf_counter() - t
-        clean()  # the floor writes the same drafts (before 0004_perf it found them all written)
+        clean()  # the floor writes the same drafts, so it starts from none as the job did
         t = time.perf_counter()
         written = floors.assessment_batch(raw, year, committed=True)
         felapsed = time.perf_counter() - t

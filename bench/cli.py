@@ -2,7 +2,8 @@
 import click
 from flask.cli import with_appcontext
 
-from bench.generate import ADMIN_USERNAME, BENCH_PASSWORD, SEED, generate
+from bench.generate import generate
+from bench.province import ADMIN_USERNAME, BENCH_PASSWORD, SEED
 
 
 @click.command("seed-bench")

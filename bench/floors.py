@@ -80,9 +80,8 @@ CONTACTED = """SELECT representative_id, COUNT(DISTINCT worker_id) AS n FROM con
 VERIFIED = "status = 'verified' AND date >= :s AND date <= :e"
 
 
-# Since issue 14 the province figures come from the summary tables (models/summary.py): their
-# floors read the same tables.
-# Since 0004_perf: compliance per Home from its active representatives and its level row at the
+# The province figures come from the summary tables (models/summary.py), so their floors read
+# the same tables: compliance per Home from its active representatives and its level row at the
 # threshold, activities from the Homes' years and the province's months, appeals from
 # summary_appeals.
 SUMMARY_COMPLIANCE = f"""SELECT h.home_id, COALESCE(l.representatives, 0), h.representatives
@@ -213,7 +212,7 @@ def assessment_batch(raw: Raw, year: int, *, committed: bool = False):
     plans = {h: (plan, funding) for h, plan, funding in raw.all(
         "SELECT home_id, plan, funding FROM home_plans WHERE year = :y", y=year)}
     teams = dict(raw.all("SELECT home_id, COUNT(id) FROM service_team_members GROUP BY home_id"))
-    themes = {}  # since 0004_perf from the summary tables, as scoring.compute_many reads them
+    themes = {}  # from the summary tables, as scoring.compute_many reads them
     for h, theme, n in raw.all("SELECT home_id, theme, activities FROM summary_activity_years "
                                "WHERE year = :y", y=year):
         themes.setdefault(h, {})[theme] = n
@@ -302,7 +301,7 @@ def clean_floor_notifications(raw: Raw):
     raw.commit()
 
 
-# --- issue 14: exports, list pages, queues ------------------------------------------------------
+# --- exports, list pages, queues -------------------------------------------------------------
 
 def province_export(raw: Raw, year: int):
     """The province's per-Home activity table as exported: the Homes and Home × theme."""

@@ -1,4 +1,4 @@
-"""Import benchmark (issue 12): 6,000 representatives and 30,000 workers with their links, dry run
+"""Import benchmark: 6,000 representatives and 30,000 workers with their links, dry run
 and commit, through POST /api/v1/imports/{kind} — seconds and peak memory, on SQLite or PostgreSQL.
 
     python bench/imports.py [--db sqlite|postgres] [--reps 6000] [--workers 30000]
@@ -169,7 +169,7 @@ def write_results(db_kind: str, rows: list, reps: int, workers: int) -> None:
     label = {"sqlite": "SQLite", "postgres": "PostgreSQL"}[db_kind]
     cpu = platform.processor() or platform.machine()
     lines = [f"<!-- bench:import-{db_kind} -->",
-             f"## Import · {label} (issue 12)", "",
+             f"## Import · {label}", "",
              f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC · {platform.python_version()} · {cpu} · "
              f"{os.cpu_count()} cores (shared) · `python bench/imports.py --db {db_kind}`. "
              "POST /api/v1/imports/{kind} in-process (multipart upload, token auth), one process per "

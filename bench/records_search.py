@@ -1,4 +1,4 @@
-"""Bench for issue 16: a Home's 履职档案 as one download, and keyword search over activities.
+"""Bench of a Home's 履职档案 as one download, and of keyword search over activities.
 
     DATABASE_URL=postgresql+psycopg://…/rephome_bench_records \
         .venv/bin/python bench/records_search.py --scale 1 [--runs 5] [--reuse]
@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.generate import ADMIN_USERNAME  # noqa: E402
+from bench.province import ADMIN_USERNAME  # noqa: E402
 from bench.run import database_url, largest_home, logged_in, manager_of, prepare, token  # noqa: E402
 from bench.wsgi import make_app  # noqa: E402
 
@@ -81,7 +81,7 @@ def main(argv=None):
     bearer = {"Authorization": f"Bearer {token(app, ADMIN_USERNAME)}"}
     api = app.test_client()
 
-    lines = [f"## Records and search (issue 16), scale {args.scale:g}, "
+    lines = [f"## Records and search, scale {args.scale:g}, "
              f"{'PostgreSQL' if args.db == 'postgres' else 'SQLite'}", "",
              f"Median of {args.runs} after one warm-up, in process (Flask test client), on a 2-core "
              "machine shared with other work: figures are indicative.", "",

@@ -44,7 +44,7 @@ from bench.wsgi import DATA_DIR, make_app  # noqa: E402
 
 PAGE_RATIO, THROUGHPUT_SHARE = 1.5, 0.5
 PAGE_LIMIT_S, RSS_LIMIT_MB = 1.0, 300
-KEYSET_RATIO = 2.0  # through after=, the last page of a list within 2× of its first (issue 14)
+KEYSET_RATIO = 2.0  # through after=, the last page of a list within 2× of its first
 
 
 # ------------------------------------------------------------------------------- databases

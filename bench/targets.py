@@ -5,7 +5,7 @@ import statistics
 import time
 
 from bench import floors
-from bench.generate import ADMIN_USERNAME, BENCH_PASSWORD
+from bench.province import ADMIN_USERNAME, BENCH_PASSWORD
 
 
 def largest_home(app):

@@ -10,7 +10,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.generate import BENCH_PASSWORD
+from bench.province import BENCH_PASSWORD
 from bench.targets import token
 
 ROOT = Path(__file__).resolve().parent.parent

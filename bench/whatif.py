@@ -4,12 +4,12 @@ the product changes), measured before and after on an already generated bench da
     python bench/whatif.py sqlite:///bench/data/bench-1.db
     python bench/whatif.py postgresql+psycopg://postgres@127.0.0.1:5432/rephome_bench
 
-- "once" (finding 1): services/dashboard.py computes the compliance of every Home and the activity
+- "once" (finding 1): services.dashboard computes the compliance of every Home and the activity
   statistics once per page (kpis' rate and verified count, and compliance_by_home, derive from them);
 - "derived" (findings 3–5): a Home's rate and representative count derived from the contact rows
   the page or API loads anyway (dashboard kpis, api/compliance, manage/representatives), and the
   logged-in user loaded with its unit and Home in one statement (app.py load_user).
-(Home-filtered compliance subqueries, measured earlier the same way, have landed in 17ae9c2.)
+(A fix that has landed in the product leaves this list; RESULTS.md keeps what it measured.)
 """
 import statistics
 import sys

@@ -92,7 +92,7 @@ def post_floor():
             "activity_id, created_at, updated_at) VALUES (:u, :w, :day, 'activity', :s, :a, :now, "
             ":now)"), {"u": user_id, "w": worker_id, "day": day, "s": "活动：" + data["title"],
                        "a": activity_id, "now": now})
-    for worker_id in data["worker_ids"]:  # the summary rows (issue 14), atomic upserts
+    for worker_id in data["worker_ids"]:  # the summary rows: atomic upserts, as the product
         n = conn.execute(sa.text(
             "INSERT INTO summary_contacts (representative_id, worker_id, year, contacts) "
             "VALUES (:u, :w, :y, 1) ON CONFLICT (representative_id, worker_id, year) "
@@ -104,7 +104,7 @@ def post_floor():
                 "VALUES (:u, :y, 1) ON CONFLICT (representative_id, year) "
                 "DO UPDATE SET workers = summary_representative_years.workers + excluded.workers "
                 "RETURNING workers"), {"u": user_id, "y": day.year}).scalar_one()
-            if workers <= CONTACT_LEVEL_CAP:  # one more level of the Home (0004_perf)
+            if workers <= CONTACT_LEVEL_CAP:  # one more level row of the Home
                 query = ("SELECT home_id FROM users WHERE id = :u FOR SHARE"
                          if conn.dialect.name == "postgresql"
                          else "SELECT home_id FROM users WHERE id = :u")

@@ -1,4 +1,4 @@
-"""Form fields that read exactly the documented forms, with Chinese messages (issue 11 item 9).
+"""Form fields that read exactly the documented forms, with Chinese messages naming the field.
 
 WTForms' own DateField takes 2026-1-1 through strptime, and its IntegerField answers in English;
 these accept only YYYY-MM-DD and whole numbers written as digits (an optional leading minus).

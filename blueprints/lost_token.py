@@ -1,4 +1,4 @@
-"""A refused CSRF token never loses what the user typed (issue 10 item 5).
+"""A refused CSRF token never loses what the user typed.
 
 When a form's token is refused (past WTF_CSRF_TIME_LIMIT, or a page the browser restored), the
 answer is a Chinese page, status 400, that explains why and holds what was written in a form with a

@@ -65,7 +65,7 @@ class Activity(TimestampMixin, Base):
         sa.CheckConstraint(_THEME_KIND_SQL, name="kind_of_theme"),
         sa.Index("ix_activities_home_id_date", "home_id", "date"),
         # API list order (date DESC, id DESC; scanned backwards) and keyset pages, province-wide
-        # and per Home; the verification queues (status, submitted_at) — issue 14.
+        # and per Home; the verification queues (status, submitted_at).
         sa.Index("ix_activities_date_id", "date", "id"),
         sa.Index("ix_activities_home_id_date_id", "home_id", "date", "id"),
         sa.Index("ix_activities_status_submitted_at", "status", "submitted_at", "id"),

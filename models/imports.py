@@ -30,7 +30,8 @@ class Import(Base):
     unchanged: Mapped[int] = mapped_column(default=0)
     refused_count: Mapped[int] = mapped_column(default=0)
     refused: Mapped[list | None] = mapped_column(sa.JSON)
-    # The first rows created or updated, with the changed cells (services/imports.Report.preview).
+    # The first rows created or updated, with the changed cells (the `preview` of
+    # services.imports.reading.Report).
     preview: Mapped[list | None] = deferred(mapped_column(sa.JSON))
     payload: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
     credentials_salt: Mapped[str | None] = mapped_column(sa.String(64))

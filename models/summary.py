@@ -1,4 +1,4 @@
-"""Summary tables (issue 14): province-wide figures whose cost follows the number of Homes and
+"""Summary tables: province-wide figures whose cost follows the number of Homes and
 representatives, not of activities and contact records.
 
 Kept by services/summaries/writes.py in the same transaction as every write that changes them, with
@@ -38,7 +38,7 @@ class ActivitySummary(Base):
 
 
 class ActivityYearSummary(Base):
-    """summary_activities summed over the months (0004_perf): a Home's verified activities of a
+    """summary_activities summed over the months: a Home's verified activities of a
     year by theme — what the per-Home tables read (one row per Home and theme, not twelve)."""
 
     __tablename__ = "summary_activity_years"
@@ -57,7 +57,7 @@ class ActivityYearSummary(Base):
 
 
 class ProvinceMonthSummary(Base):
-    """summary_activities summed over the Homes (0004_perf): the province's verified activities
+    """summary_activities summed over the Homes: the province's verified activities
     by year, month and theme — 48 rows a year, whatever the number of Homes."""
 
     __tablename__ = "summary_province_months"
@@ -104,7 +104,7 @@ CONTACT_LEVEL_CAP = 20
 
 
 class HomeRepresentativeSummary(Base):
-    """Active representatives of a Home (issue 14, 0004_perf): the denominator of its rate."""
+    """Active representatives of a Home: the denominator of its compliance rate."""
 
     __tablename__ = "summary_home_representatives"
 
@@ -156,7 +156,7 @@ class AppealSummary(Base):
 
 
 class ProvinceAppealSummary(Base):
-    """summary_appeals summed over the Homes (0004_perf): the province's appeals by received
+    """summary_appeals summed over the Homes: the province's appeals by received
     year, status and days to resolution — a few rows a year, whatever the number of Homes."""
 
     __tablename__ = "summary_province_appeals"

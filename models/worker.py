@@ -63,6 +63,6 @@ class ContactRecord(TimestampMixin, Base):
         # from the index alone (bench/RESULTS.md).
         sa.Index("ix_contact_records_representative_id_date", "representative_id", "date",
                  "worker_id"),
-        # API list order (date DESC, id DESC) and keyset pages (issue 14).
+        # API list order (date DESC, id DESC) and its keyset pages, at the same cost at any depth.
         sa.Index("ix_contact_records_date_id", "date", "id"),
     )

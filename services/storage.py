@@ -1,4 +1,4 @@
-"""Stored files (attachments, later thumbnails) behind one small interface, local or S3-compatible.
+"""Stored files (activity attachments) behind one small interface, local or S3-compatible.
 
 `get_storage()` gives the app's store: the local folder UPLOAD_DIR by default, or an S3-compatible
 object store (AWS S3, MinIO, SeaweedFS, Ceph …) when STORAGE_URL is set, so that several web hosts

@@ -32,8 +32,9 @@ def paginate(stmt, page: int, per_page: int, dump) -> dict:
 def _offset_page(stmt, limit: int, offset: int):
     """One OFFSET page of an ordered select of one entity, as a deferred join: the ids of the
     page are found in the list's order on its index alone (an index-only scan skips the rows
-    before the page without reading them), then only those rows are read — the last page of
-    1.2 M activities in 0.1 s instead of 3.3 s (bench, issue 14). Same single statement."""
+    before the page without reading them), then only those rows are read, so a deep page costs
+    about what the first does rather than reading every row before it (bench/RESULTS.md has the
+    figures). Same single statement."""
     entity = stmt.column_descriptions[0].get("entity")
     mapper = sa.inspect(entity, raiseerr=False) if entity is not None else None
     if mapper is None or len(mapper.primary_key) != 1 or len(stmt.column_descriptions) != 1:

@@ -2,7 +2,7 @@
 
 Upload (with progress: static/js/import_upload.js) → the dry run's report with counts and refused
 rows → confirm → the result, with the new accounts' activation codes to download once. Access is the
-service's (services/imports.import_target): managers import only into their own Home.
+service's (services.imports.import_target): managers import only into their own Home.
 """
 from io import BytesIO
 

@@ -1,3 +1,11 @@
+"""Accounts: who may sign in, how, and for how long — the public surface of services/accounts/.
+
+users.py creates, authenticates and (de)activates accounts; lifecycle.py covers what happens to an
+account afterwards (own password, reset with an activation code or a 忘记密码 link, edits, moves
+between Homes); activation.py the single-use activation codes of imported and reset accounts;
+sessions.py browser logins as rows (what ends them ends the cookie); tokens.py API bearer tokens.
+Every operation takes the acting user first and raises the typed errors of services.errors.
+"""
 from services.accounts.activation import (
     derived_code,
     digest,

@@ -31,7 +31,7 @@ EDITABLE = ("name", "mobile", "email", "level", "work_unit")
 
 def end_sessions(user: User, **keep) -> None:
     """End every browser session, remember cookie and API token of the user but those named
-    (services/sessions.end_all_sessions: keep_session, keep_token)."""
+    (services.accounts.sessions.end_all_sessions: keep_session, keep_token)."""
     sessions.end_all_sessions(user, **keep)
 
 

@@ -1,3 +1,13 @@
+"""Activities: logging, editing, submitting and reviewing them, their files and their search — the
+public surface of services/activities/.
+
+operations.py holds the operations (create, update, submit, review, delete, attachments);
+permissions.py who may do what to an activity (`can`, `can_edit`); inputs.py reads and checks the
+fields; contact_sync.py keeps the `activity` contact records in step with SPEC §5.1;
+attachments.py and thumbnails.py the stored files; history.py the review history; search.py the
+keyword and filter query. Every operation takes the acting user first, enforces scope, keeps the
+summary tables in the same transaction and writes its audit entry; the caller commits.
+"""
 from services.activities.attachments import (
     MAX_PER_ACTIVITY,
     send,

@@ -1,9 +1,10 @@
 """Activities (活动): create, edit, submit, review, delete — with their contact records (SPEC §5.1).
 
-The rooms beside this one: services/activities/permissions.py (who may do what),
-services/activities/inputs.py (the fields checked and applied), services/activities/contact_sync.py (the
-SPEC §5.1 contact records an activity makes). Callers use this module; it re-exports the
-`can_*` predicates the pages ask (templates/rep/activity_detail.html).
+The modules beside this one: permissions.py (who may do what), inputs.py (the fields checked
+and applied), contact_sync.py (the SPEC §5.1 contact records an activity makes), attachments.py
+(the stored files). Callers reach these operations through the package surface
+(`from services import activities`); pages ask the permission predicates through the `can`
+template global (blueprints/template_helpers.py).
 
 Callers have already loaded the activity through the scope, so anything the caller cannot see
 is a 404 before these functions run. Each operation on an existing activity first locks its row

@@ -2,10 +2,10 @@
 
 Chinese is written without spaces, so word-based full-text search (PostgreSQL's `to_tsvector`)
 would take 党建带科建联动 as one word and never find 党建. A substring match finds it:
-`ILIKE '%党建%'`, served on PostgreSQL by pg_trgm GIN indexes on title and summary (migration
-0003_search) for patterns of three or more characters; shorter ones scan the rows the other filters
-already narrowed. A keyword without cased letters uses LIKE (case cannot differ), others ILIKE;
-SQLite's LIKE is case-insensitive for ASCII, as ILIKE is.
+`ILIKE '%党建%'`, served on PostgreSQL by pg_trgm GIN indexes on title and summary (declared on
+models.Activity, PostgreSQL only) for patterns of three or more characters; shorter ones scan the
+rows the other filters already narrowed. A keyword without cased letters uses LIKE (case cannot
+differ), others ILIKE; SQLite's LIKE is case-insensitive for ASCII, as ILIKE is.
 
 The keyword is trimmed, inner runs of white space collapse to one space, and it is cut to
 `MAX_LENGTH` characters; `%`, `_` and `\\` match themselves (escaped).

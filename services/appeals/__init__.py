@@ -1,3 +1,10 @@
+"""Appeals (诉求) and the 代表码 — the public surface of services/appeals/.
+
+handling.py files appeals for a representative and moves them through their statuses; public.py
+the anonymous side (a representative's public code, appeals left without an account, receipts to
+follow them, 办结率 and median days); cards.py QR codes and printable PDF cards; limits.py the
+per-address rate limit that the public forms and the API share.
+"""
 from services.appeals.cards import (
     Card,
     card_representatives,

@@ -1,3 +1,11 @@
+"""The annual assessment (基础条件 30 + 活动开展 70) and its 公示 — the public surface of
+services/assessments/.
+
+scoring.py computes the automatic items (reads only, a fixed number of statements);
+operations.py creates, recomputes, overrides, finalises and publishes assessments and applies the
+effects of ended publicity windows; objections.py the 公示异议 filed during a window and the
+office's one decision on each.
+"""
 from services.assessments.objections import (
     all_objections,
     decide_objection,

@@ -1,3 +1,10 @@
+"""Contacts with sci-tech workers — the public surface of services/contacts/.
+
+workers.py adds, links, edits and unlinks the workers a representative serves; contact_records.py
+records and deletes manual contacts (the `activity` ones belong to services.activities);
+reminders.py the one-click reminder to a representative below the five-contact rule, once a
+day.
+"""
 from services.contacts.contact_records import (
     MANUAL_CHANNELS,
     create_contact,

@@ -1,3 +1,10 @@
+"""Dashboard figures for a scope (the province, a city, a unit kind, a Home or a representative)
+— the public surface of services/dashboard/.
+
+territory.py defines the Scope; activities.py and figures.py compute the aggregates in SQL (a
+fixed number of statements per page, summary tables where the scope allows); overviews.py gathers
+what each dashboard page shows; charts.py turns figures into Plotly figure dicts.
+"""
 from services.dashboard.activities import (
     activities_by_month,
     activities_by_theme,

@@ -85,7 +85,7 @@ def home_theme_counts(scope: Scope, homes: list[HomeRow] | None = None) -> list[
 
     Homes listed are the active ones of the territory and any other that has counted activities."""
     homes = homes if homes is not None else homes_in_scope(scope)
-    if scope.representative_id is None:  # summary_activities (issue 14)
+    if scope.representative_id is None:  # the Homes' summary rows; they hold no representative
         rows = ((h, t, n) for h, t, n, _ in summaries.activity_rows(
             scope.year, summary_home_ids(scope), scope.theme, by=("home_id", "theme")))
     else:

@@ -42,8 +42,9 @@ def compliance_by_home(scope: Scope, homes: list[HomeRow] | None = None,
 
 
 def compliance_homes(scope: Scope) -> dict[int, compliance.HomeCompliance]:
-    """compliance.homes() of the scope's Homes read from summary_representative_years (issue
-    14): per representative, not per contact record; Homes without representatives are absent."""
+    """compliance.homes() of the scope's Homes, read from the summary tables (per Home: its active
+    representatives and those at the threshold's level), so the cost follows the number of Homes,
+    not of contact records. Homes without active representatives are absent."""
     counts = summaries.compliance_counts_by_home(scope.year, summary_home_ids(scope),
                                           compliance.threshold())
     return {hid: compliance.HomeCompliance(hid, c, n) for hid, (c, n) in counts.items()}
@@ -83,7 +84,8 @@ def appeals_by_status(scope: Scope) -> dict:
     """Appeals received in the year (Asia/Shanghai) by status, all four present, with SPEC §5.5's
     `handling_rate` = (resolved + closed) / all (None when none) and `median_days` from received
     to resolved over the year's `resolved` ones (None when none) — one grouped query of
-    summary_appeals (0004_perf), or two of the appeals for one representative's scope."""
+    summary_appeals (per Home × year × status × days), or two of the appeals for one
+    representative's scope (the summary has no per-representative rows)."""
     counts = {s.value: 0 for s in AppealStatus}
     if scope.representative_id is None:
         stored, median = summaries.year_figures(scope.year, summary_home_ids(scope))

@@ -1,3 +1,9 @@
+"""Homes (代表之家) from application to expiry — the public surface of services/homes/.
+
+units.py the host units; rounds.py application rounds; applications.py a unit's application
+through submission and review; application_docx.py its Word 申报书; validity.py a recognised
+Home's profile, plans, service team, renewal, revocation and expiry.
+"""
 from services.homes.application_docx import (
     build,
     filename,

@@ -1,3 +1,12 @@
+"""Excel imports of units, managers, representatives and workers (SPEC §5.8) — the public surface
+of services/imports/.
+
+operations.py decides who may import what where and runs one file as a dry run or an
+all-or-nothing commit; reading.py reads a workbook and holds the shared types (rows, the report);
+kinds.py and worker_rows.py describe each kind's columns, matching and writes; checks.py the
+checks every kind shares; accounts.py writes the accounts an import creates; workbooks.py the
+templates and refused rows handed back.
+"""
 from services.imports.operations import (
     get_import,
     import_target,

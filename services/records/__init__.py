@@ -1,3 +1,9 @@
+"""A representative's 履职档案 and a Home's 台账 — the public surface of services/records/.
+
+annual.py computes the record figures of one or many representatives in a fixed number of
+queries; ledger.py a Home's verified activities of a year with photo thumbnails; documents.py
+both as Word documents.
+"""
 from services.records.annual import (
     MONTHS,
     get_representative,

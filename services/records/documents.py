@@ -35,7 +35,8 @@ TITLE_STYLE, HEADING_STYLE = "档案标题", "档案小标题"
 
 def _document() -> Document:
     """An A4 document whose styles carry the fonts, so runs need no formatting of their own
-    (python-docx's per-run formatting costs ~1 ms a run: 200 records would take minutes)."""
+    (python-docx's per-run formatting is far too slow for a Home's hundreds of records;
+    bench/RESULTS.md, "Records and search")."""
     doc = Document()
     doc.style_ids = {}
     section = doc.sections[0]
@@ -97,8 +98,9 @@ def _table(header: list[str], rows: list[list], widths: list[float]) -> str:
 def _append(doc, xml: str) -> None:
     """Append WordprocessingML (paragraphs and tables) to the body, before its section properties.
 
-    Written as text and parsed once per block: python-docx's object API costs ~1 ms a run or cell,
-    which for a Home's 200 records would be minutes.
+    Written as text and parsed once per block: python-docx's object API, run by run and cell by
+    cell, is far too slow for a Home's 档案 of hundreds of records (bench/RESULTS.md, "Records and
+    search").
     """
     wrapper = parse_xml(f'<w:body {nsdecls("w")}>{xml}</w:body>')
     anchor = doc.element.body.sectPr

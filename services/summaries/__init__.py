@@ -1,3 +1,11 @@
+"""Summary tables: kept current by every writing service in its own transaction, rebuilt and
+checked on demand, read by the province figures — the public surface of services/summaries/.
+
+writes.py holds the activity, contact and representative writers; appeals.py the appeals
+summary (writes and reads); reads.py the activity rollups and per-Home compliance counts;
+rebuild.py `rebuild` and `differences`; tables.py, a leaf, the tables named once and the atomic
+counter upsert every writer shares.
+"""
 from services.summaries.appeals import (
     appeal_changed,
     appeal_part,

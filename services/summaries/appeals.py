@@ -1,4 +1,4 @@
-"""The appeals summary (summary_appeals, issue 14 / 0004_perf): appeals per Home × year received
+"""The appeals summary (summary_appeals): appeals per Home × year received
 (Asia/Shanghai) × status, and for `resolved` ones × calendar days from received to resolved — so
 the dashboards' counts, 办结率 and median days read Homes' rows, not the year's appeals; the
 same summed over the Homes (summary_province_appeals) for the whole province.

@@ -17,7 +17,7 @@ RETURNS the new count in turn, and when it crosses a level the Home's level rows
 - `representatives_changed([(user_id, home_before, home_after)])` where each Home is what
   `representative_home(user)` gives before and after the write (creation, import, move,
   deactivation, activation): the per-Home counts of active representatives and of those with at
-  least k distinct workers contacted in a year (k = 1..CONTACT_LEVEL_CAP, 0004_perf) follow the
+  least k distinct workers contacted in a year (k = 1..CONTACT_LEVEL_CAP) follow the
   representative. Compliance is derived when reading with CONTACT_THRESHOLD (a setting): the
   Home's row at level = threshold, never stored per threshold.
 - appeals: appeals.py (`appeal_part`, `appeal_changed`).
