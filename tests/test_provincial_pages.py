@@ -208,16 +208,16 @@ def test_assessments_list_create_and_grades(data, login):
     _db.session.commit()
     html = client.get("/province/assessments?year=2025").get_data(as_text=True)
     assert 'data-testid="grade-fail">2<' in html and "草稿尚未定稿" not in html
-    client.post("/province/assessments/create", data={"year": 2024, "scope": "all"})
+    client.post("/province/assessments/create", data={"year": 2026, "scope": "all"})
     assert _db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(
-        Assessment.year == 2024)) == 2
+        Assessment.year == 2026)) == 2
     with count_statements() as few:
-        client.get("/province/assessments?year=2024")
+        client.get("/province/assessments?year=2026")
     for _ in range(6):
-        assessment_service.create_assessment(None, f.home().id, 2024)
+        assessment_service.create_assessment(None, f.home().id, 2026)
     _db.session.commit()
     with count_statements() as many:
-        client.get("/province/assessments?year=2024")
+        client.get("/province/assessments?year=2026")
     assert len(many) == len(few)
 
 

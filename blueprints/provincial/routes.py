@@ -185,10 +185,13 @@ def assessments():
     drafts = sum(1 for a in items if a.status == AssessmentStatus.DRAFT)
     assessed = {a.home_id for a in items}
     candidates = [h for h in db.session.scalars(sa.select(Home).order_by(Home.name))
-                  if h.id not in assessed]
+                  if h.id not in assessed and not assessment_service.ineligibility(h, year)]
+    skipped = [(home, reason) for home, reason in assessment_service.ineligible_homes(year)
+               if home.id not in assessed]
     return render_template("provincial/assessments.html", year=year, assessments=items,
                            by_grade=by_grade, grades=list(Grade), candidates=candidates,
-                           drafts=drafts)
+                           drafts=drafts, ineligible=skipped,
+                           publishable_from=assessment_service.publishable_from(year))
 
 
 @bp.route("/assessments/create", methods=["POST"])
@@ -198,7 +201,11 @@ def assessment_create():
     try:
         if request.form.get("scope") == "all":
             created = assessment_service.create_for_all_active(current_user, year)
+            skipped = assessment_service.ineligible_homes(year)
             message = f"已为{len(created)}个有效代表之家创建{year}年度考核草稿"
+            if skipped:
+                message += (f"；{len(skipped)}个代表之家认定晚于{year}年6月30日，未参加本年度考核："
+                            + "、".join(home.name for home, _reason in skipped))
         else:
             a = assessment_service.create_assessment(current_user, request.form.get("home_id"),
                                                      year)

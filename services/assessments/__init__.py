@@ -13,9 +13,12 @@ from services.assessments.operations import (
     create_drafts,
     create_for_all_active,
     finalize_assessment,
+    ineligibility,
+    ineligible_homes,
     override_item,
     publicity_days,
     publish_assessment,
+    publishable_from,
     recompute_assessment,
 )
 from services.assessments.scoring import (
@@ -32,12 +35,15 @@ __all__ = [
     "decide_objection",
     "file_objection",
     "finalize_assessment",
+    "ineligibility",
+    "ineligible_homes",
     "objections_for_assessment",
     "get_objection",
     "open_for_objection",
     "override_item",
     "publicity_days",
     "publish_assessment",
+    "publishable_from",
     "published_assessment",
     "recompute_assessment",
 ]
