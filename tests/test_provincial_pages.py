@@ -231,7 +231,9 @@ def test_application_pages_for_the_manager(data, login):
     html = client.get("/applications/new").get_data(as_text=True)
     assert 'data-testid="existing-application"' in html and "<form method=\"post\" novalidate" not in html
     html = client.get(f"/applications/{data.application.id}/edit").get_data(as_text=True)
-    assert "我单位保证申报材料真实、合法、有效，如有虚假，愿承担相应责任。" in html
+    assert ("我单位保证申报材料真实、合法、有效，愿意按照法律、法规和政策的有关规定，接受监督和评估，"
+            "并承担相应责任。") in html
+    assert "（单位盖章）" in html and "年    月    日" in html and "字数不少于1000字" in html
     assert 'src="/static/js/scheme_count.js"' in html and 'data-scheme-count="scheme-count"' in html
     assert "<script>" not in html
 

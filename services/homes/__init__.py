@@ -3,9 +3,12 @@ from services.homes.application_docx import (
     filename,
 )
 from services.homes.applications import (
+    DATE_LINE,
     DECISION_LABELS,
     EDITABLE,
     PLEDGE_TEXT,
+    SCHEME_GUIDANCE,
+    SEAL_LINE,
     active_home,
     create_application,
     review_application,
@@ -39,7 +42,10 @@ from services.homes.validity import (
 __all__ = [
     "DECISION_LABELS",
     "EDITABLE",
+    "DATE_LINE",
     "PLEDGE_TEXT",
+    "SCHEME_GUIDANCE",
+    "SEAL_LINE",
     "active_home",
     "add_member",
     "add_two_years",
