@@ -3,9 +3,11 @@ from services.assessments.objections import (
     decide_objection,
     file_objection,
     get_objection,
+    objection_public_view,
     objections_for_assessment,
     open_for_objection,
     published_assessment,
+    track_objection,
 )
 from services.assessments.operations import (
     close_publicity,
@@ -39,11 +41,13 @@ __all__ = [
     "ineligible_homes",
     "objections_for_assessment",
     "get_objection",
+    "objection_public_view",
     "open_for_objection",
     "override_item",
     "publicity_days",
     "publish_assessment",
     "publishable_from",
     "published_assessment",
+    "track_objection",
     "recompute_assessment",
 ]
