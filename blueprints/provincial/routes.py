@@ -8,7 +8,7 @@ from flask_login import current_user
 from blueprints.decorators import roles_required
 from blueprints.provincial import bp
 from blueprints.provincial.forms import RoundForm
-from blueprints.web import form_errors
+from blueprints.web import commit_operation, form_errors
 from extensions import db
 from models import ITEMS, Application, ApplicationRound, Assessment, Home
 from models.enums import ApplicationStatus, AssessmentStatus, Grade, HomeStatus, Role
@@ -288,3 +288,22 @@ def assessment_action(assessment_id, action):
         flash(labels[action], "success")
     return redirect(url_for("provincial.assessment", assessment_id=assessment_id))
 
+
+
+@bp.route("/assessments/bulk", methods=["POST"])
+@roles_required(ADMIN)
+def assessment_bulk():
+    """Finalize the chosen drafts, or publish the chosen final results with one publicity window
+    (all or nothing, with the rules of the one-by-one actions)."""
+    year = _year()
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit() and len(i) < 10]
+    if request.form.get("action") == "publish":
+        commit_operation(
+            lambda: assessment_service.publish_assessments(
+                current_user, ids, request.form.get("start") or None,
+                request.form.get("days") or None),
+            success=lambda done: f"已公示{len(done)}个考核结果", failure="未公示：")
+    else:
+        commit_operation(lambda: assessment_service.finalize_assessments(current_user, ids),
+                         success=lambda done: f"已定稿{len(done)}个考核", failure="未定稿：")
+    return redirect(url_for("provincial.assessments", year=year))

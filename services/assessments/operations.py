@@ -20,9 +20,11 @@ from services import validation as v
 from services.assessments import scoring
 from services.assessments.objections import undecided_exists
 from services.concurrency import lock
-from services.errors import Collector, Conflict, NotFound
+from services.errors import Collector, Conflict, NotFound, ValidationFailed
 from services.notifications import managers_of_home, notify
 from services.scope import require_role
+
+BULK_MAX = 500  # results finalised or published in one action (a province has a few hundred Homes)
 
 
 def _admin_or_system(actor: User | None) -> None:
@@ -236,6 +238,47 @@ def finalize_assessment(actor: User | None, a: Assessment) -> Assessment:
     audit.record(actor, "finalize", a, before=before)
     _notify(a, "assessment_final", f"{a.year}年度考核结果已定稿：{a.total}分，{a.grade.label}")
     return a
+
+
+def _selected(ids, status: AssessmentStatus, label: str) -> list[Assessment]:
+    """The assessments of `ids` (a list of ids) in id order — the order their rows are locked in,
+    so two bulk actions never wait on each other in a circle. ValidationFailed naming `ids` for
+    an empty or non-integer list, one over BULK_MAX, or an id that is not an assessment in
+    `status`."""
+    errors = Collector()
+    if not isinstance(ids, list | tuple) or not ids:
+        errors.add("ids", f"请选择要{label}的考核")
+    elif len(ids) > BULK_MAX:
+        errors.add("ids", f"一次最多{label}{BULK_MAX}个考核")
+    elif not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31 for i in ids):
+        errors.add("ids", "考核编号应为正整数")
+    errors.raise_if_any()
+    wanted = sorted(set(ids))
+    found = list(db.session.scalars(sa.select(Assessment).where(Assessment.id.in_(wanted))
+                                    .order_by(Assessment.id)))
+    if len(found) != len(wanted):
+        raise ValidationFailed({"ids": ["所选考核中有不存在的考核"]})
+    wrong = [a for a in found if a.status != status]
+    if wrong:
+        names = "、".join(f"{a.home.name}（{a.status.label}）" for a in wrong[:5])
+        message = f"只有“{status.label}”的考核可以{label}：{names}"
+        raise Conflict(message, {"ids": [message]})
+    return found
+
+
+def finalize_assessments(actor: User | None, ids) -> list[Assessment]:
+    """Finalize several drafts in one transaction with the rules of `finalize_assessment` (all or
+    nothing: one refusal leaves every one a draft)."""
+    _admin_or_system(actor)
+    return [finalize_assessment(actor, a) for a in _selected(ids, AssessmentStatus.DRAFT, "定稿")]
+
+
+def publish_assessments(actor: User | None, ids, start=None, days=None) -> list[Assessment]:
+    """One 公示 for several final results: the same window for all, with the rules of
+    `publish_assessment` (all or nothing)."""
+    _admin_or_system(actor)
+    return [publish_assessment(actor, a, start, days)
+            for a in _selected(ids, AssessmentStatus.FINAL, "公示")]
 
 
 def publishable_from(year: int) -> date:
