@@ -49,6 +49,7 @@ NAVIGATION = {
         ("代表之家名录", "public.homes"),
         ("考核公示", "public.results"),
         ("活动报道", "public.reports"),
+        ("进度查询", "qr.track_form"),
     ],
 }
 

@@ -17,6 +17,8 @@ class Objection(Base):
     name: Mapped[str] = mapped_column(sa.String(50))
     contact: Mapped[str] = mapped_column(sa.String(100))
     text: Mapped[str] = mapped_column(sa.Text)
+    # The code the filer reads the decision with on /track (services/receipts.py).
+    receipt: Mapped[str] = mapped_column(sa.String(16), unique=True)
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # NULL until the provincial office decides; set once (a conditional UPDATE guards it).
     decision: Mapped[ObjectionDecision | None] = enum_column(ObjectionDecision, "decision",

@@ -189,3 +189,12 @@ def s3_server():
 
     with running() as server:
         yield server
+
+
+@pytest.fixture
+def year_over(monkeypatch):
+    """The day of the action is 5 January 2027: the 2026 assessment year is over, so its results
+    may be published (SPEC §5.4)."""
+    from datetime import date
+    monkeypatch.setattr("services.clock.today", lambda: date(2027, 1, 5))
+    return date(2027, 1, 5)

@@ -141,7 +141,7 @@ def test_only_draft_changes_then_final_then_published(draft, world, api, monkeyp
     assert kinds == {"assessment_final", "assessment_published"}
 
 
-def test_publish_with_start_and_days(draft, world, api):
+def test_publish_with_start_and_days(draft, world, api, year_over):
     client = api(world.admin)
     client.post(f"/assessments/{draft.id}/finalize")
     resp = client.post(f"/assessments/{draft.id}/publish", json={"start": "bad", "days": 0})
@@ -161,7 +161,7 @@ def _published_fail(world):
     return a
 
 
-def test_revocation_only_after_the_window(world):
+def test_revocation_only_after_the_window(world, year_over):
     a = _published_fail(world)
     assert service.close_publicity(date(2027, 1, 16)) == []
     assert world.home_a.status == HomeStatus.ACTIVE
@@ -176,7 +176,7 @@ def test_revocation_only_after_the_window(world):
     assert service.close_publicity(date(2027, 1, 18)) == []
 
 
-def test_passing_result_does_not_revoke(world):
+def test_passing_result_does_not_revoke(world, year_over):
     world.home_a.venue_address, world.home_a.has_sign, world.home_a.has_facilities = "x", 1, 1
     a = service.create_assessment(None, world.home_a.id, 2026)
     for item in a.items:
@@ -209,7 +209,7 @@ def test_services_refuse_non_admins(draft, world):
 
 # --- access matrix -------------------------------------------------------------------------
 
-def test_get_visibility(draft, world, api):
+def test_get_visibility(draft, world, api, year_over):
     path = f"/assessments/{draft.id}"
     assert api(None).get(path).status_code == 404  # not published: existence not revealed
     bad = api(None)

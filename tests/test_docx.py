@@ -10,7 +10,7 @@ from docx.oxml.ns import qn
 from extensions import db as _db
 from models.enums import ApplicationStatus
 from services import homes as docx_form
-from services.homes.applications import PLEDGE_TEXT
+from services.homes.applications import PLEDGE_TEXT, SCHEME_GUIDANCE
 from tests import factories as f
 
 SCHEME = "第一部分：基本情况。\n第二部分：工作计划。" + "方" * 1000
@@ -57,17 +57,21 @@ def test_docx_holds_fields(application):
     text = _all_text(doc)
     for value in ("江苏省机械工程学会", "王工", "13912345678", "025-83000000", "mech@js.cn",
                   "第一部分：基本情况。", "第二部分：工作计划。", "方" * 1000, PLEDGE_TEXT,
-                  "请补充活动场所照片", "（盖章）", "年　　月　　日"):
+                  "请补充活动场所照片", "（单位盖章）", "年    月    日", SCHEME_GUIDANCE):
         assert value in text, value
-    for caption in ("申报单位（公章）", "联系人", "联系人手机", "传真", "电子信箱", "申报方案",
+    for caption in ("申报单位", "联系人", "联系人手机", "传真", "电子信箱", "申报方案",
                     "单位意见", "省科协意见"):
         assert caption in text
     table = doc.tables[0]
-    assert table.rows[0].cells[0].text == "申报单位（公章）"
+    assert table.rows[0].cells[0].text == "申报单位"  # one line in its 3.4 cm column
     assert table.rows[1].cells[2].text == "联系人手机"
     assert table.rows[4].cells[0].text == "单位意见"
     assert table.rows[5].cells[0].text == "省科协意见"
-    assert text.count("（盖章）") == 2
+    assert text.count("（单位盖章）") == 2
+    # The official wording exactly (SPEC §3): no tick glyph, no other pledge.
+    assert "☑" not in text and "☐" not in text and "如有虚假" not in text
+    assert table.rows[4].cells[1].paragraphs[0].text == (
+        "我单位保证申报材料真实、合法、有效，愿意按照法律、法规和政策的有关规定，接受监督和评估，并承担相应责任。")
 
 
 def test_docx_east_asian_fonts(application):

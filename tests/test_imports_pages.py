@@ -194,3 +194,38 @@ def test_downloads_have_chinese_file_names(world, db, login, api):
     assert name(client.get(f"/imports/{record}/refused.xlsx")) == f"导入{record}-错误行.xlsx"
     assert name(client.get(f"/cards/homes/{world.home_a.id}.pdf")) == f"代表码-{world.home_a.name}.pdf"
     assert name(client.get(f"/cards/representatives/{world.rep_a.id}.pdf")) == "代表码-代表甲.pdf"
+
+
+def test_refused_rows_line_up_with_the_header_and_import_once_corrected(world, db, login):
+    """错误原因 is always its own last column, even when a row's last cells are blank (a blank 电子信箱,
+    a row holding only a name); the header is frozen; the corrected file imports the data."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    client = login(world.manager_a)
+    rows = reps(3)
+    rows[0][6] = None                          # blank e-mail (the last column)
+    rows[1][2] = "部级"                         # refused on 代表层级, e-mail blank as well
+    rows[1][6] = None
+    rows.append(["只有姓名"])                    # a row holding only a name
+    resp = _upload(client, xlsx(REP_HEADER, rows))
+    record = db.session.scalar(sa.select(Import).order_by(Import.id.desc()))
+    assert record.refused_count == 2
+    data = client.get(f"/imports/{record.id}/refused.xlsx").data
+    book = read(data)
+    width = len(REP_HEADER) + 2
+    assert book[0] == ("原行号", *REP_HEADER, "错误原因")
+    assert [len(row) for row in book] == [width] * 3
+    assert book[1][0] == 3 and book[1][3] == "部级" and book[1][7] is None and "代表层级" in book[1][-1]
+    assert book[2][0] == 5 and book[2][1] == "只有姓名" and book[2][2:8] == (None,) * 6
+    assert "手机号" in book[2][-1] or "用户名" in book[2][-1]
+    sheet = load_workbook(BytesIO(data)).active
+    assert sheet.freeze_panes == "B2" and sheet.column_dimensions["I"].width >= 40
+    # Corrected in place and uploaded again: the reasons are not imported as data.
+    fixed = [list(r) for r in book]
+    fixed[1][3] = "市级"
+    fixed[2][1:8] = ["新代表", "13900009999", "市级", "newrep", "南京大学", "材料", None]
+    resp = _upload(client, xlsx(list(fixed[0]), fixed[1:]))
+    again = db.session.scalar(sa.select(Import).order_by(Import.id.desc()))
+    assert again.refused_count == 0, again.refused
+    assert again.created == 2 and resp.status_code == 302

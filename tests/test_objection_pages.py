@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from models import Assessment, AuditLog, Notification, Objection
 from models.enums import AssessmentStatus, Grade, ObjectionDecision
 from services import clock
+from services.receipts import new_receipt
 from tests import factories as f
 
 START, END = date(2026, 3, 1), date(2026, 3, 7)
@@ -110,7 +111,7 @@ def test_objections_page_access(published, client, login, world):
 
 def test_admin_decides_from_the_page(published, login, world, db, monkeypatch):
     on(monkeypatch, START)
-    o = Objection(assessment_id=published.id, **FORM)
+    o = Objection(assessment_id=published.id, receipt=new_receipt(), **FORM)
     db.session.add(o)
     db.session.commit()
     c = login(world.admin)
@@ -135,7 +136,7 @@ def test_admin_decides_from_the_page(published, login, world, db, monkeypatch):
 def test_objections_page_statement_count_is_constant(published, login, world, db):
     from tests.conftest import count_statements
     c = login(world.admin)
-    db.session.add(Objection(assessment_id=published.id, **FORM))
+    db.session.add(Objection(assessment_id=published.id, receipt=new_receipt(), **FORM))
     db.session.commit()
     with count_statements() as first:
         c.get("/province/objections")
@@ -145,7 +146,7 @@ def test_objections_page_statement_count_is_constant(published, login, world, db
                        publicity_end=END)
         db.session.add(a)
         db.session.flush()
-        db.session.add(Objection(assessment_id=a.id, **FORM))
+        db.session.add(Objection(assessment_id=a.id, receipt=new_receipt(), **FORM))
     db.session.commit()
     with count_statements() as second:
         c.get("/province/objections")

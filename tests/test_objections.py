@@ -57,8 +57,9 @@ def test_objections_are_taken_only_inside_the_window(published, api, monkeypatch
         assert _objections(db) == []
     else:
         body = resp.get_json()
-        assert set(body) == {"id", "assessment_id", "filed_at"}
+        assert set(body) == {"id", "assessment_id", "filed_at", "receipt"}  # SPEC §8: 201 {receipt}
         [o] = _objections(db)
+        assert o.receipt == body["receipt"] and len(body["receipt"]) >= 10
         assert o.decision is None and o.text == BODY["text"] and o.assessment_id == published.id
 
 

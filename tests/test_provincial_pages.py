@@ -208,16 +208,16 @@ def test_assessments_list_create_and_grades(data, login):
     _db.session.commit()
     html = client.get("/province/assessments?year=2025").get_data(as_text=True)
     assert 'data-testid="grade-fail">2<' in html and "草稿尚未定稿" not in html
-    client.post("/province/assessments/create", data={"year": 2024, "scope": "all"})
+    client.post("/province/assessments/create", data={"year": 2026, "scope": "all"})
     assert _db.session.scalar(sa.select(sa.func.count(Assessment.id)).where(
-        Assessment.year == 2024)) == 2
+        Assessment.year == 2026)) == 2
     with count_statements() as few:
-        client.get("/province/assessments?year=2024")
+        client.get("/province/assessments?year=2026")
     for _ in range(6):
-        assessment_service.create_assessment(None, f.home().id, 2024)
+        assessment_service.create_assessment(None, f.home().id, 2026)
     _db.session.commit()
     with count_statements() as many:
-        client.get("/province/assessments?year=2024")
+        client.get("/province/assessments?year=2026")
     assert len(many) == len(few)
 
 
@@ -231,7 +231,9 @@ def test_application_pages_for_the_manager(data, login):
     html = client.get("/applications/new").get_data(as_text=True)
     assert 'data-testid="existing-application"' in html and "<form method=\"post\" novalidate" not in html
     html = client.get(f"/applications/{data.application.id}/edit").get_data(as_text=True)
-    assert "我单位保证申报材料真实、合法、有效，如有虚假，愿承担相应责任。" in html
+    assert ("我单位保证申报材料真实、合法、有效，愿意按照法律、法规和政策的有关规定，接受监督和评估，"
+            "并承担相应责任。") in html
+    assert "（单位盖章）" in html and "年    月    日" in html and "字数不少于1000字" in html
     assert 'src="/static/js/scheme_count.js"' in html and 'data-scheme-count="scheme-count"' in html
     assert "<script>" not in html
 

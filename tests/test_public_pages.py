@@ -51,6 +51,8 @@ def _assessment(home, year, *, publish_start=None, finalize=True):
 
 
 def test_results_during_and_after_window_only(world, client, today):
+    # Recognised early enough to be assessed for 2024 as well (SPEC §5.4 eligibility).
+    world.home_a.recognized_on = world.home_b.recognized_on = date(2023, 5, 1)
     during = _assessment(world.home_a, 2025, publish_start=date(2026, 3, 5))   # until 03-11
     after = _assessment(world.home_a, 2024, publish_start=date(2025, 2, 1))
     future = _assessment(world.home_b, 2025, publish_start=date(2026, 3, 11))  # not started

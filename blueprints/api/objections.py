@@ -1,8 +1,10 @@
 """公示异议 API (SPEC §5.6, §8).
 
-POST /assessments/{id}/objections — anonymous (a token, if sent, is ignored): 201, 404 when the
+POST /assessments/{id}/objections — anonymous (a token, if sent, is ignored): 201 with the
+receipt, 404 when the
 assessment is not published, 409 outside the publicity window, 422 naming bad fields, 429 over
 PUBLIC_APPEAL_RATE_LIMIT per address.
+GET /public/objections/{receipt} — anonymous: {status, filed_on, decision, response} or 404.
 GET /assessments/{id}/objections and POST /objections/{id}/decision — provincial admins (401
 without a token, 403 for other roles, 404 for an unknown id); a second decision answers 409.
 """
@@ -34,6 +36,15 @@ class FiledSchema(Schema):
     id = fields.Integer()
     assessment_id = fields.Integer()
     filed_at = fields.DateTime()
+    receipt = fields.String(metadata={
+        "description": "查询码：GET /public/objections/{receipt} 与页面 /track 凭此查看处理结果"})
+
+
+class PublicObjectionSchema(Schema):
+    status = fields.String(metadata={"enum": ["received", "decided"]})
+    filed_on = fields.Date()
+    decision = fields.String(allow_none=True, metadata={"enum": ["uphold", "dismiss", None]})
+    response = fields.String()
 
 
 class ObjectionSchema(Schema):
@@ -95,4 +106,10 @@ def decision(data, objection_id):
     return objection
 
 
-
+@bp.route("/public/objections/<receipt>")
+@bp.response(200, PublicObjectionSchema)
+@bp.alt_response(404, description="查询码不存在")
+def public_objection(receipt):
+    """What an objection's receipt shows (anyone): status, filing date and, once decided, the
+    decision and the response — nothing else (SPEC §5.6)."""
+    return service.objection_public_view(service.track_objection(receipt))

@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from services.homes import PLEDGE_TEXT
+from services.homes import PLEDGE_TEXT, SCHEME_GUIDANCE
 
 
 class ApplicationForm(FlaskForm):
@@ -12,9 +12,10 @@ class ApplicationForm(FlaskForm):
     contact_mobile = StringField("手机", validators=[Optional(), Length(max=40)])
     fax = StringField("传真", validators=[Optional(), Length(max=30)])
     email = EmailField("电子信箱", validators=[Optional(), Length(max=120)])
-    scheme = TextAreaField("申报方案（不少于1000字，不计空格和换行）",
+    scheme = TextAreaField("申报方案",
+                           description=SCHEME_GUIDANCE + "（不计空格和换行）",
                            render_kw={"rows": 16, "data-scheme-count": "scheme-count",
                                       "data-scheme-min": "1000", "data-draft": True})
-    pledge = BooleanField("单位意见：" + PLEDGE_TEXT)
+    pledge = BooleanField("本单位承诺：" + PLEDGE_TEXT)
     save = SubmitField("保存草稿")
     submit_now = SubmitField("保存并提交")

@@ -8,7 +8,7 @@ from flask_login import current_user
 from blueprints.decorators import roles_required
 from blueprints.provincial import bp
 from blueprints.provincial.forms import RoundForm
-from blueprints.web import form_errors
+from blueprints.web import commit_operation, form_errors
 from extensions import db
 from models import ITEMS, Application, ApplicationRound, Assessment, Home
 from models.enums import ApplicationStatus, AssessmentStatus, Grade, HomeStatus, Role
@@ -185,10 +185,13 @@ def assessments():
     drafts = sum(1 for a in items if a.status == AssessmentStatus.DRAFT)
     assessed = {a.home_id for a in items}
     candidates = [h for h in db.session.scalars(sa.select(Home).order_by(Home.name))
-                  if h.id not in assessed]
+                  if h.id not in assessed and not assessment_service.ineligibility(h, year)]
+    skipped = [(home, reason) for home, reason in assessment_service.ineligible_homes(year)
+               if home.id not in assessed]
     return render_template("provincial/assessments.html", year=year, assessments=items,
                            by_grade=by_grade, grades=list(Grade), candidates=candidates,
-                           drafts=drafts)
+                           drafts=drafts, ineligible=skipped,
+                           publishable_from=assessment_service.publishable_from(year))
 
 
 @bp.route("/assessments/create", methods=["POST"])
@@ -198,7 +201,11 @@ def assessment_create():
     try:
         if request.form.get("scope") == "all":
             created = assessment_service.create_for_all_active(current_user, year)
+            skipped = assessment_service.ineligible_homes(year)
             message = f"已为{len(created)}个有效代表之家创建{year}年度考核草稿"
+            if skipped:
+                message += (f"；{len(skipped)}个代表之家认定晚于{year}年6月30日，未参加本年度考核："
+                            + "、".join(home.name for home, _reason in skipped))
         else:
             a = assessment_service.create_assessment(current_user, request.form.get("home_id"),
                                                      year)
@@ -281,3 +288,22 @@ def assessment_action(assessment_id, action):
         flash(labels[action], "success")
     return redirect(url_for("provincial.assessment", assessment_id=assessment_id))
 
+
+
+@bp.route("/assessments/bulk", methods=["POST"])
+@roles_required(ADMIN)
+def assessment_bulk():
+    """Finalize the chosen drafts, or publish the chosen final results with one publicity window
+    (all or nothing, with the rules of the one-by-one actions)."""
+    year = _year()
+    ids = [int(i) for i in request.form.getlist("ids") if i.isdigit() and len(i) < 10]
+    if request.form.get("action") == "publish":
+        commit_operation(
+            lambda: assessment_service.publish_assessments(
+                current_user, ids, request.form.get("start") or None,
+                request.form.get("days") or None),
+            success=lambda done: f"已公示{len(done)}个考核结果", failure="未公示：")
+    else:
+        commit_operation(lambda: assessment_service.finalize_assessments(current_user, ids),
+                         success=lambda done: f"已定稿{len(done)}个考核", failure="未定稿：")
+    return redirect(url_for("provincial.assessments", year=year))

@@ -13,9 +13,13 @@ from extensions import db
 from services import appeals, assessments
 from services.appeals import objection_limit
 from services.errors import Conflict, ValidationFailed
+from services.receipts import new_receipt
 
 FIELDS = ("assessment_id", "name", "contact", "text")
-ACCEPTED = "您的异议已受理，省科协办公室将予以核实并答复。"
+def accepted(receipt: str) -> str:
+    """The message a filer sees, with the receipt they read the decision with on /track."""
+    return (f"您的异议已受理，省科协办公室将予以核实并答复。请记下查询码 {receipt}，"
+            f"可在“进度查询”页面（/track）凭查询码查看处理结果。")
 
 
 @bp.route("/results/objections", methods=["POST"])
@@ -25,7 +29,7 @@ def objection_file():
     values = {k: request.form.get(k, "") for k in FIELDS}
     if appeals.honeypot_filled(request.form):
         trapped = assessments.published_assessment(values["assessment_id"])  # 404 as for anyone
-        flash(ACCEPTED, "success")
+        flash(accepted(new_receipt()), "success")  # looks accepted; nothing is stored
         return redirect(url_for("public.results", year=trapped.year))
     try:
         objection = assessments.file_objection(values["assessment_id"], values)
@@ -38,7 +42,7 @@ def objection_file():
         db.session.rollback()
         flash(error.message, "danger")
         return redirect(url_for("public.results"))
-    year = objection.assessment.year
+    year, receipt = objection.assessment.year, objection.receipt
     db.session.commit()
-    flash(ACCEPTED, "success")
+    flash(accepted(receipt), "success")
     return redirect(url_for("public.results", year=year))

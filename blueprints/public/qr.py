@@ -9,10 +9,11 @@ from markupsafe import Markup
 
 from blueprints.public import qr_bp as bp
 from extensions import db
-from models.enums import AppealCategory
-from services import appeals
+from models.enums import AppealCategory, ObjectionDecision
+from services import appeals, assessments
 from services.appeals import appeal_limit
 from services.errors import NotFound, ValidationFailed
+from services.receipts import normalize_receipt
 
 FIELDS = ("category", "content", "name", "contact", appeals.HONEYPOT)
 
@@ -53,9 +54,7 @@ def track_form():
     typed = request.args.get("receipt", "")
     receipt = appeals.normalize_receipt(typed)
     if receipt:
-        try:
-            appeals.track_appeal(receipt)
-        except NotFound:
+        if _tracked(receipt) is None:
             # A mistyped code stays on the form with the reason (still a 404: nothing revealed).
             return render_template("public/track_form.html", typed=typed,
                                    error="没有找到这个查询码，请核对后重新输入（不区分大小写）"), 404
@@ -63,9 +62,33 @@ def track_form():
     return render_template("public/track_form.html")
 
 
+def _tracked(receipt: str):
+    """("appeal", Appeal) or ("objection", Objection) for a receipt, or None (both kinds of
+    receipt are typed into the same /track form)."""
+    try:
+        return "appeal", appeals.track_appeal(receipt)
+    except NotFound:
+        pass
+    try:
+        return "objection", assessments.track_objection(receipt)
+    except NotFound:
+        return None
+
+
 @bp.route("/track/<receipt>")
 def track(receipt):
-    """What a receipt shows: category, status, dates, response — nothing else (404 if unknown)."""
-    view = appeals.public_view(appeals.track_appeal(receipt))
-    return render_template("public/track.html", receipt=appeals.normalize_receipt(receipt),
+    """What a receipt shows (404 if unknown): an appeal's category, status, dates and response
+    (SPEC §5.5), or an objection's status and, once decided, the decision and response (§5.6)."""
+    found = _tracked(receipt)
+    if found is None:
+        raise NotFound("查询码不存在")
+    kind, row = found
+    receipt = normalize_receipt(receipt)
+    if kind == "objection":
+        view = assessments.objection_public_view(row)
+        return render_template("public/track_objection.html", receipt=receipt, objection=view,
+                               decision=ObjectionDecision(view["decision"]).label
+                               if view["decision"] else "")
+    view = appeals.public_view(row)
+    return render_template("public/track.html", receipt=receipt,
                            appeal=view, category=AppealCategory(view["category"]).label)

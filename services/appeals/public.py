@@ -9,7 +9,6 @@ handling figures (办结率, median days to resolution).
   stored.
 - A receipt shows only category, status, dates and response; an unknown receipt is NotFound.
 """
-import secrets
 import statistics
 from datetime import datetime
 
@@ -22,15 +21,13 @@ from models.enums import AppealCategory, AppealSource, AppealStatus, Role
 from services import audit, clock, notifications, summaries
 from services import validation as v
 from services.errors import Collector, NotFound
+from services.receipts import looks_like_receipt, new_receipt, normalize_receipt
 
 CONTENT_MAX = 5000
 NAME_MAX = 50
 CONTACT_MAX = 100
 #: The form field a person never sees (hidden by CSS); bots fill it in.
 HONEYPOT = "website"
-#: Receipts avoid look-alike characters (0/O, 1/I/L) so they can be read out and typed.
-RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
-RECEIPT_LENGTH = 12
 
 
 def honeypot_filled(data) -> bool:
@@ -42,16 +39,6 @@ def honeypot_filled(data) -> bool:
     return value not in (None, "")
 
 
-def new_receipt() -> str:
-    """A random receipt code: 12 characters of RECEIPT_ALPHABET (≈ 59 bits)."""
-    return "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_LENGTH))
-
-
-def normalize_receipt(value) -> str:
-    """What a person typed, as a receipt: trimmed, upper case, inner spaces and dashes removed."""
-    if not isinstance(value, str):
-        return ""
-    return "".join(ch for ch in value.strip().upper() if ch not in " -")[:64]
 
 
 def representative_by_code(code) -> User:
@@ -114,7 +101,7 @@ def _link(endpoint: str) -> str:
 def track_appeal(receipt) -> Appeal:
     """The appeal left through a 代表码 with this receipt; NotFound for anything else."""
     receipt = normalize_receipt(receipt)
-    if len(receipt) < 10:
+    if not looks_like_receipt(receipt):
         raise NotFound("查询码不存在")
     appeal = db.session.scalar(sa.select(Appeal).where(Appeal.receipt == receipt,
                                                        Appeal.source == AppealSource.QR))

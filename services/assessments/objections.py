@@ -26,6 +26,7 @@ from services import audit, clock
 from services import validation as v
 from services.errors import Collector, Conflict, NotFound
 from services.notifications import managers_of_home, notify, provincial_admins
+from services.receipts import looks_like_receipt, new_receipt, normalize_receipt
 from services.scope import require_role
 
 NAME_MAX = 50
@@ -69,8 +70,9 @@ def _plain(errors: Collector, data: dict, field: str, label: str, **kw) -> str:
 
 
 def file_objection(assessment_id, data: dict, today: date | None = None) -> Objection:
-    """File an objection (anonymous). NotFound unless published; Conflict outside the window;
-    ValidationFailed naming `name`, `contact`, `text`."""
+    """File an objection (anonymous) with a fresh receipt (`objection.receipt`, SPEC §5.6).
+    NotFound unless published; Conflict outside the window; ValidationFailed naming `name`,
+    `contact`, `text`."""
     a = published_assessment(assessment_id)
     today = today or clock.today()
     if not window_open(a, today):
@@ -82,7 +84,7 @@ def file_objection(assessment_id, data: dict, today: date | None = None) -> Obje
     text = _plain(errors, data, "text", "异议内容", max_len=TEXT_MAX)
     errors.raise_if_any()
     objection = Objection(assessment_id=a.id, name=name, contact=contact, text=text,
-                          filed_at=utcnow())
+                          receipt=new_receipt(), filed_at=utcnow())
     db.session.add(objection)
     audit.record(None, "create_public", objection)
     title = f"收到对{a.home.name}{a.year}年度考核结果的公示异议"
@@ -192,3 +194,24 @@ def open_for_objection(today: date) -> list[Assessment]:
         .where(Assessment.status == AssessmentStatus.PUBLISHED,
                Assessment.publicity_start <= today, Assessment.publicity_end >= today)
         .order_by(Assessment.year.desc(), Assessment.id)))
+
+
+def track_objection(receipt) -> Objection:
+    """The objection with this receipt (as typed: normalised first); NotFound for anything else.
+    Found whatever became of its assessment since: the filer always reads the decision."""
+    receipt = normalize_receipt(receipt)
+    objection = (db.session.scalar(sa.select(Objection).where(Objection.receipt == receipt))
+                 if looks_like_receipt(receipt) else None)
+    if objection is None:
+        raise NotFound("查询码不存在")
+    return objection
+
+
+def objection_public_view(objection: Objection) -> dict:
+    """What a receipt shows (SPEC §5.6), nothing else: {status: "received" | "decided",
+    filed_on: date (Asia/Shanghai), decision: "uphold" | "dismiss" | None, response: str}."""
+    decided = objection.decision is not None
+    return {"status": "decided" if decided else "received",
+            "filed_on": clock.local(objection.filed_at).date(),
+            "decision": objection.decision.value if decided else None,
+            "response": objection.response if decided else ""}

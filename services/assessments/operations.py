@@ -20,9 +20,11 @@ from services import validation as v
 from services.assessments import scoring
 from services.assessments.objections import undecided_exists
 from services.concurrency import lock
-from services.errors import Collector, Conflict, NotFound
+from services.errors import Collector, Conflict, NotFound, ValidationFailed
 from services.notifications import managers_of_home, notify
 from services.scope import require_role
+
+BULK_MAX = 500  # results finalised or published in one action (a province has a few hundred Homes)
 
 
 def _admin_or_system(actor: User | None) -> None:
@@ -39,8 +41,41 @@ def _apply_totals(a: Assessment) -> None:
     a.grade = scoring.grade_for(a.total)
 
 
+def eligibility_cutoff(year: int) -> date:
+    """The last recognition day that makes a Home assessable for `year`: 30 June of that year
+    (SPEC §5.4: at least half of the year to work in)."""
+    return date(year, 6, 30)
+
+
+def ineligibility(home: Home, year: int) -> str | None:
+    """Why `home` is not assessed for `year` (Chinese, for pages and 409s), or None when it is.
+
+    A Home recognised after 30 June of `year` has less than half of the year to work in; a Home
+    without a recognition date was recognised before the platform kept one and is assessed."""
+    if home.recognized_on is not None and home.recognized_on > eligibility_cutoff(year):
+        return (f"{home.name}于{home.recognized_on.isoformat()}认定，晚于{year}年6月30日，"
+                f"不参加{year}年度考核")
+    return None
+
+
+def _eligible(year: int):
+    """The SQL condition of `ineligibility` being None (for the batch)."""
+    return sa.or_(Home.recognized_on.is_(None), Home.recognized_on <= eligibility_cutoff(year))
+
+
+def ineligible_homes(year) -> list[tuple[Home, str]]:
+    """The active Homes the batch skips for `year` because of eligibility, with the reason each,
+    in Home order (pages and the job say which and why)."""
+    homes = db.session.scalars(sa.select(Home).where(
+        Home.status == HomeStatus.ACTIVE, ~_eligible(year)).order_by(Home.id))
+    return [(home, ineligibility(home, year)) for home in homes]
+
+
 def create_assessment(actor: User | None, home_id, year) -> Assessment:
-    """A draft assessment of a Home for a year with its automatic items; Conflict if one exists."""
+    """A draft assessment of a Home for a year with its automatic items.
+
+    Conflict (409) when one exists, or when the Home is not eligible for the year (SPEC §5.4:
+    recognised after 30 June of it), naming the reason under `year`."""
     _admin_or_system(actor)
     errors = Collector()
     home_id = v.integer(errors, {"home_id": home_id}, "home_id", "代表之家", minimum=1,
@@ -53,6 +88,9 @@ def create_assessment(actor: User | None, home_id, year) -> Assessment:
                                                         Assessment.year == year)):
         message = f"该代表之家{year}年度的考核已存在"
         raise Conflict(message, {"year": [message]})
+    problem = ineligibility(db.session.get(Home, home_id), year)
+    if problem:
+        raise Conflict(problem, {"year": [problem]})
     return _create(actor, home_id, year, scoring.compute(home_id, year).items)
 
 
@@ -73,8 +111,9 @@ def _create(actor: User | None, home_id: int, year: int, items: dict) -> Assessm
 
 
 def create_for_all_active(actor: User | None, year) -> list[Assessment]:
-    """A draft assessment of `year` for every active Home that has none yet, in Home order
-    (one query loads them; their items load when used)."""
+    """A draft assessment of `year` for every eligible active Home that has none yet, in Home
+    order (one query loads them; their items load when used). Ineligible Homes are skipped
+    (`ineligible_homes(year)` says which and why)."""
     ids = create_drafts(actor, year)
     if not ids:
         return []
@@ -93,7 +132,8 @@ def create_drafts(actor: User | None, year) -> list[int]:
     errors.raise_if_any()
     existing = sa.select(Assessment.home_id).where(Assessment.year == year)
     home_ids = list(db.session.scalars(sa.select(Home.id).where(
-        Home.status == HomeStatus.ACTIVE, Home.id.not_in(existing)).order_by(Home.id)))
+        Home.status == HomeStatus.ACTIVE, _eligible(year), Home.id.not_in(existing))
+        .order_by(Home.id)))
     if not home_ids:
         return []
     scores = scoring.compute_many(home_ids, year)
@@ -200,8 +240,58 @@ def finalize_assessment(actor: User | None, a: Assessment) -> Assessment:
     return a
 
 
+def _selected(ids, status: AssessmentStatus, label: str) -> list[Assessment]:
+    """The assessments of `ids` (a list of ids) in id order — the order their rows are locked in,
+    so two bulk actions never wait on each other in a circle. ValidationFailed naming `ids` for
+    an empty or non-integer list, one over BULK_MAX, or an id that is not an assessment in
+    `status`."""
+    errors = Collector()
+    if not isinstance(ids, list | tuple) or not ids:
+        errors.add("ids", f"请选择要{label}的考核")
+    elif len(ids) > BULK_MAX:
+        errors.add("ids", f"一次最多{label}{BULK_MAX}个考核")
+    elif not all(isinstance(i, int) and not isinstance(i, bool) and 0 < i < 2**31 for i in ids):
+        errors.add("ids", "考核编号应为正整数")
+    errors.raise_if_any()
+    wanted = sorted(set(ids))
+    found = list(db.session.scalars(sa.select(Assessment).where(Assessment.id.in_(wanted))
+                                    .order_by(Assessment.id)))
+    if len(found) != len(wanted):
+        raise ValidationFailed({"ids": ["所选考核中有不存在的考核"]})
+    wrong = [a for a in found if a.status != status]
+    if wrong:
+        names = "、".join(f"{a.home.name}（{a.status.label}）" for a in wrong[:5])
+        message = f"只有“{status.label}”的考核可以{label}：{names}"
+        raise Conflict(message, {"ids": [message]})
+    return found
+
+
+def finalize_assessments(actor: User | None, ids) -> list[Assessment]:
+    """Finalize several drafts in one transaction with the rules of `finalize_assessment` (all or
+    nothing: one refusal leaves every one a draft)."""
+    _admin_or_system(actor)
+    return [finalize_assessment(actor, a) for a in _selected(ids, AssessmentStatus.DRAFT, "定稿")]
+
+
+def publish_assessments(actor: User | None, ids, start=None, days=None) -> list[Assessment]:
+    """One 公示 for several final results: the same window for all, with the rules of
+    `publish_assessment` (all or nothing)."""
+    _admin_or_system(actor)
+    return [publish_assessment(actor, a, start, days)
+            for a in _selected(ids, AssessmentStatus.FINAL, "公示")]
+
+
+def publishable_from(year: int) -> date:
+    """The first day a result of `year` may be published or start its publicity: 1 January of the
+    next year (SPEC §5.4: the year is over)."""
+    return date(year + 1, 1, 1)
+
+
 def publish_assessment(actor: User | None, a: Assessment, start=None, days=None) -> Assessment:
-    """Final → published with the publicity window [start, start + days − 1] (inclusive)."""
+    """Final → published with the publicity window [start, start + days − 1] (inclusive).
+
+    Conflict (409) before 1 January of year + 1 (the day of the action, Asia/Shanghai), or with a
+    publicity start before that day (SPEC §5.4)."""
     _admin_or_system(actor)
     lock(a)
     if a.status != AssessmentStatus.FINAL:
@@ -212,7 +302,15 @@ def publish_assessment(actor: User | None, a: Assessment, start=None, days=None)
     days = v.integer(errors, {"days": days}, "days", "公示天数", required=False, minimum=1,
                      maximum=365)
     errors.raise_if_any()
-    start = start or clock.today()
+    today = clock.today()
+    first_day = publishable_from(a.year)
+    if today < first_day:
+        message = f"{a.year}年度尚未结束，{first_day.isoformat()}起才能公示该年度考核结果"
+        raise Conflict(message, {"start": [message]})
+    start = start or today
+    if start < first_day:
+        message = f"公示开始日期不能早于{first_day.isoformat()}（{a.year}年度结束后）"
+        raise Conflict(message, {"start": [message]})
     days = days or publicity_days()
     before = audit.snapshot(a)
     a.status = AssessmentStatus.PUBLISHED

@@ -9,9 +9,12 @@ from services.homes.application_docx import (
     filename,
 )
 from services.homes.applications import (
+    DATE_LINE,
     DECISION_LABELS,
     EDITABLE,
     PLEDGE_TEXT,
+    SCHEME_GUIDANCE,
+    SEAL_LINE,
     active_home,
     create_application,
     review_application,
@@ -45,7 +48,10 @@ from services.homes.validity import (
 __all__ = [
     "DECISION_LABELS",
     "EDITABLE",
+    "DATE_LINE",
     "PLEDGE_TEXT",
+    "SCHEME_GUIDANCE",
+    "SEAL_LINE",
     "active_home",
     "add_member",
     "add_two_years",

@@ -14,7 +14,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from models import Application
-from services.homes.applications import PLEDGE_TEXT
+from services.homes.applications import DATE_LINE, PLEDGE_TEXT, SCHEME_GUIDANCE, SEAL_LINE
 from services.input_rules import for_export
 from services.word import (
     BODY_FONT,
@@ -60,7 +60,7 @@ def _seal_block(cell, text: str):
     _cell_text(cell, text)
     for _ in range(2):
         _run(cell.add_paragraph(), "")
-    for line in ("（盖章）", "年　　月　　日"):
+    for line in (SEAL_LINE, DATE_LINE):
         paragraph = cell.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
         _run(paragraph, line)
@@ -91,7 +91,7 @@ def build(application: Application) -> bytes:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
 
     rows = table.rows
-    _caption(rows[0].cells[0], "申报单位（公章）")
+    _caption(rows[0].cells[0], "申报单位")
     _cell_text(rows[0].cells[1].merge(rows[0].cells[3]), application.unit.name)
     _caption(rows[1].cells[0], "联系人")
     _cell_text(rows[1].cells[1], application.contact_name)
@@ -102,10 +102,12 @@ def build(application: Application) -> bytes:
     _caption(rows[2].cells[2], "电子信箱")
     _cell_text(rows[2].cells[3], application.email)
     _caption(rows[3].cells[0], "申报方案")
-    _cell_text(rows[3].cells[1].merge(rows[3].cells[3]), application.scheme)
+    scheme = _cell_text(rows[3].cells[1].merge(rows[3].cells[3]), f"（{SCHEME_GUIDANCE}）",
+                        font=CAPTION_FONT, size=10.5)
+    for line in for_export(application.scheme or "").splitlines() or [""]:
+        _run(scheme.add_paragraph(), line)
     _caption(rows[4].cells[0], "单位意见")
-    pledge = ("☑ " if application.pledge else "☐ ") + PLEDGE_TEXT
-    _seal_block(rows[4].cells[1].merge(rows[4].cells[3]), pledge)
+    _seal_block(rows[4].cells[1].merge(rows[4].cells[3]), PLEDGE_TEXT)
     _caption(rows[5].cells[0], "省科协意见")
     # Only a current opinion: once the unit resubmits, an earlier return remark is history.
     _seal_block(rows[5].cells[1].merge(rows[5].cells[3]), application.current_opinion)

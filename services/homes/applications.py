@@ -16,7 +16,14 @@ from services.notifications import notify, provincial_admins
 from services.scope import require_role
 
 MIN_SCHEME_LENGTH = 1000
-PLEDGE_TEXT = "我单位保证申报材料真实、合法、有效，如有虚假，愿承担相应责任。"
+# The official form's wording (SPEC §3), exactly: the pledge of 单位意见, its seal lines, and the
+# guidance printed in the 申报方案 box.
+PLEDGE_TEXT = ("我单位保证申报材料真实、合法、有效，愿意按照法律、法规和政策的有关规定，"
+               "接受监督和评估，并承担相应责任。")
+SEAL_LINE = "（单位盖章）"
+DATE_LINE = "年    月    日"
+SCHEME_GUIDANCE = ("简述本单位建设科协代表之家的基础条件（场所、标识、设施）、工作机制、年度工作计划、"
+                   "经费保障及“代表+党建”“代表+窗口”“代表+邻里”“代表+创新”活动安排，字数不少于1000字。")
 EDITABLE = (ApplicationStatus.DRAFT, ApplicationStatus.RETURNED)
 DECISIONS = {"approve": ApplicationStatus.APPROVED, "reject": ApplicationStatus.REJECTED,
              "return": ApplicationStatus.RETURNED}

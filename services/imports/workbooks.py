@@ -5,6 +5,8 @@ Reading an import is reading.py, running one operations.py; this module only wri
 from io import BytesIO
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from models import Import
 from models.enums import ImportKind
@@ -73,7 +75,12 @@ def template_workbook(kind) -> bytes:
 
 
 def refused_workbook(record: Import) -> bytes:
-    """The refused rows of an import as they were written, plus a reason column (错误原因)."""
+    """The refused rows of an import as they were written, plus a reason column (错误原因).
+
+    Columns line up with the file's header row whatever cells a row left blank (a read-only sheet
+    drops trailing blank cells), so 错误原因 is always the last column and correcting the file
+    and uploading it again imports the data, never the reasons (the import ignores 原行号 and
+    错误原因). The header row is frozen and the columns are sized for reading."""
     if not record.payload or not record.refused:
         raise NotFound("该导入没有可下载的错误行")
     reasons = {}
@@ -82,8 +89,7 @@ def refused_workbook(record: Import) -> bytes:
             f"{item['column']}：{item['message']}" if item["column"] else item["message"])
     columns = import_kinds.KINDS[record.kind].columns
     workbook, sheet = open_sheet(record.payload)
-    out_book = Workbook(write_only=True)
-    out = out_book.create_sheet("错误行")
+    header_cells, kept = [], []
     try:
         rows = enumerate(sheet.iter_rows(min_row=1, values_only=True), start=1)
         first = []
@@ -97,14 +103,46 @@ def refused_workbook(record: Import) -> bytes:
         for source in (buffered, rows):
             for number, cells in source:
                 if number == header_number:
-                    out.append(["原行号", *[_safe(c) for c in cells], "错误原因"])
+                    header_cells = list(cells)
                 elif number in reasons:
-                    out.append([number, *[_safe(c) for c in cells], "；".join(reasons[number])])
+                    kept.append((number, list(cells)))
     finally:
         workbook.close()
+    while header_cells and header_cells[-1] in (None, ""):
+        header_cells.pop()
+    width = max([len(header_cells), *(len(_trimmed(cells)) for _n, cells in kept)])
+    out_book = Workbook()
+    out = out_book.active
+    out.title = "错误行"
+    out.append(["原行号", *_padded(header_cells, width), "错误原因"])
+    for number, cells in kept:
+        out.append([number, *_padded(_trimmed(cells), width), "；".join(reasons[number])])
+    for cell in out[1]:
+        cell.font = Font(bold=True)
+    out.freeze_panes = "B2"
+    out.column_dimensions["A"].width = 8
+    for index in range(width):
+        out.column_dimensions[get_column_letter(index + 2)].width = 16
+    reason_column = out.column_dimensions[get_column_letter(width + 2)]
+    reason_column.width = 48
+    for row in out.iter_rows(min_row=2, min_col=width + 2, max_col=width + 2):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
     buffer = BytesIO()
     out_book.save(buffer)
     return buffer.getvalue()
+
+
+def _trimmed(cells: list) -> list:
+    """A row without its trailing blank cells."""
+    cells = list(cells)
+    while cells and cells[-1] in (None, ""):
+        cells.pop()
+    return cells
+
+
+def _padded(cells: list, width: int) -> list:
+    """`width` cells through the spreadsheet rule, blanks where the row had none."""
+    return [_safe(c) for c in cells] + [None] * (width - len(cells))
 
 
 _safe = for_spreadsheet  # refused rows handed back go through the one spreadsheet rule
