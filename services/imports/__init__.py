@@ -1,4 +1,5 @@
 from services.imports.operations import (
+    commit_dry_run,
     get_import,
     import_target,
     run_import,
@@ -16,6 +17,7 @@ from services.imports.workbooks import (
 __all__ = [
     "MAX_BYTES",
     "PayloadTooLarge",
+    "commit_dry_run",
     "get_import",
     "import_target",
     "refused_workbook",
