@@ -151,3 +151,33 @@ def test_the_credentials_workbook_is_downloaded_once(world, race_app):
     responses = race(race_app, [api_call("get", url.removeprefix("/api/v1"), manager)] * N)
     assert statuses(responses) == {200: 1, 404: N - 1}
     assert _audits("take_credentials") == 1
+
+
+def test_twenty_identical_workers_without_a_mobile_make_one(world, race_app):
+    """20 POST /workers of one representative with the same name and unit and no mobile: one 201,
+    nineteen 409 naming `name`; one worker, one link (SPEC §3: the representative's row is locked
+    while their own links are searched)."""
+    bearer = token(race_app, world.rep_a)
+    responses = race(race_app, [api_call("post", "/workers", bearer,
+                                         {"name": "阿依古丽·买买提", "work_unit": "南京大学"})] * N)
+    assert statuses(responses) == {201: 1, 409: N - 1}
+    assert_conflicts_named(responses)
+    _db.session.expire_all()
+    assert _db.session.scalar(sa.select(sa.func.count(Worker.id))) == 1
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(WorkerLink)) == 1
+
+
+def test_twenty_links_of_one_known_mobile_under_other_names_link_nothing(world, race_app):
+    """20 representatives' POST /workers with a stored mobile and made-up names: all 409, no link."""
+    from tests import factories as f
+    worker = f.worker(linked_by=world.rep_b, name="古丽米热·艾比布力", mobile="13955556666")
+    reps = [f.representative(world.home_a, username=f"racer{i}") for i in range(N)]
+    _db.session.commit()
+    bearers = [token(race_app, rep) for rep in reps]
+    responses = race(race_app, [api_call("post", "/workers", b, {"name": f"冒名{i}",
+                                                                 "mobile": "13955556666"})
+                                for i, b in enumerate(bearers)])
+    assert statuses(responses) == {409: N}
+    _db.session.expire_all()
+    assert _db.session.scalar(sa.select(sa.func.count()).select_from(WorkerLink).where(
+        WorkerLink.worker_id == worker.id)) == 1
