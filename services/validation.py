@@ -132,8 +132,16 @@ def integer(errors: Collector, data: dict, field: str, label: str, *, required=T
     return number
 
 
+#: No date the product takes lies beyond this (years run 2000–2100 everywhere); a bound here keeps
+#: date arithmetic (a publicity window, a validity) from overflowing Python's year 9999.
+LATEST_DATE = date(2100, 12, 31)
+
+
 def a_date(errors: Collector, data: dict, field: str, label: str, *, required=True,
            earliest: date | None = None, latest: date | None = None):
+    """A date written YYYY-MM-DD (or a date), within [earliest, latest or LATEST_DATE]; None and
+    the field named in `errors` otherwise."""
+    latest = LATEST_DATE if latest is None else min(latest, LATEST_DATE)
     value = data.get(field)
     if value in (None, ""):
         if required:
