@@ -101,8 +101,21 @@ def test_a_worker_without_mobile_is_not_made_twice_by_one_representative(world, 
     assert _count(Worker) == 3
 
 
-def test_worker_creation_is_limited_per_user(db, world):
-    app = make_app(RATELIMIT_ENABLED=True, WORKER_CREATE_RATE_LIMIT="3 per hour")
+@pytest.fixture()
+def limited_app(db):
+    """An app with limits on; the Limiter object is shared by every app of the session, so it is
+    reset and switched back off afterwards."""
+    from extensions import limiter
+    app = make_app(RATELIMIT_ENABLED=True, WORKER_CREATE_RATE_LIMIT="3 per hour",
+                   RATELIMIT_STORAGE_URI="memory://")
+    limiter.reset()
+    yield app
+    limiter.reset()
+    limiter.enabled = False
+
+
+def test_worker_creation_is_limited_per_user(limited_app, world):
+    app = limited_app
     client = app.test_client()
     headers = {"Authorization": "Bearer " + client.post(
         "/api/v1/tokens", json={"username": "rep_a", "password": f.PASSWORD}).get_json()["token"]}

@@ -48,6 +48,7 @@ def page(code):
 
 
 @bp.route("/track")
+@appeals.receipt_limit
 def track_form():
     """A form for the receipt; with ?receipt= it goes to that receipt's page."""
     typed = request.args.get("receipt", "")
@@ -64,6 +65,7 @@ def track_form():
 
 
 @bp.route("/track/<receipt>")
+@appeals.receipt_limit
 def track(receipt):
     """What a receipt shows: category, status, dates, response — nothing else (404 if unknown)."""
     view = appeals.public_view(appeals.track_appeal(receipt))
