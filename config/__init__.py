@@ -80,6 +80,10 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     # Anonymous appeals through a 代表码 and objections during 公示, per client address (SPEC §5.5)
     PUBLIC_APPEAL_RATE_LIMIT = os.environ.get("PUBLIC_APPEAL_RATE_LIMIT", "10 per hour")
+    # Workers a representative adds or links by hand, per user (SPEC §3: no mobile-probing oracle);
+    # receipt and objection look-ups (/track, the public API) per client address (SPEC §5.5).
+    WORKER_CREATE_RATE_LIMIT = os.environ.get("WORKER_CREATE_RATE_LIMIT", "60 per hour;300 per day")
+    RECEIPT_LOOKUP_RATE_LIMIT = os.environ.get("RECEIPT_LOOKUP_RATE_LIMIT", "60 per hour")
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")  # sites sharing one Redis

@@ -69,3 +69,13 @@ class Collector:
     def raise_if_any(self) -> None:
         if self.fields:
             raise ValidationFailed(self.fields)
+
+
+class RateLimited(ServiceError):
+    """Too many uses of a limited action by one user or address (429); the limit is a setting."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str = "操作过于频繁，请稍后再试"):
+        super().__init__(message)

@@ -11,6 +11,9 @@ MOBILE_RE = re.compile(r"^1[3-9][0-9]{9}$")
 _MOBILE_SEPARATORS = re.compile(r"[\s\-\u2010-\u2015\u2212.()]")
 _MOBILE_COUNTRY_CODE = re.compile(r"^(?:\+86|0086|86(?=1[3-9][0-9]{9}$))")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Full-width ASCII (U+FF01–U+FF5E) → ASCII, then every middle-dot variant → U+00B7.
+_NAME_FOLD = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_NAME_FOLD.update({ord(dot): "\u00b7" for dot in "\u30fb\u2022\u2027\uff65\uff0e."})
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.-]{3,64}$")
 
 
@@ -31,6 +34,15 @@ def text(errors: Collector, data: dict, field: str, label: str, *, required=True
     elif min_len is not None and value and len(value) < min_len:
         errors.add(field, f"{label}不能少于{min_len}个字符")
     return value
+
+
+def normalize_name(value) -> str:
+    """A person's (or unit's) name as it is compared, never stored (SPEC §3 worker identity):
+    full-width ASCII made ASCII, every whitespace removed, and every middle dot written
+    `·・•‧･．.` made U+00B7 — `古丽米热・艾比布力` and `古丽米热 · 艾比布力` compare equal."""
+    if not isinstance(value, str):
+        return ""
+    return "".join(value.translate(_NAME_FOLD).split())
 
 
 def normalize_mobile(value: str) -> str | None:
@@ -120,8 +132,16 @@ def integer(errors: Collector, data: dict, field: str, label: str, *, required=T
     return number
 
 
+#: No date the product takes lies beyond this (years run 2000–2100 everywhere); a bound here keeps
+#: date arithmetic (a publicity window, a validity) from overflowing Python's year 9999.
+LATEST_DATE = date(2100, 12, 31)
+
+
 def a_date(errors: Collector, data: dict, field: str, label: str, *, required=True,
            earliest: date | None = None, latest: date | None = None):
+    """A date written YYYY-MM-DD (or a date), within [earliest, latest or LATEST_DATE]; None and
+    the field named in `errors` otherwise."""
+    latest = LATEST_DATE if latest is None else min(latest, LATEST_DATE)
     value = data.get(field)
     if value in (None, ""):
         if required:

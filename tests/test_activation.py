@@ -114,7 +114,7 @@ def test_first_login_on_the_page_asks_for_a_password(world, db, api, client):
     assert page.status_code == 200 and "设置您自己的密码" in page.get_data(as_text=True)
     resp = client.post("/account/first-password", data={"new_password": "short",
                                                          "confirm": "short"})
-    assert resp.status_code == 200 and "至少需要12个字符" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "至少需要12个字符" in resp.get_data(as_text=True)
     resp = client.post("/account/first-password", data={"new_password": NEW_PASSWORD,
                                                          "confirm": NEW_PASSWORD})
     assert resp.status_code == 302

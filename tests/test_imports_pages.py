@@ -37,7 +37,7 @@ def test_manager_uploads_checks_confirms_and_downloads_codes_once(world, db, log
     # Taken: the page says how to get a lost code again, for any kind of account (units' managers
     # are imported too, not only representatives).
     assert "为相应账号重置密码" in client.get(f"/imports/{committed.id}").get_data(as_text=True)
-    assert client.post(f"/imports/{dry.id}/commit").status_code == 302  # used: back to upload
+    assert client.post(f"/imports/{dry.id}/commit").status_code == 409  # used: once (SPEC §10)
     assert db.session.scalar(sa.select(sa.func.count(Import.id)).where(
         Import.status == ImportStatus.COMMITTED)) == 1
 

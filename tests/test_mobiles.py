@@ -101,7 +101,8 @@ def test_pages_normalise_worker_and_link_mobiles(world, login):
     worker = _db.session.scalar(sa.select(Worker).where(Worker.name == "周工"))
     assert worker.mobile == "13912345678"
     client = login(world.rep_a2)
-    resp = client.post("/me/workers", data={"action": "link", "link-mobile": "+86 139-1234-5678"})
+    resp = client.post("/me/workers", data={"action": "link", "link-mobile": "+86 139-1234-5678",
+                                            "link-name": "周工"})
     assert resp.status_code == 302
     assert _db.session.get(WorkerLink, (world.rep_a2.id, worker.id)) is not None
 

@@ -115,3 +115,35 @@ def test_a_page_form_over_the_limit_keeps_what_was_written(limited_app, world):
         html = resp.get_data(as_text=True)
         assert resp.status_code == 429 and "请求过于频繁" in html
         assert "学术交流专项经费" not in html
+
+
+@pytest.fixture()
+def lookup_app(db):
+    from extensions import limiter
+    app = make_app(RATELIMIT_ENABLED=True, RECEIPT_LOOKUP_RATE_LIMIT="3 per hour",
+                   RATELIMIT_STORAGE_URI="memory://")
+    limiter.reset()
+    yield app
+    limiter.reset()
+    limiter.enabled = False
+
+
+def test_receipt_lookups_are_limited_per_address_across_page_and_api(lookup_app, world):
+    """RECEIPT_LOOKUP_RATE_LIMIT: /track?receipt=, /track/{receipt} and the API share one bucket
+    per address; another address still looks up."""
+    client = lookup_app.test_client()
+    receipt = _api_post(client, world.rep_a.public_code).get_json()["receipt"]
+    here = {"REMOTE_ADDR": "10.0.0.7"}
+    assert client.get(f"/api/v1/public/appeals/{receipt}", environ_base=here).status_code == 200
+    assert client.get(f"/track/{receipt}", environ_base=here).status_code == 200
+    assert client.get("/track?receipt=WRONGWRONG1", environ_base=here).status_code == 404
+    resp = client.get(f"/api/v1/public/appeals/{receipt}", environ_base=here)
+    assert resp.status_code == 429 and resp.get_json()["error"]["code"] == "rate_limited"
+    assert client.get(f"/track/{receipt}", environ_base=here).status_code == 429
+    assert client.get(f"/track/{receipt}",
+                      environ_base={"REMOTE_ADDR": "10.0.0.8"}).status_code == 200
+
+
+def test_receipt_lookup_limit_default(app):
+    assert app.config["RECEIPT_LOOKUP_RATE_LIMIT"] == "60 per hour"
+    assert app.config["WORKER_CREATE_RATE_LIMIT"] == "60 per hour;300 per day"

@@ -69,14 +69,18 @@ def test_add_worker_bad_input(world, login, data, field_message):
 
 
 def test_link_existing_worker_by_mobile(world, login):
-    w = f.worker(linked_by=world.rep_a2, mobile="13700001111")
+    """The link form asks for the name too (SPEC §3): the same normalised name links."""
+    w = f.worker(linked_by=world.rep_a2, mobile="13700001111", name="古丽米热·艾比布力")
     client = login(world.rep_a)
-    assert client.post("/me/workers", data={"action": "link", "link-mobile": "13700001111"}
-                       ).status_code == 302
+    assert "该科技工作者的姓名" in client.get("/me/workers").get_data(as_text=True)
+    assert client.post("/me/workers", data={"action": "link", "link-mobile": "13700001111",
+                                            "link-name": "古丽米热・艾比布力"}).status_code == 302
     assert _db.session.get(WorkerLink, (world.rep_a.id, w.id)) is not None
-    resp = client.post("/me/workers", data={"action": "link", "link-mobile": "13700001111"})
-    assert resp.status_code == 422 and "您已关联该科技工作者" in resp.get_data(as_text=True)
-    resp = client.post("/me/workers", data={"action": "link", "link-mobile": "13700009999"})
+    resp = client.post("/me/workers", data={"action": "link", "link-mobile": "13700001111",
+                                            "link-name": w.name})
+    assert resp.status_code == 409 and "您已关联该科技工作者" in resp.get_data(as_text=True)
+    resp = client.post("/me/workers", data={"action": "link", "link-mobile": "13700009999",
+                                            "link-name": "某人"})
     assert resp.status_code == 422 and "未找到" in resp.get_data(as_text=True)
 
 

@@ -30,7 +30,8 @@ def test_post_worker_creates_and_links(world, api):
 
 
 def test_post_worker_with_known_mobile_links_existing(world, api):
-    existing = f.worker(linked_by=world.rep_a2, mobile="13912345678")
+    """A known mobile under the same normalised name links the stored worker (SPEC §3)."""
+    existing = f.worker(linked_by=world.rep_a2, mobile="13912345678", name=" 王研究员 ")
     _db.session.commit()
     resp = api(world.rep_a).post("/workers", json=GOOD)
     assert resp.status_code == 201 and resp.get_json()["id"] == existing.id

@@ -6,8 +6,12 @@ document, and is actively maintained by the marshmallow-code organisation.
 """
 from flask_smorest import Api
 
+from blueprints.api import parser
 from blueprints.api.schemas import ErrorSchema
 from extensions import csrf
+
+# Before any resource module declares its arguments: bodies are parsed with bounded integers.
+parser.install()
 
 
 class RepHomeApi(Api):

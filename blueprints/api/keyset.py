@@ -7,13 +7,19 @@ comparison `(date, id) < (:d, :i)` when every key runs the same way (an index on
 it), else the equivalent OR of prefixes. One SELECT per page (plus the list's eager loads), no
 count, `per_page + 1` rows fetched to know whether there is a next page.
 
-A cursor that cannot be decoded, belongs to another list or carries values of the wrong type
-answers 422 naming `after`. An empty `after=` starts at the first item.
+A cursor that cannot be decoded, belongs to another list or carries values of the wrong type or
+out of their column's range answers 422 naming `after` — every part is checked here, once, before a
+statement is built: integers within their column (int32, int64 for BigInteger), dates and
+timestamps between 1900 and 2100 (a timestamp's offset applied: `9999-12-31T23:59:59-14:00` is
+year 10000 in UTC), finite numbers, texts of at most MAX_TEXT characters without NUL or lone
+surrogates, enum values among the enum's. An empty `after=` starts at the first item.
 """
 import base64
 import binascii
+import enum
 import json
-from datetime import date, datetime
+import math
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.sql import operators
@@ -23,6 +29,11 @@ from extensions import db
 from services.errors import ValidationFailed
 
 BAD_CURSOR = "翻页游标无效，请使用上一页返回的 next"
+MAX_CURSOR = 4096  # characters of an `after=`: a handful of sort values
+MAX_TEXT = 1000
+EARLIEST = datetime(1900, 1, 1, tzinfo=UTC)
+LATEST = datetime(2101, 1, 1, tzinfo=UTC)
+_INT_BOUNDS = {sa.SmallInteger: 2**15, sa.BigInteger: 2**63, sa.Integer: 2**31}
 
 
 def _keys(stmt) -> list[tuple]:
@@ -62,16 +73,36 @@ def _encode_value(value):
     return value
 
 
+def _int_bound(expr) -> int:
+    """|value| < bound for the column's integer type (int32 unless it says otherwise)."""
+    kind = getattr(expr.type, "impl_instance", expr.type)
+    for sql_type, bound in _INT_BOUNDS.items():  # SmallInteger, BigInteger before Integer
+        if isinstance(kind, sql_type):
+            return bound
+    return 2**31
+
+
+def _in_range(moment: datetime) -> datetime:
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if not EARLIEST <= aware.astimezone(UTC) < LATEST:  # astimezone may raise OverflowError
+        raise ValueError
+    return moment
+
+
 def _decode_value(expr, raw):
+    """One sort value of a cursor as its column takes it; ValueError when it is of another type
+    or out of the column's range."""
     kind = _python_type(expr)
     if kind is datetime:
         if not isinstance(raw, str):
             raise ValueError
-        return datetime.fromisoformat(raw)
+        return _in_range(datetime.fromisoformat(raw))
     if kind is date:
         if not isinstance(raw, str):
             raise ValueError
-        return date.fromisoformat(raw)
+        day = date.fromisoformat(raw)
+        _in_range(datetime(day.year, day.month, day.day, tzinfo=UTC))
+        return day
     if kind is bool:
         if not isinstance(raw, bool):
             raise ValueError
@@ -79,9 +110,24 @@ def _decode_value(expr, raw):
     if kind is int:
         if isinstance(raw, bool) or not isinstance(raw, int):
             raise ValueError
+        bound = _int_bound(expr)
+        if not -bound <= raw < bound:
+            raise ValueError
         return raw
-    if not isinstance(raw, str | int | float) or isinstance(raw, bool):
+    if isinstance(kind, type) and issubclass(kind, enum.Enum):
+        if not any(raw == member.value for member in kind):
+            raise ValueError
+        return raw
+    if isinstance(raw, bool) or not isinstance(raw, str | int | float):
         raise ValueError
+    if isinstance(raw, int) and not -(2**63) <= raw < 2**63:
+        raise ValueError
+    if isinstance(raw, float) and not math.isfinite(raw):
+        raise ValueError
+    if isinstance(raw, str):
+        if len(raw) > MAX_TEXT or "\x00" in raw:
+            raise ValueError
+        raw.encode("utf-8")  # a lone surrogate (json allows "\ud800") raises UnicodeEncodeError
     return raw
 
 
@@ -94,13 +140,15 @@ def encode(tag: str, values) -> str:
 def decode(cursor: str, tag: str, keys) -> list:
     """The sort values a cursor carries; ValidationFailed naming `after` for anything else."""
     try:
+        if len(cursor) > MAX_CURSOR:
+            raise ValueError
         padded = cursor + "=" * (-len(cursor) % 4)
         data = json.loads(base64.urlsafe_b64decode(padded.encode("ascii")).decode())
         if (not isinstance(data, list) or len(data) != 2 or data[0] != tag
                 or not isinstance(data[1], list) or len(data[1]) != len(keys)):
             raise ValueError
         return [_decode_value(expr, raw) for (expr, _), raw in zip(keys, data[1], strict=True)]
-    except (ValueError, TypeError, UnicodeError, binascii.Error):
+    except (ValueError, TypeError, OverflowError, RecursionError, UnicodeError, binascii.Error):
         raise ValidationFailed({"after": [BAD_CURSOR]}) from None
 
 

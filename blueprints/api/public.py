@@ -60,6 +60,8 @@ class PublicAppeals(MethodView):
 @bp.route("/public/appeals/<receipt>")
 @bp.response(200, PublicAppealSchema)
 @bp.alt_response(404, description="查询码不存在")
+@bp.alt_response(429, description="查询过于频繁（RECEIPT_LOOKUP_RATE_LIMIT，按来源地址）")
+@appeals.receipt_limit
 def public_appeal(receipt):
     """What a receipt shows: the appeal's category, status, dates and response only."""
     return appeals.public_view(appeals.track_appeal(receipt))

@@ -7,11 +7,12 @@ service's (services.imports.import_target): managers import only into their own 
 from io import BytesIO
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from blueprints.decorators import roles_required
 from blueprints.imports import bp
+from blueprints.web import commit_operation
 from extensions import db
 from models import Home, Import
 from models.enums import ImportKind, ImportStatus, Role
@@ -84,19 +85,13 @@ def detail(import_id):
 @bp.route("/<int:import_id>/commit", methods=["POST"])
 @roles_required(*IMPORTERS)
 def commit(import_id):
-    """Import the checked file for real: one transaction, all or nothing."""
-    record = imports.get_import(current_user, import_id)
-    if record.status != ImportStatus.DRY_RUN or record.user_id != current_user.id:
-        abort(409)
-    data = record.payload
-    if not data:
-        flash("该文件已导入或已过期，请重新上传", "warning")
-        return redirect(url_for("imports.index"))
-    result, _report = imports.run_import(current_user, record.kind, data, record.file_name,
-                                         dry_run=False, home_id=record.home_id)
-    if result.status == ImportStatus.COMMITTED:
-        record.payload = None
-    db.session.commit()
+    """Import the checked file for real: one transaction, all or nothing, once (a second
+    confirmation, also a concurrent one, answers 409 with the dry run's page)."""
+    outcome = commit_operation(lambda: imports.commit_dry_run(current_user, import_id),
+                               failure="未能导入：")
+    if not outcome:
+        return detail(import_id), 409
+    result, _report = outcome.value
     if result.status == ImportStatus.COMMITTED:
         flash("导入完成", "success")
     else:

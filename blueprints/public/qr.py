@@ -49,6 +49,7 @@ def page(code):
 
 
 @bp.route("/track")
+@appeals.receipt_limit
 def track_form():
     """A form for the receipt; with ?receipt= it goes to that receipt's page."""
     typed = request.args.get("receipt", "")
@@ -76,6 +77,7 @@ def _tracked(receipt: str):
 
 
 @bp.route("/track/<receipt>")
+@appeals.receipt_limit
 def track(receipt):
     """What a receipt shows (404 if unknown): an appeal's category, status, dates and response
     (SPEC §5.5), or an objection's status and, once decided, the decision and response (§5.6)."""

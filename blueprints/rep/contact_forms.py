@@ -21,6 +21,7 @@ class WorkerForm(FlaskForm):
 
 class LinkForm(FlaskForm):
     mobile = StringField("已在平台登记的科技工作者手机号")
+    name = StringField("该科技工作者的姓名（须与登记的一致）")
     submit = SubmitField("关联")
 
 

@@ -9,7 +9,7 @@ from flask_login import current_user
 from blueprints.decorators import roles_required
 from blueprints.rep import bp
 from blueprints.rep.contact_forms import AppealForm, ContactForm, LinkForm, WorkerForm
-from blueprints.web import form_errors
+from blueprints.web import commit_operation, form_errors
 from extensions import db
 from models import Activity, Appeal, ContactRecord, Worker, WorkerLink, activity_co_organizers
 from models.enums import ActivityStatus, Role, Theme
@@ -63,30 +63,24 @@ def workers():
     """My linked workers with their contacts this year; add a new worker or link an existing one."""
     add_form, link_form = WorkerForm(prefix="add"), LinkForm(prefix="link")
     action = request.form.get("action")
+    outcome = None
     if request.method == "POST" and action == "add" and add_form.validate_on_submit():
-        try:
-            worker = worker_service.create_worker(current_user, _data(add_form))
-        except (ValidationFailed, Conflict) as error:
-            db.session.rollback()
-            form_errors(add_form, error)
-        else:
-            db.session.commit()
-            flash(f"已添加并关联科技工作者 {worker.name}", "success")
-            return redirect(url_for("rep.workers"))
+        outcome = commit_operation(
+            lambda: worker_service.create_worker(current_user, _data(add_form)), form=add_form,
+            success=lambda worker: f"已添加并关联科技工作者 {worker.name}")
     elif request.method == "POST" and action == "link" and link_form.validate_on_submit():
-        try:
-            worker = worker_service.link_by_mobile(current_user, link_form.mobile.data)
-        except (ValidationFailed, Conflict) as error:
-            db.session.rollback()
-            form_errors(link_form, error)
-        else:
-            db.session.commit()
-            flash(f"已关联科技工作者 {worker.name}", "success")
-            return redirect(url_for("rep.workers"))
+        outcome = commit_operation(
+            lambda: worker_service.link_by_mobile(current_user, link_form.mobile.data,
+                                                  link_form.name.data), form=link_form,
+            success=lambda worker: f"已关联科技工作者 {worker.name}")
+    if outcome:
+        return redirect(url_for("rep.workers"))
     year = clock.today().year
     rows = compliance.linked_workers_status(current_user.id, year)
     status = 422 if add_form.errors or add_form.form_errors or link_form.errors \
         or link_form.form_errors else 200
+    if outcome is not None:
+        status = outcome.error.status  # 409 for a known mobile under another name
     return render_template("rep/workers.html", rows=rows, year=year, add_form=add_form,
                            link_form=link_form), status
 

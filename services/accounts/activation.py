@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from models import User
+from models import Import, User
 from models.base import utcnow
 
 ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: codes are read and typed by people
@@ -95,7 +95,9 @@ CREDENTIAL_COLUMNS = {"A": 24, "B": 14, "C": 18, "D": 12, "E": 66}
 def take_credentials(actor, record) -> bytes:
     """The usernames and activation codes of the accounts an import created, as a workbook — once.
 
-    Only the importer may take it, once (then NotFound). Accounts whose code has since been used or
+    Only the importer may take it, once (then NotFound): the import's row is claimed by a
+    conditional UPDATE (… WHERE credentials_taken_at IS NULL) before the workbook is built, so of
+    concurrent downloads exactly one gets it. Accounts whose code has since been used or
     replaced (a reset) are listed without a code. 有效期至 is a date cell: the last day, in Beijing
     time, on which the code works; columns are wide enough to read.
     """
@@ -110,8 +112,15 @@ def take_credentials(actor, record) -> bytes:
     from services.errors import NotFound
     from services.input_rules import for_spreadsheet
 
+    gone = "账号激活码只能由导入人下载一次，已下载或不存在"
     if record.user_id != actor.id or not record.has_credentials:
-        raise NotFound("账号激活码只能由导入人下载一次，已下载或不存在")
+        raise NotFound(gone)
+    claimed = db.session.execute(
+        sa.update(Import).where(Import.id == record.id, Import.credentials_taken_at.is_(None))
+        .values(credentials_taken_at=utcnow()).execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        raise NotFound(gone)
+    db.session.refresh(record)
     ids = record.credentials_user_ids or []
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("账号激活码")
@@ -132,7 +141,6 @@ def take_credentials(actor, record) -> bytes:
             else:
                 sheet.append([for_spreadsheet(user.username), for_spreadsheet(user.name), "", None,
                               "激活码已使用或已重置"])
-    record.credentials_taken_at = utcnow()
     audit.record(actor, "take_credentials", record, after={"accounts": len(ids)})
     out = BytesIO()
     workbook.save(out)

@@ -35,12 +35,28 @@ def end_sessions(user: User, **keep) -> None:
     sessions.end_all_sessions(user, **keep)
 
 
+USED = "密码或激活码已被另一次操作使用，请使用新密码登录"
+
+
+def _claim(user: User) -> User:
+    """Lock the user's row before a single-use credential is spent, and refuse (409) when another
+    request changed the password or activation code while this one waited: of concurrent uses of
+    one code or link exactly one sets a password."""
+    seen = (user.password_hash, user.activation_code_hash)
+    user = lock(user)
+    if (user.password_hash, user.activation_code_hash) != seen:
+        raise Conflict(USED)
+    return user
+
+
 def set_own_password(user: User, current: str, new: str) -> None:
     """Change one's own password; the unexpired activation code counts as the current password.
 
-    Raises ValidationFailed naming `current_password` / `new_password`. Ends all other sessions and
-    tokens of the user (the caller issues the one it keeps).
+    Raises ValidationFailed naming `current_password` / `new_password`; Conflict when a concurrent
+    request spent the code or changed the password first (the user's row is locked before the
+    check). Ends all other sessions and tokens of the user (the caller issues the one it keeps).
     """
+    user = _claim(user)
     errors = Collector()
     by_code = activation.matches(user, current)
     if not by_code and not user.check_password(current or ""):
@@ -54,7 +70,11 @@ def set_own_password(user: User, current: str, new: str) -> None:
 
 
 def set_first_password(user: User, new: str) -> None:
-    """The first password of an account signed in with its activation code (no current asked)."""
+    """The first password of an account signed in with its activation code (no current asked).
+
+    Conflict when the account already has its own password (also when a concurrent request set it
+    first: the user's row is locked before the check); ValidationFailed naming `new_password`."""
+    user = _claim(user)
     if not user.must_change_password:
         raise Conflict("您的账号已设置密码，请在“我的账号”中修改")
     problems = password_problems(new)
@@ -169,8 +189,11 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_by_link(token: str, new: str) -> User:
-    """Set a new password through a 忘记密码 link; ends every session and token of the user."""
-    user = user_for_reset_token(token)
+    """Set a new password through a 忘记密码 link; ends every session and token of the user.
+
+    NotFound for an expired, used or forged link; Conflict when a concurrent use of the same link
+    set the password first (the user's row is locked before the fingerprint is checked again)."""
+    user = _claim(user_for_reset_token(token))
     problems = password_problems(new)
     if problems:
         raise ValidationFailed({"new_password": problems})

@@ -18,6 +18,7 @@ from services.appeals.handling import (
 from services.appeals.limits import (
     appeal_limit,
     objection_limit,
+    receipt_limit,
 )
 from services.appeals.public import (
     HONEYPOT,
@@ -45,6 +46,7 @@ __all__ = [
     "median_days",
     "normalize_receipt",
     "objection_limit",
+    "receipt_limit",
     "public_view",
     "qr_svg",
     "representative_by_code",

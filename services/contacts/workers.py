@@ -2,8 +2,14 @@
 
 A worker may be linked by several representatives; only representatives act here (403 for others),
 and a representative edits only workers they linked (others are outside their scope: 404).
-One person is one worker: the database holds one worker per normalised mobile (uq_workers_mobile),
-and adding a worker whose mobile is known links the existing one, even when requests race.
+One person is one worker (SPEC §3 worker identity):
+
+- the database holds one worker per normalised mobile (uq_workers_mobile); adding or linking a
+  worker by a known mobile links the existing one only when the normalised names agree, otherwise
+  409 naming `mobile` that shows nothing stored and says the office corrects a misspelt name;
+- a worker without a mobile whose normalised name and unit equal one the representative already
+  links is that worker (409 "already linked"), decided under a lock on the representative's row so
+  that concurrent identical requests make one worker.
 """
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -11,11 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from extensions import db
 from models import User, Worker, WorkerLink
 from models.enums import Role
-from services import audit
+from services import audit, limits
 from services import validation as v
+from services.concurrency import lock
 from services.constraints import is_unique_violation
 from services.errors import Collector, Conflict, Forbidden, ValidationFailed
 from services.scope import require_role
+from services.validation import normalize_name
 
 FIELDS = ("name", "work_unit", "field", "mobile", "email")
 
@@ -49,6 +57,42 @@ def find_by_mobile(mobile: str) -> Worker | None:
                              .order_by(Worker.id).limit(1))
 
 
+#: The answer to a known mobile under another name: nothing of the stored worker is named.
+NAME_MISMATCH = ("该手机号已登记为另一位科技工作者，与填写的姓名不一致。请核对姓名；"
+                 "如登记的姓名有误，请联系省科协办公室更正")
+
+
+def same_person(worker: Worker, name: str) -> bool:
+    """Whether `name` is the worker's stored name once both are normalised."""
+    return normalize_name(worker.name) == normalize_name(name)
+
+
+def _require_same_name(worker: Worker, name: str) -> None:
+    if not same_person(worker, name):
+        raise Conflict(NAME_MISMATCH, {"mobile": [NAME_MISMATCH]})
+
+
+def _own_twin(actor: User, name: str, work_unit: str) -> Worker | None:
+    """A worker the representative links with the same normalised name and work unit."""
+    key = (normalize_name(name), normalize_name(work_unit))
+    for worker in db.session.scalars(
+            sa.select(Worker).join(WorkerLink, WorkerLink.worker_id == Worker.id)
+            .where(WorkerLink.representative_id == actor.id).order_by(Worker.id)):
+        if (normalize_name(worker.name), normalize_name(worker.work_unit)) == key:
+            return worker
+    return None
+
+
+def _count_attempt(actor: User) -> None:
+    """One more worker added or linked by the representative (WORKER_CREATE_RATE_LIMIT, 429)."""
+    limits.hit("WORKER_CREATE_RATE_LIMIT", DEFAULT_CREATE_LIMIT, "worker_create", str(actor.id),
+               "添加或关联科技工作者过于频繁，请稍后再试；大批名单请由管理员通过导入完成")
+
+
+#: Enough for entering a meeting's attendees by hand, far below probing mobiles one by one.
+DEFAULT_CREATE_LIMIT = "60 per hour;300 per day"
+
+
 def _link(actor: User, worker: Worker) -> None:
     if is_linked(actor.id, worker.id):
         raise Conflict("您已关联该科技工作者", {"mobile": ["您已关联该科技工作者"]})
@@ -59,21 +103,35 @@ def _link(actor: User, worker: Worker) -> None:
 
 
 def create_worker(actor: User, data: dict) -> Worker:
-    """Add a worker and link it to the representative.
+    """Add a worker and link it to the representative; returns the worker linked.
 
-    When a worker with the same mobile already exists, that worker is linked instead of creating a
-    duplicate person; a worker the representative already linked answers 409.
+    - A mobile already registered: that worker is linked when the normalised names agree, else
+      Conflict naming `mobile` (NAME_MISMATCH: nothing stored is shown).
+    - No mobile: a worker the representative already links with the same normalised name and
+      work unit answers 409 (already linked) instead of a second person; the check runs under a
+      lock on the representative's row, so concurrent identical requests make one worker.
+    - A worker the representative already linked answers 409.
+    - RateLimited (429) over WORKER_CREATE_RATE_LIMIT per representative (links count too).
 
     Under concurrency the unique mobile decides: the INSERT runs in a savepoint, and when another
     request has just stored the same mobile, the savepoint is rolled back and that worker is
-    linked instead (the link's primary key answers 409 to a representative racing with themself).
+    linked instead (same name rule; the link's primary key answers 409 to a representative racing
+    with themself).
     """
     require_role(actor, Role.REPRESENTATIVE)
+    _count_attempt(actor)
     values = _validate(data)
     existing = find_by_mobile(values["mobile"]) if values["mobile"] else None
     if existing is not None:
+        _require_same_name(existing, values["name"])
         _link(actor, existing)
         return existing
+    if not values["mobile"]:
+        actor = lock(actor)
+        twin = _own_twin(actor, values["name"], values["work_unit"])
+        if twin is not None:
+            message = "您已关联同名同单位的科技工作者"
+            raise Conflict(message, {"name": [message]})
     worker = Worker(created_by_id=actor.id, **values)
     try:
         with db.session.begin_nested():
@@ -85,6 +143,7 @@ def create_worker(actor: User, data: dict) -> Worker:
         existing = find_by_mobile(values["mobile"])  # committed by the request that won
         if existing is None:
             raise
+        _require_same_name(existing, values["name"])
         _link(actor, existing)
         return existing
     audit.record(actor, "create", worker)
@@ -92,15 +151,22 @@ def create_worker(actor: User, data: dict) -> Worker:
     return worker
 
 
-def link_by_mobile(actor: User, mobile: str) -> Worker:
-    """Link an existing worker found by their exact mobile."""
+def link_by_mobile(actor: User, mobile: str, name: str) -> Worker:
+    """Link an existing worker found by mobile and confirmed by name (SPEC §3 worker identity).
+
+    ValidationFailed naming `mobile` / `name` (blank, malformed, no such mobile); Conflict naming
+    `mobile` when the normalised names differ (NAME_MISMATCH) or the worker is already linked.
+    """
     require_role(actor, Role.REPRESENTATIVE)
+    _count_attempt(actor)
     errors = Collector()
     value = v.mobile(errors, {"mobile": mobile}, required=True)
+    name = v.text(errors, {"name": name}, "name", "姓名", max_len=50)
     errors.raise_if_any()
     worker = find_by_mobile(value)
     if worker is None:
         raise ValidationFailed({"mobile": ["未找到使用该手机号的科技工作者，请直接新增"]})
+    _require_same_name(worker, name)
     _link(actor, worker)
     return worker
 

@@ -8,6 +8,7 @@ checks every kind shares; accounts.py writes the accounts an import creates; wor
 templates and refused rows handed back.
 """
 from services.imports.operations import (
+    commit_dry_run,
     get_import,
     import_target,
     run_import,
@@ -25,6 +26,7 @@ from services.imports.workbooks import (
 __all__ = [
     "MAX_BYTES",
     "PayloadTooLarge",
+    "commit_dry_run",
     "get_import",
     "import_target",
     "refused_workbook",

@@ -15,7 +15,8 @@ from models import Home, Import, User
 from models.base import utcnow
 from models.enums import ImportKind, ImportStatus, Role
 from services import audit
-from services.errors import Forbidden, NotFound, ValidationFailed
+from services.concurrency import lock
+from services.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from services.imports import kinds as import_kinds
 from services.imports.reading import (
     MAX_BYTES,
@@ -116,6 +117,28 @@ def run_import(actor: User, kind, data: bytes, file_name: str = "", *, dry_run: 
                                 "file_name": record.file_name, **report.as_dict(),
                                 "refused": record.refused_count})
     return record, report
+
+
+def commit_dry_run(actor: User, import_id) -> tuple[Import, Report]:
+    """Import for real the file a dry run checked — once: the dry run's row is locked and its kept
+    file claimed (cleared) before anything is written, so of concurrent confirmations exactly one
+    commits. Returns the new Import record and its report (status `committed`, or `refused` when
+    rows are refused now: nothing written and the dry run stays confirmable).
+
+    NotFound for another user's import (admins see all); Conflict when it is not a dry run of the
+    actor, when another confirmation took it first, or when its file has expired.
+    """
+    record = get_import(actor, import_id)
+    if record.status != ImportStatus.DRY_RUN or record.user_id != actor.id:
+        raise Conflict("只有本人的预检结果可以确认导入")
+    record = lock(record)
+    data = db.session.scalar(sa.select(Import.payload).where(Import.id == record.id))
+    if not data:
+        raise Conflict("该文件已导入或已过期，请重新上传")
+    record.payload = None
+    db.session.flush()
+    return run_import(actor, record.kind, data, record.file_name, dry_run=False,
+                      home_id=record.home_id)
 
 
 def _forget_old_payloads() -> None:

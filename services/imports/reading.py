@@ -171,12 +171,19 @@ def by_header_field(columns: list[Column], field_name: str) -> str:
     return next(c.header for c in columns if c.field == field_name)
 
 
+#: What a broken or hostile sheet raises while it is read: XML that does not parse (an undefined
+#: entity, …: ParseError is a SyntaxError), and defusedxml's refusal of DTDs and entities (a ValueError
+#: subclass; openpyxl uses defusedxml when it is installed: requirements.txt).
+BROKEN_SHEET = (SyntaxError, ValueError, KeyError, TypeError)
+BROKEN_MESSAGE = "文件不是有效的 Excel（.xlsx）工作簿，或含有不允许的内容（如 XML 实体）"
+
+
 def open_sheet(data: bytes):
     """The first worksheet of an .xlsx, read-only; 422 naming `file` when it is not one."""
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except (BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
-        raise ValidationFailed({"file": ["文件不是有效的 Excel（.xlsx）工作簿"]}) from error
+    except (BadZipFile, OSError, *BROKEN_SHEET) as error:
+        raise ValidationFailed({"file": [BROKEN_MESSAGE]}) from error
     sheet = workbook.worksheets[0]
     sheet.reset_dimensions()  # some writers record a wrong size: read what is there
     return workbook, sheet
@@ -221,6 +228,8 @@ def read_rows(data: bytes, columns: list[Column]):
                 if count > MAX_ROWS:
                     raise PayloadTooLarge(f"数据行超过{MAX_ROWS}行，请拆分后分批导入")
                 yield row
+    except BROKEN_SHEET as error:
+        raise ValidationFailed({"file": [BROKEN_MESSAGE]}) from error
     finally:
         workbook.close()
 

@@ -1,5 +1,12 @@
 """Importing sci-tech workers (SPEC §5.8 and §3 worker identity): matched by normalised 手机号,
-else 姓名 + 工作单位 among the Home's workers; links to the named representatives added."""
+else normalised 姓名 + 工作单位 among the Home's workers; links to the named representatives added.
+
+- A 手机号 registered under another normalised name refuses the row on 手机号, with a message that
+  shows nothing of the stored worker.
+- A worker matched in another Home (none of this Home's representatives links it) is only linked:
+  its stored fields stay, the row counts `updated` only for the links it adds, and the preview shows
+  no stored value. Only a Home that already links a worker updates its fields.
+"""
 import re
 
 import sqlalchemy as sa
@@ -9,8 +16,12 @@ from models import User, Worker, WorkerLink
 from models.base import utcnow
 from models.enums import Role
 from services.imports.checks import Check, apply_values
-from services.imports.reading import Column, Context, Row, clean
-from services.validation import normalize_mobile
+from services.imports.reading import Column, Context, Row
+from services.validation import normalize_mobile, normalize_name
+
+#: A 手机号 already registered under another name (the same words as the form's 409).
+NAME_MISMATCH = ("该手机号已登记为另一位科技工作者，与本行姓名不一致。请核对姓名；"
+                 "如登记的姓名有误，请联系省科协办公室更正")
 
 _SEPARATORS = re.compile(r"[、,，;；]")
 
@@ -35,6 +46,26 @@ def _home_representatives(ctx: Context) -> dict:
     return ctx.cache["reps"]
 
 
+def _pair(name: str, work_unit: str) -> tuple[str, str]:
+    return normalize_name(name), normalize_name(work_unit)
+
+
+def _home_pairs(ctx: Context, rep_ids) -> dict:
+    """(normalised name, normalised unit) → worker id of the workers the Home's representatives
+    link, loaded once per import (three short columns; compared in Python because the
+    normalisation is not SQL)."""
+    if "pairs" not in ctx.cache:
+        linked = sa.select(WorkerLink.worker_id).where(
+            WorkerLink.representative_id.in_(list(rep_ids) or [0]))
+        pairs = {}
+        for worker_id, name, unit in db.session.execute(
+                sa.select(Worker.id, Worker.name, Worker.work_unit)
+                .where(Worker.id.in_(linked)).order_by(Worker.id)):
+            pairs.setdefault(_pair(name, unit), worker_id)
+        ctx.cache["pairs"] = pairs
+    return ctx.cache["pairs"]
+
+
 def process_workers(ctx: Context, chunk: list[Row]) -> None:
     """Workers matched by normalised 手机号, else 姓名 + 工作单位 among the Home's workers; links added."""
     reps = _home_representatives(ctx)
@@ -44,25 +75,22 @@ def process_workers(ctx: Context, chunk: list[Row]) -> None:
         for worker in db.session.scalars(sa.select(Worker).where(Worker.mobile.in_(mobiles))
                                          .order_by(Worker.id)):
             by_mobile.setdefault(worker.mobile, worker)
-    pairs = {(r.values["name"], r.values["work_unit"]) for r in chunk
+    pairs = {_pair(r.values["name"], r.values["work_unit"]) for r in chunk
              if not r.values.get("mobile") and r.values.get("name")}
     by_pair = {}
     if pairs:
-        home_workers = sa.select(WorkerLink.worker_id).where(
-            WorkerLink.representative_id.in_(list(reps.values()) or [0]))
-        names = {name for name, _unit in pairs}
-        for worker in db.session.scalars(
-                sa.select(Worker).where(Worker.name.in_(names), Worker.id.in_(home_workers))
-                .order_by(Worker.id)):
-            key = (clean(worker.name), clean(worker.work_unit))
-            if key in pairs:
-                by_pair.setdefault(key, worker)
+        home_pairs = _home_pairs(ctx, reps.values())
+        wanted = {home_pairs[p]: p for p in pairs if p in home_pairs}
+        if wanted:
+            for worker in db.session.scalars(sa.select(Worker).where(Worker.id.in_(wanted))):
+                by_pair[wanted[worker.id]] = worker
     matched_ids = [w.id for w in (*by_mobile.values(), *by_pair.values())]
     links = set()
     if matched_ids:
         links = set(db.session.execute(
             sa.select(WorkerLink.worker_id, WorkerLink.representative_id)
             .where(WorkerLink.worker_id.in_(matched_ids))).tuples())
+    home_reps = set(reps.values())
     new, new_links, more_links = [], [], []
     for row in chunk:
         check = Check(ctx, row)
@@ -84,9 +112,13 @@ def process_workers(ctx: Context, chunk: list[Row]) -> None:
         if values["mobile"]:
             check.unique(("worker", values["mobile"]), "mobile", "手机号")
             worker = by_mobile.get(values["mobile"])
+            if worker is not None and values["name"] \
+                    and normalize_name(worker.name) != normalize_name(values["name"]):
+                check.bad("mobile", NAME_MISMATCH)
         elif values["name"] and values["work_unit"]:
-            check.unique(("worker", values["name"], values["work_unit"]), "name", "姓名和工作单位")
-            worker = by_pair.get((values["name"], values["work_unit"]))
+            pair = _pair(values["name"], values["work_unit"])
+            check.unique(("worker", *pair), "name", "姓名和工作单位")
+            worker = by_pair.get(pair)
         else:
             worker = None
         if not check.ok:
@@ -100,7 +132,9 @@ def process_workers(ctx: Context, chunk: list[Row]) -> None:
                 new_links.append((_worker_key(values), rep_ids))
             continue
         missing = [r for r in rep_ids if (worker.id, r) not in links]
-        changed = apply_values(worker, values, ctx.write)
+        ours = any((worker.id, r) in links for r in home_reps)
+        # Another Home's worker: only the link is added; nothing stored is changed or shown.
+        changed = apply_values(worker, values, ctx.write) if ours else {}
         ctx.matched(row, label, changed, [[row.headers.get("representatives", "联系代表"), "",
                                            f"新增联系代表 {len(missing)} 名"]] if missing else [])
         if ctx.write:
