@@ -144,6 +144,18 @@ def test_receipt_lookups_are_limited_per_address_across_page_and_api(lookup_app,
                       environ_base={"REMOTE_ADDR": "10.0.0.8"}).status_code == 200
 
 
+def test_objection_receipts_share_the_lookup_bucket(lookup_app, world):
+    """GET /public/objections/{receipt} counts in the same per-address bucket as /track."""
+    client = lookup_app.test_client()
+    here = {"REMOTE_ADDR": "10.0.0.9"}
+    for _ in range(3):
+        assert client.get("/api/v1/public/objections/WRONGWRONG1",
+                          environ_base=here).status_code == 404
+    resp = client.get("/api/v1/public/objections/WRONGWRONG1", environ_base=here)
+    assert resp.status_code == 429 and resp.get_json()["error"]["code"] == "rate_limited"
+    assert client.get("/track?receipt=WRONGWRONG1", environ_base=here).status_code == 429
+
+
 def test_receipt_lookup_limit_default(app):
     assert app.config["RECEIPT_LOOKUP_RATE_LIMIT"] == "60 per hour"
     assert app.config["WORKER_CREATE_RATE_LIMIT"] == "60 per hour;300 per day"

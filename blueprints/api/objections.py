@@ -15,6 +15,7 @@ from marshmallow import Schema, fields
 from blueprints.api.auth import SECURITY, Unauthorized, load_api_user
 from blueprints.api.schemas import InputSchema, PageArgs, page_of
 from blueprints.api.util import commit, paginate
+from services import appeals
 from services import assessments as service
 from services.appeals import objection_limit
 
@@ -109,6 +110,8 @@ def decision(data, objection_id):
 @bp.route("/public/objections/<receipt>")
 @bp.response(200, PublicObjectionSchema)
 @bp.alt_response(404, description="查询码不存在")
+@bp.alt_response(429, description="查询过于频繁（RECEIPT_LOOKUP_RATE_LIMIT，按来源地址）")
+@appeals.receipt_limit
 def public_objection(receipt):
     """What an objection's receipt shows (anyone): status, filing date and, once decided, the
     decision and the response — nothing else (SPEC §5.6)."""
