@@ -8,6 +8,7 @@
   (blueprints.lost_token.control_rescue), so nothing typed or pasted is lost;
 - JSON bodies nested deeper than MAX_JSON_DEPTH are refused with 422 `body` (no RecursionError);
 - pages: ?page= and the other numbers pages read (year, …, *_id) must be in range (422 naming them);
+- bodies: checked only on a URL a route takes, after blueprints/body_limits bounded their size.
 """
 import json
 
@@ -120,8 +121,8 @@ def check_request():
     is_api = request.path.startswith("/api/")
     if not is_api:
         _check_page_numbers()
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.url_rule is None:
+        return  # no body to check, or a URL no route takes: its body is never read
     for key in request.form:
         _check_text(key, key)
     bad = [key for key, value in request.form.items(multi=True) if has_forbidden_chars(value)]
@@ -149,7 +150,11 @@ def _newlines_before_flush(session, _context, _instances) -> None:
 
 
 def register(app) -> None:
-    """The request gate and the newline rule (the converter is installed by install_converter)."""
+    """The body limits, the request gate and the newline rule (the converter is installed by
+    install_converter)."""
+    from blueprints import body_limits
+
     app.before_request(check_request)
+    body_limits.register(app)
     if not sa.event.contains(sa.orm.Session, "before_flush", _newlines_before_flush):
         sa.event.listen(sa.orm.Session, "before_flush", _newlines_before_flush)

@@ -1,5 +1,6 @@
 from services.activities.attachments import (
     MAX_PER_ACTIVITY,
+    MAX_SIZE,
     send,
 )
 from services.activities.history import (
@@ -30,6 +31,7 @@ from services.activities.thumbnails import (
 
 __all__ = [
     "MAX_PER_ACTIVITY",
+    "MAX_SIZE",
     "add_attachments",
     "verify_activities",
     "can",
