@@ -1,6 +1,7 @@
 """Bodies are bounded before they are read (SPEC §10): 1 MB for every route but the upload routes,
 413 on the declared length without reading a byte, and no body read for a URL no route takes."""
 import json
+import time
 
 import pytest
 from werkzeug.test import EnvironBuilder
@@ -94,3 +95,36 @@ def test_the_openapi_document_declares_413_on_every_write(client):
         for method, operation in item.items():
             if method in ("post", "put", "patch", "delete"):
                 assert "413" in operation["responses"], (method, path)
+
+
+# ------------------------------------------------------------------ lists in a body
+
+def test_a_list_of_200000_ids_is_refused_at_once(world, api):
+    rep = api(world.rep_a)
+    started = time.perf_counter()
+    resp = rep.post("/activities", json={"worker_ids": [1] * 200_000})
+    assert time.perf_counter() - started < 5
+    assert resp.status_code == 422
+    assert "1000" in resp.get_json()["error"]["fields"]["worker_ids"][0]
+
+
+def test_a_page_form_with_more_than_1000_values_of_a_field_is_refused(world, login):
+    client = login(world.rep_a)
+    resp = client.post("/me/activities/new", data={"title": "x", "worker_ids": ["1"] * 1001})
+    assert resp.status_code == 422 and "最多1000项" in resp.get_data(as_text=True)
+
+
+def test_id_list_is_linear_and_capped():
+    from services.activities.inputs import MAX_IDS, id_list
+    from services.errors import Collector
+
+    errors = Collector()
+    started = time.perf_counter()
+    assert id_list(errors, {"worker_ids": list(range(1, 200_001))}, "worker_ids") is None
+    assert "最多1000个" in errors.fields["worker_ids"][0]
+    ids = [str(n) for n in range(MAX_IDS, 0, -1)]
+    assert id_list(Collector(), {"worker_ids": ids}, "worker_ids") == list(range(MAX_IDS, 0, -1))
+    assert id_list(Collector(), {"worker_ids": [3, "3", 3.0, 2]}, "worker_ids") == [3, 2]
+    bad = Collector()
+    assert id_list(bad, {"worker_ids": ["9" * 5000]}, "worker_ids") is None  # no digit-limit error
+    assert time.perf_counter() - started < 1
