@@ -34,7 +34,8 @@ def test_a_300_mb_cell_in_a_300_kb_file_is_413_unread(world, api, huge_cell, mon
     assert error["code"] == "payload_too_large" and "解压后超过40 MB" in error["fields"]["file"][0]
 
 
-def test_900000_blank_rows_count_and_are_not_read_to_the_end(world, api, blank_rows):
+def test_900000_blank_rows_count_and_are_not_read_to_the_end(world, api, blank_rows, monkeypatch):
+    monkeypatch.setattr(reading, "load_workbook", lambda *a, **kw: pytest.fail("openpyxl opened it"))
     started = time.perf_counter()
     resp = upload(api(world.manager_a), "representatives", blank_rows)
     assert time.perf_counter() - started < 10
@@ -55,3 +56,12 @@ def test_check_archive_reads_only_the_directory():
         reading.check_archive(many)
     reading.check_archive(bombs.xlsx_with_huge_cell(HEADER, megabytes=1))  # within: no error
     reading.check_archive(b"not a zip")  # left to openpyxl, which says it is no workbook
+
+
+def test_rows_are_counted_in_the_sheet_xml_before_openpyxl_opens_it(monkeypatch):
+    at_bound = bombs.xlsx_with_blank_rows(HEADER, reading.MAX_ROWS + reading.HEADER_SEARCH_ROWS - 1)
+    reading.check_archive(at_bound)
+    over = bombs.xlsx_with_blank_rows(HEADER, reading.MAX_ROWS + reading.HEADER_SEARCH_ROWS)
+    with pytest.raises(reading.PayloadTooLarge) as info:
+        reading.check_archive(over)
+    assert "空行也计入" in info.value.message

@@ -4,6 +4,7 @@
 the first HEADER_SEARCH_ROWS rows holding the kind's required headers; cells are trimmed and
 full-width ASCII is normalised. `Column`, `Row`, `Report` and `Context` are what the kinds
 (kinds.py) work on. A leaf: it imports nothing else of the package."""
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from io import BytesIO
@@ -22,6 +23,7 @@ MAX_ROWS = 20_000
 # (a 300 KB file with one 300 MB cell is refused here, unread).
 MAX_UNCOMPRESSED = 40 * 1024 * 1024
 MAX_MEMBERS = 1000
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
 HEADER_SEARCH_ROWS = 10
 CHUNK = 1000
 PREVIEW_ROWS = 100  # rows created or updated listed on the report page (counts cover them all)
@@ -178,18 +180,41 @@ def by_header_field(columns: list[Column], field_name: str) -> str:
 
 
 def check_archive(data: bytes) -> None:
-    """Refuse a workbook whose unpacked size or number of parts is over the bounds (413), from the
-    zip's directory alone; a zip that cannot be listed is left to openpyxl (which refuses it).
-    zipfile stops a member at its declared size, so a lying header gains nothing."""
+    """Refuse a workbook over the bounds with 413, before openpyxl opens it: its unpacked size and
+    number of parts from the zip's directory, then the rows of every worksheet counted in its
+    unpacked XML (blank ones included: openpyxl would walk them all just to size the sheet).
+    zipfile stops a member at its declared size, so a lying directory gains nothing; a zip that
+    cannot be listed is left to openpyxl (which refuses it)."""
     try:
-        with ZipFile(BytesIO(data)) as archive:
-            members = archive.infolist()
+        archive = ZipFile(BytesIO(data))
     except (BadZipFile, ValueError, OSError):
         return
-    unpacked = sum(member.file_size for member in members)
-    if len(members) > MAX_MEMBERS or unpacked > MAX_UNCOMPRESSED:
-        raise PayloadTooLarge(f"文件解压后超过{MAX_UNCOMPRESSED // (1024 * 1024)} MB，"
-                              "请删除多余的内容或拆分后分批导入")
+    with archive:
+        members = archive.infolist()
+        unpacked = sum(member.file_size for member in members)
+        if len(members) > MAX_MEMBERS or unpacked > MAX_UNCOMPRESSED:
+            raise PayloadTooLarge(f"文件解压后超过{MAX_UNCOMPRESSED // (1024 * 1024)} MB，"
+                                  "请删除多余的内容或拆分后分批导入")
+        for member in members:
+            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
+                if _rows_in(archive, member) > MAX_ROWS + HEADER_SEARCH_ROWS:
+                    raise PayloadTooLarge(f"工作表超过{MAX_ROWS}行（空行也计入），"
+                                          "请删除空行或拆分后分批导入")
+
+
+def _rows_in(archive: ZipFile, member) -> int:
+    """How many <row> elements a worksheet's XML holds (streamed; 0 when it cannot be read)."""
+    count, tail = 0, b""
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(1024 * 1024):
+                window = tail + chunk
+                count += len(_ROW_TAG.findall(window))
+                tail = window[-16:]
+                count -= len(_ROW_TAG.findall(tail))  # counted again with the next chunk
+    except (BadZipFile, ValueError, OSError, NotImplementedError):
+        return 0
+    return count + len(_ROW_TAG.findall(tail))  # the last chunk's tail is not read again
 
 
 def open_sheet(data: bytes):
