@@ -195,11 +195,11 @@ def check_archive(data: bytes) -> None:
         if len(members) > MAX_MEMBERS or unpacked > MAX_UNCOMPRESSED:
             raise PayloadTooLarge(f"文件解压后超过{MAX_UNCOMPRESSED // (1024 * 1024)} MB，"
                                   "请删除多余的内容或拆分后分批导入")
-        for member in members:
-            if member.filename.startswith("xl/worksheets/") and member.filename.endswith(".xml"):
-                if _rows_in(archive, member) > MAX_ROWS + HEADER_SEARCH_ROWS:
-                    raise PayloadTooLarge(f"工作表超过{MAX_ROWS}行（空行也计入），"
-                                          "请删除空行或拆分后分批导入")
+        sheets = [m for m in members
+                  if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")]
+        if any(_rows_in(archive, sheet) > MAX_ROWS + HEADER_SEARCH_ROWS for sheet in sheets):
+            raise PayloadTooLarge(f"工作表超过{MAX_ROWS}行（空行也计入），"
+                                  "请删除空行或拆分后分批导入")
 
 
 def _rows_in(archive: ZipFile, member) -> int:
