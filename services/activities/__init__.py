@@ -2,6 +2,7 @@ from services.activities.attachments import (
     MAX_PER_ACTIVITY,
     MAX_SIZE,
     send,
+    stored_keys,
 )
 from services.activities.history import (
     review_history,
@@ -26,6 +27,8 @@ from services.activities.search import (
 )
 from services.activities.thumbnails import (
     is_image,
+    make_thumbnails,
+    send_thumbnail,
     thumbnail,
 )
 
@@ -41,6 +44,9 @@ __all__ = [
     "filter_activities",
     "review_history",
     "is_image",
+    "make_thumbnails",
+    "send_thumbnail",
+    "stored_keys",
     "normalize",
     "remove_attachment",
     "review_activity",
