@@ -6,8 +6,8 @@ import shutil
 
 import pytest
 import sqlalchemy as sa
-from PIL import Image
 from flask import current_app
+from PIL import Image
 
 from extensions import db
 from models import Activity, Attachment
@@ -16,6 +16,7 @@ from services import activities as service
 from services.activities import attachments as att
 from services.errors import Forbidden, ValidationFailed
 from tests import factories as f
+
 
 def _image(fmt: str) -> bytes:
     out = io.BytesIO()

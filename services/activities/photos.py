@@ -51,8 +51,9 @@ def prepare(data: bytes, mime: str) -> Photo:
             return _prepared(img, data, mime)
     except PhotoRefused:
         raise
-    except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError,
-            SyntaxError) as error:
+    except Image.DecompressionBombError as error:  # over twice MAX_PIXELS: Pillow refuses it
+        raise PhotoRefused(f"图片像素过多，请缩小到{MAX_PIXELS // 10_000}万像素以内后上传") from error
+    except (OSError, UnidentifiedImageError, ValueError, SyntaxError) as error:
         raise PhotoRefused("图片无法读取（文件已损坏或不完整）") from error
 
 
