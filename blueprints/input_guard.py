@@ -7,7 +7,9 @@
   A page form posted from this site is answered with its text given back without them
   (blueprints.lost_token.control_rescue), so nothing typed or pasted is lost;
 - JSON bodies nested deeper than MAX_JSON_DEPTH are refused with 422 `body` (no RecursionError);
+  a list of more than MAX_LIST_ITEMS items anywhere in a body is refused with 422 naming its field;
 - pages: ?page= and the other numbers pages read (year, …, *_id) must be in range (422 naming them);
+- bodies: checked only on a URL a route takes, after blueprints/body_limits bounded their size.
 """
 import json
 
@@ -24,6 +26,7 @@ from services.input_rules import (
 )
 
 MAX_JSON_DEPTH = 32
+MAX_LIST_ITEMS = 1000  # SPEC §10: a list in a body (worker_ids, co_organizer_ids, …) holds ≤ 1,000
 
 # Query arguments the server-rendered pages read as numbers (db.paginate reads page/per_page).
 _PAGE_NUMBER_ARGS = {"page": (1, INT_MAX), "per_page": (1, 100), "year": (2000, 2100),
@@ -68,6 +71,8 @@ def _walk_json(data) -> None:
                     _refuse("body" if depth == 1 else field, CONTROL_MESSAGE)
                 stack.append((item, name, depth + 1))
         elif isinstance(value, list):
+            if len(value) > MAX_LIST_ITEMS:
+                _refuse(field, f"最多{MAX_LIST_ITEMS}项（收到{len(value)}项）")
             stack.extend((item, field, depth + 1) for item in value)
 
 
@@ -120,10 +125,12 @@ def check_request():
     is_api = request.path.startswith("/api/")
     if not is_api:
         _check_page_numbers()
-    if request.method in ("GET", "HEAD", "OPTIONS"):
-        return
+    if request.method in ("GET", "HEAD", "OPTIONS") or request.url_rule is None:
+        return  # no body to check, or a URL no route takes: its body is never read
     for key in request.form:
         _check_text(key, key)
+        if len(request.form.getlist(key)) > MAX_LIST_ITEMS:
+            _refuse(key, f"最多{MAX_LIST_ITEMS}项")
     bad = [key for key, value in request.form.items(multi=True) if has_forbidden_chars(value)]
     if bad and not is_api:
         from blueprints import lost_token
@@ -149,7 +156,11 @@ def _newlines_before_flush(session, _context, _instances) -> None:
 
 
 def register(app) -> None:
-    """The request gate and the newline rule (the converter is installed by install_converter)."""
+    """The body limits, the request gate and the newline rule (the converter is installed by
+    install_converter)."""
+    from blueprints import body_limits
+
     app.before_request(check_request)
+    body_limits.register(app)
     if not sa.event.contains(sa.orm.Session, "before_flush", _newlines_before_flush):
         sa.event.listen(sa.orm.Session, "before_flush", _newlines_before_flush)

@@ -1,14 +1,12 @@
-"""The HTTP answer for a thumbnail (services/activities/thumbnails.py): JPEG, or 404 when there is none."""
-from flask import Response, abort
+"""The HTTP answer for a thumbnail: the stored JPEG (services/activities/thumbnails.py), streamed
+from the store, or 404 when there is none."""
+from flask import Response
 
-from services.activities import thumbnail
+from services.activities import send_thumbnail
 
 
 def thumb_response(attachment, *, private: bool) -> Response:
-    data = thumbnail(attachment)
-    if data is None:
-        abort(404)
-    response = Response(data, mimetype="image/jpeg")
+    response = send_thumbnail(attachment)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store" if private else "public, max-age=3600"
     return response

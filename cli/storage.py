@@ -1,4 +1,5 @@
-"""`flask storage check | export DIR | import DIR`: back up, restore or move the stored files.
+"""`flask storage check | export DIR | import DIR | thumbnails`: back up, restore or move the stored
+files; make the thumbnails of photos stored before thumbnails were made at upload.
 
 Works on whichever store the settings choose (UPLOAD_DIR or the S3-compatible STORAGE_URL), so the
 same two commands back up a bucket to a folder, restore it, or move UPLOAD_DIR into a bucket.
@@ -86,3 +87,28 @@ def import_command(folder):
         count += 1
         size += os.path.getsize(source.path(key))
     click.echo(f"已导入 {count} 个文件（{size} 字节）：{folder} → {_where(store)}")
+
+
+@storage_group.command("thumbnails")
+@click.option("--replace", is_flag=True, help="也重做已有的缩略图")
+@with_appcontext
+def thumbnails_command(replace):
+    """Store the thumbnails of every photo attachment that has none (files stored before
+    thumbnails were made at upload); prints how many were made and which could not be."""
+    from extensions import db
+    from models import Attachment
+    from services import activities
+
+    photos = db.select(Attachment).where(Attachment.content_type.in_(("image/jpeg", "image/png")))
+    counts = {"made": 0, "present": 0}
+    failed = []
+    for attachment in db.session.scalars(photos.order_by(Attachment.id)).yield_per(100):
+        outcome = activities.make_thumbnails(attachment, replace=replace)
+        if outcome in counts:
+            counts[outcome] += 1
+        else:
+            failed.append(f"附件 {attachment.id}（{attachment.filename}）：{outcome}")
+    click.echo(f"缩略图：新做 {counts['made']} 个附件，已有 {counts['present']} 个，"
+               f"无法制作 {len(failed)} 个")
+    for line in failed[:50]:
+        click.echo(line, err=True)

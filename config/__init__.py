@@ -54,7 +54,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI = None  # filled by create_app through database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
-    MAX_CONTENT_LENGTH = 110 * 1024 * 1024  # ten files of 10 MB plus the form
+    # The largest body of any route (ten files of 10 MB plus the form); each route has its own
+    # smaller limit (blueprints/body_limits.py): BODY_MAX_BYTES unless it is an upload route.
+    MAX_CONTENT_LENGTH = 101 * 1024 * 1024
+    BODY_MAX_BYTES = _int("BODY_MAX_BYTES", 1024 * 1024)
     # Stored files: UPLOAD_DIR, or an S3-compatible object store (shared by several hosts) when
     # STORAGE_URL (its endpoint) is set; the bucket must exist (docs/deployment.md).
     STORAGE_URL = os.environ.get("STORAGE_URL", "")

@@ -2,10 +2,12 @@
 static/, cleanup on rollback and delete, scoped download with safe headers."""
 import io
 import os
+import shutil
 
 import pytest
 import sqlalchemy as sa
 from flask import current_app
+from PIL import Image
 
 from extensions import db
 from models import Activity, Attachment
@@ -15,14 +17,22 @@ from services.activities import attachments as att
 from services.errors import Forbidden, ValidationFailed
 from tests import factories as f
 
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00" + b"\x00" * 64
-PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02"
-       + b"\x00" * 35)
+
+def _image(fmt: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 6), (200, 30, 30)).save(out, fmt)
+    return out.getvalue()
+
+
+# Real images (photos are decoded at upload to strip metadata and make thumbnails).
+JPEG = _image("JPEG")
+PNG = _image("PNG")
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n"
 MB10 = 10 * 1024 * 1024
 
 
 def jpeg_of(size):
+    """A real JPEG of exactly `size` bytes (padding after its end marker, which decoders skip)."""
     return JPEG + b"\x00" * (size - len(JPEG))
 
 
@@ -34,7 +44,15 @@ def payload(**kw):
 
 
 def stored_files():
+    """The originals stored (thumbnails live under thumbs/, see thumb_files)."""
     directory = current_app.config["UPLOAD_DIR"]
+    if not os.path.isdir(directory):
+        return []
+    return sorted(n for n in os.listdir(directory) if os.path.isfile(os.path.join(directory, n)))
+
+
+def thumb_files():
+    directory = os.path.join(current_app.config["UPLOAD_DIR"], "thumbs")
     return sorted(os.listdir(directory)) if os.path.isdir(directory) else []
 
 
@@ -42,8 +60,7 @@ def stored_files():
 def empty_upload_dir(app):
     directory = app.config["UPLOAD_DIR"]
     if os.path.isdir(directory):
-        for name in os.listdir(directory):
-            os.remove(os.path.join(directory, name))
+        shutil.rmtree(directory)
     yield
 
 
@@ -63,7 +80,7 @@ def test_accepted_types(name, data, mime):
     ("report.pdf", JPEG),                                       # jpeg content, pdf name
     ("image.gif", b"GIF89a" + b"\x00" * 20),                    # gif is not allowed
     ("script.png", b"<svg xmlns='http://www.w3.org/2000/svg'></svg>"),
-    ("noext", JPEG),
+    ("report.pdf", PNG),                                        # a known extension, other content
     ("empty.jpg", b""),
 ])
 def test_refused_types(name, data):

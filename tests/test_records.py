@@ -242,6 +242,12 @@ def test_ledger_with_photo_thumbnails(data, login, app):
     db.session.commit()
     with open(attachments.path_of(photo), "wb") as fh:
         fh.write(_png())
+    # A file stored before thumbnails were made at upload: the ledger lists it by name until
+    # `flask storage thumbnails` makes its thumbnails, then shows the stored one.
+    resp = login(data.manager_a).get(f"/records/ledger/{data.home_a.id}/docx?year={YEAR}")
+    assert len(Document(BytesIO(resp.data)).inline_shapes) == 0 and "现场.png" in _docx_text(resp.data)
+    out = app.test_cli_runner().invoke(args=["storage", "thumbnails"])
+    assert "新做 1 个附件" in out.output, out.output
 
     client = login(data.manager_a)
     resp = client.get(f"/records/ledger/{data.home_a.id}/docx?year={YEAR}")

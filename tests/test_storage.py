@@ -97,7 +97,8 @@ def test_attachment_upload_api_and_download_page(world, api, login, store):
     pdf_id, png_id = (item["id"] for item in resp.get_json())
     pdf = db.session.get(Attachment, pdf_id)
     assert store.read(pdf.stored_name) == PDF
-    assert sorted(store.iter_keys()) == sorted(a.stored_name for a in activity.attachments)
+    assert sorted(store.iter_keys()) == sorted(key for a in activity.attachments
+                                               for key in service.stored_keys(a))
 
     page = login(world.manager_a).get(f"/me/attachments/{pdf_id}")
     assert page.status_code == 200 and page.data == PDF
@@ -130,7 +131,7 @@ def test_attachment_whose_file_is_gone_answers_404(world, login, store):
 
 def test_rollback_removes_and_delete_after_commit(world, store):
     service.create_activity(world.rep_a, payload(), files=[("a.pdf", PDF), ("b.png", PNG)])
-    assert len(list(store.iter_keys())) == 2  # written, not yet committed
+    assert len(list(store.iter_keys())) == 4  # written (the photo with 2 thumbnails), uncommitted
     db.session.rollback()
     assert list(store.iter_keys()) == []
     activity = service.create_activity(world.rep_a, payload(), files=[("a.pdf", PDF)])
@@ -194,7 +195,7 @@ def test_check_command(app, store, world):
     out = app.test_cli_runner().invoke(args=["storage", "check"])
     assert out.exit_code == 0 and "存储可用" in out.output, out.output
     assert "附件 2 个，文件缺失 0 个" in out.output
-    assert len(list(store.iter_keys())) == 2  # the probe is removed again
+    assert len(list(store.iter_keys())) == 4  # the probe is removed again (2 files, 2 thumbnails)
     gone = activity.attachments[0].stored_name
     store.delete(gone)
     out = app.test_cli_runner().invoke(args=["storage", "check"])

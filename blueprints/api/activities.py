@@ -12,6 +12,7 @@ from blueprints.api.auth import SECURITY, api_user, token_required
 from blueprints.api.input import Day, Int, partial_of
 from blueprints.api.schemas import InputSchema, PageArgs, page_of
 from blueprints.api.util import commit, paginate
+from blueprints.body_limits import FORM_ALLOWANCE, accepts_upload
 from extensions import db
 from models import Activity
 from models.enums import ActivityStatus, Theme
@@ -179,6 +180,7 @@ def review(data, activity_id):
 
 
 @bp.route("/activities/<int:activity_id>/attachments", methods=["POST"])
+@accepts_upload(service.MAX_PER_ACTIVITY * service.MAX_SIZE + FORM_ALLOWANCE)
 @token_required
 @bp.doc(security=SECURITY, requestBody={"required": True, "content": {"multipart/form-data": {
     "schema": {"type": "object", "required": ["files"], "properties": {"files": {

@@ -6,6 +6,7 @@ from flask_smorest import Blueprint
 
 from blueprints.api.auth import SECURITY, api_user, token_required
 from blueprints.api.util import commit
+from blueprints.body_limits import FORM_ALLOWANCE, accepts_upload
 from models.enums import ImportStatus
 from services import accounts, imports
 from services.errors import ValidationFailed
@@ -54,6 +55,7 @@ def template(kind):
 
 
 @bp.route("/imports/<kind>", methods=["POST"])
+@accepts_upload(imports.MAX_BYTES + FORM_ALLOWANCE)
 @token_required
 @bp.doc(security=SECURITY, requestBody={"content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],

@@ -3,8 +3,8 @@
 - every error answer is SPEC §8's {"error": {code, message, fields}} (the `Error` component);
 - every operation documents the error statuses it can answer: 401 and 403 where a token is
   required, 404 where there is an object to miss (path ids) or a scope to fall outside, 409 on
-  writes, 413 where there is a body, 422 everywhere (any query or body can be odd), 429 everywhere
-  (limits are per deployment);
+  writes, 413 where there is or may be a body (writes), 422 everywhere (any query or body can be
+  odd), 429 everywhere (limits are per deployment);
 - an error answer declared with a description only gets the `Error` body it really has;
 - operations whose token is optional (published assessments) say so: `security: [{}, bearer]`;
 - a request with field errors the schema found still reaches the service, and the request ends in
@@ -33,8 +33,8 @@ def _statuses(path: str, method: str, operation: dict) -> list[int]:
         out.append(404)
     if method in _WRITES:
         out.append(409)
-    if "requestBody" in operation:
-        out.append(413)
+    if "requestBody" in operation or method in _WRITES:
+        out.append(413)  # any body over its route's limit (blueprints/body_limits.py)
     return out
 
 

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from blueprints.body_limits import FORM_ALLOWANCE, accepts_upload
 from blueprints.decorators import roles_required
 from blueprints.imports import bp
 from blueprints.web import commit_operation
@@ -46,6 +47,7 @@ def _index(errors=None, status=200):
 
 
 @bp.route("/", methods=["GET", "POST"])
+@accepts_upload(imports.MAX_BYTES + FORM_ALLOWANCE)
 @roles_required(*IMPORTERS)
 def index():
     """Choose the kind (and the Home, for the admin), upload, and get the dry run's report."""

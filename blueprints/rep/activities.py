@@ -9,6 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from blueprints import activity_filters
+from blueprints.body_limits import FORM_ALLOWANCE, accepts_upload
 from blueprints.decorators import roles_required
 from blueprints.rep import bp
 from extensions import db
@@ -89,6 +90,7 @@ def after_save_url(activity: Activity) -> str:
 
 
 @bp.route("/activities/new", methods=["GET", "POST"])
+@accepts_upload(service.MAX_PER_ACTIVITY * service.MAX_SIZE + FORM_ALLOWANCE)
 @roles_required(Role.REPRESENTATIVE, Role.HOME_MANAGER)
 def activity_new():
     """Record an activity: save as draft or submit for verification."""
@@ -133,6 +135,7 @@ def activity_detail(activity_id):
 
 
 @bp.route("/activities/<int:activity_id>/edit", methods=["GET", "POST"])
+@accepts_upload(service.MAX_PER_ACTIVITY * service.MAX_SIZE + FORM_ALLOWANCE)
 @login_required
 def activity_edit(activity_id):
     """Edit an activity (organiser or manager while not verified; a provincial admin always)."""

@@ -10,7 +10,9 @@ summary tables in the same transaction and writes its audit entry; the caller co
 """
 from services.activities.attachments import (
     MAX_PER_ACTIVITY,
+    MAX_SIZE,
     send,
+    stored_keys,
 )
 from services.activities.history import (
     review_history,
@@ -35,11 +37,14 @@ from services.activities.search import (
 )
 from services.activities.thumbnails import (
     is_image,
+    make_thumbnails,
+    send_thumbnail,
     thumbnail,
 )
 
 __all__ = [
     "MAX_PER_ACTIVITY",
+    "MAX_SIZE",
     "add_attachments",
     "verify_activities",
     "can",
@@ -49,6 +54,9 @@ __all__ = [
     "filter_activities",
     "review_history",
     "is_image",
+    "make_thumbnails",
+    "send_thumbnail",
+    "stored_keys",
     "normalize",
     "remove_attachment",
     "review_activity",

@@ -1,5 +1,12 @@
 """Activity attachments: jpg/png/pdf checked by content, ≤10 MB each, ≤10 per activity.
 
+Phones' names are taken as they come: percent-encoded names are decoded, and a name without a
+known extension (an Android picker's `1000000036`) gets the one its content shows; a known
+extension that contradicts the content is refused. Photos are prepared once, at upload
+(services/activities/photos.py): EXIF stripped with the orientation applied, HEIC converted to
+JPEG, over 40 megapixels refused, and two thumbnails stored beside the original under
+`thumbs/` (thumbnail_keys) — served and put in the 台账 from there, never decoded again.
+
 Files are kept by services/storage.py (UPLOAD_DIR outside static/, or the S3-compatible store when
 STORAGE_URL is set) under a random stored name. A file written during a transaction that is rolled
 back is removed again; a file of a deleted attachment is removed only once the deletion is committed.
@@ -8,6 +15,7 @@ import contextlib
 import logging
 import os
 import secrets
+from urllib.parse import unquote
 
 import filetype
 import sqlalchemy as sa
@@ -16,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from extensions import db
 from models import Attachment
+from services.activities.photos import HEIF_TYPES, PhotoRefused, prepare
 from services.errors import Collector
 from services.storage import StorageError, get_storage
 
@@ -32,6 +41,11 @@ ALLOWED = {
     "application/pdf": ("pdf",),
 }
 _STORED_EXT = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}
+#: What the content may also be (iPhone photos): converted to JPEG before it is stored.
+_CONVERTED = {"image/heic": ("heic", "heif"), "image/heif": ("heif", "heic")}
+_KNOWN_EXT = {ext for exts in (*ALLOWED.values(), *_CONVERTED.values()) for ext in exts}
+IMAGE_TYPES = ("image/jpeg", "image/png")
+THUMB_SIZES = ("small", "large")
 
 _NEW_FILES = "rephome_new_upload_keys"
 _DOOMED_FILES = "rephome_doomed_upload_keys"
@@ -55,8 +69,13 @@ def send(attachment: Attachment, *, as_attachment: bool):
 
 
 def clean_filename(name: str | None) -> str:
-    """The file's own name (no directories, no control characters), at most 255 characters."""
-    name = (name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    """The file's own name (no directories, no control characters), at most 255 characters; a
+    percent-encoded name (`%E6%B4%BB…`, `image%3A1641`) decoded first when it is valid UTF-8."""
+    name = name or ""
+    if "%" in name:
+        with contextlib.suppress(UnicodeDecodeError):
+            name = unquote(name, errors="strict")
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(ch for ch in name if ch.isprintable()).strip()
     return name[-255:] or "file"
 
@@ -69,25 +88,46 @@ def _read(stream) -> bytes:
     return stream.read(MAX_SIZE + 1)
 
 
+def _extension(filename: str) -> str:
+    return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+
+
 def check_content(filename: str, data: bytes) -> tuple[str | None, str | None]:
-    """(content_type, None) when the file is acceptable, else (None, the Chinese reason)."""
+    """(content type, None) when the file is acceptable, else (None, the Chinese reason).
+
+    The type is the content's (image/heic and image/heif included: converted at upload); a name
+    whose extension is one of these types but not the content's is refused, any other name is
+    accepted (named_for_content gives it the right extension)."""
     if not data:
         return None, f"附件“{filename}”是空文件"
     if len(data) > MAX_SIZE:
         return None, f"附件“{filename}”超过10 MB"
     kind = filetype.guess(data)
     mime = kind.mime if kind is not None else None
-    if mime not in ALLOWED:
-        return None, f"附件“{filename}”的内容不是 JPG、PNG 或 PDF 文件"
-    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if ext not in ALLOWED[mime]:
-        return None, (f"附件“{filename}”的扩展名与内容不符（内容为 {_STORED_EXT[mime].upper()}），"
+    if mime not in ALLOWED and mime not in _CONVERTED:
+        return None, f"附件“{filename}”的内容不是 JPG、PNG、PDF 或 HEIC 文件"
+    ext = _extension(filename)
+    if ext in _KNOWN_EXT and ext not in ALLOWED.get(mime, _CONVERTED.get(mime, ())):
+        shown = _STORED_EXT.get(mime, "heic").upper()
+        return None, (f"附件“{filename}”的扩展名与内容不符（内容为 {shown}），"
                       "请使用正确的扩展名")
     return mime, None
 
 
-def validate_files(files, existing_count: int, errors: Collector) -> list[tuple[str, str, bytes]]:
-    """Read and check uploaded files; [(filename, content_type, data)] of the acceptable ones.
+def named_for_content(filename: str, stored_mime: str) -> str:
+    """The name with the extension of what is stored: kept when it already agrees, replaced for
+    a converted HEIC, appended when there was none (or an unknown one)."""
+    ext = _extension(filename)
+    if ext in ALLOWED[stored_mime]:
+        return filename
+    if ext in _KNOWN_EXT:
+        filename = filename[: -len(ext) - 1] or "photo"
+    return f"{filename}.{_STORED_EXT[stored_mime]}"[-255:]
+
+
+def validate_files(files, existing_count: int, errors: Collector) -> list[tuple]:
+    """Read, check and prepare uploaded files; [(filename, content_type, data, photo)] of the
+    acceptable ones (`photo` the prepared photos.Photo of an image, else None).
 
     `files` are objects with `.filename` and `.stream` (werkzeug FileStorage) or (name, bytes)
     pairs; empty file inputs (no filename) are skipped.
@@ -108,16 +148,41 @@ def validate_files(files, existing_count: int, errors: Collector) -> list[tuple[
     if existing_count + len(items) > MAX_PER_ACTIVITY:
         errors.add(FIELD, f"每个活动最多{MAX_PER_ACTIVITY}个附件（已有{existing_count}个，"
                           f"本次上传{len(items)}个）")
+        return accepted  # nothing more is decoded for a request that is refused anyway
     for name, data in items:
         mime, problem = check_content(name, data)
+        photo = None
+        if not problem and (mime in IMAGE_TYPES or mime in HEIF_TYPES):
+            try:
+                photo = prepare(data, mime)
+            except PhotoRefused as refused:
+                problem = f"附件“{name}”{refused}"
+            else:
+                mime, data = photo.mime, photo.data
+                if len(data) > MAX_SIZE:
+                    problem = f"附件“{name}”转换后超过10 MB"
         if problem:
             errors.add(FIELD, problem)
         else:
-            accepted.append((name, mime, data))
+            accepted.append((named_for_content(name, mime), mime, data, photo))
     return accepted
 
 
-def store(activity, checked: list[tuple[str, str, bytes]], actor) -> list[Attachment]:
+def thumbnail_keys(stored_name: str) -> dict[str, str]:
+    """Where an image's thumbnails are stored, by size ("small", "large")."""
+    stem = stored_name.rsplit(".", 1)[0]
+    return {size: f"thumbs/{stem}-{size}.jpg" for size in THUMB_SIZES}
+
+
+def stored_keys(attachment: Attachment) -> list[str]:
+    """Every key the attachment's files are stored under (the original, an image's thumbnails)."""
+    keys = [attachment.stored_name]
+    if attachment.content_type in IMAGE_TYPES:
+        keys += thumbnail_keys(attachment.stored_name).values()
+    return keys
+
+
+def store(activity, checked: list[tuple], actor) -> list[Attachment]:
     """Save checked files to the store and add their rows; files go away again on rollback.
 
     Raises StorageError when the store cannot be written (the caller's transaction then rolls
@@ -126,10 +191,15 @@ def store(activity, checked: list[tuple[str, str, bytes]], actor) -> list[Attach
     storage = get_storage()
     created = []
     new_keys = db.session.info.setdefault(_NEW_FILES, [])
-    for name, mime, data in checked:
+    for name, mime, data, photo in checked:
         stored_name = f"{secrets.token_hex(16)}.{_STORED_EXT[mime]}"
         new_keys.append((storage, stored_name))
         storage.save(stored_name, data, content_type=mime)
+        if photo is not None:
+            keys = thumbnail_keys(stored_name)
+            for size, thumb in (("small", photo.small), ("large", photo.large)):
+                new_keys.append((storage, keys[size]))
+                storage.save(keys[size], thumb, content_type="image/jpeg")
         attachment = Attachment(activity=activity, filename=name, stored_name=stored_name,
                                 content_type=mime, size=len(data),
                                 uploaded_by_id=getattr(actor, "id", None))
@@ -144,7 +214,7 @@ def remove_files_after_commit(attachments) -> None:
     storage = get_storage()
     doomed = db.session.info.setdefault(_DOOMED_FILES, [])
     for attachment in attachments:
-        doomed.append((storage, attachment.stored_name))
+        doomed.extend((storage, key) for key in stored_keys(attachment))
 
 
 def delete_attachment(attachment: Attachment) -> None:

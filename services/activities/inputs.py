@@ -35,8 +35,13 @@ COLUMNS = ("theme", "kind", "title", "date", "location", "mode", "participants",
            "published")
 
 
+MAX_IDS = 1000  # SPEC §10: a list in a body holds at most 1,000 items
+
+
 def id_list(errors: Collector, data: dict, field: str) -> list[int] | None:
-    """A list of distinct positive integer ids (strings of digits accepted), or None on error."""
+    """A list of distinct positive integer ids (strings of digits accepted), in the order given,
+    or None on error: not a list, more than MAX_IDS items, or an item that is no id. Linear in
+    the list's length, which is checked before any item is."""
     raw = data.get(field)
     if raw in (None, ""):
         return []
@@ -45,20 +50,34 @@ def id_list(errors: Collector, data: dict, field: str) -> list[int] | None:
     if not isinstance(raw, (list, tuple)):
         errors.add(field, f"{LABELS[field]}必须是编号列表")
         return None
-    ids = []
+    if len(raw) > MAX_IDS:
+        errors.add(field, f"{LABELS[field]}最多{MAX_IDS}个（收到{len(raw)}个）")
+        return None
+    ids: dict[int, None] = {}
     for item in raw:
-        if isinstance(item, bool):
-            item = None
-        try:
-            number = int(item)
-        except (TypeError, ValueError):
-            number = None
-        if number is None or number < 1 or (isinstance(item, float) and item != number):
-            errors.add(field, f"{LABELS[field]}的编号无效：{item}")
+        number = _id_of(item)
+        if number is None:
+            errors.add(field, f"{LABELS[field]}的编号无效：{str(item)[:20]}")
             return None
-        if number not in ids:
-            ids.append(number)
-    return ids
+        ids[number] = None
+    return list(ids)
+
+
+def _id_of(item) -> int | None:
+    """A positive id from an int, an integral float or a string of at most 10 digits, else None."""
+    if isinstance(item, bool):
+        return None
+    if isinstance(item, str):
+        item = item.strip()
+        if not item.isdigit() or len(item) > 10:
+            return None
+    try:
+        number = int(item)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if number < 1 or (isinstance(item, float) and item != number):
+        return None
+    return number
 
 
 # The workers an organiser may link, as statements built once (a statement reused keeps its cache

@@ -4,10 +4,11 @@
 the first HEADER_SEARCH_ROWS rows holding the kind's required headers; cells are trimmed and
 full-width ASCII is normalised. `Column`, `Row`, `Report` and `Context` are what the kinds
 (kinds.py) work on. A leaf: it imports nothing else of the package."""
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 from io import BytesIO
-from zipfile import BadZipFile
+from zipfile import BadZipFile, ZipFile
 
 from openpyxl import load_workbook
 
@@ -16,6 +17,13 @@ from services.errors import ServiceError, ValidationFailed
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 20_000
+# An .xlsx is a zip: what it holds unpacked is bounded before openpyxl opens it. 20,000 rows of
+# the widest kind (11 columns) take about 8 MB of sheet XML and a few MB of shared strings; 40 MB
+# leaves room for generous styles and long cells, and keeps one worker's memory well under 300 MB
+# (a 300 KB file with one 300 MB cell is refused here, unread).
+MAX_UNCOMPRESSED = 40 * 1024 * 1024
+MAX_MEMBERS = 1000
+_ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s/>]")
 HEADER_SEARCH_ROWS = 10
 CHUNK = 1000
 PREVIEW_ROWS = 100  # rows created or updated listed on the report page (counts cover them all)
@@ -178,8 +186,48 @@ BROKEN_SHEET = (SyntaxError, ValueError, KeyError, TypeError)
 BROKEN_MESSAGE = "文件不是有效的 Excel（.xlsx）工作簿，或含有不允许的内容（如 XML 实体）"
 
 
+def check_archive(data: bytes) -> None:
+    """Refuse a workbook over the bounds with 413, before openpyxl opens it: its unpacked size and
+    number of parts from the zip's directory, then the rows of every worksheet counted in its
+    unpacked XML (blank ones included: openpyxl would walk them all just to size the sheet).
+    zipfile stops a member at its declared size, so a lying directory gains nothing; a zip that
+    cannot be listed is left to openpyxl (which refuses it)."""
+    try:
+        archive = ZipFile(BytesIO(data))
+    except (BadZipFile, ValueError, OSError):
+        return
+    with archive:
+        members = archive.infolist()
+        unpacked = sum(member.file_size for member in members)
+        if len(members) > MAX_MEMBERS or unpacked > MAX_UNCOMPRESSED:
+            raise PayloadTooLarge(f"文件解压后超过{MAX_UNCOMPRESSED // (1024 * 1024)} MB，"
+                                  "请删除多余的内容或拆分后分批导入")
+        sheets = [m for m in members
+                  if m.filename.startswith("xl/worksheets/") and m.filename.endswith(".xml")]
+        if any(_rows_in(archive, sheet) > MAX_ROWS + HEADER_SEARCH_ROWS for sheet in sheets):
+            raise PayloadTooLarge(f"工作表超过{MAX_ROWS}行（空行也计入），"
+                                  "请删除空行或拆分后分批导入")
+
+
+def _rows_in(archive: ZipFile, member) -> int:
+    """How many <row> elements a worksheet's XML holds (streamed; 0 when it cannot be read)."""
+    count, tail = 0, b""
+    try:
+        with archive.open(member) as stream:
+            while chunk := stream.read(1024 * 1024):
+                window = tail + chunk
+                count += len(_ROW_TAG.findall(window))
+                tail = window[-16:]
+                count -= len(_ROW_TAG.findall(tail))  # counted again with the next chunk
+    except (BadZipFile, ValueError, OSError, NotImplementedError):
+        return 0
+    return count + len(_ROW_TAG.findall(tail))  # the last chunk's tail is not read again
+
+
 def open_sheet(data: bytes):
-    """The first worksheet of an .xlsx, read-only; 422 naming `file` when it is not one."""
+    """The first worksheet of an .xlsx, read-only; 422 naming `file` when it is not one, 413 when
+    it unpacks to more than the bounds (check_archive)."""
+    check_archive(data)
     try:
         workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
     except (BadZipFile, OSError, *BROKEN_SHEET) as error:
@@ -193,7 +241,8 @@ def read_rows(data: bytes, columns: list[Column]):
     """Yield Row for every non-blank data row of the first sheet (streamed).
 
     Raises ValidationFailed when no header row is found in the first 10 rows, PayloadTooLarge past
-    MAX_ROWS data rows.
+    MAX_ROWS rows after the header, blank ones included (a sheet of a million blank rows is
+    refused after 20,000 of them, not read to its end).
     """
     workbook, sheet = open_sheet(data)
     try:
@@ -216,18 +265,16 @@ def read_rows(data: bytes, columns: list[Column]):
             values = {f: clean(cells[pos]) if pos < len(cells) else "" for f, pos in positions}
             return Row(number, values, headers, order) if any(values.values()) else None
 
-        count = 0
         buffered = ((i + 1, cells) for i, cells in enumerate(first) if i > header_index)
         tail = ((number, cells) for number, cells in enumerate(rows, start=len(first) + 1))
         for source in (buffered, tail):
             for number, cells in source:
+                if number - (header_index + 1) > MAX_ROWS:
+                    raise PayloadTooLarge(f"表头以下超过{MAX_ROWS}行（空行也计入），"
+                                          "请删除空行或拆分后分批导入")
                 row = parsed(number, cells)
-                if row is None:
-                    continue
-                count += 1
-                if count > MAX_ROWS:
-                    raise PayloadTooLarge(f"数据行超过{MAX_ROWS}行，请拆分后分批导入")
-                yield row
+                if row is not None:
+                    yield row
     except BROKEN_SHEET as error:
         raise ValidationFailed({"file": [BROKEN_MESSAGE]}) from error
     finally:

@@ -1,9 +1,10 @@
 """台账: a Home's verified activities of a year, as offices keep them for inspection.
 
 `ledger_of(home, year, with_photos=True)` loads the activities (verified, dated in the year, oldest
-first) with organisers, co-organisers and attachments in a fixed number of queries, and makes a
-thumbnail (JPEG, at most 480 px on the long side, Pillow) of each photo for the Word document.
-An unreadable or missing photo file is listed by name instead of failing the whole ledger.
+first) with organisers, co-organisers and attachments in a fixed number of queries, and reads the
+stored thumbnail (JPEG, at most 480 px on the long side, made at upload) of each photo for the
+Word document; no original is decoded. A photo without a stored thumbnail is listed by name
+instead (`flask storage thumbnails` makes those of files stored before thumbnails were).
 """
 import logging
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from models.enums import ActivityStatus
 from services import activities
 
 log = logging.getLogger(__name__)
-THUMBNAIL_PX = 480
+THUMBNAIL_PX = 480  # the stored "large" thumbnail (services/activities/photos.LARGE)
 
 
 @dataclass
@@ -52,13 +53,13 @@ def ledger_of(home: Home, year: int, *, with_photos: bool = True) -> Ledger:
     for activity in rows:
         entry = LedgerEntry(activity)
         for attachment in activity.attachments:
-            image = (activities.thumbnail(attachment, (THUMBNAIL_PX, THUMBNAIL_PX))
+            image = (activities.thumbnail(attachment, "large")
                      if with_photos and activities.is_image(attachment) else None)
             if image is not None:
                 entry.thumbnails.append(image)
                 continue
             if with_photos and activities.is_image(attachment):
-                log.warning("台账：附件 %s 无法生成缩略图", attachment.id)
+                log.warning("台账：附件 %s 没有缩略图（flask storage thumbnails 可补做）", attachment.id)
             entry.other_files.append(attachment.filename)
         entries.append(entry)
     return Ledger(home=home, year=year, entries=entries)
