@@ -7,7 +7,8 @@
   A page form posted from this site is answered with its text given back without them
   (blueprints.lost_token.control_rescue), so nothing typed or pasted is lost;
 - JSON bodies nested deeper than MAX_JSON_DEPTH are refused with 422 `body` (no RecursionError);
-- pages: ?page= and the other numbers pages read (year, …, *_id) must be in range (422 naming them);
+- pages: ?page= and the other numbers pages read (month, …, *_id; a year as a 32-bit number) must be
+  in range (422 naming them);
 """
 import json
 
@@ -26,7 +27,10 @@ from services.input_rules import (
 MAX_JSON_DEPTH = 32
 
 # Query arguments the server-rendered pages read as numbers (db.paginate reads page/per_page).
-_PAGE_NUMBER_ARGS = {"page": (1, INT_MAX), "per_page": (1, 100), "year": (2000, 2100),
+# A year only has to be a 32-bit number here: its range is a named range of services.years that
+# each page applies (an activity list ignores a year outside it with a notice, other pages show
+# their default year).
+_PAGE_NUMBER_ARGS = {"page": (1, INT_MAX), "per_page": (1, 100), "year": (0, INT_MAX),
                      "month": (1, 12), "days": (1, 3650)}
 
 

@@ -2,6 +2,15 @@ from services.activities.attachments import (
     MAX_PER_ACTIVITY,
     send,
 )
+from services.activities.filters import (
+    FILTER_FIELDS,
+    IGNORED_NOTICE,
+    ActivityFilters,
+    FilterReading,
+    apply_filters,
+    read_filters,
+    require_filters,
+)
 from services.activities.history import (
     review_history,
 )
@@ -29,7 +38,14 @@ from services.activities.thumbnails import (
 )
 
 __all__ = [
+    "FILTER_FIELDS",
+    "IGNORED_NOTICE",
     "MAX_PER_ACTIVITY",
+    "ActivityFilters",
+    "FilterReading",
+    "apply_filters",
+    "read_filters",
+    "require_filters",
     "add_attachments",
     "verify_activities",
     "can",

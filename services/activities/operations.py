@@ -3,7 +3,7 @@
 The rooms beside this one: services/activities/permissions.py (who may do what),
 services/activities/inputs.py (the fields checked and applied), services/activities/contact_sync.py (the
 SPEC §5.1 contact records an activity makes). Callers use this module; it re-exports the
-`can_*` predicates the pages ask (templates/rep/activity_detail.html).
+`can_*` predicates the pages ask (templates/activities/detail.html).
 
 Callers have already loaded the activity through the scope, so anything the caller cannot see
 is a 404 before these functions run. Each operation on an existing activity first locks its row
