@@ -13,7 +13,7 @@ services.validation) or, where a page falls back to a default, read as absent (`
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from services.clock import today
+from services import clock
 from services.errors import ValidationFailed
 
 
@@ -56,8 +56,8 @@ class YearRange:
 
     def recent(self, count: int = 10) -> list[int]:
         """The years a page offers to choose from: this year first, then back, at most `count`."""
-        return list(range(min(today().year, self.last), self.first - 1, -1))[:count]
+        return list(range(min(clock.today().year, self.last), self.first - 1, -1))[:count]
 
 
-FILTER_YEARS = YearRange("filter", 2000, lambda: today().year + 1)
+FILTER_YEARS = YearRange("filter", 2000, lambda: clock.today().year + 1)
 PLAN_YEARS = YearRange("plan", 2000, lambda: 2100)
