@@ -169,3 +169,18 @@ def test_require_filters_raises_naming_the_fields(app):
     with app.app_context(), pytest.raises(ValidationFailed) as caught:
         activities.require_filters({"year": 1999, "home_id": True})
     assert set(caught.value.fields) == {"year", "home_id"}
+
+
+@pytest.mark.parametrize("who, path, visible", [
+    ("rep_b", "/me/activities", {"foreign"}),
+    ("manager_b", "/manage/activities", {"foreign"}),
+    ("rep_a2", "/me/activities", set()),
+])
+def test_filters_never_widen_the_scope(acts, login, who, path, visible):
+    """Another Home's (or another representative's) activities stay out whatever the filters say."""
+    client = login(getattr(acts, who))
+    expected = {getattr(acts, name).id for name in visible}
+    for query in ("", f"?home_id={acts.home_a.id}", "?q=党建", "?year=2026&status=submitted",
+                  "?status=bad"):
+        assert _page_ids(client.get(path + query)) <= expected, query
+    assert _page_ids(client.get(path)) == expected
