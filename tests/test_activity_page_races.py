@@ -20,8 +20,10 @@ def _verifications(activity_ids) -> int:
 
 
 def _login_as(user):
+    username = user.username  # read here: the threads have no application context
+
     def login(client):
-        resp = client.post("/login", data={"username": user.username, "password": f.PASSWORD})
+        resp = client.post("/login", data={"username": username, "password": f.PASSWORD})
         assert resp.status_code == 302
     return login
 
