@@ -1,5 +1,6 @@
 """Feature blueprints: one package per feature, with templates under templates/<feature>/."""
 from blueprints.account import bp as account_bp
+from blueprints.activities import bp as activities_bp
 from blueprints.admin import bp as admin_bp
 from blueprints.applications import bp as applications_bp
 from blueprints.auth import bp as auth_bp
@@ -17,7 +18,7 @@ from blueprints.records import bp as records_bp
 from blueprints.rep import bp as rep_bp
 
 PAGE_BLUEPRINTS = [
-    auth_bp, main_bp, account_bp, admin_bp, rep_bp, manage_bp, provincial_bp, homes_bp,
-    applications_bp, public_bp, dashboard_bp, notifications_bp, jobs_admin_bp, records_bp, qr_bp,
+    auth_bp, main_bp, account_bp, admin_bp, rep_bp, manage_bp, activities_bp, provincial_bp,
+    homes_bp, applications_bp, public_bp, dashboard_bp, notifications_bp, jobs_admin_bp, records_bp, qr_bp,
     imports_bp,
 ]

@@ -8,7 +8,8 @@
   (blueprints.lost_token.control_rescue), so nothing typed or pasted is lost;
 - JSON bodies nested deeper than MAX_JSON_DEPTH are refused with 422 `body` (no RecursionError);
   a list of more than MAX_LIST_ITEMS items anywhere in a body is refused with 422 naming its field;
-- pages: ?page= and the other numbers pages read (year, …, *_id) must be in range (422 naming them);
+- pages: ?page= and the other numbers pages read (month, …, *_id; a year as a 32-bit number) must be
+  in range (422 naming them);
 - bodies: checked only on a URL a route takes, after blueprints/body_limits bounded their size.
 """
 import json
@@ -29,7 +30,10 @@ MAX_JSON_DEPTH = 32
 MAX_LIST_ITEMS = 1000  # SPEC §10: a list in a body (worker_ids, co_organizer_ids, …) holds ≤ 1,000
 
 # Query arguments the server-rendered pages read as numbers (db.paginate reads page/per_page).
-_PAGE_NUMBER_ARGS = {"page": (1, INT_MAX), "per_page": (1, 100), "year": (2000, 2100),
+# A year only has to be a 32-bit number here: its range is a named range of services.years that
+# each page applies (an activity list ignores a year outside it with a notice, other pages show
+# their default year).
+_PAGE_NUMBER_ARGS = {"page": (1, INT_MAX), "per_page": (1, 100), "year": (0, INT_MAX),
                      "month": (1, 12), "days": (1, 3650)}
 
 

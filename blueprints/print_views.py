@@ -12,6 +12,7 @@ from models import ITEMS, Activity, Assessment, Home
 from models.enums import ActivityStatus, Role
 from services import assessments, clock
 from services.scope import get_scoped, scoped
+from services.years import FILTER_YEARS
 
 ADMIN, MANAGER = Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER
 
@@ -55,9 +56,7 @@ def home_activities() -> str:
     if home_id is None:
         abort(404)
     home = get_scoped(Home, home_id, current_user)
-    year = request.args.get("year", type=int) or clock.today().year
-    if not 2000 <= year <= clock.today().year + 1:
-        year = clock.today().year
+    year = FILTER_YEARS.parse(request.args.get("year")) or clock.today().year
     rows = db.session.scalars(
         scoped(Activity, current_user)
         .where(Activity.home_id == home.id, Activity.status == ActivityStatus.VERIFIED,

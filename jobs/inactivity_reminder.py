@@ -42,7 +42,7 @@ def run(today: date) -> dict:
     reps = inactive_representatives(today, days)
     key = f"{KIND}:{iso_week(today)}"
     done = already_notified(key, [rep.id for rep in reps])
-    link = link_to("rep.activity_new", link_to("rep.me"))
+    link = link_to("activities.new", link_to("rep.me"))
     notified = 0
     for rep in reps:
         if rep.id in done:

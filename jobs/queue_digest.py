@@ -43,7 +43,7 @@ def run(today: date) -> dict:
     managers = managers_by_home(waiting)
     key = f"{KIND}:{today.isoformat()}"
     done = already_notified(key, [m.id for ms in managers.values() for m in ms])
-    link = link_to("manage.queue")
+    link = link_to("activities.queue")
     notified = 0
     for home_id, (count, oldest) in waiting.items():
         for manager in managers.get(home_id, []):

@@ -32,7 +32,7 @@ def test_me_shows_progress_workers_themes_and_returns(world, login):
     assert "未联系者" in pending_part and "未联系者" not in contacted_part
     assert "<td>代表+创新</td><td>2</td>" in html  # own + co-organised, verified
     assert "被退回的座谈" in html and "请补充照片" in html
-    assert f'href="/me/activities/{back.id}"' in html  # rep.activity_detail exists
+    assert f'href="/me/activities/{back.id}"' in html  # activities.detail exists
     assert "记录联系" in html and 'style="' not in html
 
 

@@ -1,7 +1,5 @@
 """Activities (SPEC §8): scoped list and detail, creation by representatives and managers, edits,
 deletion, review (verify / return), and attachments for mobile clients."""
-from datetime import date
-
 import sqlalchemy as sa
 from flask import request
 from flask.views import MethodView
@@ -18,7 +16,6 @@ from models import Activity
 from models.enums import ActivityStatus, Theme
 from services import activities
 from services import activities as service
-from services.errors import ValidationFailed
 from services.scope import get_scoped, scoped
 
 bp = Blueprint("api_activities", __name__, description="活动")
@@ -82,10 +79,13 @@ class ActivityInputSchema(InputSchema):
 
 
 class ActivityListArgs(PageArgs):
-    status = fields.String()
-    theme = fields.String()
-    year = Int()
-    home_id = Int()
+    """The filters are read as sent and checked by services.activities.require_filters, the one
+    validator the pages share: a bad value is 422 naming its field."""
+
+    status = fields.String(metadata={"enum": ActivityStatus.values()})
+    theme = fields.String(metadata={"enum": Theme.values()})
+    year = fields.Raw(metadata={"type": "integer", "description": "年份（2000年至明年）"})
+    home_id = fields.Raw(metadata={"type": "integer"})
     q = fields.String(metadata={"description": "关键词：标题、摘要或组织者姓名中包含的文字"
                                                "（超过50字只取前50字）"})
 
@@ -109,20 +109,8 @@ class Activities(MethodView):
     def get(self, args):
         """Activities in the caller's scope, newest first; filters status, theme, year, home_id and
         q (a keyword in the title, summary or organiser's name)."""
-        stmt = scoped(Activity, api_user()).options(*LOAD)
-        for key, enum_cls in (("status", ActivityStatus), ("theme", Theme)):
-            if args.get(key):
-                if args[key] not in enum_cls.values():
-                    raise ValidationFailed({key: [f"可选值：{'、'.join(enum_cls.values())}"]})
-                stmt = stmt.where(getattr(Activity, key) == args[key])
-        if args.get("year"):
-            year = args["year"]
-            if not 2000 <= year <= 2100:
-                raise ValidationFailed({"year": ["年份应在2000到2100之间"]})
-            stmt = stmt.where(Activity.date >= date(year, 1, 1), Activity.date <= date(year, 12, 31))
-        if args.get("home_id"):
-            stmt = stmt.where(Activity.home_id == args["home_id"])
-        stmt = activities.filter_activities(stmt, args.get("q"))
+        filters = activities.require_filters(args)
+        stmt = activities.apply_filters(scoped(Activity, api_user()).options(*LOAD), filters)
         stmt = stmt.order_by(Activity.date.desc(), Activity.id.desc())
         return paginate(stmt, args["page"], args["per_page"], list)
 

@@ -14,8 +14,8 @@ from blueprints.api.util import commit, paginate
 from models import ContactRecord
 from services import contacts as contact_service
 from services.compliance import year_bounds
-from services.errors import ValidationFailed
 from services.scope import scoped
+from services.years import FILTER_YEARS
 
 bp = Blueprint("api_contacts", __name__, description="联系记录")
 
@@ -53,8 +53,7 @@ class Contacts(MethodView):
         """Contact records in the caller's scope, newest first (?year=, ?representative_id=)."""
         stmt = scoped(ContactRecord, api_user())
         if "year" in args:
-            if not 2000 <= args["year"] <= 2100:
-                raise ValidationFailed({"year": ["年份应在2000到2100之间"]})
+            FILTER_YEARS.check(args["year"])
             start, end = year_bounds(args["year"])
             stmt = stmt.where(ContactRecord.date >= start, ContactRecord.date <= end)
         if "representative_id" in args:

@@ -125,3 +125,16 @@ def load_deferring(schema, load, data, kwargs):
     if has_request_context() and request.method == "PATCH" and not result:
         raise ValidationError({"_schema": ["没有要修改的字段"]})  # → 422 `body`
     return result
+
+
+class Year(Int):
+    """A calendar year within a named range of services.years (`FILTER_YEARS`, `PLAN_YEARS`),
+    checked when read, as the range may follow the calendar; outside it the range's message."""
+
+    def __init__(self, years, *args, **kwargs):
+        def within(value):
+            if value not in years:
+                raise ValidationError(years.message())
+        kwargs.setdefault("metadata", {}).setdefault(
+            "description", f"年份（{years.first}年至{'明年' if years.name == 'filter' else years.last}）")
+        super().__init__(*args, validate=within, **kwargs)

@@ -5,18 +5,19 @@ Home's representatives, the admin any; anything else (another Home's representat
 not a representative, an unknown id) answers 404. The year defaults to this year (Asia/Shanghai).
 """
 from flask_smorest import Blueprint
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
 
 from blueprints.api.auth import SECURITY, api_user, token_required
-from blueprints.api.input import Int
+from blueprints.api.input import Year
 from blueprints.api.schemas import InputSchema
 from services import clock, records
+from services.years import FILTER_YEARS
 
 bp = Blueprint("api_records", __name__, description="代表履职档案")
 
 
 class RecordArgs(InputSchema):
-    year = Int(validate=validate.Range(min=2000, max=2100, error="年份应在2000到2100之间"))
+    year = Year(FILTER_YEARS)
 
 
 class ThemeCountsSchema(Schema):

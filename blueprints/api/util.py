@@ -70,10 +70,10 @@ def year_and_home(args: dict, user) -> tuple[int, int | None]:
     from services import clock
     from services.errors import NotFound
     from services.scope import get_scoped
+    from services.years import FILTER_YEARS
 
     year = args.get("year", clock.today().year)
-    if not 2000 <= year <= 2100:
-        raise ValidationFailed({"year": ["年份应在2000到2100之间"]})
+    FILTER_YEARS.check(year)
     home_id = args.get("home_id")
     if home_id is not None:
         return year, get_scoped(Home, home_id, user).id

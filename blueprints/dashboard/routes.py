@@ -19,6 +19,7 @@ from services import contacts, dashboard
 from services.clock import today
 from services.compliance import threshold
 from services.scope import get_scoped
+from services.years import FILTER_YEARS
 
 ADMIN, MANAGER, REP = Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE
 FIRST_YEAR = 2020
@@ -29,9 +30,8 @@ bp.add_app_template_filter(tables.days, "median_days")
 
 
 def _year() -> int:
-    year = request.args.get("year", type=int)
-    this_year = today().year
-    return year if year is not None and 2000 <= year <= this_year + 1 else this_year
+    """?year= when it is a filter year (services.years), else this year."""
+    return FILTER_YEARS.parse(request.args.get("year")) or today().year
 
 
 def _choice(name, allowed):

@@ -4,6 +4,7 @@ from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from blueprints.form_fields import StrictIntegerField
+from services.years import PLAN_YEARS
 
 
 class ProfileForm(FlaskForm):
@@ -15,8 +16,8 @@ class ProfileForm(FlaskForm):
 
 
 class PlanForm(FlaskForm):
-    year = StrictIntegerField("年度", validators=[InputRequired("请填写年度"),
-                                          NumberRange(2000, 2100, "年度应在2000到2100之间")])
+    year = StrictIntegerField("年度", validators=[InputRequired("请填写年度"), NumberRange(
+        PLAN_YEARS.first, PLAN_YEARS.last, PLAN_YEARS.message("年度"))])
     plan = TextAreaField("年度工作计划", render_kw={"rows": 5})
     funding = StringField("专项经费（元）", validators=[Optional()])
     submit = SubmitField("保存计划与经费")

@@ -16,6 +16,7 @@ from services import clock
 from services import homes as service
 from services.errors import Conflict, ValidationFailed
 from services.scope import get_scoped
+from services.years import PLAN_YEARS
 
 EDITORS = (Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
 
@@ -45,7 +46,7 @@ def _render(home, profile_form=None, plan_form=None, member_form=None, status=20
     profile_form = profile_form or ProfileForm(obj=home, formdata=None)
     if plan_form is None:
         plan_form = PlanForm(formdata=None)
-        year = request.args.get("year", type=int) or clock.today().year
+        year = PLAN_YEARS.parse(request.args.get("year")) or clock.today().year
         plan_form.year.data = year
         existing = next((p for p in plans if p.year == year), None)
         if existing is not None:

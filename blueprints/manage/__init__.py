@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("manage", __name__, url_prefix="/manage")
 
-from blueprints.manage import activity_list, queue, routes  # noqa: E402,F401
+from blueprints.manage import routes  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """Home manager pages: representatives table and its Excel export, representative accounts, appeals.
 
-(The verification queue lives in blueprints/manage/queue.py.) Every page works on the manager's
-own Home; provincial admins have their own pages and get 403 here.
+(The verification queue and the activity lists live in blueprints/activities/.) Every page works
+on the manager's own Home; provincial admins have their own pages and get 403 here.
 """
 from io import BytesIO
 
@@ -22,6 +22,7 @@ from services import appeals as appeal_service
 from services import clock, compliance
 from services.errors import Conflict, Forbidden, ValidationFailed
 from services.scope import get_scoped
+from services.years import FILTER_YEARS
 
 MANAGER = Role.HOME_MANAGER
 PER_PAGE = 30
@@ -35,12 +36,8 @@ def _home_id() -> int:
 
 
 def _year() -> int:
-    this_year = clock.today().year
-    try:
-        year = int(request.args.get("year", this_year))
-    except ValueError:
-        return this_year
-    return year if 2000 <= year <= this_year + 1 else this_year
+    """?year= when it is a filter year (services.years), else this year."""
+    return FILTER_YEARS.parse(request.args.get("year")) or clock.today().year
 
 
 def _table_args() -> dict:
@@ -72,7 +69,7 @@ def representatives():
     return render_template(
         "manage/representatives.html", rows=rows, year=year, args=args, summary=summary,
         threshold=compliance.threshold(), themes=list(Theme), levels=Level.choices(),
-        years=list(range(clock.today().year, 1999, -1))[:10])
+        years=FILTER_YEARS.recent())
 
 
 @bp.route("/representatives/export")

@@ -19,6 +19,7 @@ from services import homes as home_service
 from services import homes as round_service
 from services.errors import Conflict, ValidationFailed
 from services.scope import get_scoped
+from services.years import PLAN_YEARS
 
 ADMIN = Role.PROVINCIAL_ADMIN
 
@@ -164,8 +165,8 @@ def renew(home_id):
 # --- assessments ---------------------------------------------------------------------------
 
 def _year() -> int:
-    year = request.args.get("year", type=int) or request.form.get("year", type=int)
-    return year if year and 2000 <= year <= 2100 else clock.today().year - 1
+    year = PLAN_YEARS.parse(request.args.get("year")) or PLAN_YEARS.parse(request.form.get("year"))
+    return year or clock.today().year - 1
 
 
 @bp.route("/assessments")

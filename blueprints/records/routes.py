@@ -17,21 +17,19 @@ from models import Home, User
 from models.enums import Role
 from services import clock, records
 from services.scope import get_scoped
+from services.years import FILTER_YEARS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HOME_ROLES = (Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
 
 
 def _year() -> int:
-    """?year= (2000–2100), else this year in Asia/Shanghai."""
-    value = request.args.get("year", "")
-    if value.isdigit() and 2000 <= int(value) <= 2100:
-        return int(value)
-    return clock.today().year
+    """?year= when it is a filter year (services.years), else this year in Asia/Shanghai."""
+    return FILTER_YEARS.parse(request.args.get("year")) or clock.today().year
 
 
 def _years():
-    return range(clock.today().year, 1999, -1)[:10]
+    return FILTER_YEARS.recent()
 
 
 def _print_context(back_url: str) -> dict:

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("rep", __name__, url_prefix="/me")
 
-from blueprints.rep import activities, routes  # noqa: E402,F401
+from blueprints.rep import routes  # noqa: E402,F401

@@ -1,6 +1,6 @@
 """Representative pages: 我的, sci-tech workers, contact records, appeals.
 
-(The activity pages live in blueprints/rep/activities.py.)
+(The activity pages live in blueprints/activities/.)
 """
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for

@@ -59,14 +59,16 @@ def error_messages(error: ServiceError) -> list[str]:
 
 def commit_operation(operation: Callable[[], Any], *, form=None,
                      success: str | Callable[[Any], str] | None = None, failure: str = "",
-                     errors: tuple[type[ServiceError], ...] = (ValidationFailed, Conflict)) -> Outcome:
+                     errors: tuple[type[ServiceError], ...] = (ValidationFailed, Conflict),
+                     report: bool = True) -> Outcome:
     """Run `operation()` in the request's transaction and finish it.
 
     - It returns: commit; flash `success` ("success"; a callable gets the result); return
       Outcome(value=result).
     - It raises one of `errors`: roll back; with `form`, attach the messages to its fields
-      (`form_errors`), else flash `failure` followed by the messages ("danger"); return
-      Outcome(error=error). Nothing of the operation is kept.
+      (`form_errors`), else flash `failure` followed by the messages ("danger") — unless `report`
+      is False, for a view that shows `Outcome.error` itself; return Outcome(error=error).
+      Nothing of the operation is kept.
     """
     try:
         value = operation()
@@ -74,7 +76,7 @@ def commit_operation(operation: Callable[[], Any], *, form=None,
         db.session.rollback()
         if form is not None:
             form_errors(form, error)
-        else:
+        elif report:
             flash(failure + "；".join(error_messages(error)), "danger")
         return Outcome(error=error)
     db.session.commit()

@@ -14,6 +14,15 @@ from services.activities.attachments import (
     send,
     stored_keys,
 )
+from services.activities.filters import (
+    FILTER_FIELDS,
+    IGNORED_NOTICE,
+    ActivityFilters,
+    FilterReading,
+    apply_filters,
+    read_filters,
+    require_filters,
+)
 from services.activities.history import (
     review_history,
 )
@@ -43,8 +52,15 @@ from services.activities.thumbnails import (
 )
 
 __all__ = [
+    "FILTER_FIELDS",
+    "IGNORED_NOTICE",
     "MAX_PER_ACTIVITY",
     "MAX_SIZE",
+    "ActivityFilters",
+    "FilterReading",
+    "apply_filters",
+    "read_filters",
+    "require_filters",
     "add_attachments",
     "verify_activities",
     "can",

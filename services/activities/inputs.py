@@ -20,8 +20,9 @@ from services import validation as v
 from services.clock import today
 from services.errors import Collector
 from services.input_rules import normalise_newlines
+from services.years import FILTER_YEARS
 
-EARLIEST = date(2000, 1, 1)
+EARLIEST = date(FILTER_YEARS.first, 1, 1)  # the first year any list can show
 
 LABELS = {
     "theme": "活动主题", "kind": "活动类型", "title": "活动名称", "date": "活动日期",

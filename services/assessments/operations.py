@@ -23,6 +23,7 @@ from services.concurrency import lock
 from services.errors import Collector, Conflict, NotFound, ValidationFailed
 from services.notifications import managers_of_home, notify
 from services.scope import require_role
+from services.years import PLAN_YEARS
 
 BULK_MAX = 500  # results finalised or published in one action (a province has a few hundred Homes)
 
@@ -80,7 +81,8 @@ def create_assessment(actor: User | None, home_id, year) -> Assessment:
     errors = Collector()
     home_id = v.integer(errors, {"home_id": home_id}, "home_id", "代表之家", minimum=1,
                         maximum=2**31 - 1)
-    year = v.integer(errors, {"year": year}, "year", "考核年度", minimum=2000, maximum=2100)
+    year = v.integer(errors, {"year": year}, "year", "考核年度",
+                     minimum=PLAN_YEARS.first, maximum=PLAN_YEARS.last)
     if home_id is not None and db.session.get(Home, home_id) is None:
         errors.add("home_id", "代表之家不存在")
     errors.raise_if_any()
@@ -128,7 +130,8 @@ def create_drafts(actor: User | None, year) -> list[int]:
     entries are three multi-row INSERTs (no ORM objects for thousands of rows)."""
     _admin_or_system(actor)
     errors = Collector()
-    year = v.integer(errors, {"year": year}, "year", "考核年度", minimum=2000, maximum=2100)
+    year = v.integer(errors, {"year": year}, "year", "考核年度",
+                     minimum=PLAN_YEARS.first, maximum=PLAN_YEARS.last)
     errors.raise_if_any()
     existing = sa.select(Assessment.home_id).where(Assessment.year == year)
     home_ids = list(db.session.scalars(sa.select(Home.id).where(
@@ -298,7 +301,7 @@ def publish_assessment(actor: User | None, a: Assessment, start=None, days=None)
         raise Conflict(f"考核当前状态为“{a.status.label}”，只有已定稿的考核可以公示")
     errors = Collector()
     start = v.a_date(errors, {"start": start}, "start", "公示开始日期", required=False,
-                     earliest=date(2000, 1, 1)) or None
+                     earliest=date(PLAN_YEARS.first, 1, 1)) or None
     days = v.integer(errors, {"days": days}, "days", "公示天数", required=False, minimum=1,
                      maximum=365)
     errors.raise_if_any()

@@ -16,8 +16,9 @@ from services import audit, clock, summaries
 from services import validation as v
 from services.errors import Collector, Conflict, Forbidden
 from services.scope import require_role
+from services.years import FILTER_YEARS
 
-EARLIEST = date(2000, 1, 1)
+EARLIEST = date(FILTER_YEARS.first, 1, 1)  # the first year any list can show
 SUMMARY_MAX = 2000
 MANUAL_CHANNELS = [c for c in ContactChannel if c != ContactChannel.ACTIVITY]
 

@@ -10,6 +10,7 @@ from services import audit
 from services import validation as v
 from services.errors import Collector, Conflict
 from services.scope import require_role
+from services.years import PLAN_YEARS
 
 DEFAULT_QUOTA = 10
 
@@ -19,8 +20,9 @@ def create_round(actor: User | None, data: dict) -> ApplicationRound:
     if actor is not None:
         require_role(actor, Role.PROVINCIAL_ADMIN)
     errors = Collector()
-    year = v.integer(errors, data, "year", "年度", minimum=2000, maximum=2100)
-    deadline = v.a_date(errors, data, "deadline", "截止日期", earliest=date(2000, 1, 1))
+    year = v.integer(errors, data, "year", "年度",
+                     minimum=PLAN_YEARS.first, maximum=PLAN_YEARS.last)
+    deadline = v.a_date(errors, data, "deadline", "截止日期", earliest=date(PLAN_YEARS.first, 1, 1))
     quota = v.integer(errors, data, "quota", "认定名额", required=False, minimum=0, maximum=1000)
     errors.raise_if_any()
     if db.session.scalar(sa.select(ApplicationRound.id).where(ApplicationRound.year == year)):
@@ -36,7 +38,7 @@ def update_round(actor: User, rnd: ApplicationRound, data: dict) -> ApplicationR
     """Change a round's deadline or quota."""
     require_role(actor, Role.PROVINCIAL_ADMIN)
     errors = Collector()
-    deadline = v.a_date(errors, data, "deadline", "截止日期", earliest=date(2000, 1, 1))
+    deadline = v.a_date(errors, data, "deadline", "截止日期", earliest=date(PLAN_YEARS.first, 1, 1))
     quota = v.integer(errors, data, "quota", "认定名额", minimum=0, maximum=1000)
     errors.raise_if_any()
     before = audit.snapshot(rnd)

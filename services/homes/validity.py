@@ -14,6 +14,7 @@ from services.concurrency import lock
 from services.errors import Collector, Conflict, Forbidden, NotFound
 from services.notifications import managers_of_home, notify
 from services.scope import require_role
+from services.years import PLAN_YEARS
 
 MAX_FUNDING = Decimal("9999999999.99")
 
@@ -84,7 +85,8 @@ def upsert_plan(actor: User, home: Home, year, data: dict) -> HomePlan:
     require_editor(actor, home)
     lock(home)
     errors = Collector()
-    year = v.integer(errors, {"year": year}, "year", "年度", minimum=2000, maximum=2100)
+    year = v.integer(errors, {"year": year}, "year", "年度",
+                     minimum=PLAN_YEARS.first, maximum=PLAN_YEARS.last)
     plan_text = v.text(errors, data, "plan", "年度工作计划", required=False, max_len=20000)
     funding = parse_funding(errors, data)
     errors.raise_if_any()

@@ -1,0 +1,49 @@
+"""An activity's attachments: served (and a photo's thumbnail) to those who may see the activity,
+removed by those who may edit it."""
+from flask import abort, redirect, url_for
+from flask_login import current_user, login_required
+
+from blueprints.activities import bp
+from blueprints.activities.loading import load_activity
+from blueprints.thumbs import thumb_response
+from blueprints.web import commit_operation
+from extensions import db
+from models import Attachment
+from services import activities as service
+
+
+def _load_attachment(attachment_id) -> Attachment:
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None:
+        abort(404)
+    load_activity(attachment.activity_id)  # 404 unless the caller may see the activity
+    return attachment
+
+
+@bp.route("/me/attachments/<int:attachment_id>")
+@login_required
+def attachment(attachment_id):
+    """Serve an attachment to those who may see its activity: PDFs download, images inline."""
+    item = _load_attachment(attachment_id)
+    response = service.send(item, as_attachment=item.content_type == "application/pdf")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/me/attachments/<int:attachment_id>/thumb")
+@login_required
+def attachment_thumb(attachment_id):
+    """A photo's thumbnail, to those who may see its activity (404 for a PDF or a broken image)."""
+    return thumb_response(_load_attachment(attachment_id), private=True)
+
+
+@bp.route("/me/attachments/<int:attachment_id>/delete", methods=["POST"])
+@login_required
+def attachment_delete(attachment_id):
+    """Remove one attachment of an activity the caller may edit."""
+    item = _load_attachment(attachment_id)
+    activity_id = item.activity_id
+    commit_operation(lambda: service.remove_attachment(current_user, item),
+                     success="附件已删除", errors=())
+    return redirect(url_for("activities.edit", activity_id=activity_id))

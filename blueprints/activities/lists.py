@@ -1,0 +1,40 @@
+"""活动: every activity of the manager's Home (the admin: of the province, or of one Home), with
+the filters status, theme, year, Home (admin) and a keyword, newest first, 50 a page; and a Home's
+verified activities of a year as an A4 print page."""
+import sqlalchemy as sa
+from flask import render_template
+from flask_login import current_user
+
+from blueprints import print_views
+from blueprints.activities import bp
+from blueprints.activities.filtering import page_filters
+from blueprints.decorators import roles_required
+from extensions import db
+from models import Activity, Home
+from models.enums import Role
+from services.scope import scoped
+
+PER_PAGE = 50
+LISTERS = (Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
+
+
+@bp.route("/manage/activities")
+@roles_required(*LISTERS)
+def index():
+    """The scoped activity list with filters (the Home only for the admin); a bad filter value is
+    ignored with a notice."""
+    stmt = scoped(Activity, current_user).options(
+        sa.orm.joinedload(Activity.organizer), sa.orm.joinedload(Activity.home))
+    accept = ("status", "theme", "year", "q") + (("home_id",) if current_user.is_admin else ())
+    stmt, filters = page_filters(stmt, accept)
+    page = db.paginate(stmt.order_by(Activity.date.desc(), Activity.id.desc()),
+                       per_page=PER_PAGE, error_out=False)
+    homes = (db.session.execute(sa.select(Home.id, Home.name).order_by(Home.name)).all()
+             if current_user.is_admin else [])
+    return render_template("activities/list.html", page=page, mine=False, homes=homes, **filters)
+
+
+@bp.route("/manage/activities/print")
+def print_list():
+    """A Home's verified activities of a year as an A4 print page (managers and the admin)."""
+    return print_views.home_activities()

@@ -1,0 +1,98 @@
+"""Verification queue (审核队列): submitted activities oldest first; verify, return with a reason,
+bulk verify. Home managers review their Home's activities; the provincial admin may use the same
+pages for any activity."""
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from blueprints.activities import bp
+from blueprints.activities.filtering import page_filters
+from blueprints.activities.loading import load_activity
+from blueprints.decorators import roles_required
+from blueprints.web import commit_operation
+from extensions import db
+from models import Activity
+from models.enums import ActivityStatus, Role
+from services import activities as service
+from services.errors import ValidationFailed
+from services.scope import scoped
+
+REVIEWERS = (Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
+PER_PAGE = 50
+
+
+@bp.route("/manage/queue")
+@roles_required(*REVIEWERS)
+def queue():
+    """Submitted activities waiting for verification, oldest first; ?q= narrows to a keyword."""
+    stmt = (scoped(Activity, current_user)
+            .where(Activity.status == ActivityStatus.SUBMITTED)
+            .options(sa.orm.joinedload(Activity.organizer), sa.orm.joinedload(Activity.home),
+                     sa.orm.selectinload(Activity.workers), sa.orm.selectinload(Activity.attachments))
+            # (status, submitted_at, id) is indexed: the page is read in index order, not sorted
+            # (a submitted activity always has submitted_at).
+            .order_by(Activity.submitted_at.asc(), Activity.id.asc()))
+    stmt, filters = page_filters(stmt, ("q",))
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template("activities/queue.html", page=page, q=filters["q"])
+
+
+@bp.route("/manage/activities/<int:activity_id>")
+@roles_required(*REVIEWERS)
+def review(activity_id):
+    """An activity as its reviewer sees it, with verify and return."""
+    item = load_activity(activity_id)
+    return render_template("activities/detail.html", activity=item,
+                           history=service.review_history(item.id))
+
+
+def _back(activity_id=None):
+    target = request.form.get("next")
+    if target == "queue" or activity_id is None:
+        return redirect(url_for("activities.queue"), 303)
+    return redirect(url_for("activities.review", activity_id=activity_id), 303)
+
+
+@bp.route("/manage/activities/<int:activity_id>/verify", methods=["POST"])
+@roles_required(*REVIEWERS)
+def verify(activity_id):
+    """Verify one submitted activity (a refusal is the service's 409)."""
+    item = load_activity(activity_id)
+    commit_operation(
+        lambda: service.review_activity(current_user, item, "verify",
+                                        request.form.get("comment", "")),
+        success=f"已审核通过：{item.title}", errors=())
+    return _back(activity_id)
+
+
+@bp.route("/manage/activities/<int:activity_id>/return", methods=["POST"])
+@roles_required(*REVIEWERS)
+def return_activity(activity_id):
+    """Return one submitted activity with a reason (required: else the page says so)."""
+    item = load_activity(activity_id)
+    commit_operation(
+        lambda: service.review_activity(current_user, item, "return",
+                                        request.form.get("comment", "")),
+        success=f"已退回：{item.title}", failure="不能退回：", errors=(ValidationFailed,))
+    return _back(activity_id)
+
+
+@bp.route("/manage/queue/verify", methods=["POST"])
+@roles_required(*REVIEWERS)
+def bulk_verify():
+    """Verify every checked activity that is still waiting."""
+    done = commit_operation(
+        lambda: service.verify_activities(current_user, request.form.getlist("ids")),
+        errors=(ValidationFailed,), report=False)
+    if not done:
+        return _flash_redirect("请至少选择一个活动", "warning")
+    verified, skipped = done.value
+    message = f"已审核通过 {len(verified)} 个活动"
+    if skipped:
+        message += f"，{len(skipped)} 个已不在待审核状态或不属于您，未处理"
+    return _flash_redirect(message, "success" if not skipped else "warning")
+
+
+def _flash_redirect(message: str, category: str):
+    flash(message, category)
+    return redirect(url_for("activities.queue"), 303)
