@@ -1,15 +1,13 @@
 """First login with an activation code: the account sets its own password before anything else."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo
 
 from blueprints.account import bp
-from blueprints.web import form_errors
-from extensions import db
+from blueprints.web import commit_operation
 from services import accounts
-from services.errors import Conflict, ValidationFailed
 
 #: What an account that must set its password may still open.
 _OPEN = {"account.first_password", "auth.logout", "static", "bootstrap.static", "main.healthz"}
@@ -41,14 +39,12 @@ def first_password():
     form = FirstPasswordForm()
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        try:
+
+        def set_password():
             accounts.set_first_password(user, form.new_password.data)
             accounts.end_sessions(user, keep_session=accounts.current_key(user))
-        except (ValidationFailed, Conflict) as error:
-            db.session.rollback()
-            form_errors(form, error)
-        else:
-            db.session.commit()
-            flash("密码已设置，请牢记。以后请使用新密码登录。", "success")
+
+        if commit_operation(set_password, form=form,
+                            success="密码已设置，请牢记。以后请使用新密码登录。"):
             return redirect(url_for("main.index"))
     return render_template("account/first_password.html", form=form)

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 from blueprints.auth import bp
 from blueprints.auth.routes import _login_limit
-from blueprints.web import form_errors
+from blueprints.web import commit_operation
 from extensions import db, limiter
 from services import accounts, mail
 from services.errors import ValidationFailed
@@ -73,16 +73,10 @@ def reset_password(token):
     """Set a new password through an e-mailed link (expired, used or forged: 404)."""
     user = accounts.user_for_reset_token(token)
     form = ResetForm()
-    if form.validate_on_submit():
-        try:
-            accounts.reset_by_link(token, form.new_password.data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form_errors(form, error)
-        else:
-            db.session.commit()
-            flash("新密码已设置，请登录", "success")
-            return redirect(url_for("auth.login"))
+    if form.validate_on_submit() and commit_operation(
+            lambda: accounts.reset_by_link(token, form.new_password.data), form=form,
+            success="新密码已设置，请登录", errors=(ValidationFailed,)):
+        return redirect(url_for("auth.login"))
     if request.method == "GET":
         db.session.rollback()
     return render_template("auth/reset_password.html", form=form, user=user)

@@ -3,13 +3,13 @@
 (The activity pages live in blueprints/rep/activities.py.)
 """
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.decorators import roles_required
 from blueprints.rep import bp
 from blueprints.rep.contact_forms import AppealForm, ContactForm, LinkForm, WorkerForm
-from blueprints.web import form_errors
+from blueprints.web import commit_operation
 from extensions import db
 from models import Activity, Appeal, ContactRecord, Worker, WorkerLink, activity_co_organizers
 from models.enums import ActivityStatus, Role, Theme
@@ -64,25 +64,15 @@ def workers():
     add_form, link_form = WorkerForm(prefix="add"), LinkForm(prefix="link")
     action = request.form.get("action")
     if request.method == "POST" and action == "add" and add_form.validate_on_submit():
-        try:
-            worker = worker_service.create_worker(current_user, _data(add_form))
-        except (ValidationFailed, Conflict) as error:
-            db.session.rollback()
-            form_errors(add_form, error)
-        else:
-            db.session.commit()
-            flash(f"已添加并关联科技工作者 {worker.name}", "success")
+        if commit_operation(lambda: worker_service.create_worker(current_user, _data(add_form)),
+                            form=add_form,
+                            success=lambda worker: f"已添加并关联科技工作者 {worker.name}"):
             return redirect(url_for("rep.workers"))
-    elif request.method == "POST" and action == "link" and link_form.validate_on_submit():
-        try:
-            worker = worker_service.link_by_mobile(current_user, link_form.mobile.data)
-        except (ValidationFailed, Conflict) as error:
-            db.session.rollback()
-            form_errors(link_form, error)
-        else:
-            db.session.commit()
-            flash(f"已关联科技工作者 {worker.name}", "success")
-            return redirect(url_for("rep.workers"))
+    elif request.method == "POST" and action == "link" and link_form.validate_on_submit() \
+            and commit_operation(
+                lambda: worker_service.link_by_mobile(current_user, link_form.mobile.data),
+                form=link_form, success=lambda worker: f"已关联科技工作者 {worker.name}"):
+        return redirect(url_for("rep.workers"))
     year = clock.today().year
     rows = compliance.linked_workers_status(current_user.id, year)
     status = 422 if add_form.errors or add_form.form_errors or link_form.errors \
@@ -120,16 +110,10 @@ def worker_detail(worker_id):
 def worker_edit(worker_id):
     worker = _my_worker(worker_id)
     form = WorkerForm(obj=worker)
-    if form.validate_on_submit():
-        try:
-            worker_service.update_worker(current_user, worker, _data(form))
-        except (ValidationFailed, Conflict) as error:
-            db.session.rollback()
-            form_errors(form, error)
-        else:
-            db.session.commit()
-            flash("科技工作者信息已保存", "success")
-            return redirect(url_for("rep.worker_detail", worker_id=worker.id))
+    if form.validate_on_submit() and commit_operation(
+            lambda: worker_service.update_worker(current_user, worker, _data(form)), form=form,
+            success="科技工作者信息已保存"):
+        return redirect(url_for("rep.worker_detail", worker_id=worker.id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("rep/worker_form.html", form=form, worker=worker), status
 
@@ -138,9 +122,8 @@ def worker_edit(worker_id):
 @roles_required(REP)
 def worker_unlink(worker_id):
     worker = _my_worker(worker_id)
-    worker_service.unlink_worker(current_user, worker)
-    db.session.commit()
-    flash(f"已取消关联 {worker.name}（已有联系记录保留）", "success")
+    commit_operation(lambda: worker_service.unlink_worker(current_user, worker),
+                     success=f"已取消关联 {worker.name}（已有联系记录保留）", errors=())
     return redirect(url_for("rep.workers"))
 
 
@@ -163,16 +146,11 @@ def contact_new():
         data = _data(form)
         if form.date.raw_data and form.date.data is None:
             data["date"] = form.date.raw_data[0]  # the service names the bad format
-        try:
-            record = contact_service.create_contact(current_user, data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.date.errors = []
-            form_errors(form, error)
-        else:
-            db.session.commit()
-            flash("联系记录已保存", "success")
-            return redirect(url_for("rep.worker_detail", worker_id=record.worker_id))
+        form.date.errors = []  # the service's message for the date replaces the parser's
+        outcome = commit_operation(lambda: contact_service.create_contact(current_user, data),
+                                   form=form, success="联系记录已保存", errors=(ValidationFailed,))
+        if outcome:
+            return redirect(url_for("rep.worker_detail", worker_id=outcome.value.worker_id))
         return render_template("rep/contact_form.html", form=form), 422
     return render_template("rep/contact_form.html", form=form)
 
@@ -182,14 +160,8 @@ def contact_new():
 def contact_delete(contact_id):
     record = get_scoped(ContactRecord, contact_id, current_user)
     worker_id = record.worker_id
-    try:
-        contact_service.delete_contact(current_user, record)
-    except Conflict as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash("联系记录已删除", "success")
+    commit_operation(lambda: contact_service.delete_contact(current_user, record),
+                     success="联系记录已删除", errors=(Conflict,))
     return redirect(url_for("rep.worker_detail", worker_id=worker_id)
                     if db.session.get(WorkerLink, (current_user.id, worker_id))
                     else url_for("rep.workers"))
@@ -206,16 +178,11 @@ def appeals():
         data = _data(form)
         if not data.get("worker_id"):
             data.pop("worker_id", None)
-        try:
-            appeal_service.create_appeal(current_user, data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form_errors(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash("诉求建议已提交，代表之家管理员将尽快处理", "success")
+        if commit_operation(lambda: appeal_service.create_appeal(current_user, data), form=form,
+                            success="诉求建议已提交，代表之家管理员将尽快处理",
+                            errors=(ValidationFailed,)):
             return redirect(url_for("rep.appeals"))
+        status = 422
     items = db.session.scalars(
         scoped(Appeal, current_user).options(sa.orm.joinedload(Appeal.worker))
         .order_by(Appeal.created_at.desc(), Appeal.id.desc())).all()
