@@ -5,7 +5,7 @@
 - text: C0 control characters other than tab, LF and CR are refused with 422 naming the field
   (query, path, form fields and every string of a JSON body); CRLF is stored as LF (a flush rule).
   A page form posted from this site is answered with its text given back without them
-  (blueprints.lost_token.control_rescue), so nothing typed or pasted is lost;
+  (blueprints.errors.lost_token.control_rescue), so nothing typed or pasted is lost;
 - JSON bodies nested deeper than MAX_JSON_DEPTH are refused with 422 `body` (no RecursionError);
 - pages: ?page= and the other numbers pages read (year, …, *_id) must be in range (422 naming them);
 """
@@ -126,7 +126,7 @@ def check_request():
         _check_text(key, key)
     bad = [key for key, value in request.form.items(multi=True) if has_forbidden_chars(value)]
     if bad and not is_api:
-        from blueprints import lost_token
+        from blueprints.errors import lost_token
         if lost_token.same_origin():  # a page form: give the text back, cleaned, to post again
             return lost_token.control_rescue(bad)
     for key in bad:
