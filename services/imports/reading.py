@@ -104,7 +104,7 @@ class Context:
 
     def matched(self, row: Row, label: str, changed: dict, extra: list = ()) -> None:
         """Count a row matched to a stored record: `updated` when `changed` (field → (before,
-        after), as `import_kinds._apply` returns) or `extra` ([[header, before, after]]) holds
+        after), as `checks.apply_values` returns) or `extra` ([[header, before, after]]) holds
         anything, else `unchanged`."""
         if not changed and not extra:
             self.report.unchanged += 1
