@@ -5,7 +5,7 @@
 - text: C0 control characters other than tab, LF and CR are refused with 422 naming the field
   (query, path, form fields and every string of a JSON body); CRLF is stored as LF (a flush rule).
   A page form posted from this site is answered with its text given back without them
-  (blueprints.lost_token.control_rescue), so nothing typed or pasted is lost;
+  (blueprints.errors.lost_token.control_rescue), so nothing typed or pasted is lost;
 - JSON bodies nested deeper than MAX_JSON_DEPTH are refused with 422 `body` (no RecursionError);
   a list of more than MAX_LIST_ITEMS items anywhere in a body is refused with 422 naming its field;
 - pages: ?page= and the other numbers pages read (month, …, *_id; a year as a 32-bit number) must be
@@ -137,7 +137,7 @@ def check_request():
             _refuse(key, f"最多{MAX_LIST_ITEMS}项")
     bad = [key for key, value in request.form.items(multi=True) if has_forbidden_chars(value)]
     if bad and not is_api:
-        from blueprints import lost_token
+        from blueprints.errors import lost_token
         if lost_token.same_origin():  # a page form: give the text back, cleaned, to post again
             return lost_token.control_rescue(bad)
     for key in bad:

@@ -37,6 +37,17 @@ def _connect():
     return smtp
 
 
+def send_message(msg: EmailMessage) -> None:
+    """Send one message over its own SMTP connection (for a message that is not a notification,
+    e.g. a password-reset link); raises when the server cannot be reached or refuses it."""
+    smtp = _connect()
+    try:
+        smtp.send_message(msg)
+    finally:
+        with contextlib.suppress(Exception):  # the message is already handed over or refused
+            smtp.quit()
+
+
 def message_for(note: Notification, to: str) -> EmailMessage:
     """The e-mail of one notification (plain text, UTF-8)."""
     msg = EmailMessage()

@@ -2,7 +2,7 @@
 representative to another Home. The admin manages every account; a manager their Home's
 representatives (services.accounts enforces it: 403; outside the scope: 404)."""
 import sqlalchemy as sa
-from flask import flash, make_response, redirect, render_template, url_for
+from flask import make_response, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, StringField, SubmitField
@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from blueprints.account import bp
 from blueprints.decorators import roles_required
-from blueprints.web import form_errors
+from blueprints.web import commit_operation
 from extensions import db
 from models import Home, User
 from models.enums import Level, Role
@@ -70,14 +70,8 @@ def person(user_id):
         form.level.data = user.level.value if user.level else None
     if form.validate_on_submit():
         data = {k: getattr(form, k).data or "" for k in accounts.EDITABLE if k in form}
-        try:
-            accounts.update_account(current_user, user, data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form_errors(form, error)
-        else:
-            db.session.commit()
-            flash("已保存", "success")
+        if commit_operation(lambda: accounts.update_account(current_user, user, data), form=form,
+                            success="已保存", errors=(ValidationFailed,)):
             return redirect(url_for("account.person", user_id=user.id))
     return render_template("account/person.html", person=user, form=form,
                            move_form=_move_form(user), back=_back(user))
@@ -91,15 +85,8 @@ def person_move(user_id):
     form = _move_form(user)
     if form is None:
         raise Conflict("只有代表可以调整所属代表之家")
-    try:
-        accounts.move_representative(current_user, user, form.home_id.data)
-    except (ValidationFailed, Conflict) as error:
-        db.session.rollback()
-        flash(error.message if not error.fields else "；".join(
-            m for msgs in error.fields.values() for m in msgs), "danger")
-    else:
-        db.session.commit()
-        flash("已调整所属代表之家", "success")
+    commit_operation(lambda: accounts.move_representative(current_user, user, form.home_id.data),
+                     success="已调整所属代表之家")
     return redirect(url_for("account.person", user_id=user.id))
 
 

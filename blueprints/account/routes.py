@@ -1,11 +1,10 @@
 """My account: profile and password change."""
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from blueprints.account import bp
 from blueprints.account.forms import PasswordForm
-from blueprints.web import form_errors
-from extensions import db
+from blueprints.web import commit_operation
 from services import accounts
 from services.errors import ValidationFailed
 
@@ -15,16 +14,10 @@ from services.errors import ValidationFailed
 def profile():
     """Who I am, and a form to change my password."""
     form = PasswordForm()
-    if form.validate_on_submit():
-        try:
-            accounts.change_password(current_user, form.current_password.data,
-                                     form.new_password.data,
-                                     keep_session=accounts.current_key(current_user))
-        except ValidationFailed as error:
-            db.session.rollback()
-            form_errors(form, error)
-        else:
-            db.session.commit()
-            flash("密码已修改", "success")
-            return redirect(url_for("account.profile"))
+    if form.validate_on_submit() and commit_operation(
+            lambda: accounts.change_password(current_user, form.current_password.data,
+                                             form.new_password.data,
+                                             keep_session=accounts.current_key(current_user)),
+            form=form, success="密码已修改", errors=(ValidationFailed,)):
+        return redirect(url_for("account.profile"))
     return render_template("account/profile.html", form=form)

@@ -90,7 +90,7 @@ def new():
     done = commit_operation(
         lambda: service.create_activity(current_user, data, submit=submit,
                                         files=request.files.getlist("attachments")),
-        report=False, success="活动已提交审核" if submit else "活动已保存为草稿",
+        failure=None, success="活动已提交审核" if submit else "活动已保存为草稿",
         errors=(ValidationFailed,))
     if done:
         return redirect(after_save_url(done.value))
@@ -124,7 +124,7 @@ def edit(activity_id):
     done = commit_operation(
         lambda: service.update_activity(current_user, activity, data, submit=submit,
                                         files=request.files.getlist("attachments")),
-        report=False, success="活动已提交审核" if submit else "活动已保存")
+        failure=None, success="活动已提交审核" if submit else "活动已保存")
     if done:
         return redirect(after_save_url(activity))
     activity = load_activity(activity_id)

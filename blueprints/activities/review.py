@@ -83,7 +83,7 @@ def bulk_verify():
     """Verify every checked activity that is still waiting."""
     done = commit_operation(
         lambda: service.verify_activities(current_user, request.form.getlist("ids")),
-        errors=(ValidationFailed,), report=False)
+        errors=(ValidationFailed,), failure=None)
     if not done:
         return _flash_redirect("请至少选择一个活动", "warning")
     verified, skipped = done.value

@@ -1,18 +1,18 @@
 """Provincial administration: accounts and units (list, create, edit, deactivate)."""
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.admin import bp
 from blueprints.admin.forms import UnitForm, UserForm
 from blueprints.decorators import roles_required
-from blueprints.web import form_errors
+from blueprints.web import commit_operation
 from extensions import db
 from models import Home, Unit, User
 from models.enums import Role
 from services import accounts
 from services import homes as unit_service
-from services.errors import Conflict, ValidationFailed
+from services.errors import Conflict
 from services.scope import get_scoped
 
 ADMIN = Role.PROVINCIAL_ADMIN
@@ -55,14 +55,8 @@ def user_new():
     form = _user_form()
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
-        try:
-            user = accounts.create_user(current_user, data)
-        except (ValidationFailed, Conflict) as error:
-            db.session.rollback()
-            form_errors(form, error)
-        else:
-            db.session.commit()
-            flash(f"已创建账号 {user.username}", "success")
+        if commit_operation(lambda: accounts.create_user(current_user, data), form=form,
+                            success=lambda user: f"已创建账号 {user.username}"):
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form)
 
@@ -73,14 +67,9 @@ def user_active(user_id):
     """Deactivate or reactivate an account."""
     user = get_scoped(User, user_id, current_user)
     active = request.form.get("active") == "1"
-    try:
-        accounts.set_active(current_user, user, active)
-    except Conflict as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(f"账号 {user.username} 已{'启用' if active else '停用'}", "success")
+    commit_operation(lambda: accounts.set_active(current_user, user, active),
+                     success=f"账号 {user.username} 已{'启用' if active else '停用'}",
+                     errors=(Conflict,))
     return redirect(request.referrer if request.referrer and request.referrer.startswith(
         request.host_url) else url_for("admin.users"))
 
@@ -104,16 +93,10 @@ def units():
 @roles_required(ADMIN)
 def unit_new():
     form = UnitForm()
-    if form.validate_on_submit():
-        try:
-            unit = unit_service.create_unit(current_user, form.data)
-        except (ValidationFailed, Conflict) as error:
-            db.session.rollback()
-            form_errors(form, error)
-        else:
-            db.session.commit()
-            flash(f"已创建单位 {unit.name}", "success")
-            return redirect(url_for("admin.units"))
+    if form.validate_on_submit() and commit_operation(
+            lambda: unit_service.create_unit(current_user, form.data), form=form,
+            success=lambda unit: f"已创建单位 {unit.name}"):
+        return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=None)
 
 
@@ -122,16 +105,10 @@ def unit_new():
 def unit_edit(unit_id):
     unit = get_scoped(Unit, unit_id, current_user)
     form = UnitForm(obj=unit)
-    if form.validate_on_submit():
-        try:
-            unit_service.update_unit(current_user, unit, form.data)
-        except (ValidationFailed, Conflict) as error:
-            db.session.rollback()
-            form_errors(form, error)
-        else:
-            db.session.commit()
-            flash("单位信息已保存", "success")
-            return redirect(url_for("admin.units"))
+    if form.validate_on_submit() and commit_operation(
+            lambda: unit_service.update_unit(current_user, unit, form.data), form=form,
+            success="单位信息已保存"):
+        return redirect(url_for("admin.units"))
     return render_template("admin/unit_form.html", form=form, unit=unit)
 
 
@@ -140,7 +117,6 @@ def unit_edit(unit_id):
 def unit_active(unit_id):
     unit = get_scoped(Unit, unit_id, current_user)
     active = request.form.get("active") == "1"
-    unit_service.set_active(current_user, unit, active)
-    db.session.commit()
-    flash(f"单位 {unit.name} 已{'启用' if active else '停用'}", "success")
+    commit_operation(lambda: unit_service.set_active(current_user, unit, active),
+                     success=f"单位 {unit.name} 已{'启用' if active else '停用'}", errors=())
     return redirect(url_for("admin.units"))

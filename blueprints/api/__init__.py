@@ -15,7 +15,7 @@ parser.install()
 
 
 class RepHomeApi(Api):
-    """flask-smorest's Api, minus its error handlers: blueprints/errors.py answers SPEC §8 JSON,
+    """flask-smorest's Api, minus its error handlers: blueprints/errors/ answers SPEC §8 JSON,
     which ERROR_SCHEMA documents as the `Error` component of every error answer."""
 
     ERROR_SCHEMA = ErrorSchema

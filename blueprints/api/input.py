@@ -5,14 +5,14 @@
 - `Day`: a date written exactly YYYY-MM-DD;
 - deferred errors: when a body's types are wrong, the schema keeps its messages (`defer`) and the
   view still runs with the fields that parsed, so the service names its own bad fields too; the
-  request then ends in one 422 naming every bad field (`merged`, `raise_pending`). Nothing is
+  request then ends in one 422 naming every bad field (blueprints/errors/pending.py). Nothing is
   written meanwhile: `util.commit` and an after_request check refuse while errors are pending;
 - a PATCH whose body changes nothing is a 422 `body`.
 """
-from flask import g, has_request_context, request
+from flask import has_request_context, request
 from marshmallow import ValidationError, fields, missing, validate
 
-from services.errors import ValidationFailed
+from blueprints.errors.pending import defer
 from services.input_rules import INT_MAX, INT_MIN, parse_date
 
 
@@ -58,36 +58,6 @@ class Day(fields.Date):
         return parsed
 
 
-_KEY = "rephome_pending_field_errors"
-
-
-def defer(messages: dict) -> None:
-    """Keep a schema's field messages for the end of the request."""
-    pending = g.setdefault(_KEY, {})
-    for field, msgs in messages.items():
-        if isinstance(msgs, dict):  # a list's or nested object's messages: name the field
-            msgs = [str(m) for sub in msgs.values()
-                    for m in (sub if isinstance(sub, list) else [sub])]
-        pending.setdefault(field, []).extend(msgs if isinstance(msgs, list) else [str(msgs)])
-
-
-def pending() -> dict:
-    return g.get(_KEY, {}) if has_request_context() else {}
-
-
-def merged(fields_: dict) -> dict:
-    """A service's field errors with the schema's pending ones (the schema's say what is wrong
-    with the value itself, so they replace the service's "required" for a field it never got;
-    for a missing field the service's own words are kept)."""
-    out = dict(fields_ or {})
-    required = fields.Field.default_error_messages["required"]
-    for field, msgs in pending().items():
-        if field in out and all(m == required for m in msgs):
-            continue
-        out[field] = msgs
-    return out
-
-
 def partial_of(schema_cls):
     """`schema_cls` with no field required: the body of a PATCH (documented so, too)."""
     def __init__(self, *args, **kwargs):
@@ -96,13 +66,6 @@ def partial_of(schema_cls):
 
     name = schema_cls.__name__.replace("InputSchema", "PatchSchema")
     return type(name, (schema_cls,), {"__init__": __init__, "__doc__": __init__.__doc__})
-
-
-def raise_pending() -> None:
-    """422 naming every pending field (before anything is committed or answered)."""
-    errors = pending()
-    if errors:
-        raise ValidationFailed(dict(errors))
 
 
 def load_deferring(schema, load, data, kwargs):

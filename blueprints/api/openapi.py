@@ -62,8 +62,8 @@ def refuse_pending(response):
     """after_request: an API answer while schema field errors are pending becomes their 422."""
     if not request.path.startswith("/api/") or response.status_code >= 400:
         return response
-    from blueprints.api.input import pending
-    from blueprints.errors import api_error
+    from blueprints.errors.pending import pending
+    from blueprints.errors.responses import api_error
 
     errors = pending()
     if not errors:

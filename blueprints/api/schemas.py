@@ -29,8 +29,9 @@ Schema._default_error_messages = {**Schema._default_error_messages,
 class InputSchema(Schema):
     """Input bodies: unknown keys are ignored; services check required fields and limits.
 
-    A field whose type is wrong does not stop the view: its message waits (blueprints/api/input.py)
-    so that the service names its own bad fields too, and the request answers one 422 with all.
+    A field whose type is wrong does not stop the view: its message waits
+    (blueprints/errors/pending.py) so that the service names its own bad fields too, and the
+    request answers one 422 with all.
     """
 
     class Meta:

@@ -1,5 +1,5 @@
 """POST /tokens: exchange a username and password for a bearer token (rate limited)."""
-from flask import current_app, request
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -7,6 +7,7 @@ from marshmallow import Schema, fields
 from blueprints.api.auth import SECURITY, Unauthorized, bearer_token, token_required
 from blueprints.api.schemas import InputSchema, TokenUserSchema
 from blueprints.api.util import commit
+from blueprints.auth.limits import login_limit
 from extensions import limiter
 from services import accounts
 from services.errors import Collector
@@ -31,15 +32,11 @@ def _username_key():
     return f"api-login:{str(name or '').strip().lower()}"
 
 
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/tokens")
 class Tokens(MethodView):
     decorators = [
-        limiter.limit(_login_limit, methods=["POST"]),
-        limiter.limit(_login_limit, key_func=_username_key, methods=["POST"]),
+        limiter.limit(login_limit, methods=["POST"]),
+        limiter.limit(login_limit, key_func=_username_key, methods=["POST"]),
     ]
 
     @bp.arguments(TokenRequestSchema)

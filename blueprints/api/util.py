@@ -47,7 +47,7 @@ def _offset_page(stmt, limit: int, offset: int):
 def commit(*, keep_loaded: bool = False):
     """Commit the request's one transaction. `keep_loaded` keeps the objects' loaded state
     (no expiry), so an answer built from an object just written needs no SELECT after it."""
-    from blueprints.api.input import raise_pending
+    from blueprints.errors.pending import raise_pending
 
     raise_pending()  # a field the schema refused: nothing may be written
     session = db.session()

@@ -1,19 +1,18 @@
 """Applications (申报) of the manager's unit: list with status and opinion, form with a live
 character count, submission, and the Word 申报书."""
 import sqlalchemy as sa
-from flask import Response, flash, redirect, render_template, url_for
+from flask import Response, redirect, render_template, url_for
 from flask_login import current_user
 
 from blueprints.applications import bp
 from blueprints.applications.forms import ApplicationForm
 from blueprints.decorators import roles_required
-from blueprints.web import form_errors
+from blueprints.web import commit_operation
 from extensions import db
 from models import Application, ApplicationRound
 from models.enums import ApplicationStatus, Role
 from services import clock, homes
 from services import homes as service
-from services.errors import Conflict, ValidationFailed
 from services.scope import get_scoped, scoped
 
 MANAGER = Role.HOME_MANAGER
@@ -60,9 +59,11 @@ def _data(form) -> dict:
             "email": form.email.data or "", "pledge": bool(form.pledge.data)}
 
 
-def _save(form, application):
-    """Create or edit, then submit if asked; returns the application or None on errors."""
-    try:
+def _save(form, application, success: str):
+    """Create or edit, then submit if asked, and flash `success`; returns the application, or
+    None when refused (the form then names why)."""
+    def save():
+        nonlocal application
         if application is None:
             application = service.create_application(current_user, _data(form))
         else:
@@ -71,12 +72,9 @@ def _save(form, application):
             service.update_application(current_user, application, data)
         if form.submit_now.data:
             service.submit_application(current_user, application)
-    except (ValidationFailed, Conflict) as error:
-        db.session.rollback()
-        form_errors(form, error)
-        return None
-    db.session.commit()
-    return application
+        return application
+
+    return commit_operation(save, form=form, success=success).value
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -92,11 +90,9 @@ def new():
         .where(ApplicationRound.deadline >= clock.today(),
                Application.status != ApplicationStatus.REJECTED)
         .options(sa.orm.contains_eager(Application.round))).all()
-    if form.validate_on_submit():
-        application = _save(form, None)
-        if application is not None:
-            flash("申报书已提交" if form.submit_now.data else "申报书草稿已保存", "success")
-            return redirect(url_for("applications.index"))
+    if form.validate_on_submit() and _save(
+            form, None, "申报书已提交" if form.submit_now.data else "申报书草稿已保存") is not None:
+        return redirect(url_for("applications.index"))
     return render_template("applications/form.html", form=form, application=None,
                            existing=existing, active_home=home,
                            all_taken=not ({int(value) for value, _ in form.round_id.choices}
@@ -110,8 +106,8 @@ def edit(application_id):
     """Edit a draft or returned application (others are shown read-only)."""
     application = get_scoped(Application, application_id, current_user)
     form = _form(application)
-    if form.validate_on_submit() and _save(form, application) is not None:
-        flash("申报书已提交" if form.submit_now.data else "申报书已保存", "success")
+    if form.validate_on_submit() and _save(
+            form, application, "申报书已提交" if form.submit_now.data else "申报书已保存") is not None:
         return redirect(url_for("applications.index"))
     return render_template("applications/form.html", form=form, application=application,
                            editable=application.status in service.EDITABLE,
@@ -123,15 +119,8 @@ def edit(application_id):
 def submit(application_id):
     """Submit a draft or returned application (SPEC §5.2)."""
     application = get_scoped(Application, application_id, current_user)
-    try:
-        service.submit_application(current_user, application)
-    except (ValidationFailed, Conflict) as error:
-        db.session.rollback()
-        messages = [m for msgs in error.fields.values() for m in msgs] or [error.message]
-        flash("不能提交：" + "；".join(messages), "danger")
-    else:
-        db.session.commit()
-        flash("申报书已提交，请等待省科协审核", "success")
+    commit_operation(lambda: service.submit_application(current_user, application),
+                     success="申报书已提交，请等待省科协审核", failure="不能提交：")
     return redirect(url_for("applications.index"))
 
 

@@ -1,5 +1,4 @@
 """忘记密码: with MAIL_SERVER, a signed, expiring, single-use link by e-mail; without mail, who to ask."""
-import contextlib
 import logging
 from email.message import EmailMessage
 
@@ -9,7 +8,7 @@ from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from blueprints.auth import bp
-from blueprints.auth.routes import _login_limit
+from blueprints.auth.limits import login_limit
 from blueprints.web import commit_operation
 from extensions import db, limiter
 from services import accounts, mail
@@ -42,18 +41,13 @@ def _send_link(user) -> None:
     msg.set_content(f"{user.name}，您好：\n\n请在{hours}小时内打开下面的链接设置新密码（链接只能使用一次）：\n"
                     f"{link}\n\n如果不是您本人申请，请忽略本邮件。\n\n——科协代表之家服务平台")
     try:
-        smtp = mail._connect()
-        try:
-            smtp.send_message(msg)
-        finally:
-            with contextlib.suppress(Exception):
-                smtp.quit()
+        mail.send_message(msg)
     except Exception as exc:  # noqa: BLE001 - the page answers the same either way
         log.warning("password reset mail to user %s failed: %s", user.id, exc)
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def forgot_password():
     """Ask for a reset link (mail configured), or read who can reset the password (no mail)."""
     form = ForgotForm()
@@ -67,7 +61,7 @@ def forgot_password():
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
 def reset_password(token):
     """Set a new password through an e-mailed link (expired, used or forged: 404)."""
     user = accounts.user_for_reset_token(token)

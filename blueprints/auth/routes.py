@@ -1,22 +1,15 @@
 """Login (rate limited per IP and per username) and logout."""
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from blueprints.auth import bp
 from blueprints.auth.forms import LoginForm
+from blueprints.auth.limits import login_limit, username_key
 from extensions import db, limiter
 from models.base import utcnow
 from services import accounts
-
-
-def _username_key():
-    return "login:" + (request.form.get("username") or "").strip().lower()
-
-
-def _login_limit():
-    return current_app.config["LOGIN_RATE_LIMIT"]
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -30,8 +23,8 @@ def _safe_next(target: str | None) -> str | None:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit(_login_limit, key_func=_username_key, methods=["POST"])
+@limiter.limit(login_limit, methods=["POST"])
+@limiter.limit(login_limit, key_func=username_key, methods=["POST"])
 def login():
     """The login page."""
     if current_user.is_authenticated:

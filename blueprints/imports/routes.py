@@ -56,18 +56,22 @@ def index():
     kind = request.form.get("kind", "")
     home_id = request.form.get("home_id") or None
     file = request.files.get("file")
-    try:
+
+    def dry_run():
+        """Check the uploaded file without importing it; the Import record of the check."""
         imports.import_target(current_user, kind, home_id)
         if file is None or not file.filename:
             raise ValidationFailed({"file": ["请选择要导入的 .xlsx 文件"]})
         data = file.stream.read(imports.MAX_BYTES + 1)
         record, _report = imports.run_import(current_user, kind, data, file.filename,
                                              dry_run=True, home_id=home_id)
-    except (ValidationFailed, imports.PayloadTooLarge) as error:
-        db.session.rollback()
-        return _index(error.fields, error.status)
-    db.session.commit()
-    return redirect(url_for("imports.detail", import_id=record.id))
+        return record
+
+    outcome = commit_operation(dry_run, failure=None,
+                               errors=(ValidationFailed, imports.PayloadTooLarge))
+    if not outcome:
+        return _index(outcome.error.fields, outcome.error.status)
+    return redirect(url_for("imports.detail", import_id=outcome.value.id))
 
 
 @bp.route("/<int:import_id>")

@@ -6,21 +6,21 @@ on the manager's own Home; provincial admins have their own pages and get 403 he
 from io import BytesIO
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, send_file, url_for
+from flask import redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from blueprints.decorators import roles_required
 from blueprints.manage import bp
 from blueprints.manage.account_forms import RepresentativeAccountForm
 from blueprints.manage.export import representatives_workbook
-from blueprints.web import form_errors
+from blueprints.web import commit_operation
 from extensions import db
 from models import Appeal, User
 from models.enums import AppealCategory, AppealStatus, Level, Role, Theme
 from services import accounts as account_service
 from services import appeals as appeal_service
 from services import clock, compliance
-from services.errors import Conflict, Forbidden, ValidationFailed
+from services.errors import Conflict, Forbidden
 from services.scope import get_scoped
 from services.years import FILTER_YEARS
 
@@ -94,16 +94,10 @@ def accounts():
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
         data.update(role=Role.REPRESENTATIVE.value, home_id=home_id)
-        try:
-            user = account_service.create_user(current_user, data)
-        except (ValidationFailed, Conflict) as error:
-            db.session.rollback()
-            form_errors(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash(f"已创建代表账号 {user.username}", "success")
+        if commit_operation(lambda: account_service.create_user(current_user, data), form=form,
+                            success=lambda user: f"已创建代表账号 {user.username}"):
             return redirect(url_for("manage.accounts"))
+        status = 422
     elif request.method == "POST":
         status = 422
     stmt = (sa.select(User).where(User.role == Role.REPRESENTATIVE, User.home_id == home_id)
@@ -118,14 +112,9 @@ def account_active(user_id):
     """Deactivate (leaves the compliance rate) or reactivate a representative of my Home."""
     user = get_scoped(User, user_id, current_user)
     active = request.form.get("active") == "1"
-    try:
-        account_service.set_active(current_user, user, active)
-    except Conflict as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(f"代表账号 {user.username} 已{'启用' if active else '停用'}", "success")
+    commit_operation(lambda: account_service.set_active(current_user, user, active),
+                     success=f"代表账号 {user.username} 已{'启用' if active else '停用'}",
+                     errors=(Conflict,))
     return redirect(url_for("manage.accounts"))
 
 
@@ -158,13 +147,6 @@ def appeal_status(appeal_id):
     """Forward, resolve (with a response) or close an appeal of my Home."""
     appeal = get_scoped(Appeal, appeal_id, current_user)
     data = {"status": request.form.get("status", ""), "response": request.form.get("response")}
-    try:
-        appeal_service.change_status(current_user, appeal, data)
-    except (ValidationFailed, Conflict) as error:
-        db.session.rollback()
-        messages = [m for ms in error.fields.values() for m in ms] or [error.message]
-        flash("；".join(messages), "danger")
-    else:
-        db.session.commit()
-        flash(f"诉求{appeal.status.label}", "success")  # the labels read 已受理, 已转办 …
+    commit_operation(lambda: appeal_service.change_status(current_user, appeal, data),
+                     success=lambda _: f"诉求{appeal.status.label}")  # labels read 已受理, 已转办 …
     return redirect(url_for("manage.appeals", **{k: v for k, v in request.args.items()}))

@@ -1,9 +1,10 @@
 """The notification centre: my notifications (unread first), mark one read and follow it, mark all read."""
 import sqlalchemy as sa
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from blueprints.notifications import bp
+from blueprints.web import commit_operation
 from extensions import db
 from models import Notification
 from services import notifications as service
@@ -57,7 +58,7 @@ def read(notification_id):
 @login_required
 def read_all():
     """Mark every notification of mine read."""
-    changed = service.mark_read(current_user)
-    db.session.commit()
-    flash(f"已将 {changed} 条通知标为已读" if changed else "没有未读通知", "success")
+    commit_operation(lambda: service.mark_read(current_user),
+                     success=lambda changed: f"已将 {changed} 条通知标为已读" if changed
+                     else "没有未读通知", errors=())
     return redirect(url_for("notifications.index"))

@@ -1,13 +1,13 @@
 """公示异议 for the provincial office: every objection, undecided first, with uphold / dismiss."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.decorators import roles_required
 from blueprints.provincial import bp
+from blueprints.web import commit_operation
 from extensions import db
 from models.enums import ObjectionDecision, Role
 from services import assessments as service
-from services.errors import Conflict, ValidationFailed
 
 PER_PAGE = 20
 
@@ -28,16 +28,9 @@ def objection_decide(objection_id):
     objection = service.get_objection(current_user, objection_id)
     data = {"decision": request.form.get("decision", ""),
             "response": request.form.get("response", "")}
-    try:
-        service.decide_objection(current_user, objection, data)
-    except (ValidationFailed, Conflict) as error:
-        db.session.rollback()
-        messages = [m for ms in error.fields.values() for m in ms] or [error.message]
-        flash("；".join(messages), "danger")
-    else:
-        db.session.commit()
-        if objection.decision == ObjectionDecision.UPHOLD:
-            flash("已认定异议成立：考核结果已撤回公示，退回草稿重新考核", "success")
-        else:
-            flash("已认定异议不成立，维持公示结果", "success")
+    commit_operation(
+        lambda: service.decide_objection(current_user, objection, data),
+        success=lambda _: ("已认定异议成立：考核结果已撤回公示，退回草稿重新考核"
+                           if objection.decision == ObjectionDecision.UPHOLD
+                           else "已认定异议不成立，维持公示结果"))
     return redirect(url_for("provincial.objections", page=request.args.get("page", 1, type=int)))

@@ -8,7 +8,7 @@ from flask_login import current_user
 from blueprints.decorators import roles_required
 from blueprints.provincial import bp
 from blueprints.provincial.forms import RoundForm
-from blueprints.web import commit_operation, form_errors
+from blueprints.web import commit_operation
 from extensions import db
 from models import ITEMS, Application, ApplicationRound, Assessment, Home
 from models.enums import ApplicationStatus, AssessmentStatus, Grade, HomeStatus, Role
@@ -41,16 +41,10 @@ def rounds():
     form = RoundForm()
     status = 200
     if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                rnd = round_service.create_round(current_user, form.data)
-            except (ValidationFailed, Conflict) as error:
-                db.session.rollback()
-                form_errors(form, error)
-            else:
-                db.session.commit()
-                flash(f"已开启{rnd.year}年度申报批次", "success")
-                return redirect(url_for("provincial.rounds"))
+        if form.validate_on_submit() and commit_operation(
+                lambda: round_service.create_round(current_user, form.data), form=form,
+                success=lambda rnd: f"已开启{rnd.year}年度申报批次"):
+            return redirect(url_for("provincial.rounds"))
         status = 422
     items = db.session.scalars(sa.select(ApplicationRound).order_by(
         ApplicationRound.year.desc())).all()
@@ -65,16 +59,10 @@ def round_edit(round_id):
     """Change a round's deadline or quota."""
     rnd = get_scoped(ApplicationRound, round_id, current_user)
     form = RoundForm(obj=rnd)
-    if form.validate_on_submit():
-        try:
-            round_service.update_round(current_user, rnd, form.data)
-        except (ValidationFailed, Conflict) as error:
-            db.session.rollback()
-            form_errors(form, error)
-        else:
-            db.session.commit()
-            flash(f"{rnd.year}年度申报批次已更新", "success")
-            return redirect(url_for("provincial.rounds"))
+    if form.validate_on_submit() and commit_operation(
+            lambda: round_service.update_round(current_user, rnd, form.data), form=form,
+            success=f"{rnd.year}年度申报批次已更新"):
+        return redirect(url_for("provincial.rounds"))
     return render_template("provincial/round_form.html", form=form, round=rnd), \
         422 if request.method == "POST" else 200
 
@@ -101,19 +89,18 @@ def review():
 @roles_required(ADMIN)
 def review_decide(application_id):
     application = get_scoped(Application, application_id, current_user)
-    try:
-        _app, home = application_service.review_application(current_user, application, {
-            "decision": request.form.get("decision"), "opinion": request.form.get("opinion", "")})
-    except (ValidationFailed, Conflict) as error:
-        db.session.rollback()
-        messages = [m for msgs in error.fields.values() for m in msgs] or [error.message]
-        flash("审核未完成：" + "；".join(messages), "danger")
-    else:
-        db.session.commit()
+
+    def decided(result) -> str:
+        _app, home = result
         text = f"已{application_service.DECISION_LABELS[request.form['decision']]}"
         if home is not None:
             text += f"，{home.name}有效期至{home.last_valid_day.isoformat()}"
-        flash(text, "success")
+        return text
+
+    commit_operation(
+        lambda: application_service.review_application(current_user, application, {
+            "decision": request.form.get("decision"), "opinion": request.form.get("opinion", "")}),
+        success=decided, failure="审核未完成：")
     return redirect(url_for("provincial.review"))
 
 
@@ -151,14 +138,9 @@ def _latest_published() -> dict[int, Assessment]:
 @roles_required(ADMIN)
 def renew(home_id):
     home = get_scoped(Home, home_id, current_user)
-    try:
-        home_service.renew_home(current_user, home)
-    except Conflict as error:
-        db.session.rollback()
-        flash("不能续期：" + error.message, "danger")
-    else:
-        db.session.commit()
-        flash(f"{home.name}已续期，有效期至{home.last_valid_day.isoformat()}", "success")
+    commit_operation(lambda: home_service.renew_home(current_user, home),
+                     success=lambda _: f"{home.name}已续期，有效期至{home.last_valid_day.isoformat()}",
+                     failure="不能续期：", errors=(Conflict,))
     return redirect(url_for("provincial.homes"))
 
 
@@ -199,7 +181,9 @@ def assessments():
 @roles_required(ADMIN)
 def assessment_create():
     year = _year()
-    try:
+
+    def create() -> str:
+        """Create the draft(s); the message that says what was created."""
         if request.form.get("scope") == "all":
             created = assessment_service.create_for_all_active(current_user, year)
             skipped = assessment_service.ineligible_homes(year)
@@ -207,17 +191,11 @@ def assessment_create():
             if skipped:
                 message += (f"；{len(skipped)}个代表之家认定晚于{year}年6月30日，未参加本年度考核："
                             + "、".join(home.name for home, _reason in skipped))
-        else:
-            a = assessment_service.create_assessment(current_user, request.form.get("home_id"),
-                                                     year)
-            message = f"已创建{a.home.name}{year}年度考核草稿"
-    except (ValidationFailed, Conflict) as error:
-        db.session.rollback()
-        messages = [m for msgs in error.fields.values() for m in msgs] or [error.message]
-        flash("未创建：" + "；".join(messages), "danger")
-    else:
-        db.session.commit()
-        flash(message, "success")
+            return message
+        a = assessment_service.create_assessment(current_user, request.form.get("home_id"), year)
+        return f"已创建{a.home.name}{year}年度考核草稿"
+
+    commit_operation(create, success=lambda message: message, failure="未创建：")
     return redirect(url_for("provincial.assessments", year=year))
 
 
@@ -253,18 +231,14 @@ def assessment_print(assessment_id):
 @roles_required(ADMIN)
 def assessment_override(assessment_id, code):
     a = _load(assessment_id)
-    try:
-        assessment_service.override_item(current_user, a, code, request.form.get("score"),
-                                         request.form.get("reason"))
-    except ValidationFailed as error:
-        db.session.rollback()
-        return _detail(_load(assessment_id), error.fields, code, 422)
-    except Conflict as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash(f"{code}已调整", "success")
+    outcome = commit_operation(
+        lambda: assessment_service.override_item(current_user, a, code, request.form.get("score"),
+                                                 request.form.get("reason")),
+        success=f"{code}已调整", failure=None)
+    if isinstance(outcome.error, ValidationFailed):  # the item's row names what is wrong
+        return _detail(_load(assessment_id), outcome.error.fields, code, 422)
+    if outcome.error is not None:
+        flash(outcome.error.message, "danger")
     return redirect(url_for("provincial.assessment", assessment_id=assessment_id))
 
 
@@ -274,19 +248,14 @@ def assessment_override(assessment_id, code):
 def assessment_action(assessment_id, action):
     a = _load(assessment_id)
     labels = {"recompute": "已重新计算（保留人工调整）", "finalize": "已定稿", "publish": "已公示"}
-    try:
+
+    def act():
         if action == "publish":
-            assessment_service.publish_assessment(current_user, a, request.form.get("start") or None,
-                                       request.form.get("days") or None)
-        else:
-            getattr(assessment_service, f"{action}_assessment")(current_user, a)
-    except (ValidationFailed, Conflict) as error:
-        db.session.rollback()
-        messages = [m for msgs in error.fields.values() for m in msgs] or [error.message]
-        flash("操作未完成：" + "；".join(messages), "danger")
-    else:
-        db.session.commit()
-        flash(labels[action], "success")
+            return assessment_service.publish_assessment(
+                current_user, a, request.form.get("start") or None, request.form.get("days") or None)
+        return getattr(assessment_service, f"{action}_assessment")(current_user, a)
+
+    commit_operation(act, success=labels[action], failure="操作未完成：")
     return redirect(url_for("provincial.assessment", assessment_id=assessment_id))
 
 

@@ -9,10 +9,10 @@ from flask import flash, redirect, render_template, request, url_for
 
 from blueprints.public import bp
 from blueprints.public.routes import results_context
-from extensions import db
+from blueprints.web import commit_operation
 from services import appeals, assessments
 from services.appeals import objection_limit
-from services.errors import Conflict, ValidationFailed
+from services.errors import ValidationFailed
 from services.receipts import new_receipt
 
 FIELDS = ("assessment_id", "name", "contact", "text")
@@ -31,18 +31,14 @@ def objection_file():
         trapped = assessments.published_assessment(values["assessment_id"])  # 404 as for anyone
         flash(accepted(new_receipt()), "success")  # looks accepted; nothing is stored
         return redirect(url_for("public.results", year=trapped.year))
-    try:
-        objection = assessments.file_objection(values["assessment_id"], values)
-    except ValidationFailed as error:
-        db.session.rollback()
+    outcome = commit_operation(
+        lambda: assessments.file_objection(values["assessment_id"], values),
+        success=lambda objection: accepted(objection.receipt), failure=None)
+    if isinstance(outcome.error, ValidationFailed):  # the form again, its fields named
         context = results_context(request.args.get("year", type=int))
         return render_template("public/results.html", **context, values=values,
-                               errors=error.fields), 422
-    except Conflict as error:
-        db.session.rollback()
-        flash(error.message, "danger")
+                               errors=outcome.error.fields), 422
+    if outcome.error is not None:
+        flash(outcome.error.message, "danger")
         return redirect(url_for("public.results"))
-    year, receipt = objection.assessment.year, objection.receipt
-    db.session.commit()
-    flash(accepted(receipt), "success")
-    return redirect(url_for("public.results", year=year))
+    return redirect(url_for("public.results", year=outcome.value.assessment.year))

@@ -8,7 +8,7 @@ from flask import redirect, render_template, request, url_for
 from markupsafe import Markup
 
 from blueprints.public import qr_bp as bp
-from extensions import db
+from blueprints.web import commit_operation
 from models.enums import AppealCategory, ObjectionDecision
 from services import appeals, assessments
 from services.appeals import appeal_limit
@@ -31,16 +31,13 @@ def page(code):
     values, errors, status = {}, {}, 200
     if request.method == "POST":
         values = {k: request.form.get(k, "") for k in FIELDS}
-        try:
-            receipt = appeals.submit_public_appeal(rep, values)
-        except ValidationFailed as error:
-            db.session.rollback()
-            errors, status = error.fields, 422
-        else:
-            db.session.commit()
-            return render_template("public/qr_done.html", rep=rep, receipt=receipt,
+        outcome = commit_operation(lambda: appeals.submit_public_appeal(rep, values),
+                                   failure=None, errors=(ValidationFailed,))
+        if outcome:
+            return render_template("public/qr_done.html", rep=rep, receipt=outcome.value,
                                    category=AppealCategory(values["category"]).label
                                    if values["category"] in AppealCategory.values() else "")
+        errors, status = outcome.error.fields, 422
     # segno writes only paths and our fixed title: no user text reaches this SVG.
     svg = Markup(appeals.qr_svg(page_url(code), scale=4))  # noqa: S704
     return render_template("public/qr_page.html", rep=rep, svg=svg, values=values,

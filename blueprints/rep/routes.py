@@ -3,13 +3,13 @@
 (The activity pages live in blueprints/activities/.)
 """
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user
 
 from blueprints.decorators import roles_required
 from blueprints.rep import bp
 from blueprints.rep.contact_forms import AppealForm, ContactForm, LinkForm, WorkerForm
-from blueprints.web import commit_operation, form_errors
+from blueprints.web import commit_operation
 from extensions import db
 from models import Activity, Appeal, ContactRecord, Worker, WorkerLink, activity_co_organizers
 from models.enums import ActivityStatus, Role, Theme
@@ -114,16 +114,10 @@ def worker_detail(worker_id):
 def worker_edit(worker_id):
     worker = _my_worker(worker_id)
     form = WorkerForm(obj=worker)
-    if form.validate_on_submit():
-        try:
-            worker_service.update_worker(current_user, worker, _data(form))
-        except (ValidationFailed, Conflict) as error:
-            db.session.rollback()
-            form_errors(form, error)
-        else:
-            db.session.commit()
-            flash("科技工作者信息已保存", "success")
-            return redirect(url_for("rep.worker_detail", worker_id=worker.id))
+    if form.validate_on_submit() and commit_operation(
+            lambda: worker_service.update_worker(current_user, worker, _data(form)), form=form,
+            success="科技工作者信息已保存"):
+        return redirect(url_for("rep.worker_detail", worker_id=worker.id))
     status = 422 if form.errors or form.form_errors else 200
     return render_template("rep/worker_form.html", form=form, worker=worker), status
 
@@ -132,9 +126,8 @@ def worker_edit(worker_id):
 @roles_required(REP)
 def worker_unlink(worker_id):
     worker = _my_worker(worker_id)
-    worker_service.unlink_worker(current_user, worker)
-    db.session.commit()
-    flash(f"已取消关联 {worker.name}（已有联系记录保留）", "success")
+    commit_operation(lambda: worker_service.unlink_worker(current_user, worker),
+                     success=f"已取消关联 {worker.name}（已有联系记录保留）", errors=())
     return redirect(url_for("rep.workers"))
 
 
@@ -157,16 +150,11 @@ def contact_new():
         data = _data(form)
         if form.date.raw_data and form.date.data is None:
             data["date"] = form.date.raw_data[0]  # the service names the bad format
-        try:
-            record = contact_service.create_contact(current_user, data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form.date.errors = []
-            form_errors(form, error)
-        else:
-            db.session.commit()
-            flash("联系记录已保存", "success")
-            return redirect(url_for("rep.worker_detail", worker_id=record.worker_id))
+        form.date.errors = []  # the service's message for the date replaces the parser's
+        outcome = commit_operation(lambda: contact_service.create_contact(current_user, data),
+                                   form=form, success="联系记录已保存", errors=(ValidationFailed,))
+        if outcome:
+            return redirect(url_for("rep.worker_detail", worker_id=outcome.value.worker_id))
         return render_template("rep/contact_form.html", form=form), 422
     return render_template("rep/contact_form.html", form=form)
 
@@ -176,14 +164,8 @@ def contact_new():
 def contact_delete(contact_id):
     record = get_scoped(ContactRecord, contact_id, current_user)
     worker_id = record.worker_id
-    try:
-        contact_service.delete_contact(current_user, record)
-    except Conflict as error:
-        db.session.rollback()
-        flash(error.message, "danger")
-    else:
-        db.session.commit()
-        flash("联系记录已删除", "success")
+    commit_operation(lambda: contact_service.delete_contact(current_user, record),
+                     success="联系记录已删除", errors=(Conflict,))
     return redirect(url_for("rep.worker_detail", worker_id=worker_id)
                     if db.session.get(WorkerLink, (current_user.id, worker_id))
                     else url_for("rep.workers"))
@@ -200,16 +182,11 @@ def appeals():
         data = _data(form)
         if not data.get("worker_id"):
             data.pop("worker_id", None)
-        try:
-            appeal_service.create_appeal(current_user, data)
-        except ValidationFailed as error:
-            db.session.rollback()
-            form_errors(form, error)
-            status = 422
-        else:
-            db.session.commit()
-            flash("诉求建议已提交，代表之家管理员将尽快处理", "success")
+        if commit_operation(lambda: appeal_service.create_appeal(current_user, data), form=form,
+                            success="诉求建议已提交，代表之家管理员将尽快处理",
+                            errors=(ValidationFailed,)):
             return redirect(url_for("rep.appeals"))
+        status = 422
     items = db.session.scalars(
         scoped(Appeal, current_user).options(sa.orm.joinedload(Appeal.worker))
         .order_by(Appeal.created_at.desc(), Appeal.id.desc())).all()

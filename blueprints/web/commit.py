@@ -58,17 +58,19 @@ def error_messages(error: ServiceError) -> list[str]:
 
 
 def commit_operation(operation: Callable[[], Any], *, form=None,
-                     success: str | Callable[[Any], str] | None = None, failure: str = "",
-                     errors: tuple[type[ServiceError], ...] = (ValidationFailed, Conflict),
-                     report: bool = True) -> Outcome:
+                     success: str | Callable[[Any], str] | None = None,
+                     failure: str | None = "",
+                     errors: tuple[type[ServiceError], ...] = (ValidationFailed, Conflict)) -> Outcome:
     """Run `operation()` in the request's transaction and finish it.
 
     - It returns: commit; flash `success` ("success"; a callable gets the result); return
       Outcome(value=result).
     - It raises one of `errors`: roll back; with `form`, attach the messages to its fields
-      (`form_errors`), else flash `failure` followed by the messages ("danger") — unless `report`
-      is False, for a view that shows `Outcome.error` itself; return Outcome(error=error).
-      Nothing of the operation is kept.
+      (`form_errors`), else flash `failure` followed by the messages ("danger") — unless
+      `failure` is None: then the caller shows `outcome.error` itself (a page that renders the
+      fields' messages beside its inputs). Return Outcome(error=error). Nothing of the
+      operation is kept.
+    - `errors=()` is an operation with no refusal a user could correct: commit and flash.
     """
     try:
         value = operation()
@@ -76,7 +78,7 @@ def commit_operation(operation: Callable[[], Any], *, form=None,
         db.session.rollback()
         if form is not None:
             form_errors(form, error)
-        elif report:
+        elif failure is not None:
             flash(failure + "；".join(error_messages(error)), "danger")
         return Outcome(error=error)
     db.session.commit()

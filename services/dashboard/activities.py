@@ -14,8 +14,8 @@ from services.dashboard.territory import (
     THEMES,
     HomeRow,
     Scope,
-    _activity_conditions,
-    _month,
+    activity_conditions,
+    activity_month,
     home_conditions,
     homes_in_scope,
     summary_home_ids,
@@ -53,10 +53,10 @@ def activity_stats(scope: Scope) -> ActivityStats:
             stats.by_theme_month[Theme(theme).value][int(m) - 1] += int(n or 0)
             stats.participants += int(people or 0)
         return stats
-    month = _month()
+    month = activity_month()
     stmt = (sa.select(Activity.theme, month, sa.func.count(Activity.id),
                       sa.func.coalesce(sa.func.sum(Activity.participants), 0))
-            .where(*_activity_conditions(scope))
+            .where(*activity_conditions(scope))
             .group_by(Activity.theme, month))
     stats = ActivityStats({t.value: [0] * 12 for t in THEMES}, 0)
     for theme, m, n, people in db.session.execute(stmt):
@@ -91,7 +91,7 @@ def home_theme_counts(scope: Scope, homes: list[HomeRow] | None = None) -> list[
     else:
         rows = db.session.execute(
             sa.select(Activity.home_id, Activity.theme, sa.func.count(Activity.id))
-            .where(*_activity_conditions(scope)).group_by(Activity.home_id, Activity.theme))
+            .where(*activity_conditions(scope)).group_by(Activity.home_id, Activity.theme))
     counts: dict[int, dict] = {}
     for home_id, theme, n in rows:
         counts.setdefault(home_id, {})[Theme(theme).value] = int(n)
@@ -113,8 +113,8 @@ def representative_month_counts(scope: Scope) -> list[dict]:
     reps_stmt = reps_stmt.where(*home_conditions(User.home_id, scope))
     if scope.representative_id is not None:
         reps_stmt = reps_stmt.where(User.id == scope.representative_id)
-    month = _month()
-    conds = _activity_conditions(replace(scope, representative_id=None))
+    month = activity_month()
+    conds = activity_conditions(replace(scope, representative_id=None))
     if scope.representative_id is not None:
         conds.append(Activity.organizer_id == scope.representative_id)
     stmt = (sa.select(Activity.organizer_id, month, sa.func.count(Activity.id))
@@ -132,4 +132,4 @@ def verified_activities(scope: Scope) -> int:
     if scope.representative_id is None:
         return activity_stats(scope).total
     return db.session.scalar(sa.select(sa.func.count(Activity.id)).where(
-        *_activity_conditions(scope))) or 0
+        *activity_conditions(scope))) or 0

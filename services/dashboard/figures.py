@@ -16,8 +16,8 @@ from services.dashboard.territory import (
     OPEN_APPEALS,
     HomeRow,
     Scope,
-    _home_ids,
     home_conditions,
+    home_id_list,
     homes_in_scope,
     summary_home_ids,
 )
@@ -61,9 +61,9 @@ def contacts_per_representative(scope: Scope) -> list:
     """Each active representative of the scope with distinct workers contacted in the year and
     whether they are compliant (RepresentativeCompliance rows, one query)."""
     if scope.representative_id is not None:
-        rows = compliance.representatives(scope.year, home_ids=_home_ids(scope))
+        rows = compliance.representatives(scope.year, home_ids=home_id_list(scope))
         return [r for r in rows if r.representative.id == scope.representative_id]
-    return compliance.representatives(scope.year, home_ids=_home_ids(scope))
+    return compliance.representatives(scope.year, home_ids=home_id_list(scope))
 
 
 def below_threshold(scope: Scope) -> list:

@@ -68,7 +68,7 @@ def home_conditions(column, scope: Scope) -> list:
     return []
 
 
-def _activity_conditions(scope: Scope, *, with_theme: bool = True) -> list:
+def activity_conditions(scope: Scope, *, with_theme: bool = True) -> list:
     """Verified activities dated in the scope's year, in its territory (and theme)."""
     start, end = _year_bounds(scope.year)
     conds = [Activity.status == ActivityStatus.VERIFIED, Activity.date >= start,
@@ -85,7 +85,8 @@ def _activity_conditions(scope: Scope, *, with_theme: bool = True) -> list:
     return conds
 
 
-def _month():
+def activity_month():
+    """The month (1–12) of an activity's date, as SQL."""
     return sa.extract("month", Activity.date)
 
 
@@ -122,7 +123,7 @@ def homes_in_scope(scope: Scope, *, active_only: bool = False) -> list[HomeRow]:
             for i, n, c, k, s in db.session.execute(stmt)]
 
 
-def _home_ids(scope: Scope):
+def home_id_list(scope: Scope):
     """The scope's Home ids as a list (None for the whole province)."""
     if not scope.narrows_homes:
         return None

@@ -11,6 +11,9 @@ import contextlib
 import sqlalchemy.exc as sa_exc
 from flask import g, render_template
 
+from blueprints.errors.responses import api_error, is_api_request
+from extensions import db, login_manager
+
 MESSAGE = "服务暂时不可用（数据库暂时无法连接），请稍后再试"
 REDIS_MESSAGE = "服务暂时不可用（缓存服务暂时无法连接），请稍后再试"
 
@@ -24,8 +27,7 @@ def _redis_errors() -> tuple:
 
 
 def register(app) -> None:
-    from blueprints.errors import api_error, is_api_request
-    from extensions import db, login_manager
+    """Answer the database's and Redis's connection errors with 503."""
 
     def answer(error, message):
         app.logger.error("service unavailable: %s", error)

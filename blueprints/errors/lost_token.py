@@ -12,13 +12,15 @@ Word is VT, U+000B): status 422, the fields named in Chinese, what was written s
 characters taken out (line breaks kept as line breaks), to check and post again
 (`control_rescue`, called by blueprints.input_guard for same-origin page forms), and a form refused
 by a rate limit (429: a public appeal from a network that many people share) keeps its text too
-(`rate_limited_rescue`, called by blueprints.errors).
+(`rate_limited_rescue`, called by blueprints.errors.handlers).
 """
 from urllib.parse import urlsplit
 
 from flask import render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+
+from blueprints.errors.responses import api_error, is_api_request
 
 # Chinese labels of the fields the forms use; others are carried along without a label.
 LABELS = {
@@ -102,8 +104,6 @@ def register(app) -> None:
 
     @app.errorhandler(CSRFError)
     def lost_token(error: CSRFError):
-        from blueprints.errors import api_error, is_api_request
-
         if is_api_request():
             return api_error(422, "安全校验失败，请重试")
         rescue = request.method == "POST" and same_origin()

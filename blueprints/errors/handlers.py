@@ -1,67 +1,29 @@
-"""Error handling: Chinese pages for people, the SPEC §8 error JSON for the API."""
-from flask import jsonify, render_template, request
+"""The error handlers: a refusal, an HTTP error, a database constraint or a bug, each answered with
+the Chinese page or the SPEC §8 JSON (blueprints.errors.responses builds both)."""
+from flask import request
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException
 
-from blueprints.lost_token import rate_limited_rescue, same_origin
+from blueprints.errors.lost_token import rate_limited_rescue, same_origin
+from blueprints.errors.pending import merged
+from blueprints.errors.responses import MESSAGES, api_error, error_page, is_api_request
 from extensions import db
 from services.constraints import conflict_for
 from services.errors import ServiceError
 
-_CODES = {400: "validation_error", 401: "unauthorized", 403: "forbidden", 404: "not_found",
-          405: "method_not_allowed", 409: "conflict", 413: "payload_too_large",
-          415: "validation_error", 422: "validation_error", 429: "rate_limited",
-          500: "internal_error"}
 
-_MESSAGES = {400: "请求有误", 401: "未登录或令牌无效", 403: "您没有执行此操作的权限",
-             404: "对象不存在或您无权查看", 405: "不支持的请求方法", 409: "操作与当前状态冲突",
-             413: "上传内容过大", 415: "请求体必须是 JSON", 422: "输入有误",
-             429: "请求过于频繁，请稍后再试", 500: "服务器内部错误"}
-
-
-def is_api_request() -> bool:
-    return request.path.startswith("/api/")
-
-
-def api_error(status: int, message: str | None = None, fields: dict | None = None,
-              code: str | None = None):
-    """The SPEC §8 error JSON: {"error": {"code", "message", "fields"}}."""
-    if status == 400:  # unparseable input is a validation error in this API
-        status = 422
-    body = {"error": {"code": code or _CODES.get(status, "error"),
-                      "message": message or _MESSAGES.get(status, "错误"),
-                      "fields": fields or {}}}
-    response = jsonify(body)
-    response.status_code = status
-    if status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="api"'
-    return response
-
-
-def _page(status: int, message: str | None = None):
-    template = f"errors/{status}.html" if status in (403, 404, 429, 500) else "errors/generic.html"
-    return render_template(template, status=status,
-                           message=message or _MESSAGES.get(status, "出错了")), status
-
-
-def register(app):
-    from blueprints.lost_token import register as register_lost_token
-
-    register_lost_token(app)
-    from blueprints.unavailable import register as register_unavailable
-
-    register_unavailable(app)
+def register(app) -> None:
+    """Answer ServiceError, HTTPException, IntegrityError and any other exception."""
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
         db.session.rollback()
         if is_api_request():
             fields = error.fields
-            if error.status == 422:  # the schema's type errors wait for the service's (input.py)
-                from blueprints.api.input import merged
+            if error.status == 422:  # the schema's type errors wait for the service's (pending.py)
                 fields = merged(fields)
             return api_error(error.status, error.message or None, fields, error.code)
-        return _page(error.status, error.message)
+        return error_page(error.status, error.message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -76,8 +38,8 @@ def register(app):
         elif error.code == 429 and request.method == "POST" and same_origin():
             response = app.make_response(rate_limited_rescue())  # what was typed, to post later
         else:
-            response = _page(error.code or 500,
-                             None if error.code in _MESSAGES else error.description)[0]
+            response = error_page(error.code or 500,
+                                  None if error.code in MESSAGES else error.description)[0]
             response = app.make_response(response)
             response.status_code = error.code or 500
         if getattr(error, "valid_methods", None):  # 405 tells what the resource does allow
@@ -92,7 +54,7 @@ def register(app):
             raise error
         if is_api_request():
             return api_error(500)
-        return _page(500)
+        return error_page(500)
 
     @app.errorhandler(IntegrityError)
     def integrity_error(error: IntegrityError):
