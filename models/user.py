@@ -59,6 +59,7 @@ class User(UserMixin, TimestampMixin, Base):
     last_failure_address: Mapped[str] = mapped_column(sa.String(64), default="",
                                                       server_default="")
     otp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    otp_pending_secret: Mapped[str | None] = mapped_column(sa.String(64))
     otp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     otp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 

@@ -35,6 +35,7 @@ def upgrade():
         batch_op.add_column(sa.Column('last_failure_address', sa.String(length=64), server_default='',
                                       nullable=False))
         batch_op.add_column(sa.Column('otp_secret', sa.String(length=64), nullable=True))
+        batch_op.add_column(sa.Column('otp_pending_secret', sa.String(length=64), nullable=True))
         batch_op.add_column(sa.Column('otp_confirmed_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('otp_last_step', sa.BigInteger(), nullable=True))
         batch_op.drop_constraint('role', type_='check')
@@ -86,7 +87,7 @@ def downgrade():
     with op.batch_alter_table('users', schema=None) as batch_op:
         batch_op.drop_constraint('role', type_='check')
         batch_op.create_check_constraint('role', _role_check(OLD_ROLES))
-        for column in ('otp_last_step', 'otp_confirmed_at', 'otp_secret', 'last_failure_address',
+        for column in ('otp_last_step', 'otp_confirmed_at', 'otp_pending_secret', 'otp_secret', 'last_failure_address',
                        'unseen_failures', 'locked_until', 'failure_window_start', 'failed_logins',
                        'password_changed_at'):
             batch_op.drop_column(column)
