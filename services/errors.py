@@ -53,7 +53,7 @@ class LoginFailed(ServiceError):
     code = "unauthorized"
     keep_changes = True
 
-    def __init__(self, message: str = "用户名或密码错误，或账号已停用",
+    def __init__(self, message: str = "用户名或密码错误",
                  fields: dict[str, list[str]] | None = None):
         super().__init__(message, fields)
 

@@ -103,7 +103,7 @@ def test_page_duplicate_past_the_check_is_a_chinese_409_naming_the_field(world, 
     monkeypatch.setattr(users, "_check_username_free", lambda username: None)
     client = login(world.admin)
     resp = client.post("/admin/users/new", data={
-        "username": "REP_A", "name": "重名", "password": "a-strong-password",
+        "username": "REP_A", "name": "重名", "password": "A-strong-password",
         "role": "representative", "unit_id": "", "home_id": str(world.home_a.id),
         "level": "city"})
     assert resp.status_code == 409

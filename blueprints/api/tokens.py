@@ -13,6 +13,7 @@ from marshmallow import Schema, fields
 from blueprints.api.auth import SECURITY, bearer_token, token_required
 from blueprints.api.schemas import InputSchema, TokenUserSchema
 from blueprints.api.util import commit
+from blueprints.auth.routes import CEILING
 from extensions import limiter
 from services import accounts
 from services.errors import Collector, OtpRequired
@@ -27,17 +28,10 @@ class TokenRequestSchema(InputSchema):
                                                  "（绑定了双因素认证的账号必填）"})
 
 
-class FailureNoticeSchema(Schema):
-    count = fields.Integer(metadata={"description": "自上次登录以来的登录失败次数"})
-    address = fields.String(metadata={"description": "最近一次失败的来源地址"})
-
-
 class TokenSchema(Schema):
     token = fields.String()
     expires_at = fields.DateTime()
     user = fields.Nested(TokenUserSchema)
-    login_failures = fields.Nested(FailureNoticeSchema, allow_none=True, metadata={
-        "description": "自上次登录以来的失败次数和最近一次的来源地址（没有则为 null）"})
 
 
 def _login_limit():
@@ -45,12 +39,14 @@ def _login_limit():
 
 
 def _failed(response) -> bool:
-    return response.status_code >= 400
+    """Refused logins count against the address; a 503 (the limit store is unreachable) does not."""
+    return 400 <= response.status_code < 500
 
 
 @bp.route("/tokens")
 class Tokens(MethodView):
-    decorators = [limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)]
+    decorators = [limiter.limit(CEILING, methods=["POST"]),
+                  limiter.limit(_login_limit, methods=["POST"], deduct_when=_failed)]
 
     @bp.arguments(TokenRequestSchema)
     @bp.response(201, TokenSchema)
@@ -72,11 +68,10 @@ class Tokens(MethodView):
                 raise OtpRequired()
             accounts.verify_code(user, data["otp"], address)
             how = "password+otp"
-        notice = accounts.finish_login(user, address, how=how)
+        accounts.finish_login(user, address, how=how, tell=False)
         raw, token = accounts.issue_token(user)
         commit(keep_loaded=True)
-        return {"token": raw, "expires_at": token.expires_at, "user": user,
-                "login_failures": notice}
+        return {"token": raw, "expires_at": token.expires_at, "user": user}
 
     @bp.response(204)
     @bp.doc(security=SECURITY)

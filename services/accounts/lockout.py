@@ -85,11 +85,13 @@ def record_failure(user: User, address: str, reason: str) -> datetime | None:
     return locked
 
 
-def take_notice(user: User) -> FailureNotice | None:
-    """At a successful login: the failures since the last one (then forgotten), and clear the count."""
+def take_notice(user: User, *, forget: bool = True) -> FailureNotice | None:
+    """At a successful login: clear the count; answer the failures since the owner was last told
+    (forgotten when `forget`, else kept for the next page login)."""
     notice = FailureNotice(user.unseen_failures, user.last_failure_address or "") \
         if user.unseen_failures else None
-    user.unseen_failures = 0
+    if forget:
+        user.unseen_failures = 0
     user.failed_logins = 0
     user.failure_window_start = None
     return notice

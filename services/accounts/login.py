@@ -58,10 +58,15 @@ def check_credentials(username, password, address: str = "") -> User:
     raise LoginFailed()
 
 
-def finish_login(user: User, address: str = "", *, how: str = "password") -> lockout.FailureNotice | None:
+def finish_login(user: User, address: str = "", *, how: str = "password",
+                 tell: bool = True) -> lockout.FailureNotice | None:
     """Record a successful login; answer what the owner must be told about failures since the last
-    one (None when there were none). An aged password makes `must_change_password` true."""
-    notice = lockout.take_notice(user)
+    one (None when there were none). An aged password makes `must_change_password` true.
+
+    `tell` False (POST /tokens, whose answer SPEC §8 fixes): the count is cleared but the notice
+    waits for the next page login.
+    """
+    notice = lockout.take_notice(user, forget=tell)
     user.last_login_at = utcnow()
     if passwords.age_expired(user):
         user.must_change_password = True
