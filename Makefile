@@ -4,6 +4,8 @@ PY     := $(VENV)/bin/python
 FLASK  := FLASK_APP=app:create_app $(VENV)/bin/flask
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
+# The demo asks no second factor (its login page says so); production refuses SECOND_FACTOR=off.
+DEMO_SECOND_FACTOR ?= off
 
 .PHONY: run test test-deps lint venv clean
 
@@ -25,7 +27,7 @@ run: venv
 	@echo ""
 	@echo "  RepHome: http://$(HOST):$(PORT)/   (Ctrl-C stops the web server and the scheduler)"
 	@echo ""
-	$(FLASK) serve --host $(HOST) --port $(PORT)
+	SECOND_FACTOR=$(DEMO_SECOND_FACTOR) $(FLASK) serve --host $(HOST) --port $(PORT)
 
 test: venv test-deps
 	$(PY) -m pytest -q $(PYTEST_ARGS)

@@ -1,6 +1,7 @@
 """Configuration: every setting comes from the environment with a safe default (SPEC §10)."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent  # the project folder (config/ is one level down)
@@ -73,8 +74,18 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE")
-    PERMANENT_SESSION_LIFETIME = 8 * 3600
-    WTF_CSRF_TIME_LIMIT = 8 * 3600
+    # Identification (SPEC §5.13): a browser login idle for IDLE_TIMEOUT_MINUTES ends, none lasts
+    # more than 12 hours; "remember me" (representatives only) at most 7 days.
+    IDLE_TIMEOUT_MINUTES = _int("IDLE_TIMEOUT_MINUTES", 30)
+    SESSION_MAX_HOURS = 12
+    PERMANENT_SESSION_LIFETIME = 12 * 3600
+    REMEMBER_COOKIE_DURATION = timedelta(days=7)
+    WTF_CSRF_TIME_LIMIT = 12 * 3600
+    # Passwords and logins (SPEC §5.13): age, per-account lockout, the second factor (required|off).
+    PASSWORD_MAX_AGE_DAYS = _int("PASSWORD_MAX_AGE_DAYS", 90)
+    LOGIN_LOCKOUT_FAILURES = _int("LOGIN_LOCKOUT_FAILURES", 5)
+    LOGIN_LOCKOUT_MINUTES = _int("LOGIN_LOCKOUT_MINUTES", 15)
+    SECOND_FACTOR = (os.environ.get("SECOND_FACTOR") or "required").strip().lower()
 
     # Rate limits (Flask-Limiter)
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
@@ -141,6 +152,7 @@ class TestingConfig(Config):
     SCHEDULER_ENABLED = False
     SERVER_NAME = None
     STORAGE_URL = ""  # tests use a temporary UPLOAD_DIR unless a test sets a store itself
+    SECOND_FACTOR = "required"  # factories enrol administrators with a fixed secret
 
 
 class ProductionConfig(Config):
@@ -179,5 +191,11 @@ def check_settings(config) -> None:
                 "生产环境开启了限流（RATELIMIT_ENABLED）但 RATELIMIT_STORAGE_URI 是 memory://："
                 "每个进程、每台主机各自计数，登录次数限制形同虚设。"
                 "请设置 RATELIMIT_STORAGE_URI=redis://主机:6379/0。")
+    if str(config.get("SECOND_FACTOR") or "required").strip().lower() not in {"required", "off"}:
+        problems.append("SECOND_FACTOR 只能是 required 或 off。")
+    if config.get("REFUSE_UNSAFE_SETTINGS") and \
+            str(config.get("SECOND_FACTOR") or "required").strip().lower() == "off":
+        problems.append("生产环境不能关闭双因素认证（SECOND_FACTOR=off）：等保三级要求管理用户"
+                        "使用两种鉴别技术，请设置 SECOND_FACTOR=required。")
     if problems:
         raise UnsafeSettings("RepHome 拒绝启动：\n" + "\n".join(f"- {p}" for p in problems))

@@ -8,6 +8,7 @@ from models.activity import (
 from models.appeal import Appeal
 from models.application import Application, ApplicationRound
 from models.assessment import ITEMS, Assessment, AssessmentItem
+from models.credentials import PasswordHistory, RecoveryCode
 from models.home import Home, HomePlan, ServiceTeamMember
 from models.imports import Import
 from models.login_session import LoginSession
@@ -36,6 +37,7 @@ __all__ = [
     "Objection",
     "Import",
     "LoginSession",
+    "PasswordHistory", "RecoveryCode",
     "ActivitySummary", "ContactSummary", "RepresentativeYearSummary", "HomeRepresentativeSummary",
     "HomeContactLevelSummary", "AppealSummary", "ActivityYearSummary", "ProvinceMonthSummary",
     "ProvinceAppealSummary",

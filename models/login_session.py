@@ -19,3 +19,7 @@ class LoginSession(Base):
     key_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Idle timeout (SPEC §5.13): the last request of this login; a remembered login (representatives
+    # only) may be restored after the idle timeout until expires_at (at most 7 days).
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    remember: Mapped[bool] = mapped_column(default=False, server_default=sa.false())

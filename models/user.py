@@ -1,4 +1,4 @@
-"""User accounts of the three roles; a representative belongs to a Home, a manager to a unit."""
+"""User accounts of every role; a representative belongs to a Home, a manager to a unit."""
 import secrets
 from datetime import datetime
 
@@ -49,6 +49,19 @@ class User(UserMixin, TimestampMixin, Base):
                                                        server_default=sa.false())
     activation_code_hash: Mapped[str | None] = mapped_column(sa.String(64))
     activation_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Identification (SPEC §5.13): password age, the per-account failure counter and lock, what the
+    # owner is told at the next login, and the second factor (TOTP secret, last step used).
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    failure_window_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    unseen_failures: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_failure_address: Mapped[str] = mapped_column(sa.String(64), default="",
+                                                      server_default="")
+    otp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    otp_pending_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    otp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    otp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
 
     unit: Mapped["Unit | None"] = relationship(foreign_keys=[unit_id])  # noqa: F821
     home: Mapped["Home | None"] = relationship(foreign_keys=[home_id])  # noqa: F821
@@ -79,8 +92,20 @@ class User(UserMixin, TimestampMixin, Base):
         return f"{self.id}:{key}" if key else str(self.id)
 
     def set_password(self, password: str) -> None:
-        """Hash with Werkzeug's default (scrypt)."""
+        """Hash with Werkzeug's default (scrypt) and note when (the age of SPEC §5.13)."""
+        from models.base import utcnow
         self.password_hash = generate_password_hash(password)
+        self.password_changed_at = utcnow()
+
+    @property
+    def needs_second_factor(self) -> bool:
+        """Every role but representative must use a second factor (SPEC §5.13)."""
+        return self.role != Role.REPRESENTATIVE
+
+    @property
+    def has_second_factor(self) -> bool:
+        """Whether a TOTP factor is enrolled and confirmed."""
+        return bool(self.otp_secret and self.otp_confirmed_at)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -9,7 +9,7 @@ from extensions import db
 from models import AuditLog
 from models.base import utcnow
 
-_SKIP = {"password_hash", "created_at", "updated_at"}
+_SKIP = {"password_hash", "created_at", "updated_at", "otp_secret", "otp_pending_secret"}
 
 
 def _json_safe(value):

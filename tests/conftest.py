@@ -81,6 +81,33 @@ def _wipe():
                 conn.execute(table.delete())
 
 
+@pytest.fixture(autouse=True)
+def totp_clock(monkeypatch):
+    """TOTP reads the test's clock (factories.clock), fresh for each test."""
+    from services import accounts
+    factories.clock = factories.TotpClock()
+    monkeypatch.setattr(accounts.totp_clock, "now", lambda: factories.clock.now())
+    return factories.clock
+
+
+def token_body(user, password=None) -> dict:
+    """The POST /tokens body for `user`: their password and, with a second factor, a fresh code."""
+    body = {"username": user.username, "password": password or factories.PASSWORD}
+    if user.otp_secret and user.otp_confirmed_at:
+        body["otp"] = factories.otp(user.otp_secret)
+    return body
+
+
+def login_form(client, user, password=None, **form):
+    """Log `client` in through the login page (and the code page when the user has a factor);
+    answers the last response."""
+    resp = client.post("/login", data={"username": user.username,
+                                       "password": password or factories.PASSWORD, **form})
+    if resp.status_code == 302 and "/login/code" in resp.headers.get("Location", ""):
+        resp = client.post("/login/code", data={"otp": factories.otp(user.otp_secret)})
+    return resp
+
+
 @pytest.fixture()
 def db(app):
     """The database, clean at the start of the test, inside an app context."""
@@ -160,13 +187,16 @@ class Api:
 @pytest.fixture()
 def api(client):
     """api(user) → an API client authenticated as `user` (None for anonymous)."""
+    tokens = {}  # one token per user per test
+
     def make(user=None):
         if user is None:
             return Api(client)
-        resp = client.post("/api/v1/tokens", json={"username": user.username,
-                                                   "password": factories.PASSWORD})
-        assert resp.status_code == 201, resp.get_json()
-        return Api(client, resp.get_json()["token"])
+        if user.id not in tokens:
+            resp = client.post("/api/v1/tokens", json=token_body(user))
+            assert resp.status_code == 201, resp.get_json()
+            tokens[user.id] = resp.get_json()["token"]
+        return Api(client, tokens[user.id])
     return make
 
 
@@ -175,8 +205,7 @@ def login(client):
     """login(user) signs the test client in through the login page."""
     def do(user):
         client.post("/logout")
-        resp = client.post("/login", data={"username": user.username,
-                                           "password": factories.PASSWORD})
+        resp = login_form(client, user)
         assert resp.status_code == 302, resp.get_data(as_text=True)[:500]
         return client
     return do

@@ -30,6 +30,9 @@ from models.enums import (
 )
 
 PASSWORD = "correct-horse-battery"
+#: The second factor every administrator made here is enrolled with (SECOND_FACTOR=required in
+#: TestingConfig); `otp()` gives its next code.
+OTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 _seq = itertools.count(1)
 _HASHES = {}
 
@@ -68,11 +71,43 @@ def home(unit_obj=None, **kw) -> Home:
     return obj
 
 
+class TotpClock:
+    """The TOTP clock of a test (installed by conftest as accounts.totp_clock.now): it starts at the
+    real time and each `otp()` moves it one 30-second step on, so codes of one test never repeat a
+    step (a replayed step is refused, SPEC §5.13)."""
+
+    def __init__(self):
+        import time
+        self.at = float(int(time.time()) // 30 * 30)
+
+    def now(self) -> float:
+        return self.at
+
+    def advance(self) -> float:
+        self.at += 30
+        return self.at
+
+
+clock = TotpClock()
+
+
+def otp(secret: str = OTP_SECRET) -> str:
+    """A fresh, never used TOTP code of `secret` (the clock moves one step on)."""
+    import pyotp
+    return pyotp.TOTP(secret).at(clock.advance())
+
+
 def user(role=Role.REPRESENTATIVE, **kw) -> User:
+    """A user; every role but representative comes with OTP_SECRET enrolled (otp_secret=None: not)."""
     n = _n()
     values = {"username": f"user{n}", "name": f"用户{n}", "role": role, "active": True}
     if role == Role.REPRESENTATIVE:
         values.setdefault("level", Level.CITY)
+    else:
+        values.setdefault("otp_secret", OTP_SECRET)
+    if values.get("otp_secret") and "otp_confirmed_at" not in kw:
+        from models.base import utcnow
+        values["otp_confirmed_at"] = utcnow()
     values.update(kw)
     obj = User(**values)
     obj.password_hash = _password_hash()

@@ -5,7 +5,6 @@ from collections import Counter
 
 import pytest
 
-from tests import factories
 from tests.conftest import make_app
 
 N = 20
@@ -24,8 +23,8 @@ def race_app():
 
 def token(app, user) -> str:
     """A bearer token for `user` (the test's data must be committed)."""
-    resp = app.test_client().post("/api/v1/tokens", json={"username": user.username,
-                                                          "password": factories.PASSWORD})
+    from tests.conftest import token_body
+    resp = app.test_client().post("/api/v1/tokens", json=token_body(user))
     assert resp.status_code == 201, resp.get_json()
     return resp.get_json()["token"]
 

@@ -106,7 +106,7 @@ def test_who_may_create_which_user(api, world, role, body, expected):
     ref = {"unit_a": world.home_a.unit_id, "unit_b": world.home_b.unit_id,
            "home_a": world.home_a.id, "home_b": world.home_b.id}
     payload = {k: ref.get(v, v) if isinstance(v, str) else v for k, v in body.items()}
-    payload.update({"username": "newbie", "password": "a-good-password", "name": "新人"})
+    payload.update({"username": "newbie", "password": "A-good-password", "name": "新人"})
     resp = api(getattr(world, role)).post("/users", json=payload)
     assert resp.status_code == expected, resp.get_json()
     if expected == 201 and role == "manager_a":
@@ -115,7 +115,7 @@ def test_who_may_create_which_user(api, world, role, body, expected):
 
 def test_duplicates_answer_409(api, world):
     admin = api(world.admin)
-    body = {"username": "rep_a", "password": "a-good-password", "name": "重复",
+    body = {"username": "rep_a", "password": "A-good-password", "name": "重复",
             "role": "provincial_admin"}
     resp = admin.post("/users", json=body)
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "conflict"

@@ -10,7 +10,7 @@ from models import ApiToken, User
 from models.enums import Level
 from tests import factories
 
-NEW_PASSWORD = "a-brand-new-password"
+NEW_PASSWORD = "A-brand-new-password"
 
 
 def _code(html):

@@ -9,7 +9,7 @@ from models.base import utcnow
 from tests import factories
 from tests.import_files import REP_HEADER, read, reps, upload, xlsx
 
-NEW_PASSWORD = "my-own-password-2026"
+NEW_PASSWORD = "My-own-password-2026"
 
 
 def _import_reps(world, api, count=3):

@@ -8,13 +8,13 @@ from tests import factories
 def test_admin_creates_a_manager_through_the_form(client, login, world, db):
     login(world.admin)
     resp = client.post("/admin/users/new", data={
-        "username": "wuxi_admin", "name": "无锡管理员", "password": "a-strong-password",
+        "username": "wuxi_admin", "name": "无锡管理员", "password": "A-strong-password",
         "role": "home_manager", "unit_id": str(world.home_b.unit_id), "home_id": "",
         "level": "", "mobile": "13912345678", "email": "wx@example.cn"})
     assert resp.status_code == 302
     user = db.session.scalar(sa.select(User).where(User.username == "wuxi_admin"))
     assert user.role == "home_manager" and user.unit_id == world.home_b.unit_id
-    assert user.check_password("a-strong-password")
+    assert user.check_password("A-strong-password")
     entry = db.session.scalar(sa.select(AuditLog).where(AuditLog.object_type == "users",
                                                         AuditLog.object_id == user.id))
     assert entry.action == "create" and entry.actor_id == world.admin.id
@@ -39,11 +39,11 @@ def test_password_of_eleven_characters_refused_twelve_accepted(db):
     from services.errors import ValidationFailed
     base = {"name": "甲", "role": "provincial_admin"}
     try:
-        accounts.create_user(None, {**base, "username": "eleven", "password": "x" * 11})
+        accounts.create_user(None, {**base, "username": "eleven", "password": "Xx1-" * 2 + "Xx1"})
         raise AssertionError("11 characters accepted")
     except ValidationFailed as error:
         assert "password" in error.fields
-    user = accounts.create_user(None, {**base, "username": "twelve", "password": "x" * 12})
+    user = accounts.create_user(None, {**base, "username": "twelve", "password": "Xx1-" * 3})
     assert user.id is not None
 
 
@@ -119,18 +119,18 @@ def test_deactivating_a_unit_deactivates_its_managers(client, login, world, db):
 def test_change_password(client, login, world, db):
     login(world.rep_a)
     resp = client.post("/account/", data={"current_password": "wrong-one-here",
-                                          "new_password": "another-password",
-                                          "confirm": "another-password"})
+                                          "new_password": "Another-password-1",
+                                          "confirm": "Another-password-1"})
     assert "当前密码不正确" in resp.get_data(as_text=True)
     resp = client.post("/account/", data={"current_password": factories.PASSWORD,
                                           "new_password": "short", "confirm": "short"})
     assert "密码至少需要12个字符" in resp.get_data(as_text=True)
     resp = client.post("/account/", data={"current_password": factories.PASSWORD,
-                                          "new_password": "another-password",
-                                          "confirm": "another-password"})
+                                          "new_password": "Another-password-1",
+                                          "confirm": "Another-password-1"})
     assert resp.status_code == 302
     db.session.refresh(world.rep_a)
-    assert world.rep_a.check_password("another-password")
+    assert world.rep_a.check_password("Another-password-1")
 
 
 def test_navigation_follows_the_role(client, login, world):

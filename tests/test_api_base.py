@@ -7,11 +7,11 @@ import sqlalchemy as sa
 from models import ApiToken, Unit, User
 from models.base import utcnow
 from tests import factories
+from tests.conftest import token_body
 
 
 def test_token_then_me(client, world):
-    resp = client.post("/api/v1/tokens", json={"username": "manager_a",
-                                               "password": factories.PASSWORD})
+    resp = client.post("/api/v1/tokens", json=token_body(world.manager_a))
     assert resp.status_code == 201
     body = resp.get_json()
     assert set(body) == {"token", "expires_at", "user"}

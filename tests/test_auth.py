@@ -115,12 +115,20 @@ def test_login_rate_limited_per_ip(limited_app, world):
     assert "请求过于频繁" in client.post("/login", data={"username": "z"}).get_data(as_text=True)
 
 
-def test_login_rate_limited_per_username_across_ips(limited_app, world):
+def test_login_limit_per_address_counts_failures_only(limited_app, world):
+    """SPEC §5.13: a training room behind one address logs in; only failed attempts are limited
+    (the per-username limit gave way to the per-account lockout, tests/test_lockout.py)."""
     client = limited_app.test_client()
-    codes = [client.post("/login", data={"username": "rep_a", "password": "wrong-password-1"},
-                         environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}).status_code
-             for i in range(4)]
-    assert codes == [200, 200, 200, 429]
+    reps = [world.rep_a, world.rep_a2, world.rep_b, world.rep_a, world.rep_a2]
+    codes = []
+    for rep in reps:
+        codes.append(client.post("/login", data={"username": rep.username,
+                                                 "password": factories.PASSWORD}).status_code)
+        client.post("/logout")
+    assert codes == [302] * 5
+    failures = [client.post("/login", data={"username": "nobody", "password": "x" * 12}).status_code
+                for _ in range(4)]
+    assert failures == [200, 200, 200, 429]
 
 
 def test_token_endpoint_rate_limited_with_json_429(limited_app, world):

@@ -1,12 +1,19 @@
 """The issue's "done when", on the demo province: the admin imports units and managers, a manager
 imports their Home's representatives and workers from the templates; changzhou_admin (an applying
-unit) lands on a 200 page."""
+unit) lands on a 200 page. The demo as `make run` serves it: SECOND_FACTOR=off (SPEC §5.13)."""
+import pytest
 import sqlalchemy as sa
 
 from models import Unit, User, WorkerLink
 from services.demo.seed import DEMO_PASSWORD, seed_demo
-from tests.conftest import Api
+from tests.conftest import Api, make_app
 from tests.import_files import fill_template, upload
+
+
+@pytest.fixture()
+def client(db):
+    """A client of the demo's app: `make run` serves the demo with SECOND_FACTOR=off."""
+    return make_app(SECOND_FACTOR="off").test_client()
 
 
 def _api(client, username):

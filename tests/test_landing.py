@@ -1,8 +1,12 @@
 """`/` is never a 404; each role lands on a page of its own; the menu shows only what applies."""
 import pytest
+import sqlalchemy as sa
 
+from extensions import db
+from models import User
 from models.enums import UnitKind
 from tests import factories
+from tests.conftest import login_form
 
 
 @pytest.fixture()
@@ -35,8 +39,9 @@ def test_each_role_lands_on_a_page(world, login, who):
 
 
 def test_applying_manager_lands_on_the_applications_guide(applying, login, client):
-    resp = client.post("/login", data={"username": "cz_admin",
-                                       "password": factories.PASSWORD}, follow_redirects=True)
+    user = db.session.scalar(sa.select(User).where(User.username == "cz_admin"))
+    landed = login_form(client, user)  # password, then the second factor (SPEC §5.13)
+    resp = client.get(landed.headers["Location"], follow_redirects=True)
     assert resp.status_code == 200
     html = resp.get_data(as_text=True)
     assert 'data-testid="applying-guide"' in html

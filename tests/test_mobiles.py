@@ -116,7 +116,7 @@ def test_user_mobiles_are_normalised_in_the_api_and_pages(world, api, login):
     assert _db.session.scalar(sa.select(User.mobile).where(User.username == "mobile_rep")) \
         == "13700001111"
     login(world.admin).post("/admin/users/new", data={
-        "username": "mobile_mgr", "name": "手机管理员", "password": "a-strong-password",
+        "username": "mobile_mgr", "name": "手机管理员", "password": "A-strong-password",
         "role": "home_manager", "unit_id": str(world.home_b.unit_id), "home_id": "",
         "level": "", "mobile": "0086 137-0000-2222"})
     assert _db.session.scalar(sa.select(User.mobile).where(User.username == "mobile_mgr")) \

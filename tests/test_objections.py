@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from models import Assessment, AuditLog, Home, Notification, Objection
 from models.enums import AssessmentStatus, Grade, HomeStatus, ObjectionDecision
 from services import clock
+from tests.conftest import token_body
 
 START, END = date(2026, 3, 1), date(2026, 3, 7)
 BODY = {"name": "李四", "contact": "13900002222", "text": "该单位活动记录与实际不符。"}
@@ -236,12 +237,13 @@ def test_two_decisions_at_once_one_wins(app, published, api, monkeypatch, world,
     on(monkeypatch, START)
     oid = _file(api, published).get_json()["id"]
     barrier, results = threading.Barrier(2), []
+    # One token per thread, taken before they start (each login uses a fresh second-factor code).
+    tokens = {d: app.test_client().post("/api/v1/tokens", json=token_body(world.admin))
+              .get_json()["token"] for d in ("uphold", "dismiss")}
 
     def worker(decision):
         client = app.test_client()
-        token = client.post("/api/v1/tokens", json={"username": "admin1",
-                                                    "password": "correct-horse-battery"})
-        headers = {"Authorization": f"Bearer {token.get_json()['token']}"}
+        headers = {"Authorization": f"Bearer {tokens[decision]}"}
         barrier.wait()
         resp = client.post(f"/api/v1/objections/{oid}/decision", headers=headers,
                            json={"decision": decision, "response": f"{decision} 答复"})

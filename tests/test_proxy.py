@@ -77,9 +77,15 @@ def test_api_tokens_are_limited_per_real_client(proxied_app, world):
     assert codes == [401] * 10 + [429]
 
 
-def test_per_username_limit_is_unchanged_behind_the_proxy(proxied_app, world):
-    codes = [_fail(proxied_app, f"203.0.113.{i}", "rep_a") for i in range(1, 12)]
-    assert codes == [200] * 10 + [429]
+def test_the_account_locks_behind_the_proxy_and_names_the_real_client(proxied_app, world):
+    """The per-username limit gave way to the per-account lockout (SPEC §5.13): five failures from
+    five clients lock the account; the owner is told the real client's address."""
+    codes = [_fail(proxied_app, f"203.0.113.{i}", "rep_a") for i in range(1, 7)]
+    assert codes == [200] * 6
+    from models import User
+    user = f.db.session.get(User, world.rep_a.id)
+    f.db.session.refresh(user)
+    assert user.locked_until is not None and user.last_failure_address == "203.0.113.5"
 
 
 def test_without_trusted_hops_the_header_is_ignored(direct_app, world):

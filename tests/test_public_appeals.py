@@ -36,12 +36,12 @@ def test_every_new_representative_gets_a_random_url_safe_code(world):
 
 def test_representative_created_through_the_api_has_a_code(world, api):
     resp = api(world.manager_a).post("/users", json={
-        "username": "newrep", "password": "long-enough-password", "name": "新代表",
+        "username": "newrep", "password": "Long-enough-password", "name": "新代表",
         "role": "representative", "home_id": world.home_a.id, "level": "city"})
     assert resp.status_code == 201, resp.get_json()
     client = api().client  # the new representative signs in and reads /me
     token = client.post("/api/v1/tokens", json={
-        "username": "newrep", "password": "long-enough-password"}).get_json()["token"]
+        "username": "newrep", "password": "Long-enough-password"}).get_json()["token"]
     body = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).get_json()
     assert len(body["public_code"]) >= 8 and body["public_code"] != str(body["id"])
 

@@ -34,6 +34,7 @@ from models.enums import (
 )
 from services import accounts, clock, compliance
 from services.demo.seed import DEMO_LOGINS, add_years, seed_demo
+from services.errors import LoginFailed
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 
@@ -218,16 +219,17 @@ def test_demo_logins_authenticate(seeded):
     assert {"admin", "nanjing_admin", "rep_nanjing"} <= set(usernames)
     for username, password, label in DEMO_LOGINS:
         assert len(password) >= 12 and label
-        assert accounts.authenticate(username, password) is not None, username
-        assert accounts.authenticate(username, password + "x") is None
-    admin = accounts.authenticate("admin", DEMO_LOGINS[0][1])
+        assert accounts.check_credentials(username, password).username == username
+        with pytest.raises(LoginFailed):
+            accounts.check_credentials(username, password + "x")
+    admin = accounts.check_credentials("admin", DEMO_LOGINS[0][1])
     assert admin.role == Role.PROVINCIAL_ADMIN
-    manager = accounts.authenticate("nanjing_admin", DEMO_LOGINS[1][1])
+    manager = accounts.check_credentials("nanjing_admin", DEMO_LOGINS[1][1])
     assert manager.role == Role.HOME_MANAGER and manager.unit.name == "南京市科协"
-    rep = accounts.authenticate("rep_nanjing", DEMO_LOGINS[2][1])
+    rep = accounts.check_credentials("rep_nanjing", DEMO_LOGINS[2][1])
     assert rep.role == Role.REPRESENTATIVE and rep.home_id == manager.scope_home_id
     other = seeded.session.scalar(sa.select(User).where(User.username == "rep_suzhou_02"))
-    assert accounts.authenticate(other.username, DEMO_LOGINS[0][1]) is not None
+    assert accounts.check_credentials(other.username, DEMO_LOGINS[0][1]).id == other.id
 
 
 def test_second_run_changes_nothing(seeded):

@@ -27,6 +27,7 @@ from models.enums import ApplicationStatus, Role
 from services import accounts
 from services.accounts import users
 from services.constraints import conflict_for
+from services.errors import LoginFailed
 from services.homes import units
 from tests import factories as f
 
@@ -79,9 +80,10 @@ def test_api_duplicate_past_the_service_check_is_409_with_nothing_written(world,
                                                                           monkeypatch):
     """A request that slips past the check (as a racing one does) meets the constraint."""
     monkeypatch.setattr(users, "_check_username_free", lambda username: None)
+    admin = api(world.admin)  # logged in first: the login is audited too (SPEC §5.13)
     users_before = _db.session.scalar(sa.select(sa.func.count(User.id)))
     audit_before = _db.session.scalar(sa.select(sa.func.count(AuditLog.id)))
-    resp = api(world.admin).post("/users", json={
+    resp = admin.post("/users", json={
         "username": "Rep_A", "password": "a-long-password-1", "name": "重名",
         "role": "representative", "home_id": world.home_a.id, "level": "city"})
     assert resp.status_code == 409
@@ -103,7 +105,7 @@ def test_page_duplicate_past_the_check_is_a_chinese_409_naming_the_field(world, 
     monkeypatch.setattr(users, "_check_username_free", lambda username: None)
     client = login(world.admin)
     resp = client.post("/admin/users/new", data={
-        "username": "REP_A", "name": "重名", "password": "a-strong-password",
+        "username": "REP_A", "name": "重名", "password": "A-strong-password",
         "role": "representative", "unit_id": "", "home_id": str(world.home_a.id),
         "level": "city"})
     assert resp.status_code == 409
@@ -129,8 +131,11 @@ def test_database_refuses_a_username_differing_only_in_case(world):
 
 @pytest.mark.parametrize("typed", ["ADMIN1", "Admin1", " admin1 "])
 def test_login_ignores_case(world, client, typed):
-    resp = client.post("/api/v1/tokens", json={"username": typed, "password": f.PASSWORD})
+    resp = client.post("/api/v1/tokens", json={"username": typed, "password": f.PASSWORD,
+                                               "otp": f.otp()})
     assert resp.status_code == 201
     resp = client.post("/login", data={"username": typed, "password": f.PASSWORD})
-    assert resp.status_code == 302
-    assert accounts.authenticate(typed, "wrong-password!") is None
+    assert resp.status_code == 302 and "/login/code" in resp.headers["Location"]
+    assert accounts.check_credentials(typed, f.PASSWORD).id == world.admin.id
+    with pytest.raises(LoginFailed):
+        accounts.check_credentials(typed, "wrong-password!")

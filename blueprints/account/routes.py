@@ -1,12 +1,12 @@
 """My account: profile and password change."""
-from flask import redirect, render_template, url_for
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from blueprints.account import bp
 from blueprints.account.forms import PasswordForm
 from blueprints.web import commit_operation
 from services import accounts
-from services.errors import ValidationFailed
+from services.errors import AccountLocked, ValidationFailed
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -17,7 +17,8 @@ def profile():
     if form.validate_on_submit() and commit_operation(
             lambda: accounts.change_password(current_user, form.current_password.data,
                                              form.new_password.data,
-                                             keep_session=accounts.current_key(current_user)),
-            form=form, success="密码已修改", errors=(ValidationFailed,)):
+                                             keep_session=accounts.current_key(current_user),
+                                             address=request.remote_addr or ""),
+            form=form, success="密码已修改", errors=(ValidationFailed, AccountLocked)):
         return redirect(url_for("account.profile"))
     return render_template("account/profile.html", form=form)

@@ -1,13 +1,16 @@
-"""The sign-in limits (LOGIN_RATE_LIMIT) shared by the login, password-reset and API token views:
-per client address, and per username so that one account cannot be guessed at from many."""
-from flask import current_app, request
+"""The sign-in limits shared by the login, password-reset and API token views (SPEC §5.13).
+
+- `login_limit`: LOGIN_RATE_LIMIT per client address, counted on failed attempts only (each view
+  says what failed), so a training room behind one NAT can log in; the per-account lockout
+  (services.accounts) replaces a per-username limit.
+- `CEILING`: a generous limit on every sign-in POST of one address, successes included. Counted
+  before the view, it also meets an unreachable limit store first (503, not an error after it).
+"""
+from flask import current_app
+
+CEILING = "300 per minute"
 
 
 def login_limit() -> str:
-    """The limit of sign-in attempts, e.g. "10 per minute" (LOGIN_RATE_LIMIT)."""
+    """The limit of failed sign-in attempts per address, e.g. "10 per minute" (LOGIN_RATE_LIMIT)."""
     return current_app.config["LOGIN_RATE_LIMIT"]
-
-
-def username_key() -> str:
-    """The rate-limit key of the login form's username (lower case, trimmed)."""
-    return "login:" + (request.form.get("username") or "").strip().lower()

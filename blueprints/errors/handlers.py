@@ -17,7 +17,10 @@ def register(app) -> None:
 
     @app.errorhandler(ServiceError)
     def service_error(error: ServiceError):
-        db.session.rollback()
+        if error.keep_changes:  # a counted login failure stays counted
+            db.session.commit()
+        else:
+            db.session.rollback()
         if is_api_request():
             fields = error.fields
             if error.status == 422:  # the schema's type errors wait for the service's (pending.py)

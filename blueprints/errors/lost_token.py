@@ -13,6 +13,11 @@ characters taken out (line breaks kept as line breaks), to check and post again
 (`control_rescue`, called by blueprints.input_guard for same-origin page forms), and a form refused
 by a rate limit (429: a public appeal from a network that many people share) keeps its text too
 (`rate_limited_rescue`, called by blueprints.errors.handlers).
+
+A login that has ended meanwhile (idle timeout, 12 hours, logout elsewhere, SPEC §5.13) is rescued
+the same way: a same-origin page POST that needs a login answers 401 with what was written (never
+passwords) and a link that logs in in a new window; back on the page, one click posts it again
+(`session_ended_rescue`, Flask-Login's unauthorized handler). Other requests go to the login page.
 """
 from urllib.parse import urlsplit
 
@@ -99,8 +104,33 @@ def rate_limited_rescue():
                            files=files, action=request.full_path.rstrip("?"), back=back), 429
 
 
+def session_ended_rescue():
+    """Flask-Login's unauthorized handler: the 401 rescue page for a same-origin page POST whose
+    login has ended; otherwise the login page, as Flask-Login does by default."""
+    from flask import flash, redirect
+    from flask_login import login_url
+
+    from extensions import login_manager
+
+    if request.method == "POST" and not request.path.startswith("/api/") and same_origin():
+        shown, hidden = _kept_fields()
+        if shown or hidden:
+            files = any(f.filename for f in request.files.values())
+            referrer = request.referrer
+            back = referrer if referrer and _ours(referrer) else url_for("main.index")
+            return render_template("errors/session_ended.html", shown=shown, hidden=hidden,
+                                   files=files, action=request.full_path.rstrip("?"),
+                                   back=back), 401
+    flash(login_manager.login_message, login_manager.login_message_category)
+    return redirect(login_url(login_manager.login_view, next_url=request.url))
+
+
 def register(app) -> None:
-    """Answer CSRFError on pages with the rescue page (the API is exempt from CSRF)."""
+    """Answer CSRFError on pages with the rescue page (the API is exempt from CSRF), and an ended
+    login's page POST with the kept form."""
+    from extensions import login_manager
+
+    login_manager.unauthorized_handler(session_ended_rescue)
 
     @app.errorhandler(CSRFError)
     def lost_token(error: CSRFError):

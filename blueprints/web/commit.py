@@ -75,7 +75,10 @@ def commit_operation(operation: Callable[[], Any], *, form=None,
     try:
         value = operation()
     except errors as error:
-        db.session.rollback()
+        if error.keep_changes:  # a counted login failure stays counted
+            db.session.commit()
+        else:
+            db.session.rollback()
         if form is not None:
             form_errors(form, error)
         elif failure is not None:

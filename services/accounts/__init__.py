@@ -27,6 +27,22 @@ from services.accounts.lifecycle import (
     update_account,
     user_for_reset_token,
 )
+from services.accounts.lockout import FailureNotice, locked_until, unlock_account
+from services.accounts.login import check_credentials, finish_login, notice_text
+from services.accounts.passwords import age_expired, password_problems
+from services.accounts.second_factor import (
+    asks_code,
+    begin_enrolment,
+    confirm_enrolment,
+    must_enrol,
+    remaining_recovery_codes,
+    reset_second_factor,
+    totp_clock,
+    verify_code,
+)
+from services.accounts.second_factor import (
+    required as second_factor_required,
+)
 from services.accounts.sessions import (
     current_key,
     end_session,
@@ -39,7 +55,6 @@ from services.accounts.tokens import (
     user_for_token,
 )
 from services.accounts.users import (
-    authenticate,
     change_password,
     create_user,
     get_user,
@@ -49,7 +64,23 @@ from services.accounts.users import (
 
 __all__ = [
     "EDITABLE",
-    "authenticate",
+    "FailureNotice",
+    "age_expired",
+    "asks_code",
+    "begin_enrolment",
+    "check_credentials",
+    "confirm_enrolment",
+    "finish_login",
+    "locked_until",
+    "must_enrol",
+    "notice_text",
+    "password_problems",
+    "remaining_recovery_codes",
+    "reset_second_factor",
+    "second_factor_required",
+    "totp_clock",
+    "unlock_account",
+    "verify_code",
     "change_password",
     "create_user",
     "current_key",

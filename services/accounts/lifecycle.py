@@ -20,8 +20,9 @@ from models import Home, User
 from models.enums import Level, Role
 from services import audit, summaries
 from services import validation as v
-from services.accounts import activation, sessions
-from services.accounts.users import password_problems
+from services.accounts import activation, lockout, sessions
+from services.accounts.passwords import password_problems, store_password
+from services.accounts.users import check_current_password
 from services.concurrency import lock
 from services.errors import Collector, Conflict, Forbidden, NotFound, ValidationFailed
 from services.scope import get_scoped, require_role
@@ -49,42 +50,41 @@ def _claim(user: User) -> User:
     return user
 
 
-def set_own_password(user: User, current: str, new: str) -> None:
+def set_own_password(user: User, current: str, new: str, *, address: str = "") -> None:
     """Change one's own password; the unexpired activation code counts as the current password.
 
-    Raises ValidationFailed naming `current_password` / `new_password`; Conflict when a concurrent
-    request spent the code or changed the password first (the user's row is locked before the
-    check). Ends all other sessions and tokens of the user (the caller issues the one it keeps).
+    The current-password check counts as a login (a wrong one is a counted failure, refused while
+    locked); the new password obeys SPEC §5.13. Raises ValidationFailed naming `current_password` /
+    `new_password`; Conflict when a concurrent request spent the code or changed the password
+    first (the user's row is locked before the check). Ends all other sessions and tokens of the
+    user (the caller issues the one it keeps).
     """
     user = _claim(user)
-    errors = Collector()
     by_code = activation.matches(user, current)
-    if not by_code and not user.check_password(current or ""):
-        errors.add("current_password", "当前密码或激活码不正确")
-    for problem in password_problems(new):
-        errors.add("new_password", problem)
-    if not errors.fields and current == new:
-        errors.add("new_password", "新密码不能与当前密码相同")
-    errors.raise_if_any()
+    check_current_password(user, current, address, by_code=by_code)
+    problems = password_problems(new, user=user)
+    if problems:
+        raise ValidationFailed({"new_password": problems})
     _store(user, new, "activate" if by_code else "change_password")
 
 
 def set_first_password(user: User, new: str) -> None:
-    """The first password of an account signed in with its activation code (no current asked).
+    """The first password of an account signed in with its activation code, or the new one of an
+    aged password (no current asked: the login just checked it).
 
     Conflict when the account already has its own password (also when a concurrent request set it
     first: the user's row is locked before the check); ValidationFailed naming `new_password`."""
     user = _claim(user)
     if not user.must_change_password:
         raise Conflict("您的账号已设置密码，请在“我的账号”中修改")
-    problems = password_problems(new)
+    problems = password_problems(new, user=user)
     if problems:
         raise ValidationFailed({"new_password": problems})
-    _store(user, new, "activate")
+    _store(user, new, "activate" if user.activation_code_hash else "change_password")
 
 
 def _store(user: User, new: str, action: str) -> None:
-    user.set_password(new)
+    store_password(user, new)
     activation.consume(user)
     audit.record(user, action, user, after={"password": "set"})
 
@@ -105,6 +105,7 @@ def reset_with_code(actor: User, user: User) -> str:
         raise Conflict("不能重置自己的密码，请在“我的账号”中修改")
     code = activation.new_code()
     activation.assign(user, code)
+    lockout.clear_lock(user)  # the owner unlocks with the new code (SPEC §5.13)
     end_sessions(user)
     audit.record(actor, "reset_password", user, after={"password": "reset",
                                                        "activation_expires_at":
@@ -189,15 +190,17 @@ def user_for_reset_token(token: str) -> User:
 
 
 def reset_by_link(token: str, new: str) -> User:
-    """Set a new password through a 忘记密码 link; ends every session and token of the user.
+    """Set a new password through a 忘记密码 link (SPEC §5.13 rules; it also lifts a lockout);
+    ends every session and token of the user.
 
     NotFound for an expired, used or forged link; Conflict when a concurrent use of the same link
     set the password first (the user's row is locked before the fingerprint is checked again)."""
     user = _claim(user_for_reset_token(token))
-    problems = password_problems(new)
+    problems = password_problems(new, user=user)
     if problems:
         raise ValidationFailed({"new_password": problems})
     _store(user, new, "reset_by_link")
+    lockout.clear_lock(user)  # the owner unlocks through the link (SPEC §5.13)
     end_sessions(user)
     return user
 

@@ -6,6 +6,12 @@ session cookie and the remember cookie carry Flask-Login's alternative id "<user
 password change or reset and a deactivation delete all the user's rows and API tokens except the
 ones named. The address a request comes from plays no part, so a phone that moves from Wi-Fi to 4G
 stays logged in.
+
+Lifetimes (SPEC §5.13): a login idle for IDLE_TIMEOUT_MINUTES (30) ends, and none lasts more than
+SESSION_MAX_HOURS (12); a remembered login (representatives only: the login page never honours
+"remember me" for other roles) lasts at most 7 days and is not ended by idleness. The last request
+of a login is noted at most once a minute, in its own short transaction (a page that only reads
+commits nothing).
 """
 import hashlib
 import secrets
@@ -19,32 +25,43 @@ from extensions import db
 from models import ApiToken, LoginSession, Unit, User
 from models.base import utcnow
 
-# How long a login row lives when REMEMBER_COOKIE_DURATION is not configured (Flask-Login's default).
-_DEFAULT_LIFETIME = timedelta(days=365)
+MAX_REMEMBER = timedelta(days=7)
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 def _hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _lifetime() -> timedelta:
-    value = current_app.config.get("REMEMBER_COOKIE_DURATION") or _DEFAULT_LIFETIME
-    return value if isinstance(value, timedelta) else timedelta(seconds=int(value))
+def _lifetime(remember: bool) -> timedelta:
+    """12 hours, or for a remembered login REMEMBER_COOKIE_DURATION capped at 7 days."""
+    if not remember:
+        return timedelta(hours=current_app.config.get("SESSION_MAX_HOURS", 12))
+    value = current_app.config.get("REMEMBER_COOKIE_DURATION") or MAX_REMEMBER
+    value = value if isinstance(value, timedelta) else timedelta(seconds=int(value))
+    return min(value, MAX_REMEMBER)
 
 
-def start_session(user: User) -> str:
+def _idle() -> timedelta:
+    return timedelta(minutes=current_app.config.get("IDLE_TIMEOUT_MINUTES", 30))
+
+
+def start_session(user: User, *, remember: bool = False) -> str:
     """Record a new browser login of `user` and attach its key (call before flask_login.login_user).
 
-    Returns the raw key; only its hash is stored. The row lives as long as a remember cookie can.
-    The caller commits.
+    Returns the raw key; only its hash is stored. The row lives 12 hours, a remembered one (the
+    caller allows it for representatives only) at most 7 days. The caller commits.
     """
     raw = secrets.token_urlsafe(32)
     now = utcnow()
     db.session.add(LoginSession(user_id=user.id, key_hash=_hash(raw), created_at=now,
-                                expires_at=now + _lifetime()))
+                                expires_at=now + _lifetime(remember), last_seen_at=now,
+                                remember=remember))
     # Expired logins of this user are of no use to anyone: drop them as we go.
-    db.session.execute(sa.delete(LoginSession).where(LoginSession.user_id == user.id,
-                                                     LoginSession.expires_at < now))
+    db.session.execute(sa.delete(LoginSession).where(
+        LoginSession.user_id == user.id,
+        sa.or_(LoginSession.expires_at < now,
+               sa.and_(LoginSession.remember.is_(False), LoginSession.last_seen_at < now - _idle()))))
     user.login_key = raw
     return raw
 
@@ -63,14 +80,24 @@ def load_user(alt_id: str) -> User | None:
     user_id, sep, raw = (alt_id or "").partition(":")
     if not sep or not raw or not user_id.isdigit():
         return None
-    user = db.session.scalar(
-        sa.select(User)
+    now = utcnow()
+    row = db.session.execute(
+        sa.select(User, LoginSession.id, LoginSession.last_seen_at, LoginSession.remember)
         .join(LoginSession, LoginSession.user_id == User.id)
         .options(joinedload(User.unit).joinedload(Unit.home), joinedload(User.home))
         .where(User.id == int(user_id), LoginSession.key_hash == _hash(raw),
-               LoginSession.expires_at > utcnow()))
-    if user is None or not user.active:
+               LoginSession.expires_at > now)).first()
+    if row is None:
         return None
+    user, login_id, last_seen, remember = row
+    if not user.active:
+        return None
+    if not remember and last_seen is not None and last_seen <= now - _idle():
+        return None  # idle too long: the login has ended (the row goes with the next cleanup)
+    if last_seen is None or last_seen <= now - TOUCH_EVERY:
+        with db.engine.begin() as conn:
+            conn.execute(sa.update(LoginSession).where(LoginSession.id == login_id)
+                         .values(last_seen_at=now))
     user.login_key = raw
     return user
 

@@ -1,35 +1,24 @@
-"""User accounts: creation by role, deactivation, password changes and login checks."""
-from functools import lru_cache
-
+"""User accounts: creation by role, deactivation, password changes (the current password checked
+as a login is)."""
 import sqlalchemy as sa
-from flask import current_app
-from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
 from models import Home, Unit, User
 from models.enums import Level, Role
 from services import audit, summaries
 from services import validation as v
-from services.accounts import sessions
+from services.accounts import lockout, sessions
+from services.accounts.passwords import password_problems, store_password
 from services.concurrency import lock
-from services.errors import Collector, Conflict, Forbidden, NotFound, ValidationFailed
+from services.errors import (
+    AccountLocked,
+    Collector,
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
 from services.scope import require_role
-
-
-@lru_cache(maxsize=1)
-def _dummy_hash() -> str:
-    """A real hash, so that an unknown username costs the same time as a wrong password."""
-    return generate_password_hash("not-a-real-password")
-
-
-def password_problems(password) -> list[str]:
-    """Why a password is not acceptable (OWASP ASVS 2.1.1: at least 12 characters)."""
-    minimum = current_app.config.get("PASSWORD_MIN_LENGTH", 12)
-    if not isinstance(password, str) or len(password) < minimum:
-        return [f"密码至少需要{minimum}个字符"]
-    if len(password) > 128:
-        return ["密码不能超过128个字符"]
-    return []
 
 
 def find_by_username(username: str) -> User | None:
@@ -39,22 +28,6 @@ def find_by_username(username: str) -> User | None:
         return None
     return db.session.scalar(sa.select(User).where(
         sa.func.lower(User.username) == username.lower()))
-
-
-def authenticate(username: str, password: str) -> User | None:
-    """The active user with these credentials, or None — the same for unknown and wrong.
-    The username is matched ignoring case."""
-    user = find_by_username(username)
-    if user is None:
-        check_password_hash(_dummy_hash(), password or "")
-        return None
-    if not user.active:
-        return None
-    if user.check_password(password or ""):
-        return user
-    # An imported or reset account signs in with its activation code (SPEC §5.8).
-    from services.accounts import activation
-    return user if activation.matches(user, password) else None
 
 
 def _check_username_free(username: str) -> None:
@@ -77,7 +50,7 @@ def create_user(actor: User | None, data: dict) -> User:
     if username and not v.USERNAME_RE.match(username):
         errors.add("username", "用户名只能包含字母、数字、下划线、点和短横线，3到64位")
     password = data.get("password")
-    for problem in password_problems(password):
+    for problem in password_problems(password, username=username):
         errors.add("password", problem)
     name = v.text(errors, data, "name", "姓名", max_len=50)
     role = v.choice(errors, data, "role", "角色", Role)
@@ -113,9 +86,8 @@ def create_user(actor: User | None, data: dict) -> User:
     user = User(username=username, name=name, role=role, mobile=mobile, email=email,
                 unit_id=unit_id, home_id=home_id, level=level, work_unit=work_unit,
                 speciality=speciality, active=True)
-    user.set_password(password)
     db.session.add(user)
-    db.session.flush()
+    store_password(user, password)
     summaries.representatives_changed(
         [(user.id, None, summaries.representative_home(user))], new=True)
     audit.record(actor, "create", user)
@@ -142,22 +114,38 @@ def set_active(actor: User, user: User, active: bool) -> User:
     return user
 
 
+def check_current_password(user: User, current, address: str, *, field: str = "current_password",
+                           by_code: bool = False) -> None:
+    """The current-password check of the account page and POST /me/password, counted like a login
+    (SPEC §5.13): refused while locked (AccountLocked), and a wrong one is a counted failure
+    (ValidationFailed naming `field`, kept; AccountLocked when it locks). `by_code`: an activation
+    code already matched."""
+    lockout.refuse_if_locked(user)
+    if by_code or user.check_password(current or ""):
+        return
+    until = lockout.record_failure(user, address, "current_password")
+    if until is not None:
+        raise AccountLocked(until)
+    error = ValidationFailed({field: ["当前密码不正确"]})
+    error.keep_changes = True
+    raise error
+
+
 def change_password(user: User, current: str, new: str, *, keep_session: str | None = None,
-                    keep_token: str | None = None) -> None:
-    """Change one's own password after checking the current one.
+                    keep_token: str | None = None, address: str = "") -> None:
+    """Change one's own password after checking the current one (a counted check, see
+    check_current_password); the new one obeys SPEC §5.13 (`new_password` names the rule broken).
 
     Every other browser login, remember cookie and API token of the user ends; the ones named
     (the browser or token that asked, see services/accounts/sessions.py) are kept.
     """
+    check_current_password(user, current, address)
     errors = Collector()
-    if not user.check_password(current or ""):
-        errors.add("current_password", "当前密码不正确")
-    for problem in password_problems(new):
+    for problem in password_problems(new, user=user):
         errors.add("new_password", problem)
-    if not errors.fields and current == new:
-        errors.add("new_password", "新密码不能与当前密码相同")
     errors.raise_if_any()
-    user.set_password(new)
+    store_password(user, new)
+    user.must_change_password = False
     sessions.end_all_sessions(user, keep_session=keep_session, keep_token=keep_token)
     audit.record(user, "change_password", user, after={"password": "changed"})
 
@@ -169,10 +157,10 @@ def reset_password(actor: User, user: User, new: str) -> None:
     resetting their own password keeps the browser they do it from).
     """
     require_role(actor, Role.PROVINCIAL_ADMIN)
-    problems = password_problems(new)
+    problems = password_problems(new, user=user)
     if problems:
         raise ValidationFailed({"password": problems})
-    user.set_password(new)
+    store_password(user, new)
     sessions.end_all_sessions(
         user, keep_session=sessions.current_key(actor) if actor.id == user.id else None)
     audit.record(actor, "reset_password", user, after={"password": "reset"})

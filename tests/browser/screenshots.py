@@ -36,6 +36,7 @@ def build_app(tmp: str):
     class ShotConfig(TestingConfig):
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp}/demo.db"
         UPLOAD_DIR = f"{tmp}/uploads"
+        SECOND_FACTOR = "off"  # the demo of `make run`, as its login page says
 
     app = create_app(ShotConfig)
     with app.app_context():

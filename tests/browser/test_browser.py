@@ -98,6 +98,10 @@ def log_in(page, base, user):
     page.fill("input[name=password]", f.PASSWORD)
     page.click("#submit")
     page.wait_for_load_state()
+    if "/login/code" in page.url:  # the second factor (every role but representative)
+        page.fill("input[name=otp]", f.otp(user.otp_secret))
+        page.click("#submit")
+        page.wait_for_load_state()
     assert "/login" not in page.url, page.content()[:500]
 
 

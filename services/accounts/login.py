@@ -1,0 +1,82 @@
+"""A login, step by step (SPEC §5.13), shared by the login page and POST /tokens.
+
+1. `check_credentials(username, password, address)`: the active user whose password — or unexpired
+   activation code — this is. Unknown usernames and deactivated accounts get the same LoginFailed
+   and lock nothing; a wrong password is a counted failure; a locked account answers AccountLocked
+   for every attempt, right or wrong (a valid activation code, handed out by the office, unlocks).
+2. The second factor, when `second_factor.asks_code(user)`: `second_factor.verify_code`.
+3. `finish_login(user, address)`: the failure notice for the owner, last_login_at, an aged password
+   marked `must_change_password`, the audit entry.
+The caller commits in every case (refusals carry keep_changes).
+"""
+from functools import lru_cache
+
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models import User
+from models.base import utcnow
+from services import audit
+from services.accounts import activation, lockout, passwords
+from services.accounts.users import find_by_username
+from services.errors import AccountLocked, LoginFailed
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    """A real hash, so that an unknown username costs the same time as a wrong password."""
+    return generate_password_hash("not-a-real-password")
+
+
+def _refuse(username, address: str, reason: str) -> LoginFailed:
+    audit.record(None, "login_failure", object_type="users",
+                 after={"username": str(username or "")[:64], "reason": reason,
+                        "address": address or ""})
+    return LoginFailed()
+
+
+def check_credentials(username, password, address: str = "") -> User:
+    """The active user with these credentials, matched ignoring the username's case; LoginFailed
+    (the same for unknown and wrong) or AccountLocked otherwise."""
+    password = password if isinstance(password, str) else ""
+    user = find_by_username(username if isinstance(username, str) else "")
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        raise _refuse(username, address, "unknown_username")
+    if not user.active:
+        raise _refuse(username, address, "inactive")
+    if lockout.locked_until(user) is not None:
+        if activation.matches(user, password):  # a fresh code from the office unlocks
+            lockout.clear_lock(user)
+            audit.record(user, "unlock", user, after={"locked_until": None, "by": "activation_code"})
+            return user
+        raise AccountLocked(user.locked_until)
+    if user.check_password(password) or activation.matches(user, password):
+        return user
+    until = lockout.record_failure(user, address, "password")
+    if until is not None:
+        raise AccountLocked(until)
+    raise LoginFailed()
+
+
+def finish_login(user: User, address: str = "", *, how: str = "password",
+                 tell: bool = True) -> lockout.FailureNotice | None:
+    """Record a successful login; answer what the owner must be told about failures since the last
+    one (None when there were none). An aged password makes `must_change_password` true.
+
+    `tell` False (POST /tokens, whose answer SPEC §8 fixes): the count is cleared but the notice
+    waits for the next page login.
+    """
+    notice = lockout.take_notice(user, forget=tell)
+    user.last_login_at = utcnow()
+    if passwords.age_expired(user):
+        user.must_change_password = True
+    audit.record(user, "login", user, after={"how": how, "address": address or ""})
+    return notice
+
+
+def notice_text(notice: lockout.FailureNotice | None) -> str:
+    """The Chinese sentence that tells the owner about failures since the last login ('' for none)."""
+    if notice is None:
+        return ""
+    where = f"，最近一次来自 {notice.address}" if notice.address else ""
+    return f"自上次登录以来，您的账号有 {notice.count} 次登录失败{where}。如非本人操作，请立即修改密码。"
