@@ -76,7 +76,7 @@ def test_account_page_names_the_rule(login, world):
     resp = client.post("/account/", data={"current_password": f.PASSWORD,
                                           "new_password": "password1234",
                                           "confirm": "password1234"})
-    assert resp.status_code == 200 and "三类" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "三类" in resp.get_data(as_text=True)
 
 
 def test_reset_link_obeys_the_rules(client, world, db):
@@ -85,7 +85,7 @@ def test_reset_link_obeys_the_rules(client, world, db):
     token = accounts.reset_link_token(world.rep_a)
     resp = client.post(f"/reset-password/{token}", data={"new_password": "aaaaaaaaaaaa",
                                                          "confirm": "aaaaaaaaaaaa"})
-    assert resp.status_code == 200 and "三类" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "三类" in resp.get_data(as_text=True)
     resp = client.post(f"/reset-password/{token}", data={"new_password": "Good-password-1",
                                                          "confirm": "Good-password-1"})
     assert resp.status_code == 302
@@ -97,7 +97,7 @@ def test_activation_first_password_obeys_the_rules(client, world, db):
     assert client.post("/login", data={"username": "rep_a", "password": code}).status_code == 302
     resp = client.post("/account/first-password", data={"new_password": "123456789012",
                                                         "confirm": "123456789012"})
-    assert resp.status_code == 200 and "三类" in resp.get_data(as_text=True)
+    assert resp.status_code == 422 and "三类" in resp.get_data(as_text=True)
 
 
 def test_create_user_command_obeys_the_rules(app, db):
