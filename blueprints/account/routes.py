@@ -21,4 +21,5 @@ def profile():
                                              address=request.remote_addr or ""),
             form=form, success="密码已修改", errors=(ValidationFailed, AccountLocked)):
         return redirect(url_for("account.profile"))
-    return render_template("account/profile.html", form=form)
+    refused = request.method == "POST" and (form.errors or form.form_errors)
+    return render_template("account/profile.html", form=form), 422 if refused else 200
