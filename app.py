@@ -12,6 +12,7 @@ def create_app(config=None) -> Flask:
     configure(app, config)
     register_proxy_fix(app)
     register_extensions(app)
+    register_audit_chain(app)
     register_security(app)
     register_input_rules(app)
     register_blueprints(app)
@@ -97,6 +98,13 @@ def register_extensions(app: Flask) -> None:
         from services.accounts import load_user as load_session_user
 
         return load_session_user(user_id)
+
+
+def register_audit_chain(app: Flask) -> None:
+    """Every commit seals the audit entries it wrote into the hash chain (services/audit/chain.py)."""
+    from services import audit
+
+    audit.install()
 
 
 class ApiAwareSessionInterface(SecureCookieSessionInterface):

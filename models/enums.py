@@ -25,6 +25,9 @@ class Role(LabeledEnum):
     REPRESENTATIVE = "representative", "代表"
     HOME_MANAGER = "home_manager", "代表之家管理员"
     PROVINCIAL_ADMIN = "provincial_admin", "省科协办公室"
+    SYSTEM_ADMIN = "system_admin", "系统管理员"
+    SECURITY_ADMIN = "security_admin", "安全管理员"
+    AUDIT_ADMIN = "audit_admin", "审计管理员"
 
 
 class Level(LabeledEnum):
