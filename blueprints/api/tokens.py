@@ -4,7 +4,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from blueprints.api.auth import SECURITY, Unauthorized, bearer_token, token_required
+from blueprints.api.auth import SECURITY, Unauthorized, api_user, bearer_token, token_required
 from blueprints.api.schemas import InputSchema, TokenUserSchema
 from blueprints.api.util import commit
 from extensions import limiter
@@ -53,8 +53,9 @@ class Tokens(MethodView):
         for field, label in (("username", "用户名"), ("password", "密码")):
             errors.check(bool((data.get(field) or "").strip()), field, f"请填写{label}")
         errors.raise_if_any()
-        user = accounts.authenticate(data["username"], data["password"])
+        user = accounts.authenticate(data["username"], data["password"], channel="api")
         if user is None:
+            commit()  # the audit entry of the failed login (SPEC §5.13)
             raise Unauthorized("用户名或密码错误")
         raw, token = accounts.issue_token(user)
         commit()
@@ -65,5 +66,5 @@ class Tokens(MethodView):
     @token_required
     def delete(self):
         """Revoke the token used for this request (logout)."""
-        accounts.revoke_token(bearer_token())
+        accounts.revoke_token(bearer_token(), api_user())
         commit()

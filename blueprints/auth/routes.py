@@ -40,6 +40,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(form.username.data, form.password.data)
         if user is None:
+            db.session.commit()  # the audit entry of the failed login (SPEC §5.13)
             flash("用户名或密码错误，或账号已停用", "danger")
         else:
             accounts.start_session(user)

@@ -50,7 +50,7 @@ def set_own_password(user: User, current: str, new: str) -> None:
     if not errors.fields and current == new:
         errors.add("new_password", "新密码不能与当前密码相同")
     errors.raise_if_any()
-    _store(user, new, "activate" if by_code else "change_password")
+    _store(user, new, "activation_code" if by_code else "current_password")
 
 
 def set_first_password(user: User, new: str) -> None:
@@ -60,13 +60,13 @@ def set_first_password(user: User, new: str) -> None:
     problems = password_problems(new)
     if problems:
         raise ValidationFailed({"new_password": problems})
-    _store(user, new, "activate")
+    _store(user, new, "activation_code")
 
 
-def _store(user: User, new: str, action: str) -> None:
+def _store(user: User, new: str, proof: str) -> None:
     user.set_password(new)
     activation.consume(user)
-    audit.record(user, action, user, after={"password": "set"})
+    audit.record(user, "password_changed", user, after={"password": "set"}, detail={"by": proof})
 
 
 def require_manageable(actor: User, user: User) -> None:
@@ -86,7 +86,7 @@ def reset_with_code(actor: User, user: User) -> str:
     code = activation.new_code()
     activation.assign(user, code)
     end_sessions(user)
-    audit.record(actor, "reset_password", user, after={"password": "reset",
+    audit.record(actor, "password_reset", user, after={"password": "reset",
                                                        "activation_expires_at":
                                                        user.activation_expires_at.isoformat()})
     return code

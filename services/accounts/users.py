@@ -41,20 +41,36 @@ def find_by_username(username: str) -> User | None:
         sa.func.lower(User.username) == username.lower()))
 
 
-def authenticate(username: str, password: str) -> User | None:
+def authenticate(username: str, password: str, *, channel: str = "web") -> User | None:
     """The active user with these credentials, or None — the same for unknown and wrong.
-    The username is matched ignoring case."""
+    The username is matched ignoring case.
+
+    Every attempt is audited (SPEC §5.13): `login_success` with the user as actor, or
+    `login_failure` with the username tried and the reason (unknown_user, inactive,
+    wrong_password); channel is "web" or "api". The caller commits in both cases — a failure
+    changes nothing else, but its entry must stay.
+    """
     user = find_by_username(username)
+    tried = str(username or "")[:64]
     if user is None:
         check_password_hash(_dummy_hash(), password or "")
-        return None
+        return _failed(None, tried, "unknown_user", channel)
     if not user.active:
-        return None
-    if user.check_password(password or ""):
-        return user
+        return _failed(user, tried, "inactive", channel)
     # An imported or reset account signs in with its activation code (SPEC §5.8).
     from services.accounts import activation
-    return user if activation.matches(user, password) else None
+    if not (user.check_password(password or "") or activation.matches(user, password)):
+        return _failed(user, tried, "wrong_password", channel)
+    audit.record(user, "login_success", user, after=None, detail={"channel": channel})
+    return user
+
+
+def _failed(user: User | None, tried: str, reason: str, channel: str) -> None:
+    """Audit a failed login: no actor; the account tried (when it exists) as the object."""
+    audit.record(None, "login_failure", object_type="users", object_id=getattr(user, "id", None),
+                 result=audit.FAILURE,
+                 detail={"username": tried, "reason": reason, "channel": channel})
+    return None
 
 
 def _check_username_free(username: str) -> None:
@@ -159,7 +175,7 @@ def change_password(user: User, current: str, new: str, *, keep_session: str | N
     errors.raise_if_any()
     user.set_password(new)
     sessions.end_all_sessions(user, keep_session=keep_session, keep_token=keep_token)
-    audit.record(user, "change_password", user, after={"password": "changed"})
+    audit.record(user, "password_changed", user, after={"password": "changed"})
 
 
 def reset_password(actor: User, user: User, new: str) -> None:
@@ -175,7 +191,7 @@ def reset_password(actor: User, user: User, new: str) -> None:
     user.set_password(new)
     sessions.end_all_sessions(
         user, keep_session=sessions.current_key(actor) if actor.id == user.id else None)
-    audit.record(actor, "reset_password", user, after={"password": "reset"})
+    audit.record(actor, "password_reset", user, after={"password": "reset"})
 
 
 def get_user(user_id: int) -> User:
