@@ -17,6 +17,7 @@ def create_app(config=None) -> Flask:
     register_input_rules(app)
     register_blueprints(app)
     register_api(app)
+    register_separation(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -164,6 +165,13 @@ def register_api(app: Flask) -> None:
     from blueprints.api import init_api
 
     init_api(app)
+
+
+def register_separation(app: Flask) -> None:
+    """三员分立: the system, security and audit administrators reach only their own duty."""
+    from blueprints.separation import register
+
+    register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -29,6 +29,7 @@ def init_api(app):
         appeals,
         applications,
         assessments,
+        audit,
         compliance,
         contacts,
         dashboard,
@@ -40,6 +41,7 @@ def init_api(app):
         public,
         records,
         rounds,
+        security,
         tokens,
         units,
         users,
@@ -55,7 +57,7 @@ def init_api(app):
         "bearerAuth", {"type": "http", "scheme": "bearer"})
     for module in (tokens, me, units, users, rounds, homes, workers, contacts, compliance,
                    activities, appeals, applications, assessments, dashboard, notifications,
-                   records, public, objections, imports):
+                   records, public, objections, imports, audit, security):
         if getattr(module, "bp", None) is not None:
             api.register_blueprint(module.bp, url_prefix="/api/v1")
             csrf.exempt(module.bp)

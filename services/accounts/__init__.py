@@ -19,6 +19,13 @@ from services.accounts.lifecycle import (
     update_account,
     user_for_reset_token,
 )
+from services.accounts.security import (
+    SECURITY_SETTINGS,
+    end_user_sessions,
+    reset_second_factor,
+    security_settings,
+    unlock_account,
+)
 from services.accounts.sessions import (
     current_key,
     end_session,
@@ -35,12 +42,19 @@ from services.accounts.users import (
     change_password,
     create_user,
     get_user,
+    require_account_keeper,
     reset_password,
     set_active,
 )
 
 __all__ = [
     "EDITABLE",
+    "SECURITY_SETTINGS",
+    "end_user_sessions",
+    "require_account_keeper",
+    "reset_second_factor",
+    "security_settings",
+    "unlock_account",
     "authenticate",
     "change_password",
     "create_user",

@@ -20,7 +20,7 @@ from models import Home, User
 from models.enums import Level, Role
 from services import audit, summaries
 from services import validation as v
-from services.accounts import activation, sessions
+from services.accounts import activation, sessions, users
 from services.accounts.users import password_problems
 from services.concurrency import lock
 from services.errors import Collector, Conflict, Forbidden, NotFound, ValidationFailed
@@ -70,8 +70,11 @@ def _store(user: User, new: str, proof: str) -> None:
 
 
 def require_manageable(actor: User, user: User) -> None:
-    """Admins manage every account; managers only their Home's representatives (403 otherwise)."""
-    require_role(actor, Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER)
+    """The office manages business accounts, the system administrator administrator accounts
+    (SPEC §5.13); managers only their Home's representatives (403 otherwise)."""
+    require_role(actor, Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.SYSTEM_ADMIN)
+    if actor.role != Role.HOME_MANAGER:
+        users.require_account_keeper(actor, user.role)
     if actor.role == Role.HOME_MANAGER and (user.role != Role.REPRESENTATIVE
                                             or user.home_id != actor.scope_home_id):
         raise Forbidden("只能管理本代表之家代表的账号")

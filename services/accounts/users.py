@@ -7,7 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
 from models import Home, Unit, User
-from models.enums import Level, Role
+from models.enums import ADMINISTRATOR_ACCOUNT_ROLES, Level, Role
 from services import audit, summaries
 from services import validation as v
 from services.accounts import sessions
@@ -81,13 +81,33 @@ def _check_username_free(username: str) -> None:
                        {"username": ["用户名已存在（用户名不区分大小写）"]})
 
 
+def require_account_keeper(actor: User, role) -> None:
+    """Who keeps an account of `role` (SPEC §5.13, 三员分立): the system administrator every
+    administrator account (the office and the three), the office the business accounts (home
+    managers, representatives). Anything else is Forbidden (403) — checked before the body is
+    validated. A role that is not one is left to validation."""
+    try:
+        role = Role(role)
+    except ValueError:
+        return
+    if role in ADMINISTRATOR_ACCOUNT_ROLES:
+        if actor.role != Role.SYSTEM_ADMIN:
+            raise Forbidden("管理员账号由系统管理员创建和维护（三员分立）")
+    elif actor.role == Role.SYSTEM_ADMIN:
+        raise Forbidden("业务账号由省科协办公室维护，系统管理员不办理业务（三员分立）")
+
+
 def create_user(actor: User | None, data: dict) -> User:
-    """Create an account. Admins create any; managers only representatives of their own Home.
+    """Create an account. The office creates business accounts (home managers, representatives),
+    the system administrator administrator accounts (SPEC §5.13); managers only representatives
+    of their own Home. The actor's right to the requested role is checked before validation.
 
     `actor` None means the command line (an operator with shell access).
     """
     if actor is not None:
-        require_role(actor, Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER)
+        require_role(actor, Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.SYSTEM_ADMIN)
+        if actor.role != Role.HOME_MANAGER:
+            require_account_keeper(actor, data.get("role") if isinstance(data, dict) else None)
     errors = Collector()
     username = v.text(errors, data, "username", "用户名", max_len=64)
     if username and not v.USERNAME_RE.match(username):
@@ -139,8 +159,11 @@ def create_user(actor: User | None, data: dict) -> User:
 
 
 def set_active(actor: User, user: User, active: bool) -> User:
-    """Deactivate or reactivate an account (a manager only for representatives of their Home)."""
-    require_role(actor, Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER)
+    """Deactivate or reactivate an account (the office business accounts, the system
+    administrator administrator accounts, a manager only representatives of their Home)."""
+    require_role(actor, Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.SYSTEM_ADMIN)
+    if actor.role != Role.HOME_MANAGER:
+        require_account_keeper(actor, user.role)
     if user.id != actor.id:  # the per-Home summaries move from the state read under the lock
         user = lock(user)
     if actor.role == Role.HOME_MANAGER and (user.role != Role.REPRESENTATIVE
@@ -184,7 +207,8 @@ def reset_password(actor: User, user: User, new: str) -> None:
     Every browser login, remember cookie and API token of that user ends (an administrator
     resetting their own password keeps the browser they do it from).
     """
-    require_role(actor, Role.PROVINCIAL_ADMIN)
+    require_role(actor, Role.PROVINCIAL_ADMIN, Role.SYSTEM_ADMIN)
+    require_account_keeper(actor, user.role)
     problems = password_problems(new)
     if problems:
         raise ValidationFailed({"password": problems})

@@ -6,6 +6,7 @@ hash; verify — checking the chain; queries — the audit administrator's reads
 from services.audit.chain import install, seal
 from services.audit.queries import (
     EXPORT_LIMIT,
+    MAX_PER_PAGE,
     entry_detail,
     export_entries,
     list_entries,
@@ -36,6 +37,7 @@ SECURITY_EVENTS = (
 __all__ = [
     "EXPORT_LIMIT",
     "FAILURE",
+    "MAX_PER_PAGE",
     "SECURITY_EVENTS",
     "SUCCESS",
     "Verdict",
