@@ -12,10 +12,12 @@ def create_app(config=None) -> Flask:
     configure(app, config)
     register_proxy_fix(app)
     register_extensions(app)
+    register_audit_chain(app)
     register_security(app)
     register_input_rules(app)
     register_blueprints(app)
     register_api(app)
+    register_separation(app)
     register_errorhandlers(app)
     register_template_helpers(app)
     register_commands(app)
@@ -99,6 +101,13 @@ def register_extensions(app: Flask) -> None:
         return load_session_user(user_id)
 
 
+def register_audit_chain(app: Flask) -> None:
+    """Every commit seals the audit entries it wrote into the hash chain (services/audit/chain.py)."""
+    from services import audit
+
+    audit.install()
+
+
 class ApiAwareSessionInterface(SecureCookieSessionInterface):
     """The JSON API authenticates with bearer tokens only: it never reads or sets the session cookie."""
 
@@ -156,6 +165,13 @@ def register_api(app: Flask) -> None:
     from blueprints.api import init_api
 
     init_api(app)
+
+
+def register_separation(app: Flask) -> None:
+    """三员分立: the system, security and audit administrators reach only their own duty."""
+    from blueprints.separation import register
+
+    register(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -41,6 +41,18 @@ NAVIGATION = {
         ("单位", "admin.units"),
         ("任务", "jobs_admin.runs"),
     ],
+    # The three separated administrators (三员分立, SPEC §5.13): only their own duty.
+    enums.Role.SYSTEM_ADMIN: [
+        ("管理员账号", "sysadmin.users"),
+        ("任务", "jobs_admin.runs"),
+    ],
+    enums.Role.SECURITY_ADMIN: [
+        ("账号安全", "security.users"),
+        ("安全设置", "security.settings"),
+    ],
+    enums.Role.AUDIT_ADMIN: [
+        ("审计日志", "audit.index"),
+    ],
     # A manager whose unit has no Home yet (it is applying): only what applies to them.
     "applying_manager": [
         ("申报", "applications.index"),

@@ -17,7 +17,8 @@ from services.errors import ServiceError
 @click.option("--username", required=True)
 @click.option("--password", required=True)
 @click.option("--role", required=True,
-              type=click.Choice(["representative", "home_manager", "provincial_admin"]))
+              type=click.Choice(["representative", "home_manager", "provincial_admin",
+                                 "system_admin", "security_admin", "audit_admin"]))
 @click.option("--unit-id", type=int, default=None)
 @click.option("--home-id", type=int, default=None)
 @click.option("--name", default=None, help="显示姓名（默认同用户名）")

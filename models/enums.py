@@ -30,6 +30,14 @@ class Role(LabeledEnum):
     AUDIT_ADMIN = "audit_admin", "审计管理员"
 
 
+#: The three administrators separated from the business (三员分立, SPEC §5.13).
+SEPARATED_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+#: The administrator accounts only the system administrator creates, changes and resets.
+ADMINISTRATOR_ACCOUNT_ROLES = frozenset({Role.PROVINCIAL_ADMIN, *SEPARATED_ROLES})
+#: The business accounts the provincial office keeps.
+BUSINESS_ACCOUNT_ROLES = frozenset({Role.HOME_MANAGER, Role.REPRESENTATIVE})
+
+
 class Level(LabeledEnum):
     PROVINCE = "province", "省级"
     CITY = "city", "市级"

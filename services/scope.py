@@ -22,7 +22,7 @@ from models import (
     WorkerLink,
     activity_co_organizers,
 )
-from models.enums import AssessmentStatus, Role
+from models.enums import ADMINISTRATOR_ACCOUNT_ROLES, SEPARATED_ROLES, AssessmentStatus, Role
 from services.errors import Forbidden, NotFound
 
 _FALSE = sa.false()
@@ -48,6 +48,8 @@ def scope_clause(model, user):
     role = _role(user)
     if role == Role.PROVINCIAL_ADMIN:
         return _TRUE
+    if role in SEPARATED_ROLES:
+        return _separated_clause(model, user)
     if role is None:
         if model is Assessment:
             return Assessment.status == AssessmentStatus.PUBLISHED
@@ -99,6 +101,20 @@ def scope_clause(model, user):
     if rule is None:  # AuditLog, JobRun and anything unlisted: provincial admins only
         return _FALSE
     return rule()
+
+
+def _separated_clause(model, user):
+    """The separated administrators see accounts as their work needs and their own notifications;
+    any business object is refused outright (403, the same for every id, SPEC §4, §5.13)."""
+    if model is Notification:
+        return Notification.user_id == user.id
+    if model is User:
+        if user.role == Role.SYSTEM_ADMIN:
+            return User.role.in_(sorted(ADMINISTRATOR_ACCOUNT_ROLES))
+        if user.role == Role.SECURITY_ADMIN:
+            return _TRUE
+        return User.id == user.id
+    raise Forbidden("系统、安全和审计管理员不办理业务（三员分立）")
 
 
 def scoped(model, user):

@@ -115,8 +115,9 @@ def test_who_may_create_which_user(api, world, role, body, expected):
 
 def test_duplicates_answer_409(api, world):
     admin = api(world.admin)
+    # The office keeps business accounts only (SPEC §5.13): the duplicate is a home manager's.
     body = {"username": "rep_a", "password": "A-good-password", "name": "重复",
-            "role": "provincial_admin"}
+            "role": "home_manager", "unit_id": world.home_a.unit_id}
     resp = admin.post("/users", json=body)
     assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "conflict"
     unit = {"name": "南京市科协", "kind": "city_association", "city": "南京市"}

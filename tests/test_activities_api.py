@@ -311,8 +311,16 @@ def test_post_writes_in_seven_statements(world, api, db):
     with count_statements() as statements:
         resp = client.post("/activities", json=body)
     assert resp.status_code == 201 and resp.get_json()["worker_ids"] == [worker.id]
-    words = [s.split() for s in statements]
-    tables = [w[2] if w[0] == "INSERT" else w[w.index("FROM") + 1] for w in words]
+    # The commit then seals the audit entry into the hash chain (SPEC §5.13: once per
+    # transaction, as its last statement): on PostgreSQL the chain lock, then the entries to seal,
+    # the head of the chain and one UPDATE.
+    sealing = [s for s in statements if "pg_advisory_xact_lock" in s]
+    words = [s.split() for s in statements if s not in sealing]
+    writes, seal = words[:7], words[7:]
+    tables = [w[2] if w[0] == "INSERT" else w[w.index("FROM") + 1] for w in writes]
     assert tables == ["api_tokens", "workers", "activities", "activity_workers", "contact_records",
                       "summary_contacts", "audit_log"], statements
-    assert [w[0] for w in words] == ["SELECT"] * 2 + ["INSERT"] * 5
+    assert [w[0] for w in writes] == ["SELECT"] * 2 + ["INSERT"] * 5
+    assert [(w[0], "audit_log" in " ".join(w)) for w in seal] == [
+        ("SELECT", True), ("SELECT", True), ("UPDATE", True)], statements
+    assert len(sealing) == (1 if db.engine.dialect.name == "postgresql" else 0)

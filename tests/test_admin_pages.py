@@ -61,13 +61,20 @@ def test_admin_deactivates_and_reactivates_a_user(client, login, world, db):
 
 
 def test_admin_cannot_deactivate_self(db, world):
+    """The office's own account is an administrator account: the system administrator keeps it
+    (SPEC §5.13, 403); the system administrator cannot deactivate themself either (409)."""
+    import pytest
+
+    from models.enums import Role
     from services import accounts
-    from services.errors import Conflict
-    try:
+    from services.errors import Conflict, Forbidden
+    from tests import factories
+
+    with pytest.raises(Forbidden):
         accounts.set_active(world.admin, world.admin, False)
-        raise AssertionError("self-deactivation accepted")
-    except Conflict:
-        pass
+    system = factories.user(Role.SYSTEM_ADMIN)
+    with pytest.raises(Conflict):
+        accounts.set_active(system, system, False)
 
 
 def test_deactivated_user_is_logged_out_on_next_request(client, login, world, db):

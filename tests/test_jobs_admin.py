@@ -87,10 +87,30 @@ def test_runs_are_paginated_without_n_plus_one(client, login, world):
     assert client.get("/admin/jobs/?page=2").get_data(as_text=True).count('data-testid="run"') == 13
 
 
+def _system_admin():
+    from models.enums import Role
+    from tests import factories
+
+    user = factories.user(Role.SYSTEM_ADMIN)
+    _db_commit()
+    return user
+
+
+def _db_commit():
+    from extensions import db
+    db.session.commit()
+
+
+def test_the_office_reads_runs_but_cannot_run_a_job(client, login, world):
+    login(world.admin)
+    assert client.get("/admin/jobs/").status_code == 200
+    assert client.post("/admin/jobs/queue_digest/run", data={}).status_code == 403
+
+
 def test_run_now_runs_synchronously_with_trigger_web(client, login, world):
     world.home_a.expires_on = date(2026, 12, 31)
     _db.session.commit()
-    login(world.admin)
+    login(_system_admin())  # jobs run by hand: the system administrator (SPEC §5.13)
     resp = client.post("/admin/jobs/validity_watch/run", data={"today": "2026-12-31"},
                        follow_redirects=True)
     html = resp.get_data(as_text=True)
@@ -103,7 +123,7 @@ def test_run_now_runs_synchronously_with_trigger_web(client, login, world):
 
 def test_run_now_defaults_to_today(client, login, world, monkeypatch):
     monkeypatch.setattr("services.clock.today", lambda: date(2026, 4, 1))
-    login(world.admin)
+    login(_system_admin())  # jobs run by hand: the system administrator (SPEC §5.13)
     client.post("/admin/jobs/publicity_close/run")
     assert _db.session.scalar(sa.select(JobRun.as_of)) == date(2026, 4, 1)
 
@@ -111,7 +131,7 @@ def test_run_now_defaults_to_today(client, login, world, monkeypatch):
 def test_run_now_reports_a_held_lease_as_skipped(client, login, world):
     from jobs import locking
     assert locking.acquire("publicity_close", "serve-process")
-    login(world.admin)
+    login(_system_admin())  # jobs run by hand: the system administrator (SPEC §5.13)
     html = client.post("/admin/jobs/publicity_close/run", follow_redirects=True).get_data(
         as_text=True)
     assert "本次已跳过" in html
@@ -119,7 +139,7 @@ def test_run_now_reports_a_held_lease_as_skipped(client, login, world):
 
 
 def test_run_now_bad_date_or_unknown_job(client, login, world):
-    login(world.admin)
+    login(_system_admin())  # jobs run by hand: the system administrator (SPEC §5.13)
     html = client.post("/admin/jobs/validity_watch/run", data={"today": "2026-02-30"},
                        follow_redirects=True).get_data(as_text=True)
     assert "截至日期格式应为 YYYY-MM-DD" in html
@@ -132,6 +152,6 @@ def test_run_now_failure_is_shown(client, login, world, monkeypatch):
         raise RuntimeError("磁盘已满")
     monkeypatch.setattr(schedule, "JOBS", (*schedule.JOBS, schedule.ScheduledJob(
         "boom", {"hour": 4}, boom, "每天 04:00", "测试")))
-    login(world.admin)
+    login(_system_admin())  # jobs run by hand: the system administrator (SPEC §5.13)
     html = client.post("/admin/jobs/boom/run", follow_redirects=True).get_data(as_text=True)
     assert "运行失败：RuntimeError: 磁盘已满" in html

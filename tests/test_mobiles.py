@@ -123,7 +123,7 @@ def test_user_mobiles_are_normalised_in_the_api_and_pages(world, api, login):
         == "13700002222"
     resp = api(world.admin).post("/users", json={
         "username": "bad_mobile", "password": "a-long-password-1", "name": "错号",
-        "role": "provincial_admin", "mobile": "+44 20 7946 0000"})
+        "role": "home_manager", "unit_id": world.home_a.unit_id, "mobile": "+44 20 7946 0000"})
     assert resp.status_code == 422 and "mobile" in resp.get_json()["error"]["fields"]
 
 

@@ -80,10 +80,10 @@ def test_api_duplicate_past_the_service_check_is_409_with_nothing_written(world,
                                                                           monkeypatch):
     """A request that slips past the check (as a racing one does) meets the constraint."""
     monkeypatch.setattr(users, "_check_username_free", lambda username: None)
-    admin = api(world.admin)  # logged in first: the login is audited too (SPEC §5.13)
+    office = api(world.admin)  # its login is audited before the count (SPEC §5.13)
     users_before = _db.session.scalar(sa.select(sa.func.count(User.id)))
     audit_before = _db.session.scalar(sa.select(sa.func.count(AuditLog.id)))
-    resp = admin.post("/users", json={
+    resp = office.post("/users", json={
         "username": "Rep_A", "password": "a-long-password-1", "name": "重名",
         "role": "representative", "home_id": world.home_a.id, "level": "city"})
     assert resp.status_code == 409
@@ -119,7 +119,7 @@ def test_page_duplicate_past_the_check_is_a_chinese_409_naming_the_field(world, 
 def test_username_differing_only_in_case_is_refused(world, api):
     resp = api(world.admin).post("/users", json={
         "username": "ADMIN1", "password": "a-long-password-1", "name": "大写",
-        "role": "provincial_admin"})
+        "role": "home_manager", "unit_id": world.home_a.unit_id})
     assert resp.status_code == 409
     assert list(resp.get_json()["error"]["fields"]) == ["username"]
 

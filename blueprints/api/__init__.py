@@ -33,6 +33,7 @@ def init_api(app):
         appeals,
         applications,
         assessments,
+        audit,
         compliance,
         contacts,
         dashboard,
@@ -44,6 +45,7 @@ def init_api(app):
         public,
         records,
         rounds,
+        security,
         tokens,
         units,
         users,
@@ -59,7 +61,7 @@ def init_api(app):
         "bearerAuth", {"type": "http", "scheme": "bearer"})
     for module in (tokens, me, units, users, rounds, homes, workers, contacts, compliance,
                    activities, appeals, applications, assessments, dashboard, notifications,
-                   records, public, objections, imports):
+                   records, public, objections, imports, audit, security):
         if getattr(module, "bp", None) is not None:
             api.register_blueprint(module.bp, url_prefix="/api/v1")
             csrf.exempt(module.bp)

@@ -10,7 +10,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
-from blueprints.api.auth import SECURITY, bearer_token, token_required
+from blueprints.api.auth import SECURITY, api_user, bearer_token, token_required
 from blueprints.api.schemas import InputSchema, TokenUserSchema
 from blueprints.api.util import commit
 from blueprints.auth.limits import CEILING, login_limit
@@ -74,5 +74,5 @@ class Tokens(MethodView):
     @token_required
     def delete(self):
         """Revoke the token used for this request (logout)."""
-        accounts.revoke_token(bearer_token())
+        accounts.revoke_token(bearer_token(), api_user())
         commit()

@@ -8,6 +8,7 @@ from blueprints.applications import bp
 from blueprints.applications.forms import ApplicationForm
 from blueprints.decorators import roles_required
 from blueprints.web import commit_operation
+from blueprints.web.exports import log_export
 from extensions import db
 from models import Application, ApplicationRound
 from models.enums import ApplicationStatus, Role
@@ -133,7 +134,9 @@ def docx(application_id):
                                       sa.orm.joinedload(Application.round)))
     from urllib.parse import quote
     name = homes.filename(application)
-    return Response(homes.build(application), headers={
+    data = homes.build(application)
+    log_export("申报书（Word）", 1, object_type="applications", object_id=application.id)
+    return Response(data, headers={
         "Content-Type": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "Content-Disposition": f"attachment; filename=\"application-{application.id}.docx\"; "
                                f"filename*=UTF-8''{quote(name)}",

@@ -12,6 +12,7 @@ from blueprints.dashboard import bp
 from blueprints.dashboard import table_rows as tables
 from blueprints.dashboard.assets import plotly_url
 from blueprints.decorators import roles_required
+from blueprints.web.exports import log_export
 from extensions import db
 from models import Home
 from models.enums import JIANGSU_CITIES, Role, Theme, UnitKind
@@ -230,6 +231,8 @@ def export():
     theme = Theme(filters["theme"]).label if filters.get("theme") else "全部主题"
     year = table.year or filters["year"]
     subtitle = f"{where} · {year}年 · {theme}"
+    log_export(f"统计表 {table.title}（Excel）", len(table.rows),
+               object_type="dashboard")
     return send_file(workbook_bytes(table, subtitle), as_attachment=True,
                      download_name=f"{table.title}-{where}-{year}.xlsx".replace(" ", ""),
                      mimetype=xlsx.XLSX_MIME)

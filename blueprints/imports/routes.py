@@ -14,6 +14,7 @@ from blueprints.body_limits import FORM_ALLOWANCE, accepts_upload
 from blueprints.decorators import roles_required
 from blueprints.imports import bp
 from blueprints.web import commit_operation
+from blueprints.web.exports import log_export
 from extensions import db
 from models import Home, Import
 from models.enums import ImportKind, ImportStatus, Role
@@ -110,7 +111,10 @@ def commit(import_id):
 def refused(import_id):
     """The refused rows as they were written, with a reason column, to fix and upload again."""
     record = imports.get_import(current_user, import_id)
-    return _xlsx(imports.refused_workbook(record), f"导入{record.id}-错误行.xlsx")
+    data = imports.refused_workbook(record)
+    log_export("导入错误行（Excel）", record.refused_count, object_type="imports",
+               object_id=record.id)
+    return _xlsx(data, f"导入{record.id}-错误行.xlsx")
 
 
 @bp.route("/<int:import_id>/credentials.xlsx", methods=["POST"])

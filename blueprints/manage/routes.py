@@ -14,6 +14,7 @@ from blueprints.manage import bp
 from blueprints.manage.account_forms import RepresentativeAccountForm
 from blueprints.manage.export import representatives_workbook
 from blueprints.web import commit_operation
+from blueprints.web.exports import log_export
 from extensions import db
 from models import Appeal, User
 from models.enums import AppealCategory, AppealStatus, Level, Role, Theme
@@ -79,6 +80,8 @@ def representatives_export():
     home_id, year = _home_id(), _year()
     rows = compliance.representatives_table(year, home_id=home_id, **_table_args())
     data = representatives_workbook(rows, home_id, year, compliance.threshold())
+    log_export(f"代表联系与活动表 {year}（Excel）", len(rows), object_type="homes",
+               object_id=home_id)
     return send_file(BytesIO(data), as_attachment=True,
                      download_name=f"{year}年代表联系与活动.xlsx",
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from blueprints.decorators import roles_required
 from blueprints.public import qr_bp as bp
 from blueprints.public.qr import page_url
+from blueprints.web.exports import log_export
 from models import Home, User
 from models.enums import Role
 from services import appeals
@@ -37,7 +38,9 @@ def representative_card(user_id):
     rep = get_scoped(User, user_id, current_user)
     if rep.role != Role.REPRESENTATIVE or not rep.active or not rep.public_code:
         raise NotFound()
-    return _pdf(appeals.cards_pdf([_card(rep)]), f"代表码-{rep.name}.pdf")
+    data = appeals.cards_pdf([_card(rep)])
+    log_export("代表码卡片（PDF）", 1, object_type="users", object_id=rep.id)
+    return _pdf(data, f"代表码-{rep.name}.pdf")
 
 
 @bp.route("/cards/homes/<int:home_id>.pdf")
@@ -46,4 +49,6 @@ def home_cards(home_id):
     """All active representatives' cards of a Home, one PDF (a card per page)."""
     home = get_scoped(Home, home_id, current_user)
     reps = appeals.card_representatives(home.id)
-    return _pdf(appeals.cards_pdf([_card(r) for r in reps]), f"代表码-{home.name}.pdf")
+    data = appeals.cards_pdf([_card(r) for r in reps])
+    log_export("代表码卡片（PDF）", len(reps), object_type="homes", object_id=home.id)
+    return _pdf(data, f"代表码-{home.name}.pdf")

@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from blueprints import print_views
 from blueprints.decorators import roles_required
 from blueprints.records import bp
+from blueprints.web.exports import log_export
 from extensions import db
 from models import Home, User
 from models.enums import Role
@@ -81,6 +82,7 @@ def record_docx(representative_id):
     rep = records.get_representative(representative_id, current_user)
     year = _year()
     data = records.record_docx([records.record_of(rep, year)])
+    log_export(f"履职档案 {year}（Word）", 1, object_type="users", object_id=rep.id)
     return _download(data, f"履职档案-{year}-{rep.name}.docx")
 
 
@@ -102,7 +104,10 @@ def home_records_docx(home_id):
     home = _home(home_id)
     year = _year()
     items = records.records_for(_home_representatives(home), year)
-    return _download(records.record_docx(items), f"履职档案-{year}-{home.name}.docx")
+    data = records.record_docx(items)
+    log_export(f"代表之家履职档案 {year}（Word）", len(items), object_type="homes",
+               object_id=home.id)
+    return _download(data, f"履职档案-{year}-{home.name}.docx")
 
 
 @bp.route("/home/<int:home_id>/print")
@@ -132,5 +137,8 @@ def ledger_docx(home_id):
     """The Home's 台账 as a Word document with photo thumbnails."""
     home = _home(home_id)
     year = _year()
-    data = records.ledger_docx(records.ledger_of(home, year))
+    ledger = records.ledger_of(home, year)
+    data = records.ledger_docx(ledger)
+    log_export(f"活动台账 {year}（Word）", len(ledger.entries),
+               object_type="homes", object_id=home.id)
     return _download(data, f"活动台账-{year}-{home.name}.docx")

@@ -43,6 +43,11 @@ from services.accounts.second_factor import (
 from services.accounts.second_factor import (
     required as second_factor_required,
 )
+from services.accounts.security import (
+    SECURITY_SETTINGS,
+    end_user_sessions,
+    security_settings,
+)
 from services.accounts.sessions import (
     current_key,
     end_session,
@@ -58,12 +63,17 @@ from services.accounts.users import (
     change_password,
     create_user,
     get_user,
+    require_account_keeper,
     reset_password,
     set_active,
 )
 
 __all__ = [
     "EDITABLE",
+    "SECURITY_SETTINGS",
+    "end_user_sessions",
+    "require_account_keeper",
+    "security_settings",
     "FailureNotice",
     "age_expired",
     "asks_code",

@@ -141,7 +141,8 @@ def take_credentials(actor, record) -> bytes:
             else:
                 sheet.append([for_spreadsheet(user.username), for_spreadsheet(user.name), "", None,
                               "激活码已使用或已重置"])
-    audit.record(actor, "take_credentials", record, after={"accounts": len(ids)})
+    audit.record(actor, "export", record, after={"accounts": len(ids)},
+                 detail={"what": "账号激活码（credentials.xlsx）", "rows": len(ids)})
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

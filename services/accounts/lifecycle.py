@@ -20,7 +20,7 @@ from models import Home, User
 from models.enums import Level, Role
 from services import audit, summaries
 from services import validation as v
-from services.accounts import activation, lockout, sessions
+from services.accounts import activation, lockout, sessions, users
 from services.accounts.passwords import password_problems, store_password
 from services.accounts.users import check_current_password
 from services.concurrency import lock
@@ -65,7 +65,7 @@ def set_own_password(user: User, current: str, new: str, *, address: str = "") -
     problems = password_problems(new, user=user)
     if problems:
         raise ValidationFailed({"new_password": problems})
-    _store(user, new, "activate" if by_code else "change_password")
+    _store(user, new, "activation_code" if by_code else "current_password")
 
 
 def set_first_password(user: User, new: str) -> None:
@@ -80,18 +80,21 @@ def set_first_password(user: User, new: str) -> None:
     problems = password_problems(new, user=user)
     if problems:
         raise ValidationFailed({"new_password": problems})
-    _store(user, new, "activate" if user.activation_code_hash else "change_password")
+    _store(user, new, "activation_code" if user.activation_code_hash else "current_password")
 
 
-def _store(user: User, new: str, action: str) -> None:
+def _store(user: User, new: str, proof: str) -> None:
     store_password(user, new)
     activation.consume(user)
-    audit.record(user, action, user, after={"password": "set"})
+    audit.record(user, "password_changed", user, after={"password": "set"}, detail={"by": proof})
 
 
 def require_manageable(actor: User, user: User) -> None:
-    """Admins manage every account; managers only their Home's representatives (403 otherwise)."""
-    require_role(actor, Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER)
+    """The office manages business accounts, the system administrator administrator accounts
+    (SPEC §5.13); managers only their Home's representatives (403 otherwise)."""
+    require_role(actor, Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.SYSTEM_ADMIN)
+    if actor.role != Role.HOME_MANAGER:
+        users.require_account_keeper(actor, user.role)
     if actor.role == Role.HOME_MANAGER and (user.role != Role.REPRESENTATIVE
                                             or user.home_id != actor.scope_home_id):
         raise Forbidden("只能管理本代表之家代表的账号")
@@ -107,7 +110,7 @@ def reset_with_code(actor: User, user: User) -> str:
     activation.assign(user, code)
     lockout.clear_lock(user)  # the owner unlocks with the new code (SPEC §5.13)
     end_sessions(user)
-    audit.record(actor, "reset_password", user, after={"password": "reset",
+    audit.record(actor, "password_reset", user, after={"password": "reset",
                                                        "activation_expires_at":
                                                        user.activation_expires_at.isoformat()})
     return code

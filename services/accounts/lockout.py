@@ -74,12 +74,12 @@ def record_failure(user: User, address: str, reason: str) -> datetime | None:
             .values(locked_until=until, failed_logins=0, failure_window_start=None)
             .execution_options(synchronize_session=False)).rowcount
         if claimed == 1:
-            audit.record(None, "lock", object_type="users", object_id=user.id,
+            audit.record(None, "account_locked", object_type="users", object_id=user.id,
                          after={"locked_until": until.isoformat(), "failures": count,
                                 "address": address or ""})
         locked = db.session.scalar(sa.select(User.locked_until).where(User.id == user.id))
     audit.record(None, "login_failure", object_type="users", object_id=user.id,
-                 after={"username": user.username, "reason": reason, "address": address or ""})
+                 result=audit.FAILURE, detail={"username": user.username, "reason": reason})
     db.session.expire(user, ["failed_logins", "failure_window_start", "locked_until",
                              "unseen_failures", "last_failure_address"])
     return locked
@@ -110,5 +110,5 @@ def unlock_account(actor: User, user: User) -> User:
         raise Forbidden("只有安全管理员可以解锁账号")
     before = {"locked_until": user.locked_until.isoformat() if user.locked_until else None}
     clear_lock(user)
-    audit.record(actor, "unlock", user, before=before, after={"locked_until": None})
+    audit.record(actor, "account_unlocked", user, before=before, after={"locked_until": None})
     return user

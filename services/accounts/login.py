@@ -28,9 +28,8 @@ def _dummy_hash() -> str:
 
 
 def _refuse(username, address: str, reason: str) -> LoginFailed:
-    audit.record(None, "login_failure", object_type="users",
-                 after={"username": str(username or "")[:64], "reason": reason,
-                        "address": address or ""})
+    audit.record(None, "login_failure", object_type="users", result=audit.FAILURE,
+                 detail={"username": str(username or "")[:64], "reason": reason})
     return LoginFailed()
 
 
@@ -41,18 +40,19 @@ def check_credentials(username, password, address: str = "") -> User:
     user = find_by_username(username if isinstance(username, str) else "")
     if user is None:
         check_password_hash(_dummy_hash(), password)
-        raise _refuse(username, address, "unknown_username")
+        raise _refuse(username, address, "unknown_user")
     if not user.active:
         raise _refuse(username, address, "inactive")
     if lockout.locked_until(user) is not None:
         if activation.matches(user, password):  # a fresh code from the office unlocks
             lockout.clear_lock(user)
-            audit.record(user, "unlock", user, after={"locked_until": None, "by": "activation_code"})
+            audit.record(user, "account_unlocked", user,
+                         after={"locked_until": None, "by": "activation_code"})
             return user
         raise AccountLocked(user.locked_until)
     if user.check_password(password) or activation.matches(user, password):
         return user
-    until = lockout.record_failure(user, address, "password")
+    until = lockout.record_failure(user, address, "wrong_password")
     if until is not None:
         raise AccountLocked(until)
     raise LoginFailed()
@@ -70,7 +70,7 @@ def finish_login(user: User, address: str = "", *, how: str = "password",
     user.last_login_at = utcnow()
     if passwords.age_expired(user):
         user.must_change_password = True
-    audit.record(user, "login", user, after={"how": how, "address": address or ""})
+    audit.record(user, "login_success", user, after={"how": how, "address": address or ""})
     return notice
 
 

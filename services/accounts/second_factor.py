@@ -93,7 +93,7 @@ def _spend_recovery_code(user: User, code: str) -> bool:
                                       RecoveryCode.used_at.is_(None))
         .values(used_at=utcnow()).execution_options(synchronize_session=False)).rowcount
     if spent == 1:
-        audit.record(user, "use_recovery_code", user, after={"recovery_code": "used"})
+        audit.record(user, "otp_recovery_used", user, after={"recovery_code": "used"})
     return spent == 1
 
 
@@ -109,7 +109,7 @@ def verify_code(user: User, code, address: str, *, field: str = "otp") -> None:
         return
     if step is None and _spend_recovery_code(user, code or ""):
         return
-    until = lockout.record_failure(user, address, "otp")
+    until = lockout.record_failure(user, address, "wrong_otp")
     if until is not None:
         raise AccountLocked(until)
     message = "动态验证码不正确或已使用过"
@@ -154,7 +154,7 @@ def confirm_enrolment(user: User, code) -> list[str]:
     db.session.execute(sa.delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = [_new_recovery_code() for _ in range(RECOVERY_CODES)]
     db.session.add_all(RecoveryCode(user_id=user.id, code_hash=_digest(c)) for c in codes)
-    audit.record(user, "otp_enrol", user, after={"second_factor": "re-enrolled" if again else "enrolled"})
+    audit.record(user, "otp_enrolled", user, after={"second_factor": "re-enrolled" if again else "enrolled"})
     return codes
 
 

@@ -24,6 +24,7 @@ from sqlalchemy.orm import joinedload
 from extensions import db
 from models import ApiToken, LoginSession, Unit, User
 from models.base import utcnow
+from services import audit
 
 MAX_REMEMBER = timedelta(days=7)
 TOUCH_EVERY = timedelta(minutes=1)
@@ -103,10 +104,13 @@ def load_user(alt_id: str) -> User | None:
 
 
 def end_session(user) -> None:
-    """End the browser login this request runs in (logout); its cookies, replayed, open nothing."""
+    """End the browser login this request runs in (logout, audited); its cookies, replayed, open
+    nothing."""
     raw = current_key(user)
     if raw:
         db.session.execute(sa.delete(LoginSession).where(LoginSession.key_hash == _hash(raw)))
+    audit.record(user, "logout", object_type="users", object_id=user.id,
+                 detail={"channel": "web"})
 
 
 def end_all_sessions(user: User, *, keep_session: str | None = None,

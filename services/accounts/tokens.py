@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from extensions import db
 from models import ApiToken, Unit, User
 from models.base import utcnow
+from services import audit
 
 
 def _hash(raw: str) -> str:
@@ -49,5 +50,9 @@ def user_for_token(raw: str) -> User | None:
     return user
 
 
-def revoke_token(raw: str) -> None:
+def revoke_token(raw: str, user=None) -> None:
+    """End one bearer token (the API's logout; audited as `logout` when its user is given)."""
     db.session.execute(sa.delete(ApiToken).where(ApiToken.token_hash == _hash(raw)))
+    if user is not None:
+        audit.record(user, "logout", object_type="users", object_id=user.id,
+                     detail={"channel": "api"})

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from models import Home, Unit, User
-from models.enums import Level, Role
+from models.enums import ADMINISTRATOR_ACCOUNT_ROLES, Level, Role
 from services import audit, summaries
 from services import validation as v
 from services.accounts import lockout, sessions
@@ -38,13 +38,33 @@ def _check_username_free(username: str) -> None:
                        {"username": ["用户名已存在（用户名不区分大小写）"]})
 
 
+def require_account_keeper(actor: User, role) -> None:
+    """Who keeps an account of `role` (SPEC §5.13, 三员分立): the system administrator every
+    administrator account (the office and the three), the office the business accounts (home
+    managers, representatives). Anything else is Forbidden (403) — checked before the body is
+    validated. A role that is not one is left to validation."""
+    try:
+        role = Role(role)
+    except ValueError:
+        return
+    if role in ADMINISTRATOR_ACCOUNT_ROLES:
+        if actor.role != Role.SYSTEM_ADMIN:
+            raise Forbidden("管理员账号由系统管理员创建和维护（三员分立）")
+    elif actor.role == Role.SYSTEM_ADMIN:
+        raise Forbidden("业务账号由省科协办公室维护，系统管理员不办理业务（三员分立）")
+
+
 def create_user(actor: User | None, data: dict) -> User:
-    """Create an account. Admins create any; managers only representatives of their own Home.
+    """Create an account. The office creates business accounts (home managers, representatives),
+    the system administrator administrator accounts (SPEC §5.13); managers only representatives
+    of their own Home. The actor's right to the requested role is checked before validation.
 
     `actor` None means the command line (an operator with shell access).
     """
     if actor is not None:
-        require_role(actor, Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER)
+        require_role(actor, Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.SYSTEM_ADMIN)
+        if actor.role != Role.HOME_MANAGER:
+            require_account_keeper(actor, data.get("role") if isinstance(data, dict) else None)
     errors = Collector()
     username = v.text(errors, data, "username", "用户名", max_len=64)
     if username and not v.USERNAME_RE.match(username):
@@ -95,8 +115,11 @@ def create_user(actor: User | None, data: dict) -> User:
 
 
 def set_active(actor: User, user: User, active: bool) -> User:
-    """Deactivate or reactivate an account (a manager only for representatives of their Home)."""
-    require_role(actor, Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER)
+    """Deactivate or reactivate an account (the office business accounts, the system
+    administrator administrator accounts, a manager only representatives of their Home)."""
+    require_role(actor, Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.SYSTEM_ADMIN)
+    if actor.role != Role.HOME_MANAGER:
+        require_account_keeper(actor, user.role)
     if user.id != actor.id:  # the per-Home summaries move from the state read under the lock
         user = lock(user)
     if actor.role == Role.HOME_MANAGER and (user.role != Role.REPRESENTATIVE
@@ -123,7 +146,7 @@ def check_current_password(user: User, current, address: str, *, field: str = "c
     lockout.refuse_if_locked(user)
     if by_code or user.check_password(current or ""):
         return
-    until = lockout.record_failure(user, address, "current_password")
+    until = lockout.record_failure(user, address, "wrong_current_password")
     if until is not None:
         raise AccountLocked(until)
     error = ValidationFailed({field: ["当前密码不正确"]})
@@ -147,7 +170,7 @@ def change_password(user: User, current: str, new: str, *, keep_session: str | N
     store_password(user, new)
     user.must_change_password = False
     sessions.end_all_sessions(user, keep_session=keep_session, keep_token=keep_token)
-    audit.record(user, "change_password", user, after={"password": "changed"})
+    audit.record(user, "password_changed", user, after={"password": "changed"})
 
 
 def reset_password(actor: User, user: User, new: str) -> None:
@@ -156,14 +179,15 @@ def reset_password(actor: User, user: User, new: str) -> None:
     Every browser login, remember cookie and API token of that user ends (an administrator
     resetting their own password keeps the browser they do it from).
     """
-    require_role(actor, Role.PROVINCIAL_ADMIN)
+    require_role(actor, Role.PROVINCIAL_ADMIN, Role.SYSTEM_ADMIN)
+    require_account_keeper(actor, user.role)
     problems = password_problems(new, user=user)
     if problems:
         raise ValidationFailed({"password": problems})
     store_password(user, new)
     sessions.end_all_sessions(
         user, keep_session=sessions.current_key(actor) if actor.id == user.id else None)
-    audit.record(actor, "reset_password", user, after={"password": "reset"})
+    audit.record(actor, "password_reset", user, after={"password": "reset"})
 
 
 def get_user(user_id: int) -> User:

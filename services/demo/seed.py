@@ -47,7 +47,14 @@ DEMO_LOGINS = [
     ("rep_nanjing", DEMO_PASSWORD, "南京之家代表"),
     ("xuzhou_admin", DEMO_PASSWORD, "徐州之家管理员"),
     ("changzhou_admin", DEMO_PASSWORD, "常州申报单位"),
+    ("sysadmin", DEMO_PASSWORD, "系统管理员"),
+    ("secadmin", DEMO_PASSWORD, "安全管理员"),
+    ("auditadmin", DEMO_PASSWORD, "审计管理员"),
 ]
+
+#: The three separated administrators (三员分立, SPEC §5.13): username → (name, role).
+SEPARATED = {"sysadmin": ("钱立新", Role.SYSTEM_ADMIN), "secadmin": ("孙静", Role.SECURITY_ADMIN),
+             "auditadmin": ("李审", Role.AUDIT_ADMIN)}
 
 #: Homes: unit key → (number of representatives, how it was recognised).
 HOMES = {
@@ -82,7 +89,7 @@ def _rep_usernames() -> list[str]:
 def demo_exists() -> bool:
     """Whether any demo unit or demo account is already there."""
     unit_names = [f"{u[1]}科协" for u in d.CITY_UNITS] + [u[1] for u in d.OTHER_UNITS]
-    usernames = ["admin"] + [f"{k}_admin" for k in MANAGED] + _rep_usernames()
+    usernames = ["admin", *SEPARATED] + [f"{k}_admin" for k in MANAGED] + _rep_usernames()
     return bool(db.session.scalar(sa.select(Unit.id).where(Unit.name.in_(unit_names)).limit(1))
                 or db.session.scalar(sa.select(User.id).where(User.username.in_(usernames)).limit(1)))
 
@@ -201,6 +208,9 @@ class _Seeder(ActivitySeeding):
                     username=username, name=name, role=Role.REPRESENTATIVE, home=self.home[key],
                     level=level, work_unit=work_unit, speciality=self.rng.choice(d.FIELDS[category]),
                     password_hash=self.hash, mobile=self.mobile(), email=email))
+        db.session.add_all([User(username=username, name=name, role=role,
+                                 password_hash=self.hash, mobile=self.mobile())
+                            for username, (name, role) in SEPARATED.items()])
         db.session.add_all([self.admin, *self.manager.values(),
                             *(r for reps in self.reps.values() for r in reps)])
 

@@ -4,10 +4,10 @@ account created or changed entered in the audit log (SPEC §10), batched too."""
 import sqlalchemy as sa
 
 from extensions import db
-from models import AuditLog, User
+from models import User
 from models.base import utcnow
 from services import accounts as account_service
-from services import summaries
+from services import audit, summaries
 from services.imports.reading import Context
 
 
@@ -57,11 +57,7 @@ class _Account:
 def audit_accounts(ctx: Context, entries: list[dict]) -> None:
     """Every account an import creates or changes is in the audit log (SPEC §10): one multi-row
     INSERT per chunk. `entries`: {object_id, action, before, after}."""
-    if entries:
-        now = utcnow()
-        db.session.execute(sa.insert(AuditLog), [
-            {"actor_id": ctx.actor.id, "object_type": "users", "reason": "Excel 导入",
-             "created_at": now, **entry} for entry in entries])
+    audit.record_rows(ctx.actor, "import_update", "users", entries, reason="Excel 导入")
 
 
 def account_update(user: User, changed: dict) -> dict:

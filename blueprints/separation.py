@@ -1,0 +1,60 @@
+"""三员分立 at the door (SPEC §4, §5.13): a system, security or audit administrator reaches only
+the pages and API operations of their own duty and the ones every account has; every other route
+answers 403 before it looks anything up (the same answer for every id reveals nothing).
+
+The services refuse the same work again (services/scope.py, services/accounts): this gate only
+makes the answer uniform and early.
+"""
+from flask import request
+from flask_login import current_user
+
+from models.enums import SEPARATED_ROLES, Role
+from services.errors import Forbidden
+
+#: What every signed-in account may open: signing in and out, its own account and notifications,
+#: the public portal (open to anyone anyway), static assets and the API's own description.
+COMMON_BLUEPRINTS = {"auth", "public", "api_tokens", "api_me", "api_notifications",
+                     "notifications", "api-docs", "api_public", "bootstrap"}
+COMMON_ENDPOINTS = {"static", "favicon", "main.index", "main.healthz", "account.profile",
+                    "account.first_password", "qr.page", "qr.track_form", "qr.track",
+                    "dashboard.plotly_js"}
+
+#: The duty of each separated administrator, by blueprint and by endpoint.
+DUTY_BLUEPRINTS = {
+    Role.SYSTEM_ADMIN: {"sysadmin", "api_users"},
+    Role.SECURITY_ADMIN: {"security", "api_security"},
+    Role.AUDIT_ADMIN: {"audit", "api_audit"},
+}
+DUTY_ENDPOINTS = {
+    Role.SYSTEM_ADMIN: {"jobs_admin.runs", "jobs_admin.run_now"},
+    Role.SECURITY_ADMIN: set(),
+    Role.AUDIT_ADMIN: set(),
+}
+
+
+def allowed(role, endpoint: str | None) -> bool:
+    """Whether a separated administrator of `role` may open `endpoint` (others: always True)."""
+    if role not in SEPARATED_ROLES or endpoint is None:
+        return True
+    blueprint = endpoint.rsplit(".", 1)[0] if "." in endpoint else None
+    return (endpoint in COMMON_ENDPOINTS or blueprint in COMMON_BLUEPRINTS
+            or endpoint in DUTY_ENDPOINTS[role] or blueprint in DUTY_BLUEPRINTS[role])
+
+
+def _caller():
+    if request.path.startswith("/api/"):
+        from blueprints.api.auth import load_api_user
+        return load_api_user()
+    return current_user if current_user.is_authenticated else None
+
+
+def register(app) -> None:
+    """Check every request against the caller's duty."""
+    @app.before_request
+    def separation_gate():
+        if request.endpoint is None:
+            return None
+        user = _caller()
+        if user is not None and not allowed(user.role, request.endpoint):
+            raise Forbidden("系统、安全和审计管理员只能办理本岗位的工作（三员分立）")
+        return None

@@ -1,0 +1,60 @@
+"""The audit trail (SPEC §5.13, §10): append-only entries sealed into a SHA-256 hash chain.
+
+record — writing entries (changes, security events, exports); chain — sealing at commit and the
+hash; verify — checking the chain; queries — the audit administrator's reads.
+"""
+from services.audit.chain import install, seal
+from services.audit.queries import (
+    EXPORT_LIMIT,
+    MAX_PER_PAGE,
+    entry_detail,
+    export_entries,
+    list_entries,
+    parse_filters,
+    require_auditor,
+)
+from services.audit.record import (
+    FAILURE,
+    SUCCESS,
+    client_address,
+    json_safe_values,
+    record,
+    record_export,
+    record_many,
+    record_rows,
+    snapshot,
+    snapshot_keys,
+)
+from services.audit.verify import Verdict, verify_chain
+
+#: The security events of SPEC §5.13, by the action names every part of RepHome writes.
+SECURITY_EVENTS = (
+    "login_success", "login_failure", "logout", "account_locked", "account_unlocked",
+    "otp_enrolled", "otp_recovery_used", "otp_reset", "password_changed", "password_reset",
+    "role_changed", "sessions_ended", "import", "export",
+)
+
+__all__ = [
+    "EXPORT_LIMIT",
+    "FAILURE",
+    "MAX_PER_PAGE",
+    "SECURITY_EVENTS",
+    "SUCCESS",
+    "Verdict",
+    "client_address",
+    "entry_detail",
+    "export_entries",
+    "install",
+    "json_safe_values",
+    "list_entries",
+    "parse_filters",
+    "record",
+    "record_export",
+    "record_many",
+    "record_rows",
+    "require_auditor",
+    "seal",
+    "snapshot",
+    "snapshot_keys",
+    "verify_chain",
+]
