@@ -7,7 +7,7 @@ from extensions import db as _db
 from models import AuditLog
 from services import audit
 from tests import factories
-from tests.conftest import make_app
+from tests.conftest import make_app, token_body
 
 PROXY = {"REMOTE_ADDR": "127.0.0.1"}
 
@@ -60,8 +60,7 @@ def test_api_login_failure_is_committed_and_success_and_logout_audited(world, cl
     assert resp.status_code == 401
     [failure] = _entries("login_failure")
     assert failure.detail == {"username": "ADMIN1", "reason": "wrong_password", "channel": "api"}
-    resp = client.post("/api/v1/tokens", json={"username": "admin1",
-                                               "password": factories.PASSWORD})
+    resp = client.post("/api/v1/tokens", json={**token_body(world.admin), "username": "admin1"})
     token = resp.get_json()["token"]
     assert client.delete("/api/v1/tokens",
                          headers={"Authorization": f"Bearer {token}"}).status_code == 204

@@ -10,6 +10,7 @@ from models import AuditLog
 from models.enums import Role
 from services import audit
 from tests import factories
+from tests.conftest import login_form
 
 
 def _log(n, actor=None, action="test_event", result="success"):
@@ -55,7 +56,7 @@ def test_page_filters_and_export_is_audited(world, client):
     auditor = factories.user(Role.AUDIT_ADMIN)
     _db.session.commit()
     _log(3, world.admin)
-    client.post("/login", data={"username": auditor.username, "password": factories.PASSWORD})
+    login_form(client, auditor)
     page = client.get("/audit/?action=test_event")
     assert page.status_code == 200 and "test_event" in page.get_data(as_text=True)
     bad = client.get("/audit/?from=not-a-date").get_data(as_text=True)

@@ -130,7 +130,8 @@ def test_security_admin_unlocks_no_one_else(client, world, db):
     db.session.commit()
     assert _token(client, "rep_a", f.PASSWORD).status_code == 201
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog)
-                             .where(AuditLog.action == "unlock", AuditLog.actor_id == security.id)) == 1
+                             .where(AuditLog.action == "account_unlocked",
+                                    AuditLog.actor_id == security.id)) == 1
 
 
 def test_owner_unlocks_with_a_reset_link(client, world, db):
@@ -162,7 +163,7 @@ def test_twenty_concurrent_failures_lock_once(world, race_app):
     assert statuses(responses) == {401: N}
     with race_app.app_context():
         locks = _db.session.scalar(sa.select(sa.func.count()).select_from(AuditLog).where(
-            AuditLog.action == "lock", AuditLog.object_id == world.rep_a.id))
+            AuditLog.action == "account_locked", AuditLog.object_id == world.rep_a.id))
         user = _db.session.get(User, world.rep_a.id)
         assert locks == 1 and user.locked_until is not None
     codes = {r.get_json()["error"]["code"] for r in responses}

@@ -14,6 +14,7 @@ from extensions import db as _db
 from models import User
 from models.enums import Role
 from tests import factories
+from tests.conftest import login_form, token_body
 
 #: The routes every signed-in account may open (by blueprint, or by endpoint).
 COMMON_BLUEPRINTS = {"auth", "public", "api_tokens", "api_me", "api_notifications",
@@ -77,10 +78,8 @@ def people(world):
 def _callers(app, user):
     """(page client signed in as user, API headers with user's token)."""
     client = app.test_client()
-    assert client.post("/login", data={"username": user.username,
-                                       "password": factories.PASSWORD}).status_code == 302
-    resp = app.test_client().post("/api/v1/tokens", json={"username": user.username,
-                                                          "password": factories.PASSWORD})
+    assert login_form(client, user).status_code == 302
+    resp = app.test_client().post("/api/v1/tokens", json=token_body(user))
     return client, {"Authorization": f"Bearer {resp.get_json()['token']}"}
 
 

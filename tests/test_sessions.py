@@ -179,7 +179,7 @@ def test_refused_password_change_ends_nothing(app, world):
     other = _browser(app, world.rep_a)
     resp = here.post("/account/", data={"current_password": "wrong-password-0",
                                          "new_password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
-    assert resp.status_code == 200
+    assert resp.status_code == 422  # refused page forms answer 422
     assert _opens(other.get("/account/"))
 
 

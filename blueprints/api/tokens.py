@@ -57,14 +57,15 @@ class Tokens(MethodView):
             errors.check(bool((data.get(field) or "").strip()), field, f"请填写{label}")
         errors.raise_if_any()
         address = request.remote_addr or ""
-        user = accounts.check_credentials(data["username"], data["password"], address)
+        user = accounts.check_credentials(data["username"], data["password"], address,
+                                          channel="api")
         how = "password"
         if accounts.asks_code(user):
             if not str(data.get("otp") or "").strip():
                 raise OtpRequired()
             accounts.verify_code(user, data["otp"], address)
             how = "password+otp"
-        accounts.finish_login(user, address, how=how, tell=False)
+        accounts.finish_login(user, address, how=how, tell=False, channel="api")
         raw, token = accounts.issue_token(user)
         commit(keep_loaded=True)
         return {"token": raw, "expires_at": token.expires_at, "user": user}

@@ -45,7 +45,8 @@ def refuse_if_locked(user: User) -> None:
         raise AccountLocked(until)
 
 
-def record_failure(user: User, address: str, reason: str) -> datetime | None:
+def record_failure(user: User, address: str, reason: str, *, channel: str = "web",
+                   tried: str | None = None) -> datetime | None:
     """Count one failure of `user` from `address`; lock the account when it reaches the limit.
 
     Returns the end of the lock when the account is (now) locked, else None. The caller commits
@@ -79,7 +80,9 @@ def record_failure(user: User, address: str, reason: str) -> datetime | None:
                                 "address": address or ""})
         locked = db.session.scalar(sa.select(User.locked_until).where(User.id == user.id))
     audit.record(None, "login_failure", object_type="users", object_id=user.id,
-                 result=audit.FAILURE, detail={"username": user.username, "reason": reason})
+                 result=audit.FAILURE,
+                 detail={"username": (tried or user.username)[:64], "reason": reason,
+                         "channel": channel})
     db.session.expire(user, ["failed_logins", "failure_window_start", "locked_until",
                              "unseen_failures", "last_failure_address"])
     return locked

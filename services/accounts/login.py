@@ -27,22 +27,23 @@ def _dummy_hash() -> str:
     return generate_password_hash("not-a-real-password")
 
 
-def _refuse(username, address: str, reason: str) -> LoginFailed:
+def _refuse(username, address: str, reason: str, channel: str) -> LoginFailed:
     audit.record(None, "login_failure", object_type="users", result=audit.FAILURE,
-                 detail={"username": str(username or "")[:64], "reason": reason})
+                 detail={"username": str(username or "")[:64], "reason": reason,
+                         "channel": channel})
     return LoginFailed()
 
 
-def check_credentials(username, password, address: str = "") -> User:
+def check_credentials(username, password, address: str = "", *, channel: str = "web") -> User:
     """The active user with these credentials, matched ignoring the username's case; LoginFailed
     (the same for unknown and wrong) or AccountLocked otherwise."""
     password = password if isinstance(password, str) else ""
     user = find_by_username(username if isinstance(username, str) else "")
     if user is None:
         check_password_hash(_dummy_hash(), password)
-        raise _refuse(username, address, "unknown_user")
+        raise _refuse(username, address, "unknown_user", channel)
     if not user.active:
-        raise _refuse(username, address, "inactive")
+        raise _refuse(username, address, "inactive", channel)
     if lockout.locked_until(user) is not None:
         if activation.matches(user, password):  # a fresh code from the office unlocks
             lockout.clear_lock(user)
@@ -52,13 +53,14 @@ def check_credentials(username, password, address: str = "") -> User:
         raise AccountLocked(user.locked_until)
     if user.check_password(password) or activation.matches(user, password):
         return user
-    until = lockout.record_failure(user, address, "wrong_password")
+    until = lockout.record_failure(user, address, "wrong_password", channel=channel,
+                                   tried=str(username or ""))
     if until is not None:
         raise AccountLocked(until)
     raise LoginFailed()
 
 
-def finish_login(user: User, address: str = "", *, how: str = "password",
+def finish_login(user: User, address: str = "", *, how: str = "password", channel: str = "web",
                  tell: bool = True) -> lockout.FailureNotice | None:
     """Record a successful login; answer what the owner must be told about failures since the last
     one (None when there were none). An aged password makes `must_change_password` true.
@@ -70,7 +72,7 @@ def finish_login(user: User, address: str = "", *, how: str = "password",
     user.last_login_at = utcnow()
     if passwords.age_expired(user):
         user.must_change_password = True
-    audit.record(user, "login_success", user, after={"how": how, "address": address or ""})
+    audit.record(user, "login_success", user, after={"how": how}, detail={"channel": channel})
     return notice
 
 
