@@ -25,7 +25,7 @@ def test_unread_badge_and_todo_on_a_phone(browser, server, seeded):
     badge = page.locator("[data-testid=unread-count-phone]")
     assert badge.is_visible() and badge.inner_text().strip() == "3"
     box = badge.bounding_box()
-    assert box and 0 <= box["x"] and box["x"] + box["width"] <= 390 and box["y"] < 80
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390 and box["y"] < 80
     assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll
     panel = page.locator("[data-testid=todo]")
     assert panel.is_visible()
