@@ -160,9 +160,9 @@ def test_office_opens_the_province_appeals(world, login):
     assert f"/province/appeals?state=open&amp;home_id={world.home_a.id}" in admin_home
 
 
-def test_overdue_days_is_a_setting(world, login, app):
+def test_overdue_days_is_a_setting(world, login, app, monkeypatch):
     _office_world(world)
-    app.config["APPEAL_OVERDUE_DAYS"] = 1
+    monkeypatch.setitem(app.config, "APPEAL_OVERDUE_DAYS", 1)
     html = login(world.admin).get("/dashboard/province").get_data(as_text=True)
     assert _entry(html, "overdue")[0] == 4
 
