@@ -121,6 +121,7 @@ def can(action: str, obj) -> bool:
 
 def register(app):
     from blueprints import display
+    from blueprints.web.todo import todo_items
     display.register(app)
     app.jinja_env.filters["label"] = label
     app.jinja_env.filters["mask_mobile"] = mask_mobile
@@ -128,4 +129,4 @@ def register(app):
         local(dt).strftime(fmt) if dt else "")
     app.jinja_env.globals.update(nav_items=nav_items, unread_count=unread_count,
                                  endpoint_exists=endpoint_exists, enums=enums, today=today,
-                                 can=can)
+                                 can=can, todo_items=todo_items)

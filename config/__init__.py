@@ -111,6 +111,8 @@ class Config:
     PUBLICITY_DAYS = _int("PUBLICITY_DAYS", 7)
     EXPIRY_WARNING_DAYS = _int("EXPIRY_WARNING_DAYS", 60)
     INACTIVITY_DAYS = _int("INACTIVITY_DAYS", 60)
+    # An open appeal received more than this many calendar days ago is overdue (docs/rules.md).
+    APPEAL_OVERDUE_DAYS = _int("APPEAL_OVERDUE_DAYS", 15)
     TIMEZONE = "Asia/Shanghai"
     PASSWORD_MIN_LENGTH = 12
     # Imported or reset accounts: activation codes (SPEC §5.8: 30 days); 忘记密码 e-mail links.

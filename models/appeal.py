@@ -33,6 +33,7 @@ class Appeal(TimestampMixin, Base):
 
     representative: Mapped["User"] = relationship(foreign_keys=[representative_id])  # noqa: F821
     worker: Mapped["Worker | None"] = relationship()  # noqa: F821
+    home: Mapped["Home"] = relationship()  # noqa: F821
     handled_by: Mapped["User | None"] = relationship(foreign_keys=[handled_by_id])  # noqa: F821
 
     __table_args__ = (

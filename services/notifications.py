@@ -49,3 +49,28 @@ def mark_read(user: User, notification_ids=None) -> int:
     if notification_ids is not None:
         stmt = stmt.where(Notification.id.in_(list(notification_ids)))
     return db.session.execute(stmt.values(read_at=utcnow())).rowcount or 0
+
+
+#: Reminders that stop holding: a representative reaching the five-contact rule for a year ends
+#: the "尚未达标" ones (the weekly sweep's and a manager's one-click reminder); recording an activity
+#: ends "N 天没有开展活动".
+CONTACT_REMINDERS = ("compliance_reminder", "contact_reminder")
+INACTIVITY_REMINDERS = ("inactivity_reminder",)
+
+
+def settle_reminders(user_ids, kinds, *, since=None, until=None) -> int:
+    """Mark read the unread notifications of `kinds` held by `user_ids` (created in [since, until)
+    when given): reminders whose condition no longer holds are done, not waiting. One UPDATE
+    (none when `user_ids` is empty); returns how many changed."""
+    ids = sorted(set(user_ids))
+    if not ids:
+        return 0
+    stmt = sa.update(Notification).where(Notification.user_id.in_(ids),
+                                         Notification.kind.in_(list(kinds)),
+                                         Notification.read_at.is_(None))
+    if since is not None:
+        stmt = stmt.where(Notification.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(Notification.created_at < until)
+    return db.session.execute(stmt.values(read_at=utcnow()),
+                              execution_options={"synchronize_session": False}).rowcount or 0

@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
+from blueprints import appeal_filters
 from blueprints.decorators import roles_required
 from blueprints.manage import bp
 from blueprints.manage.account_forms import RepresentativeAccountForm
@@ -17,7 +18,7 @@ from blueprints.web import commit_operation
 from blueprints.web.exports import log_export
 from extensions import db
 from models import Appeal, User
-from models.enums import AppealCategory, AppealStatus, Level, Role, Theme
+from models.enums import Level, Role, Theme
 from services import accounts as account_service
 from services import appeals as appeal_service
 from services import clock, compliance
@@ -124,24 +125,14 @@ def account_active(user_id):
 @bp.route("/appeals")
 @roles_required(MANAGER)
 def appeals():
-    """My Home's appeals, filtered by status, category and a search, open ones first."""
+    """My Home's appeals, filtered by status, category, state (open, overdue) and a search, open
+    ones first."""
     home_id = _home_id()
     stmt = (sa.select(Appeal).where(Appeal.home_id == home_id)
             .options(sa.orm.joinedload(Appeal.representative), sa.orm.joinedload(Appeal.worker)))
-    status = request.args.get("status", "")
-    if status in AppealStatus.values():
-        stmt = stmt.where(Appeal.status == status)
-    category = request.args.get("category", "")
-    if category in AppealCategory.values():
-        stmt = stmt.where(Appeal.category == category)
-    q = request.args.get("q", "").strip()
-    if q:
-        stmt = stmt.where(Appeal.content.ilike(f"%{q}%"))
-    open_first = sa.case((Appeal.status.in_(["received", "forwarded"]), 0), else_=1)
-    page = db.paginate(stmt.order_by(open_first, Appeal.created_at.desc(), Appeal.id.desc()),
-                       per_page=PER_PAGE, error_out=False)
-    return render_template("manage/appeals.html", page=page, status=status, category=category,
-                           q=q)
+    stmt, filters = appeal_filters.apply(stmt)
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template("manage/appeals.html", page=page, read_only=False, **filters)
 
 
 @bp.route("/appeals/<int:appeal_id>/status", methods=["POST"])

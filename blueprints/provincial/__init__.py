@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("provincial", __name__, url_prefix="/province")
 
-from blueprints.provincial import objections, routes  # noqa: E402,F401
+from blueprints.provincial import appeals, objections, routes  # noqa: E402,F401

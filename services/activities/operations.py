@@ -12,20 +12,22 @@ is a 404 before these functions run. Each operation on an existing activity firs
 answer 409 with nothing written. Every operation writes its audit entry and keeps the summary
 tables (services/summaries/writes.py) in the same transaction.
 """
+from datetime import timedelta
+
 import sqlalchemy as sa
+from flask import current_app
 
 from extensions import db
 from models import Activity, ContactRecord, User
 from models.base import utcnow
 from models.enums import ActivityStatus, Role
-from services import audit, summaries
+from services import audit, clock, notifications, summaries
 from services.activities import attachments as attachment_service
 from services.activities.contact_sync import sync_activity_contacts
 from services.activities.inputs import FIELDS, apply, current_values, insert_new, validate
 from services.activities.permissions import can_delete, can_review, is_manager_of, require_edit
 from services.concurrency import lock
 from services.errors import Collector, Conflict, Forbidden, ValidationFailed
-from services.notifications import notify
 from services.scope import require_role, scoped
 
 S = ActivityStatus
@@ -38,6 +40,30 @@ def _state(activity: Activity) -> dict:
     state["co_organizer_ids"] = sorted(u.id for u in activity.co_organizers)
     state["attachment_ids"] = sorted(a.id for a in activity.attachments)
     return state
+
+
+def _end_inactivity(activity: Activity) -> None:
+    """A non-draft activity dated within the last INACTIVITY_DAYS ends the "N 天没有开展活动"
+    reminders of its organiser and co-organisers: they are marked read (one UPDATE)."""
+    if activity.status == S.DRAFT:
+        return
+    days = int(current_app.config.get("INACTIVITY_DAYS", 60))
+    day = clock.today()
+    if not day - timedelta(days=days) <= activity.date <= day:
+        return
+    notifications.settle_reminders([activity.organizer_id, *(u.id for u in activity.co_organizers)],
+                                   notifications.INACTIVITY_REMINDERS)
+
+
+def _notify_verified(activity: Activity) -> None:
+    """Tell the organiser their activity passed review. The key names the submission, which is
+    reviewed once (under the activity's lock, from 待审核 only): one notice per verification."""
+    submitted = activity.submitted_at.isoformat() if activity.submitted_at else "-"
+    notifications.notify(activity.organizer_id, "activity_verified",
+                         f"活动已审核通过：{activity.title}",
+                         f"您的活动“{activity.title}”（{activity.date.isoformat()}）已审核通过。",
+                         link=f"/me/activities/{activity.id}",
+                         dedupe_key=f"activity_verified:{activity.id}:{submitted}", checked=True)
 
 
 # ---------------------------------------------------------------- operations
@@ -60,6 +86,7 @@ def create_activity(actor: User, data: dict, *, submit: bool = True, files=()) -
     sync_activity_contacts(activity, new=True)
     summaries.activity_changed(None, activity)
     audit.record(actor, "create", activity, after=_state(activity))
+    _end_inactivity(activity)
     return activity
 
 
@@ -94,6 +121,7 @@ def update_activity(actor: User, activity: Activity, data: dict, *, submit: bool
     summaries.activity_changed(counted, activity)
     action = "admin_edit_verified" if before["status"] == S.VERIFIED.value else "update"
     audit.record(actor, action, activity, before=before, after=_state(activity))
+    _end_inactivity(activity)
     return activity
 
 
@@ -143,6 +171,7 @@ def submit_activity(actor: User, activity: Activity) -> Activity:
     activity.review_comment = ""
     sync_activity_contacts(activity)
     audit.record(actor, "submit", activity, before=before, after=_state(activity))
+    _end_inactivity(activity)
     return activity
 
 
@@ -182,8 +211,11 @@ def review_activity(actor: User, activity: Activity, decision: str, comment: str
     summaries.activity_changed(counted, activity)
     audit.record(actor, decision, activity, before=before, after=_state(activity))
     if decision == "return":
-        notify(activity.organizer_id, "activity_returned", f"活动被退回：{activity.title}",
-               f"退回原因：{comment}", link=f"/me/activities/{activity.id}")
+        notifications.notify(activity.organizer_id, "activity_returned",
+                             f"活动被退回：{activity.title}", f"退回原因：{comment}",
+                             link=f"/me/activities/{activity.id}")
+    else:
+        _notify_verified(activity)
     return activity
 
 

@@ -41,6 +41,8 @@ from models.enums import ActivityStatus, Role
 from models.summary import (
     CONTACT_LEVEL_CAP,
 )
+from services import compliance, notifications
+from services.clock import year_instants
 from services.summaries.tables import A, C, H, L, P, R, Y, upsert
 
 # --- Activities ---------------------------------------------------------------------------------
@@ -93,7 +95,8 @@ def activity_changed(before: tuple | None, activity_or_part) -> None:
 def contacts_changed(added=(), removed=()) -> None:
     """Count contact records added and removed, each given as (representative_id, worker_id,
     date): one upsert of the (representative, worker, year) rows and, when a row's count crossed
-    zero, one upsert of the representatives' distinct-worker counts."""
+    zero, one upsert of the representatives' distinct-worker counts. A representative reaching
+    CONTACT_THRESHOLD for a year has that year's contact reminders marked read (one UPDATE)."""
     deltas = Counter()
     for rep_id, worker_id, day in added:
         deltas[(rep_id, worker_id, day.year)] += 1
@@ -120,10 +123,18 @@ def contacts_changed(added=(), removed=()) -> None:
     result = upsert(R, ("representative_id", "year"), ("workers",), rep_rows,
                      returning=(R.c.representative_id, R.c.year, R.c.workers))
     moved = {}
+    limit = compliance.threshold()
+    reached: dict[int, list[int]] = {}
     for rep_id, year, now in result:
         was = now - crossed[(rep_id, year)]
         if _capped(was) != _capped(now):
             moved[(rep_id, year)] = (was, now)
+        if was < limit <= now:
+            reached.setdefault(year, []).append(rep_id)
+    for year, rep_ids in reached.items():
+        # The year's "尚未达标" reminders no longer hold: done, not waiting.
+        notifications.settle_reminders(rep_ids, notifications.CONTACT_REMINDERS,
+                                       since=year_instants(year)[0], until=year_instants(year)[1])
     if not moved:
         return
     # FOR SHARE: a concurrent move or (de)activation of these representatives waits for this

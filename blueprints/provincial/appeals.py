@@ -1,0 +1,34 @@
+"""The province's appeals for the provincial office, read-only: every Home's appeals with the same
+filters as a Home's list (status, category, keyword, open / overdue) and ?home_id= for one Home.
+Handling stays with each Home's manager (SPEC §4: the office sees everything)."""
+import sqlalchemy as sa
+from flask import render_template, request
+from flask_login import current_user
+
+from blueprints import appeal_filters
+from blueprints.decorators import roles_required
+from blueprints.provincial import bp
+from extensions import db
+from models import Appeal, Home
+from models.enums import Role
+from services import todo
+from services.scope import get_scoped
+
+PER_PAGE = 30
+
+
+@bp.route("/appeals")
+@roles_required(Role.PROVINCIAL_ADMIN)
+def appeals():
+    """Every Home's appeals (or one Home's with ?home_id=, 404 when it does not exist), open ones
+    first, filtered by ?status=&category=&q=&state=open|overdue; no handling forms."""
+    stmt = sa.select(Appeal).options(sa.orm.joinedload(Appeal.representative),
+                                     sa.orm.joinedload(Appeal.worker),
+                                     sa.orm.joinedload(Appeal.home))
+    home_id = request.args.get("home_id", type=int)
+    if home_id is not None:
+        stmt = stmt.where(Appeal.home_id == get_scoped(Home, home_id, current_user).id)
+    stmt, filters = appeal_filters.apply(stmt)
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template("manage/appeals.html", page=page, read_only=True, home_id=home_id,
+                           overdue_days=todo.overdue_days(), **filters)
