@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 from app import create_app
 from config import TestingConfig
 from extensions import db as _db
-from tests import factories
+from tests.support import factories
 
 _TMP = tempfile.mkdtemp(prefix="rephome-tests-")
 
@@ -185,7 +185,7 @@ def login(client):
 @pytest.fixture(scope="session")
 def s3_server():
     """A real S3-compatible server (SeaweedFS) on 127.0.0.1, started once for the session."""
-    from tests.s3server import running
+    from tests.support.s3server import running
 
     with running() as server:
         yield server
