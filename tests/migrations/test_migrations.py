@@ -10,18 +10,17 @@ from flask_migrate import downgrade, upgrade
 
 from extensions import db
 from models.base import include_for_dialect
-from tests.conftest import _TMP, make_app
+from tests.conftest import _TMP, _database_url, make_app
 
 
 @pytest.fixture()
 def empty_database_url():
     """A brand-new empty database of the same kind as the test database."""
-    base = os.environ.get("TEST_DATABASE_URL")
-    if not base:
+    if not os.environ.get("TEST_DATABASE_URL"):
         yield f"sqlite:///{_TMP}/migrations-{uuid.uuid4().hex}.db"
         return
     name = f"rephome_migrations_{uuid.uuid4().hex[:8]}"
-    url = sa.engine.make_url(base)
+    url = sa.engine.make_url(_database_url())  # this worker's database: it exists
     admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))

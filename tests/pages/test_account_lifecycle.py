@@ -1,7 +1,6 @@
 """Account lifecycle: resets with a new activation code (ending sessions and tokens), edits, moving a
 representative, 忘记密码 by e-mail against a real SMTP server (aiosmtpd) or who to ask without mail."""
 import re
-import socket
 
 import pytest
 import sqlalchemy as sa
@@ -9,6 +8,7 @@ import sqlalchemy as sa
 from models import ApiToken, User
 from models.enums import Level
 from tests.support import factories
+from tests.support.workers import free_ports
 
 NEW_PASSWORD = "a-brand-new-password"
 
@@ -115,17 +115,6 @@ def test_forgot_password_without_mail_says_who_to_ask(client, db, world):
     assert client.post("/forgot-password", data={"identifier": "rep_a"}).status_code == 200
 
 
-def _free_port():
-    for port in range(5520, 5600):
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    pytest.fail("no free port in 5520–5599")
-
-
 @pytest.fixture()
 def smtp_server(app, monkeypatch):
     """A real SMTP server (aiosmtpd) on 127.0.0.1, collecting what it receives."""
@@ -140,7 +129,7 @@ def smtp_server(app, monkeypatch):
             return "250 OK"
 
     handler = Collect()
-    port = _free_port()
+    port, = free_ports(1, span=(5520, 5599))  # this xdist worker's share of 5520-5599
     controller = Controller(handler, hostname="127.0.0.1", port=port)
     controller.start()
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db as _db
-from tests.conftest import make_app
+from tests.conftest import _database_url, make_app
 from tests.support import factories as f
 from tests.support.tcp_proxy import TcpProxy
 
@@ -52,7 +52,8 @@ def test_redis_down_makes_the_login_limit_answer_503_not_500(db, world):
 
 
 def _postgres_url():
-    url = os.environ.get("TEST_DATABASE_URL", "")
+    """The test database of this process (this xdist worker's own, derived from TEST_DATABASE_URL)."""
+    url = _database_url() if os.environ.get("TEST_DATABASE_URL") else ""
     assert url.startswith("postgresql"), (
         "this test needs PostgreSQL: set TEST_DATABASE_URL (the SQLite pass runs -m 'not postgres')")
     return sa.engine.make_url(url)

@@ -6,6 +6,7 @@ import pytest
 from app import create_app
 from config import ProductionConfig, UnsafeSettings, check_settings
 from tests.conftest import _TMP
+from tests.support import workers
 
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/2")
 
@@ -14,7 +15,8 @@ def production(**settings):
     """A ProductionConfig subclass with the given settings on a throw-away SQLite file."""
     attrs = {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{_TMP}/production.db",
              "UPLOAD_DIR": os.path.join(_TMP, "production-uploads"), "STORAGE_URL": "",
-             "SECRET_KEY": "a" * 64, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS}
+             "SECRET_KEY": "a" * 64, "RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": REDIS,
+             "RATELIMIT_KEY_PREFIX": workers.key_prefix()}  # Redis is shared with other runs
     attrs.update(settings)
     return type("Production", (ProductionConfig,), attrs)
 

