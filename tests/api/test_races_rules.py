@@ -26,7 +26,9 @@ from services import clock
 from tests.support import factories as f
 from tests.support.racing import N, api_call, assert_conflicts_named, race, race_app, statuses, token
 
-pytestmark = pytest.mark.postgres
+# Under pytest-xdist the race modules share one worker (--dist loadgroup): each holds 20+ connections
+# at once, and two workers racing together would crowd PostgreSQL's max_connections.
+pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("races")]
 __all__ = ["race_app"]  # the module-scoped fixture, imported for pytest
 
 

@@ -18,8 +18,11 @@ from services.errors import ServiceError
 from tests.conftest import _database_url, make_app
 from tests.support import factories as f
 
+# Under pytest-xdist the race modules share one worker (--dist loadgroup): each holds 20+ connections
+# at once, and two workers racing together would crowd PostgreSQL's max_connections.
 pytestmark = [
     pytest.mark.postgres,
+    pytest.mark.xdist_group("races"),
     pytest.mark.skipif(not _database_url().startswith("postgresql"),
                        reason="concurrent writers need PostgreSQL (TEST_DATABASE_URL)"),
 ]
