@@ -1,6 +1,7 @@
 """`make test` on a fresh machine (issue 10 item 1): it installs Chromium and a CJK font when they
 are missing (as root, with apt-get) or stops with one clear line; the SQLite run deselects the tests
-that need PostgreSQL. The system is never touched: apt-get, id, fc-list and dpkg are stand-ins."""
+that need PostgreSQL; the suite runs in two xdist workers; CI lints first. The system is never
+touched: apt-get, id, fc-list and dpkg are stand-ins."""
 import os
 import subprocess
 from pathlib import Path
@@ -80,7 +81,8 @@ def test_a_failed_install_stops_make_test(fake_system):
 def _dry_run(**env):
     # A run under `make test PYTEST_ARGS=...` (as .ci/run does) hands its command-line variables to
     # every make below it through MAKEFLAGS; the dry run must see a plain shell's environment.
-    inherited = {"TEST_DATABASE_URL", "PYTEST_ARGS", "MAKEFLAGS", "MFLAGS", "MAKELEVEL", "MAKEOVERRIDES"}
+    inherited = {"TEST_DATABASE_URL", "PYTEST_ARGS", "PYTEST_WORKERS", "MAKEFLAGS", "MFLAGS", "MAKELEVEL",
+                 "MAKEOVERRIDES"}
     full = {k: v for k, v in os.environ.items() if k not in inherited}
     full.update(env)
     out = subprocess.run(["make", "-n", "-C", str(ROOT), "test"], env=full, capture_output=True,
@@ -90,18 +92,32 @@ def _dry_run(**env):
 
 
 def test_make_test_checks_the_system_then_deselects_postgres_tests_on_sqlite():
-    assert _dry_run() == ["sh .ci/test-deps", '.venv/bin/python -m pytest -q -m "not postgres"']
+    assert _dry_run() == ["sh .ci/test-deps", '.venv/bin/python -m pytest -q -n 2 -m "not postgres"']
 
 
 def test_make_test_on_postgresql_runs_everything():
     lines = _dry_run(TEST_DATABASE_URL="postgresql+psycopg://postgres@127.0.0.1:5432/test")
-    assert lines == ["sh .ci/test-deps", ".venv/bin/python -m pytest -q "]
+    assert lines == ["sh .ci/test-deps", ".venv/bin/python -m pytest -q -n 2 "]
+
+
+def test_make_test_runs_in_one_process_on_request():
+    lines = _dry_run(PYTEST_WORKERS="0")
+    assert lines == ["sh .ci/test-deps", '.venv/bin/python -m pytest -q -n 0 -m "not postgres"']
 
 
 def test_ci_runs_make_test_twice_deselecting_postgres_only_on_sqlite():
     ci = (ROOT / ".ci" / "run").read_text()
     assert """make test PYTEST_ARGS='-m "not postgres"'""" in ci
     assert "TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test make test\n" in ci
+
+
+def test_ci_lints_before_either_test_pass():
+    ci = (ROOT / ".ci" / "run").read_text()
+    commands = [line.strip() for line in ci.splitlines()
+                if line.strip() and not line.lstrip().startswith(("#", "echo"))]
+    lint = commands.index("make lint")
+    assert all(lint < i for i, c in enumerate(commands) if "make test" in c)
+    assert sum("make test" in c for c in commands) == 2
 
 
 def test_libreoffice_writer_is_installed_when_missing(fake_system):
