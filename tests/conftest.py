@@ -24,8 +24,11 @@ _TMP = tempfile.mkdtemp(prefix=f"rephome-tests-{workers.worker_id() or 'main'}-"
 
 
 def pytest_unconfigure(config):
-    """The process's temporary folder (SQLite files, uploads) goes when the process ends."""
+    """The process's temporary folder (SQLite files, uploads) goes when the process ends, and the
+    workers' lock files with the run's controller."""
     shutil.rmtree(_TMP, ignore_errors=True)
+    if not workers.worker_id():
+        workers.remove_locks()
 
 
 def _database_url():

@@ -26,9 +26,7 @@ from services import clock
 from tests.support import factories as f
 from tests.support.racing import N, api_call, assert_conflicts_named, race, race_app, statuses, token
 
-# Under pytest-xdist the race modules share one worker (--dist loadgroup): each holds 20+ connections
-# at once, and two workers racing together would crowd PostgreSQL's max_connections.
-pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("races")]
+pytestmark = pytest.mark.postgres
 __all__ = ["race_app"]  # the module-scoped fixture, imported for pytest
 
 

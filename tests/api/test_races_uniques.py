@@ -23,9 +23,7 @@ from services import clock
 from tests.support import factories as f
 from tests.support.racing import N, api_call, race, race_app, statuses, token
 
-# Under pytest-xdist the race modules share one worker (--dist loadgroup): each holds 20+ connections
-# at once, and two workers racing together would crowd PostgreSQL's max_connections.
-pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("races")]
+pytestmark = pytest.mark.postgres
 __all__ = ["race_app"]
 
 NOTATIONS = ["+86 138 0013 8001", "0086 13800138001", "138-0013-8001", "１３８００１３８００１",

@@ -25,9 +25,7 @@ from tests.conftest import _database_url, make_app
 from tests.services.test_attachments import PDF
 from tests.support.workers import free_ports
 
-# Under pytest-xdist the modules that use the SeaweedFS server share one worker (--dist loadgroup), so
-# one server is started per run rather than one per worker.
-pytestmark = [pytest.mark.postgres, pytest.mark.xdist_group("s3")]
+pytestmark = pytest.mark.postgres
 
 ROOT = str(Path(__file__).resolve().parents[2])
 REDIS = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/2")

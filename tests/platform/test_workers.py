@@ -1,6 +1,8 @@
 """What each pytest-xdist worker uses alone (tests/support/workers.py): its database, its share of the
-test ports and its Redis key prefix; a plain run keeps TEST_DATABASE_URL and the whole range."""
+test ports and its Redis key prefix; a plain run keeps TEST_DATABASE_URL and the whole range; what
+must not run twice at once waits for the other worker."""
 import os
+import threading
 
 import pytest
 import sqlalchemy as sa
@@ -49,6 +51,25 @@ def test_workers_share_the_ports_out_without_overlap(as_worker, monkeypatch):
 def test_key_prefix_names_the_worker_and_the_process(as_worker):
     as_worker("gw1")
     assert workers.key_prefix() == f"rephome-tests-gw1-{os.getpid()}-"
+
+
+def test_one_at_a_time_makes_the_other_worker_wait(as_worker, monkeypatch, tmp_path):
+    monkeypatch.setattr(workers.tempfile, "gettempdir", lambda: str(tmp_path))
+    as_worker("gw0")
+    order = []
+
+    def other_worker():
+        with workers.one_at_a_time("test"):
+            order.append("second")
+
+    with workers.one_at_a_time("test"):
+        thread = threading.Thread(target=other_worker)
+        thread.start()
+        thread.join(0.5)
+        assert thread.is_alive()  # waiting for the lock
+        order.append("first")
+    thread.join(10)
+    assert order == ["first", "second"]
 
 
 @pytest.mark.postgres

@@ -16,10 +16,6 @@ from tests.conftest import make_app
 from tests.services.test_attachments import PDF, PNG, payload
 from tests.support import factories as f
 
-# Under pytest-xdist the modules that use the SeaweedFS server share one worker (--dist loadgroup), so
-# one server is started per run rather than one per worker.
-pytestmark = pytest.mark.xdist_group("s3")
-
 
 @pytest.fixture(params=["local", "s3"])
 def store(request, app):

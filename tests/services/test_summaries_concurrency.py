@@ -17,18 +17,23 @@ from services import contacts as contact_service
 from services.errors import ServiceError
 from tests.conftest import _database_url, make_app
 from tests.support import factories as f
+from tests.support.workers import one_at_a_time
 
-# Under pytest-xdist the race modules share one worker (--dist loadgroup): each holds 20+ connections
-# at once, and two workers racing together would crowd PostgreSQL's max_connections.
 pytestmark = [
     pytest.mark.postgres,
-    pytest.mark.xdist_group("races"),
     pytest.mark.skipif(not _database_url().startswith("postgresql"),
                        reason="concurrent writers need PostgreSQL (TEST_DATABASE_URL)"),
 ]
 
 WRITERS = 20
 ROUNDS = 3
+
+
+@pytest.fixture(autouse=True)
+def one_race_at_a_time():
+    """Under xdist one worker at a time runs 20 writers: two would crowd PostgreSQL's max_connections."""
+    with one_at_a_time("races"):
+        yield
 
 
 def _writer(app, index, ids, barrier, errors):

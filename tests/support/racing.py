@@ -6,20 +6,24 @@ from collections import Counter
 import pytest
 
 from tests.conftest import make_app
-from tests.support import factories
+from tests.support import factories, workers
 
 N = 20
 
 
 @pytest.fixture(scope="module")
 def race_app():
-    """An app whose pool holds a connection for each of the N racing requests."""
-    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": N + 2, "max_overflow": 0,
-                                              "pool_timeout": 60})
-    yield app
-    with app.app_context():
-        from extensions import db
-        db.engine.dispose()
+    """An app whose pool holds a connection for each of the N racing requests.
+
+    Under xdist one worker at a time holds such a pool: two would crowd PostgreSQL's max_connections.
+    """
+    with workers.one_at_a_time("races"):
+        app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": N + 2, "max_overflow": 0,
+                                                  "pool_timeout": 60})
+        yield app
+        with app.app_context():
+            from extensions import db
+            db.engine.dispose()
 
 
 def token(app, user) -> str:

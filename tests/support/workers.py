@@ -3,11 +3,15 @@
 Each xdist worker (PYTEST_XDIST_WORKER = gw0, gw1 …) gets its own PostgreSQL database derived from
 TEST_DATABASE_URL (`…/t_rooms` → `…/t_rooms_gw0`, created when missing), its own share of a port
 range (TEST_PORTS, default 5200-5299, cut into one slice per worker) and its own Redis key prefix.
-A run without xdist uses TEST_DATABASE_URL as given and the whole range.
+A run without xdist uses TEST_DATABASE_URL as given and the whole range. What must not run on two
+workers at once takes a lock shared by the workers of one run (`one_at_a_time`).
 """
+import contextlib
+import fcntl
 import functools
 import os
 import socket
+import tempfile
 import time
 
 DEFAULT_PORTS = "5200-5299"
@@ -58,6 +62,34 @@ def free_ports(count: int, span: tuple[int, int] | None = None) -> list[int]:
             return found
     raise RuntimeError(f"fewer than {count} free ports in {ports.start}-{ports.stop - 1} "
                        f"(this worker's slice of {low}-{high})")
+
+
+@contextlib.contextmanager
+def one_at_a_time(name: str):
+    """Hold the lock `name` against the other xdist workers of this run; nothing to hold in a plain run.
+
+    The workers of one run are children of one controller process: the lock file is named after it.
+    The lock goes with the process if it dies (flock).
+    """
+    if not worker_id():
+        yield
+        return
+    path = os.path.join(tempfile.gettempdir(), f"rephome-tests-{os.getppid()}-{name}.lock")
+    with open(path, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def remove_locks() -> None:
+    """The lock files of this run's workers (called by the run's controller once they are gone)."""
+    folder = tempfile.gettempdir()
+    for entry in os.listdir(folder):
+        if entry.startswith(f"rephome-tests-{os.getpid()}-") and entry.endswith(".lock"):
+            with contextlib.suppress(OSError):
+                os.remove(os.path.join(folder, entry))
 
 
 def key_prefix(name: str = "rephome-tests") -> str:
