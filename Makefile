@@ -12,6 +12,8 @@ DEMO_SECOND_FACTOR ?= off
 # Extra pytest arguments. Without TEST_DATABASE_URL (SQLite) the tests that need PostgreSQL are
 # deselected; with it everything runs. `make test PYTEST_ARGS='-k sessions'` narrows a run.
 PYTEST_ARGS ?= $(if $(TEST_DATABASE_URL),,-m "not postgres")
+# Parallel workers (pytest-xdist), each on its own database; `make test PYTEST_WORKERS=0` runs in one process.
+PYTEST_WORKERS ?= 2
 
 venv: $(VENV)/.installed
 
@@ -30,7 +32,7 @@ run: venv
 	SECOND_FACTOR=$(DEMO_SECOND_FACTOR) $(FLASK) serve --host $(HOST) --port $(PORT)
 
 test: venv test-deps
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+	$(PY) -m pytest -q -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # Chromium and a CJK font for the browser tests: installed when missing (as root), else one clear line.
 test-deps:

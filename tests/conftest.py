@@ -1,8 +1,13 @@
-"""Fixtures: one app per test session on a throw-away database, a clean database per test.
+"""Fixtures shared by every room: one app per test process on a throw-away database, a clean
+database per test.
 
-The database is TEST_DATABASE_URL (PostgreSQL in CI's second pass) or a temporary SQLite file.
+The database is TEST_DATABASE_URL (PostgreSQL in CI's second pass) or a temporary SQLite file. Under
+pytest-xdist every worker has its own: a SQLite file in the worker's own temporary folder, or a
+PostgreSQL database named after TEST_DATABASE_URL's plus the worker (`…/test` → `…/test_gw0`),
+created when missing (tests/support/workers.py).
 """
 import os
+import shutil
 import tempfile
 from contextlib import contextmanager
 
@@ -13,13 +18,23 @@ from flask.testing import FlaskClient
 from app import create_app
 from config import TestingConfig
 from extensions import db as _db
-from tests import factories
+from tests.support import factories, workers
 
-_TMP = tempfile.mkdtemp(prefix="rephome-tests-")
+_TMP = tempfile.mkdtemp(prefix=f"rephome-tests-{workers.worker_id() or 'main'}-")
+
+
+def pytest_unconfigure(config):
+    """The process's temporary folder (SQLite files, uploads) goes when the process ends, and the
+    workers' lock files with the run's controller."""
+    shutil.rmtree(_TMP, ignore_errors=True)
+    if not workers.worker_id():
+        workers.remove_locks()
 
 
 def _database_url():
-    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{_TMP}/test.db"
+    """This process's test database (per xdist worker: see the module's docstring)."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    return workers.database_url(base) if base else f"sqlite:///{_TMP}/test.db"
 
 
 class FreshContextClient(FlaskClient):
@@ -220,7 +235,7 @@ def login(client):
 @pytest.fixture(scope="session")
 def s3_server():
     """A real S3-compatible server (SeaweedFS) on 127.0.0.1, started once for the session."""
-    from tests.s3server import running
+    from tests.support.s3server import running
 
     with running() as server:
         yield server

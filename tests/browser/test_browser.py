@@ -22,8 +22,8 @@ from extensions import db
 from models import Activity
 from models.enums import ActivityStatus, Kind, Theme
 from services.clock import today
-from tests import factories as f
 from tests.conftest import make_app
+from tests.support import factories as f
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]

@@ -7,8 +7,8 @@ from decimal import Decimal
 from extensions import db
 from models import Assessment
 from models.enums import AssessmentStatus, Grade
-from tests import factories as f
 from tests.browser.test_browser import browser, live_app, log_in, new_page, server  # noqa: F401
+from tests.support import factories as f
 
 YEAR = date.today().year
 

@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 
 from services import imports
 from tests.browser.test_browser import browser, live_app, log_in, new_page, server  # noqa: F401
-from tests.import_files import REP_HEADER, reps, xlsx
+from tests.support.import_files import REP_HEADER, reps, xlsx
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -3,8 +3,8 @@
 390×844 phone no page scrolls sideways; on a 1366×768 desktop the queue keeps 通过 and 退回 on
 screen beside it."""
 from extensions import db
-from tests import factories as f
 from tests.browser.test_browser import browser, live_app, log_in, new_page, server  # noqa: F401
+from tests.support import factories as f
 
 LINK = "https://mp.weixin.qq.com/s/" + "Ab1" * 57  # 198 characters, no space
 

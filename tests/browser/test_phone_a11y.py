@@ -13,8 +13,8 @@ from extensions import db
 from models.enums import ActivityStatus, ApplicationStatus, UnitKind
 from services import assessments as assessment_service
 from services.clock import today
-from tests import factories as f
 from tests.browser.test_browser import browser, live_app, log_in, new_page, seeded, server  # noqa: F401  (fixtures)
+from tests.support import factories as f
 
 AXE = Axe()
 BAD = {"serious", "critical"}

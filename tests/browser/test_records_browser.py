@@ -9,8 +9,8 @@ from extensions import db
 from models import activity_co_organizers
 from models.enums import ActivityStatus, Theme
 from services.clock import today
-from tests import factories as f
 from tests.browser.test_browser import browser, live_app, log_in, new_page, server  # noqa: F401
+from tests.support import factories as f
 
 
 def _no_sideways_scroll(page):

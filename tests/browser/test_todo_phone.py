@@ -7,8 +7,8 @@ Uses the fixtures of test_browser.py (the live app on port 0, Debian's Chromium)
 from extensions import db
 from models import Notification
 from models.enums import ActivityStatus
-from tests import factories as f
 from tests.browser.test_browser import browser, live_app, log_in, new_page, seeded, server  # noqa: F401  (fixtures)
+from tests.support import factories as f
 
 
 def test_unread_badge_and_todo_on_a_phone(browser, server, seeded):

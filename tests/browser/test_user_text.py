@@ -3,8 +3,8 @@
 390×844 phone the activity summary and an appeal with its response read as written, and the page
 does not scroll sideways."""
 from extensions import db
-from tests import factories as f
 from tests.browser.test_browser import browser, live_app, log_in, new_page, server  # noqa: F401
+from tests.support import factories as f
 
 LINK = "https://example.com/" + "a" * 200
 SUMMARY = f"一、座谈会议程\n二、科研经费使用交流\n三、材料：{LINK}"
