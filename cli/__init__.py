@@ -1,7 +1,8 @@
 """The `flask` command line for the people who operate RepHome (SPEC §9).
 
 `register(app)` attaches every group: the operator's commands (operator.py), `flask storage`
-(storage.py), `flask audit verify` (audit.py), `flask jobs` (the jobs package's own group)
+(storage.py), `flask audit verify` (audit.py), `flask users unlock|otp-reset` (users.py),
+`flask jobs` (the jobs package's own group)
 and, when the benchmark folder is present, `flask seed-bench` (bench registers it itself; the
 product never depends on bench/).
 """
@@ -13,13 +14,15 @@ from cli.operator import (
     serve_command,
 )
 from cli.storage import storage_group
+from cli.users import users_group
 from jobs.cli import jobs_group
 
 
 def register(app) -> None:
     """Attach the commands to `flask`."""
     for command in (create_user_command, seed_demo_command, serve_command,
-                    rebuild_summaries_command, storage_group, jobs_group, audit_group):
+                    rebuild_summaries_command, storage_group, jobs_group, audit_group,
+                    users_group):
         app.cli.add_command(command)
     _register_benchmark(app)
 

@@ -62,6 +62,7 @@ from services.accounts.tokens import (
 from services.accounts.users import (
     change_password,
     create_user,
+    find_by_username,
     get_user,
     require_account_keeper,
     reset_password,
@@ -70,6 +71,7 @@ from services.accounts.users import (
 
 __all__ = [
     "EDITABLE",
+    "find_by_username",
     "SECURITY_SETTINGS",
     "end_user_sessions",
     "require_account_keeper",

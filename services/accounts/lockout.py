@@ -107,9 +107,10 @@ def clear_lock(user: User) -> None:
     user.failure_window_start = None
 
 
-def unlock_account(actor: User, user: User) -> User:
-    """A security administrator unlocks `user` (403 for every other role)."""
-    if actor.role != Role.SECURITY_ADMIN:
+def unlock_account(actor: User | None, user: User) -> User:
+    """A security administrator unlocks `user` (403 for every other role); `actor` None is the
+    operator's audited break-glass `flask users unlock` (SPEC §5.13)."""
+    if actor is not None and actor.role != Role.SECURITY_ADMIN:
         raise Forbidden("只有安全管理员可以解锁账号")
     before = {"locked_until": user.locked_until.isoformat() if user.locked_until else None}
     clear_lock(user)

@@ -158,10 +158,11 @@ def confirm_enrolment(user: User, code) -> list[str]:
     return codes
 
 
-def reset_second_factor(actor: User, user: User) -> User:
+def reset_second_factor(actor: User | None, user: User) -> User:
     """A security administrator removes the user's factor (they enrol again at the next login) and
-    ends every session and token of the user. 403 for every other role."""
-    if actor.role != Role.SECURITY_ADMIN:
+    ends every session and token of the user. 403 for every other role; `actor` None is the
+    operator's audited break-glass `flask users otp-reset` (SPEC §5.13)."""
+    if actor is not None and actor.role != Role.SECURITY_ADMIN:
         raise Forbidden("只有安全管理员可以重置双因素认证")
     user.otp_secret = None
     user.otp_pending_secret = None

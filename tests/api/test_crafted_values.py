@@ -12,8 +12,8 @@ from datetime import date
 import pytest
 
 from services import clock
-from tests.support.import_files import WORKER_HEADER, upload, xlsx
 from tests.api.test_api_keyset import LISTS, _fill, _who
+from tests.support.import_files import WORKER_HEADER, upload, xlsx
 
 OUT_OF_RANGE = [2**31, -(2**31) - 1, 2**63, 10**30]
 BAD_MOMENTS = ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "9999-12-31"]

@@ -11,8 +11,8 @@ from models.base import utcnow
 from models.enums import UnitKind
 from services import clock
 from tests.conftest import login_form
-from tests.support import factories as f
 from tests.pages.test_lost_token import _form_of
+from tests.support import factories as f
 
 SITE = {"Origin": "http://localhost"}
 SCHEME = "在社区开展面向老年人的科普讲座和智能手机培训。\n" * 48

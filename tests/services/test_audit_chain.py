@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from extensions import db as _db
 from models import AuditLog
 from services import audit
+from tests.migrations.test_migrations import empty_database_url  # noqa: F401  (fixture)
 from tests.support import factories
 from tests.support.racing import N, race, race_app  # noqa: F401  (fixture)
-from tests.migrations.test_migrations import empty_database_url  # noqa: F401  (fixture)
 
 
 def _entries():

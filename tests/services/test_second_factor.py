@@ -15,9 +15,9 @@ from models.enums import Role
 from services import accounts
 from services.errors import Forbidden
 from tests.conftest import make_app
+from tests.platform.test_production_config import production
 from tests.support import factories as f
 from tests.support.racing import N, race, race_app, statuses
-from tests.platform.test_production_config import production
 
 __all__ = ["race_app"]
 
