@@ -73,7 +73,7 @@ class AuditLog(Base):
 
 #: PostgreSQL: the table refuses UPDATE (but the sealing of an entry into the hash chain: NULL seq
 #: and hash set, nothing else changed), DELETE and TRUNCATE, whoever asks (SPEC §5.13). The test
-#: database gets it from create_all; deployments from migration 0005_audit.
+#: database gets it from create_all; deployments from the Alembic migration that adds the chain.
 AUDIT_GUARD_FUNCTION = """
 CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger AS $$
 BEGIN
