@@ -53,6 +53,9 @@ class Config:
     SECRET_KEY = None  # filled by create_app through load_secret_key()
     SQLALCHEMY_DATABASE_URI = None  # filled by create_app through database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL: the longest any wait on the database may take before the request answers 503
+    # (connect, statement, commit, the pool); a client-side deadline (extensions/database.py). 0: off.
+    DATABASE_TIMEOUT_SECONDS = float(os.environ.get("DATABASE_TIMEOUT_SECONDS") or 10)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
     MAX_CONTENT_LENGTH = 110 * 1024 * 1024  # ten files of 10 MB plus the form
     # Stored files: UPLOAD_DIR, or an S3-compatible object store (shared by several hosts) when
