@@ -65,6 +65,9 @@ class Config:
     STORAGE_ACCESS_KEY = os.environ.get("STORAGE_ACCESS_KEY", "")
     STORAGE_SECRET_KEY = os.environ.get("STORAGE_SECRET_KEY", "")
     STORAGE_REGION = os.environ.get("STORAGE_REGION", "us-east-1")
+    # `flask storage check` calls a stored file without a row an orphan only when older than this
+    # (younger ones may be uploads whose row is not committed yet).
+    STORAGE_ORPHAN_GRACE_HOURS = float(os.environ.get("STORAGE_ORPHAN_GRACE_HOURS") or 24)
 
     # Sessions and cookies
     SESSION_COOKIE_HTTPONLY = True

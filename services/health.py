@@ -22,7 +22,7 @@ REDIS_TIMEOUT = 2
 #: Seconds /healthz waits for all its checks together (SPEC §10: it answers within 3 s).
 CHECK_SECONDS = 2.5
 #: Stored keys of the write probes (``flask storage check`` never calls them orphans).
-PROBE_PREFIX = "rephome-health-probe-"
+PROBE_PREFIX = "rephome-health-probe-"  # services/storage_orphans.py skips it
 
 
 def database() -> str:
