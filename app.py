@@ -4,6 +4,7 @@ from flask.sessions import SecureCookieSessionInterface
 
 import config as config_module
 from extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from extensions.database import engine_options, install_deadline
 
 
 def create_app(config=None) -> Flask:
@@ -40,6 +41,9 @@ def configure(app: Flask, config) -> None:
             app.config["SQLALCHEMY_DATABASE_URI"] = os.environ.get("TEST_DATABASE_URL", "sqlite://")
         else:
             app.config["SQLALCHEMY_DATABASE_URI"] = config_module.database_url()
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("DATABASE_TIMEOUT_SECONDS") or 0,
+        app.config.get("SQLALCHEMY_ENGINE_OPTIONS"))
 
 
 def register_proxy_fix(app: Flask) -> None:
@@ -79,6 +83,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         from sqlalchemy import event
 
+        install_deadline(db.engine, app.config.get("DATABASE_TIMEOUT_SECONDS") or 0)
         if db.engine.dialect.name == "sqlite":
             @event.listens_for(db.engine, "connect")
             def _sqlite_pragmas(dbapi_conn, _record):

@@ -7,10 +7,12 @@ same two commands back up a bucket to a folder, restore it, or move UPLOAD_DIR i
 import os
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from extensions import db
 from models import Attachment
+from services import storage_orphans
 from services.storage import LocalStorage, StorageError, get_storage
 
 
@@ -28,9 +30,15 @@ def _where(store) -> str:
 
 
 @storage_group.command("check")
+@click.option("--remove-orphans", is_flag=True,
+              help="删除孤立文件（没有任何记录引用、且早于 STORAGE_ORPHAN_GRACE_HOURS 的文件）")
 @with_appcontext
-def check_command():
-    """Is the store reachable and writable (a probe object), and has every attachment its file?"""
+def check_command(remove_orphans):
+    """Is the store reachable and writable, has every attachment its file, which files are orphans?
+
+    Orphans are stored files no row refers to, older than STORAGE_ORPHAN_GRACE_HOURS (younger ones
+    may be uploads in flight); they are listed, and deleted with --remove-orphans.
+    """
 
     store = _store()
     key = "rephome-storage-check.txt"
@@ -46,6 +54,16 @@ def check_command():
     names = list(db.session.scalars(db.select(Attachment.stored_name)))
     missing = [name for name in names if name not in stored]
     click.echo(f"存储可用：{_where(store)}；附件 {len(names)} 个，文件缺失 {len(missing)} 个")
+    grace = float(current_app.config.get("STORAGE_ORPHAN_GRACE_HOURS", 24))
+    try:
+        orphans = storage_orphans.find_orphans(store, grace_hours=grace, keys=stored)
+        removed = storage_orphans.remove_orphans(store, orphans) if remove_orphans else 0
+    except StorageError as exc:
+        raise click.ClickException(f"存储不可用（{_where(store)}）：{exc}") from None
+    click.echo(f"孤立文件（无记录引用，早于 {grace:g} 小时）{len(orphans)} 个"
+               + (f"，已删除 {removed} 个" if remove_orphans else ""))
+    for key, written in orphans[:100]:
+        click.echo(f"  {key}  {written:%Y-%m-%d %H:%M} UTC")
     if missing:
         raise click.ClickException("缺失的文件：" + "、".join(missing[:20]))
 

@@ -54,6 +54,9 @@ class Config:
     SECRET_KEY = None  # filled by create_app through load_secret_key()
     SQLALCHEMY_DATABASE_URI = None  # filled by create_app through database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # PostgreSQL: the longest any wait on the database may take before the request answers 503
+    # (connect, statement, commit, the pool); a client-side deadline (extensions/database.py). 0: off.
+    DATABASE_TIMEOUT_SECONDS = float(os.environ.get("DATABASE_TIMEOUT_SECONDS") or 10)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_DIR / "uploads")
     # The largest body of any route (ten files of 10 MB plus the form); each route has its own
     # smaller limit (blueprints/body_limits.py): BODY_MAX_BYTES unless it is an upload route.
@@ -66,6 +69,9 @@ class Config:
     STORAGE_ACCESS_KEY = os.environ.get("STORAGE_ACCESS_KEY", "")
     STORAGE_SECRET_KEY = os.environ.get("STORAGE_SECRET_KEY", "")
     STORAGE_REGION = os.environ.get("STORAGE_REGION", "us-east-1")
+    # `flask storage check` calls a stored file without a row an orphan only when older than this
+    # (younger ones may be uploads whose row is not committed yet).
+    STORAGE_ORPHAN_GRACE_HOURS = float(os.environ.get("STORAGE_ORPHAN_GRACE_HOURS") or 24)
 
     # Sessions and cookies
     SESSION_COOKIE_HTTPONLY = True

@@ -15,6 +15,7 @@ local store keeps key `a/b.pdf` at UPLOAD_DIR/a/b.pdf, the object store as objec
 STORAGE_BUCKET. The bucket is created by the operator (docs/deployment.md), never by the app.
 """
 import contextlib
+import errno
 import logging
 import os
 import re
@@ -61,6 +62,15 @@ class MissingObject(StorageError, FileNotFoundError):
         self.message = "文件不存在"
 
 
+class StoreNotWritable(StorageError, OSError):
+    """The upload folder is full, read-only or not writable by the app (503, and /healthz says so)."""
+
+
+#: OSError numbers that mean "the store cannot take a write now", not "this request is wrong".
+NOT_WRITABLE = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM,
+                          errno.EIO})
+
+
 def check_key(key: str) -> str:
     """The key itself when it is a safe relative path, else ValueError."""
     if not isinstance(key, str) or not _KEY.match(key) or len(key) > 512:
@@ -92,7 +102,19 @@ class LocalStorage:
         return os.path.join(self.root, *check_key(key).split("/"))
 
     def save(self, key: str, data: bytes | BinaryIO, content_type: str | None = None) -> None:
-        """Write to a temporary file beside the target, then rename: never a half-written file."""
+        """Write to a temporary file beside the target, then rename: never a half-written file.
+
+        A folder that is full, read-only or not ours raises StoreNotWritable (503).
+        """
+        try:
+            self._write(key, data)
+        except OSError as exc:
+            if exc.errno in NOT_WRITABLE:
+                log.warning("upload folder %s refused a write: %s", self.root, exc)
+                raise StoreNotWritable(f"upload folder {self.root} refused a write: {exc}") from exc
+            raise
+
+    def _write(self, key: str, data: bytes | BinaryIO) -> None:
         path = self.path(key)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=os.path.dirname(path), prefix=".upload-")

@@ -9,7 +9,10 @@ JPEG, over 40 megapixels refused, and two thumbnails stored beside the original 
 
 Files are kept by services/storage.py (UPLOAD_DIR outside static/, or the S3-compatible store when
 STORAGE_URL is set) under a random stored name. A file written during a transaction that is rolled
-back is removed again; a file of a deleted attachment is removed only once the deletion is committed.
+back is removed again — unless the rollback followed a failed COMMIT, whose outcome is unknown: then
+it stays (a file is deleted only when no committed row refers to it; `flask storage check
+--remove-orphans` removes the true orphans later). A file of a deleted attachment is removed only
+once the deletion is committed.
 """
 import contextlib
 import logging
@@ -49,6 +52,7 @@ THUMB_SIZES = ("small", "large")
 
 _NEW_FILES = "rephome_new_upload_keys"
 _DOOMED_FILES = "rephome_doomed_upload_keys"
+_COMMIT_TRIED = "rephome_commit_tried"
 
 
 def upload_dir() -> str:
@@ -238,6 +242,12 @@ def _unlink(entries) -> None:
             log.warning("could not remove stored file %s: %s", key, exc)
 
 
+@sa.event.listens_for(Session, "before_commit")
+def _before_commit(session):
+    # From here on a failure leaves the outcome unknown: the COMMIT may have reached the database.
+    session.info[_COMMIT_TRIED] = True
+
+
 @sa.event.listens_for(Session, "after_commit")
 def _after_commit(session):
     session.info.pop(_NEW_FILES, None)  # kept for good
@@ -248,5 +258,12 @@ def _after_commit(session):
 def _after_transaction_end(session, transaction):
     if transaction.parent is not None:  # a savepoint: the outer transaction decides
         return
-    _unlink(session.info.pop(_NEW_FILES, []))  # not committed: nothing may stay behind
+    new_files = session.info.pop(_NEW_FILES, [])
+    commit_tried = session.info.pop(_COMMIT_TRIED, False)
     session.info.pop(_DOOMED_FILES, None)
+    if not commit_tried:
+        _unlink(new_files)  # rolled back for certain: nothing may stay behind
+    elif new_files:
+        # A commit that failed may still have been committed (a connection cut at COMMIT): a row
+        # may refer to these files, so they stay; `flask storage check` finds them if orphans.
+        log.warning("commit outcome unknown: kept %d new stored files", len(new_files))

@@ -1,7 +1,9 @@
 """A tiny TCP proxy in threads (127.0.0.1, a free port) that a test can cut and restore.
 
 It stands between the app and a real server (PostgreSQL) so that a test can make the server
-unreachable — refused new connections, broken open ones — without ever stopping the server.
+unreachable — refused new connections, broken open ones — or hung (`hang()`: connections are
+accepted and kept open but nothing is forwarded either way, as a stopped server or a black-holing
+middlebox would do) without ever stopping the server.
 """
 import contextlib
 import socket
@@ -17,10 +19,18 @@ class TcpProxy:
         self._lock = threading.Lock()
         self._sockets: set[socket.socket] = set()
         self._listener = None
+        self.hung = False
         self.restore()
 
+    def hang(self) -> None:
+        """Keep accepting and keep open connections open, but forward nothing, either way."""
+        self.hung = True
+
     def restore(self) -> None:
-        """Listen again (on the same port once it is known) and forward new connections."""
+        """Forward again; listen again (on the same port once it is known) after a cut."""
+        self.hung = False
+        if self._listener is not None:
+            return
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -48,6 +58,11 @@ class TcpProxy:
                 client, _ = listener.accept()
             except OSError:  # the listener was closed: cut
                 return
+            if self.hung:  # accept, never forward (nor answer)
+                with self._lock:
+                    self._sockets.add(client)
+                threading.Thread(target=self._pump, args=(client, None), daemon=True).start()
+                continue
             try:
                 upstream = socket.create_connection(self.target, timeout=5)
                 upstream.settimeout(None)
@@ -66,12 +81,14 @@ class TcpProxy:
     def _pump(self, source, sink) -> None:
         try:
             while data := source.recv(65536):
-                sink.sendall(data)
+                if sink is not None and not self.hung:
+                    sink.sendall(data)
         except OSError:
             pass
         finally:
             _close(source)
-            _close(sink)
+            if sink is not None:
+                _close(sink)
             with self._lock:
                 self._sockets.discard(source)
                 self._sockets.discard(sink)
