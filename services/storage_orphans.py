@@ -8,17 +8,25 @@ not yet committed) is never taken for an orphan.
 """
 import datetime as dt
 import os
+from types import SimpleNamespace
 
 from extensions import db
 from models import Attachment
+from services import activities
 
 #: Keys of the write probes (/healthz, `flask storage check`): never rows, never orphans.
 PROBE_PREFIXES = ("rephome-health-probe-", "rephome-storage-check")
 
 
 def referenced_keys() -> set[str]:
-    """Every stored key a committed row refers to (attachments' stored files)."""
-    return set(db.session.scalars(db.select(Attachment.stored_name)))
+    """Every stored key a committed row refers to: each attachment's file and, for an image, the
+    thumbnails made at upload (services.activities.stored_keys)."""
+    keys: set[str] = set()
+    for stored_name, content_type in db.session.execute(
+            db.select(Attachment.stored_name, Attachment.content_type)):
+        keys.update(activities.stored_keys(
+            SimpleNamespace(stored_name=stored_name, content_type=content_type)))
+    return keys
 
 
 def modified_at(store, key: str) -> dt.datetime:

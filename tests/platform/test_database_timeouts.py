@@ -1,6 +1,6 @@
 """A slow or hung database answers 503 within DATABASE_TIMEOUT_SECONDS (SPEC §10).
 
-The hung case is real: the app reaches PostgreSQL through tests/tcp_proxy.py, which is switched to
+The hung case is real: the app reaches PostgreSQL through tests/support/tcp_proxy.py, which is switched to
 "accept, never forward" (TCP stays open, no byte comes back), the fault a server-side
 statement_timeout cannot catch. Each request runs in a thread so that a missing deadline fails the
 test instead of hanging it.
@@ -14,9 +14,9 @@ import sqlalchemy as sa
 
 from extensions import db as _db
 from extensions.database import engine_options
-from tests import factories as f
 from tests.conftest import make_app
-from tests.tcp_proxy import TcpProxy
+from tests.support import factories as f
+from tests.support.tcp_proxy import TcpProxy
 
 SETTING = 2  # seconds: the shortest useful value (libpq's connect_timeout minimum is 2 s)
 #: A hung pooled connection costs one deadline (the pre-ping), the reconnection one connect_timeout.

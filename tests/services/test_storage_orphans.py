@@ -15,7 +15,7 @@ from extensions import db
 from models import Attachment
 from services import activities as service
 from services import storage as st
-from tests.test_attachments import PDF, PNG, payload
+from tests.services.test_attachments import PDF, PNG, payload
 
 
 @pytest.fixture()
@@ -32,7 +32,7 @@ class CommitCut(Exception):
 
 def test_a_failed_commit_keeps_the_new_files(world, store):
     service.create_activity(world.rep_a, payload(), files=[("a.pdf", PDF), ("b.png", PNG)])
-    assert len(list(store.iter_keys())) == 2
+    assert len(list(store.iter_keys())) == 4  # the PDF, the photo and its two thumbnails
 
     def cut(_conn):
         raise CommitCut("connection lost during COMMIT")

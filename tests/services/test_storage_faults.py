@@ -13,8 +13,8 @@ from extensions import db
 from models import Attachment
 from services import health
 from services import storage as st
-from tests import factories as f
-from tests.test_attachments import PDF, PNG, payload
+from tests.services.test_attachments import PDF, PNG, payload
+from tests.support import factories as f
 
 
 @pytest.fixture()
