@@ -45,7 +45,7 @@ def test_a_failed_commit_keeps_the_new_files(world, store):
     finally:
         sa.event.remove(engine, "commit", cut)
     db.session.rollback()
-    assert len(list(store.iter_keys())) == 2  # the COMMIT may have landed: nothing is deleted
+    assert len(list(store.iter_keys())) == 4  # the COMMIT may have landed: nothing is deleted
 
 
 def test_a_rollback_before_any_commit_still_removes_the_new_files(world, store):
@@ -89,3 +89,13 @@ def test_the_grace_is_a_setting(app, world, store, monkeypatch):
     out = app.test_cli_runner().invoke(args=["storage", "check", "--remove-orphans"])
     assert "早于 1 小时）1 个，已删除 1 个" in out.output, out.output
     assert list(store.iter_keys()) == []
+
+
+def test_an_image_s_thumbnails_are_never_orphans(world, store):
+    """The thumbnails made at upload belong to their attachment's row: `--remove-orphans` keeps them."""
+    from services import storage_orphans
+    service.create_activity(world.rep_a, payload(), files=[("b.png", PNG)])
+    db.session.commit()
+    keys = list(store.iter_keys())
+    assert len(keys) == 3 and sum(k.startswith("thumbs/") for k in keys) == 2
+    assert storage_orphans.find_orphans(store, grace_hours=0) == []
