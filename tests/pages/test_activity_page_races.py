@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from extensions import db as _db
 from models import Activity, AuditLog
 from models.enums import ActivityStatus
+from tests.conftest import login_form
 from tests.support import factories as f
 from tests.support.racing import N, race, race_app, statuses
 
@@ -20,11 +21,9 @@ def _verifications(activity_ids) -> int:
 
 
 def _login_as(user):
-    username = user.username  # read here: the threads have no application context
-
+    """A `prepare` for race(): the login page and, for a manager or admin, the code page."""
     def login(client):
-        resp = client.post("/login", data={"username": username, "password": f.PASSWORD})
-        assert resp.status_code == 302
+        assert login_form(client, user).status_code == 302
     return login
 
 

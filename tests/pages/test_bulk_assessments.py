@@ -9,6 +9,7 @@ from models import Assessment, AuditLog
 from models.enums import AssessmentStatus
 from services import assessments as service
 from services.errors import Conflict, ValidationFailed
+from tests.conftest import login_form
 from tests.support import factories as f
 from tests.support.racing import N, race, race_app  # noqa: F401,F811 (race_app is a fixture)
 
@@ -97,11 +98,9 @@ def test_bulk_finalisations_at_once_finalise_each_once(world, race_app, year_ove
              for h in (world.home_a, world.home_b, f.home(), f.home())]
     _db.session.commit()
     ids = [a.id for a in items]
-    username = world.admin.username
 
     def login(client):
-        assert client.post("/login", data={"username": username,
-                                           "password": f.PASSWORD}).status_code == 302
+        assert login_form(client, world.admin).status_code == 302
 
     def bulk(order):
         return lambda client: client.post("/province/assessments/bulk?year=2026",

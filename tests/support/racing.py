@@ -37,18 +37,22 @@ def token(app, user) -> str:
 def race(app, calls, prepare=None) -> list:
     """Run each `call(client)` in its own thread, all started together; their responses in order.
 
-    `calls` is a list of functions of a test client. Each thread makes its client (and runs
-    `prepare(client)`, e.g. a login) before the barrier, so the requests start at one moment.
+    `calls` is a list of functions of a test client. Every client is made (and `prepare(client)`,
+    e.g. a login, run) one after the other before any thread starts — a second-factor code is
+    claimed once, so logins of one user must not race each other — and the threads then wait at a
+    barrier, so the requests start at one moment.
     """
     barrier = threading.Barrier(len(calls))
     results = [None] * len(calls)
     errors = []
+    clients = [app.test_client() for _ in calls]
+    if prepare is not None:
+        for client in clients:
+            prepare(client)
 
     def run(i, call):
-        client = app.test_client()
+        client = clients[i]
         try:
-            if prepare is not None:
-                prepare(client)
             barrier.wait(timeout=60)
             results[i] = call(client)
         except BaseException as error:  # reported below, with the thread's index
