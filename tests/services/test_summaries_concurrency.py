@@ -173,7 +173,7 @@ def test_concurrent_moves_contacts_and_appeals_keep_per_home_summaries_exact(db,
         time.sleep(0.1)
         return add_levels(*args)
 
-    monkeypatch.setattr(summaries, "_add_levels", slow_add_levels)
+    monkeypatch.setattr(writes, "add_levels", slow_add_levels)
     homes = [f.home(), f.home()]
     admin = f.admin()
     reps = [f.representative(homes[i % 2]) for i in range(4)]
