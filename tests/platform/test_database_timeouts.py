@@ -5,7 +5,6 @@ The hung case is real: the app reaches PostgreSQL through tests/support/tcp_prox
 statement_timeout cannot catch. Each request runs in a thread so that a missing deadline fails the
 test instead of hanging it.
 """
-import os
 import threading
 import time
 
@@ -14,7 +13,7 @@ import sqlalchemy as sa
 
 from extensions import db as _db
 from extensions.database import engine_options
-from tests.conftest import make_app
+from tests.conftest import _database_url, make_app
 from tests.support import factories as f
 from tests.support.tcp_proxy import TcpProxy
 
@@ -57,7 +56,8 @@ def test_the_setting_reaches_the_engine(db):
 
 
 def _postgres_url():
-    url = os.environ.get("TEST_DATABASE_URL", "")
+    """This worker's PostgreSQL test database (under xdist each worker has its own)."""
+    url = _database_url()
     assert url.startswith("postgresql"), (
         "this test needs PostgreSQL: set TEST_DATABASE_URL (the SQLite pass runs -m 'not postgres')")
     return sa.engine.make_url(url)
