@@ -106,6 +106,10 @@ class Config:
     RECEIPT_LOOKUP_RATE_LIMIT = os.environ.get("RECEIPT_LOOKUP_RATE_LIMIT", "60 per hour")
     # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
+    # The address printed on cards and posters and sent in mail and webhooks (services/urls.py):
+    # scheme, host, optional port and path prefix, e.g. https://rephome.example.gov.cn. Empty: the
+    # address of the request at hand (outside a request, http://localhost).
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "")
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "")  # sites sharing one Redis
 
     # API tokens
