@@ -173,6 +173,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REFUSE_UNSAFE_SETTINGS = True
+    PRECOMPILE_TEMPLATES = True  # app.warm_up: a worker's first request costs what a warm one does
 
 
 class UnsafeSettings(RuntimeError):
