@@ -61,6 +61,7 @@ from services.accounts.tokens import (
 )
 from services.accounts.users import (
     change_password,
+    change_role,
     create_user,
     find_by_username,
     get_user,
@@ -94,6 +95,7 @@ __all__ = [
     "unlock_account",
     "verify_code",
     "change_password",
+    "change_role",
     "create_user",
     "current_key",
     "derived_code",
