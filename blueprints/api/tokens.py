@@ -3,8 +3,9 @@
 SPEC §5.13: a wrong password or code is a counted failure (401 `unauthorized`), a locked account
 answers 401 `account_locked` with the unlock time, an enrolled factor without `otp` 401
 `otp_required`. The answer's `login_notice` tells the owner about failures since the last
-successful login (count, last address and time), once, as the login page does. An administrator who has not enrolled yet gets a token that opens only /me,
-/me/password and /me/otp* (blueprints/api/me.py). The per-address limit counts failures only.
+successful login (count, last address and time), once, as the login page does. An administrator
+who has not enrolled yet gets a token that opens only /me, /me/password and /me/otp*
+(blueprints/api/me.py). The per-address limit counts failures only.
 """
 from flask import request
 from flask.views import MethodView

@@ -3,8 +3,8 @@
 counts.py holds one count per kind of waiting work (each a SQL expression over the user's scope)
 and `count_all`, which reads any set of them in a single statement; overdue.py says when an open
 appeal is overdue (APPEAL_OVERDUE_DAYS); duties.py the separated administrators' entries (locked
-accounts, failed job runs, the last check of the audit chain). Which role sees which entry, and where each links, is the
-view's table (blueprints/web/todo.py).
+accounts, failed job runs, the last check of the audit chain). Which role sees which entry, and
+where each links, is the view's table (blueprints/web/todo.py).
 """
 from services.todo.counts import (
     activities_to_verify,
