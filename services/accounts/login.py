@@ -16,7 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from models import User
 from models.base import utcnow
 from services import audit, clock
-from services.accounts import activation, lockout, passwords
+from services.accounts import activation, lockout, passwords, sessions
 from services.accounts.users import find_by_username
 from services.errors import AccountLocked, LoginFailed
 
@@ -83,3 +83,16 @@ def notice_text(notice: lockout.FailureNotice | None) -> str:
         f"来自 {notice.address}" if notice.address else "") if part)
     where = f"，最近一次{last}" if last else ""
     return f"自上次登录以来，您的账号有 {notice.count} 次登录失败{where}。如非本人操作，请立即修改密码。"
+
+
+def resume_login(alt_id: str, address: str = "") -> tuple[User | None, lockout.FailureNotice | None]:
+    """The user of a browser login (the cookie's "<user id>:<key>", see sessions.load_user), and
+    the failure notice when this request restored a remembered login whose browser session had
+    ended: that restore is a new login — recorded as login_success (how "remember", the client's
+    address), last_login_at, the failure count cleared, an aged password marked. (None, None) for
+    no login. The caller commits when `user.login_restored is not None`.
+    """
+    user = sessions.load_user(alt_id)
+    if user is None or not user.login_restored:
+        return user, None
+    return user, finish_login(user, address, how="remember")
