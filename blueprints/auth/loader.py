@@ -12,7 +12,10 @@ from services import accounts
 
 
 def load_browser_user(alt_id: str):
-    """The active user of the cookie's "<user id>:<key>", or None (see services/accounts/sessions.py)."""
+    """The active user of the cookie's "<user id>:<key>", or None (see services/accounts/sessions.py).
+    The JSON API authenticates with bearer tokens only: a browser's cookies open nothing there."""
+    if request.path.startswith("/api/"):
+        return None
     user, notice = accounts.resume_login(alt_id, request.remote_addr or "")
     if user is not None and user.login_restored is not None:
         db.session.commit()

@@ -129,3 +129,9 @@ def test_concurrent_restores_record_one_login(world, race_app):
     assert statuses(responses) == {200: N}
     with race_app.app_context():
         assert [e.after["how"] for e in _logins(world.rep_a)] == ["password", "remember"]
+
+
+def test_the_api_never_restores_a_browser_login(remembered, world):
+    _age(world.rep_a, last_seen_at=utcnow() - timedelta(minutes=31))
+    assert remembered.get("/api/v1/me").status_code == 401  # cookies are no API credential
+    assert len(_logins(world.rep_a)) == 1
