@@ -114,11 +114,12 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id):
         """The active user with their unit and its Home in one statement (every page needs them).
 
-        `user_id` is the alternative id "<user id>:<login key>" (services/accounts/sessions.py).
+        `user_id` is the alternative id "<user id>:<login key>" (services/accounts/sessions.py); a
+        remembered login whose browser session ended is restored as a new, audited login.
         """
-        from services.accounts import load_user as load_session_user
+        from blueprints.auth.loader import load_browser_user
 
-        return load_session_user(user_id)
+        return load_browser_user(user_id)
 
 
 def register_audit_chain(app: Flask) -> None:

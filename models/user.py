@@ -58,6 +58,7 @@ class User(UserMixin, TimestampMixin, Base):
     unseen_failures: Mapped[int] = mapped_column(default=0, server_default="0")
     last_failure_address: Mapped[str] = mapped_column(sa.String(64), default="",
                                                       server_default="")
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     otp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     otp_pending_secret: Mapped[str | None] = mapped_column(sa.String(64))
     otp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -15,8 +15,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import User
 from models.base import utcnow
-from services import audit
-from services.accounts import activation, lockout, passwords
+from services import audit, clock
+from services.accounts import activation, lockout, passwords, sessions
 from services.accounts.users import find_by_username
 from services.errors import AccountLocked, LoginFailed
 
@@ -60,15 +60,13 @@ def check_credentials(username, password, address: str = "", *, channel: str = "
     raise LoginFailed()
 
 
-def finish_login(user: User, address: str = "", *, how: str = "password", channel: str = "web",
-                 tell: bool = True) -> lockout.FailureNotice | None:
+def finish_login(user: User, address: str = "", *, how: str = "password",
+                 channel: str = "web") -> lockout.FailureNotice | None:
     """Record a successful login; answer what the owner must be told about failures since the last
-    one (None when there were none). An aged password makes `must_change_password` true.
-
-    `tell` False (POST /tokens, whose answer SPEC §8 fixes): the count is cleared but the notice
-    waits for the next page login.
+    one (None when there were none; told once, on the page or in POST /tokens' `login_notice`).
+    An aged password makes `must_change_password` true. `how`: password, password+otp, remember.
     """
-    notice = lockout.take_notice(user, forget=tell)
+    notice = lockout.take_notice(user)
     user.last_login_at = utcnow()
     if passwords.age_expired(user):
         user.must_change_password = True
@@ -80,5 +78,21 @@ def notice_text(notice: lockout.FailureNotice | None) -> str:
     """The Chinese sentence that tells the owner about failures since the last login ('' for none)."""
     if notice is None:
         return ""
-    where = f"，最近一次来自 {notice.address}" if notice.address else ""
+    last = " ".join(part for part in (
+        f"于 {clock.local(notice.at):%Y-%m-%d %H:%M}" if notice.at else "",
+        f"来自 {notice.address}" if notice.address else "") if part)
+    where = f"，最近一次{last}" if last else ""
     return f"自上次登录以来，您的账号有 {notice.count} 次登录失败{where}。如非本人操作，请立即修改密码。"
+
+
+def resume_login(alt_id: str, address: str = "") -> tuple[User | None, lockout.FailureNotice | None]:
+    """The user of a browser login (the cookie's "<user id>:<key>", see sessions.load_user), and
+    the failure notice when this request restored a remembered login whose browser session had
+    ended: that restore is a new login — recorded as login_success (how "remember", the client's
+    address), last_login_at, the failure count cleared, an aged password marked. (None, None) for
+    no login. The caller commits when `user.login_restored is not None`.
+    """
+    user = sessions.load_user(alt_id)
+    if user is None or not user.login_restored:
+        return user, None
+    return user, finish_login(user, address, how="remember")
