@@ -2,14 +2,14 @@
 the next successful login together with the count and the address (SPEC §5.13).
 
 Revision ID: 0006_i20
-Revises: 0005_audit
+Revises: 0006_published_quarters
 Create Date: 2026-12-07 18:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0006_i20'
-down_revision = '0005_audit'
+down_revision = '0006_published_quarters'
 branch_labels = None
 depends_on = None
 
