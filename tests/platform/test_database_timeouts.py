@@ -135,7 +135,7 @@ def test_a_hung_database_met_while_connecting_answers_within_the_setting(hangabl
         _db.engine.dispose()  # the next request must open a new connection
     proxy.hang()
     started = time.monotonic()
-    pages = [_timed(lambda: browser.get(url)) for url in ("/account/", "/")]
+    pages = [_timed(lambda url=url: browser.get(url)) for url in ("/account/", "/")]
     for page, seconds in pages:
         assert page is not None and page.status_code == 503
         assert seconds < BOUND, seconds
