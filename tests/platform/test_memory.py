@@ -152,6 +152,7 @@ def _post(url: str, **kwargs):
 
 def test_a_worker_stays_under_300_mb_through_the_oversize_cases(server):
     base, worker = server["base"], server["worker"]
+    booted_high_water_mb = _status_kb(worker, "VmHWM") / 1024
     rep = {"Authorization": f"Bearer {_token(base, server['users']['rep'])}"}
     manager = {"Authorization": f"Bearer {_token(base, server['users']['manager'])}"}
     fifty_mb_json = b'{"x": "' + b"a" * (FIFTY_MB - 10) + b'"}'
@@ -190,6 +191,7 @@ def test_a_worker_stays_under_300_mb_through_the_oversize_cases(server):
     assert _children(server["master"]) == [worker], "the worker was killed and replaced"
     high_water_mb = _status_kb(worker, "VmHWM") / 1024
     print(f"\nmemory of one gunicorn sync worker (ProductionConfig), limit {LIMIT_MB} MB:")
+    print(f"  high-water mark after start and /healthz: {booted_high_water_mb:.1f} MB")
     print(f"  at start (after login): {start_mb:.1f} MB, high-water mark {start_high_water_mb:.1f} MB")
     for label, (status, seconds, peak) in figures.items():
         print(f"  {label}: {status} in {seconds:.2f} s, RSS peak {peak:.1f} MB")
