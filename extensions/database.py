@@ -99,9 +99,6 @@ def deadline_connection_class(seconds: float):
     """
     import psycopg
 
-    def missed(message: str):
-        return psycopg.OperationalError(message)
-
     class DeadlineConnection(psycopg.Connection):
         """psycopg's Connection with a client-side deadline on every wait for the server."""
 
@@ -110,7 +107,8 @@ def deadline_connection_class(seconds: float):
         @classmethod
         def connect(cls, *args, **kwargs):
             if recently_missed(cls.deadline_seconds):
-                raise missed("the database missed its deadline in this request: not reconnecting")
+                raise psycopg.OperationalError(
+                    "the database missed its deadline in this request: not reconnecting")
             try:
                 return super().connect(*args, **kwargs)
             except psycopg.errors.ConnectionTimeout:
@@ -120,7 +118,8 @@ def deadline_connection_class(seconds: float):
         def wait(self, gen, *args, timeout=None, **kwargs):
             if recently_missed(self.deadline_seconds):
                 self.pgconn.finish()
-                raise missed("the database missed its deadline in this request: not waiting again")
+                raise psycopg.OperationalError(
+                    "the database missed its deadline in this request: not waiting again")
             limit = self.deadline_seconds if timeout is None else min(timeout, self.deadline_seconds)
             try:
                 return super().wait(gen, *args, timeout=limit, **kwargs)
@@ -128,7 +127,7 @@ def deadline_connection_class(seconds: float):
                 # The connection is in an unknown state (a reply may still come): never reuse it.
                 self.pgconn.finish()
                 note_missed_deadline()
-                raise missed(
+                raise psycopg.OperationalError(
                     f"the database did not answer within {self.deadline_seconds:g} s") from None
 
     return DeadlineConnection
