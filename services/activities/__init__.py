@@ -36,6 +36,7 @@ from services.activities.operations import (
     update_activity,
     verify_activities,
 )
+from services.activities.originals import strip_stored_metadata
 from services.activities.permissions import (
     can,
     can_edit,
@@ -73,6 +74,7 @@ __all__ = [
     "make_thumbnails",
     "send_thumbnail",
     "stored_keys",
+    "strip_stored_metadata",
     "normalize",
     "remove_attachment",
     "review_activity",

@@ -17,6 +17,7 @@ from services.contacts.reminders import (
 from services.contacts.workers import (
     create_worker,
     link_by_mobile,
+    lock_home_workers,
     unlink_worker,
     update_worker,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "create_worker",
     "delete_contact",
     "link_by_mobile",
+    "lock_home_workers",
     "remind_contacts",
     "reminded_today",
     "unlink_worker",
