@@ -11,7 +11,8 @@ class RobotForm(FlaskForm):
     secret = StringField("加签密钥（钉钉，SEC 开头）", render_kw={"autocomplete": "off"},
                          description="只有钉钉机器人需要；留空则保持不变。")
     clear_secret = BooleanField("清除已保存的加签密钥")
+    # The service checks the value (a Chinese message naming the field).
     message_format = SelectField("消息格式", choices=RobotFormat.choices(),
-                                 default=RobotFormat.MARKDOWN.value)
+                                 default=RobotFormat.MARKDOWN.value, validate_choice=False)
     enabled = BooleanField("启用", default=True)
     submit = SubmitField("保存")
