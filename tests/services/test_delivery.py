@@ -73,7 +73,8 @@ def test_email_goes_through_a_real_smtp_server_with_counts_and_an_absolute_link(
     world.rep_a.mobile = "13800000001"
     _db.session.commit()
     notifications.notify(world.rep_a, "compliance_reminder",
-                         f"{world.rep_a.name}，2026年联系科技工作者尚未达标", "正文里有姓名：代表甲，手机 13800000001", link="/rep/me",
+                         f"{world.rep_a.name}，2026年联系科技工作者尚未达标",
+                         "正文里有姓名：代表甲，手机 13800000001", link="/rep/me",
                          counts={"year": 2026, "count": 3, "missing": 2})
     _db.session.commit()
     counts = notifications.deliver_due()
