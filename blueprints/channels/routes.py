@@ -15,7 +15,7 @@ from extensions import db
 from models import Home
 from models.enums import DeliveryChannel, Role
 from services import notifications
-from services.errors import NotFound, ValidationFailed
+from services.errors import Conflict, NotFound, ValidationFailed
 from services.scope import get_scoped
 
 HOME_EDITORS = (Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
@@ -71,7 +71,7 @@ def _save(home, provider_value):
                 "webhook_url": form.webhook_url.data, "secret": form.secret.data,
                 "clear_secret": form.clear_secret.data,
                 "message_format": form.message_format.data, "enabled": form.enabled.data}),
-            form=form, success=f"{provider.label}已保存", errors=(ValidationFailed,)):
+            form=form, success=f"{provider.label}已保存", errors=(ValidationFailed, Conflict)):
         return redirect(_here(home))
     return _render(home, posted=(provider, form), status=422)
 
