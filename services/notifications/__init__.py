@@ -27,6 +27,7 @@ from services.notifications.inapp import (
 from services.notifications.kinds import KINDS, TOPICS, Topic, kind_of, topics_for
 from services.notifications.outbox import absolute_link, announce, home_owner, office_owner
 from services.notifications.preferences import (
+    change_email_choices,
     email_choices,
     queue_test_email,
     save_email_choices,
@@ -56,6 +57,7 @@ __all__ = [
     "absolute_link",
     "announce",
     "backoff",
+    "change_email_choices",
     "delete_robot",
     "deliver_due",
     "dingtalk_sign",

@@ -9,6 +9,7 @@ from extensions import db
 from models import Delivery, MessagePreference, User
 from models.enums import DeliveryChannel
 from services import audit, mail
+from services.errors import ValidationFailed
 from services.notifications.kinds import Topic, kind_of, topics_for
 from services.notifications.outbox import absolute_link
 
@@ -37,6 +38,20 @@ def save_email_choices(actor: User, wanted: set[str]) -> dict[str, bool]:
         audit.record(actor, "update_message_preferences", object_type="users",
                      object_id=actor.id, before={"email": before}, after={"email": choices})
     return choices
+
+
+def change_email_choices(actor: User, changes: dict) -> dict[str, bool]:
+    """Switch e-mail on (True) or off (False) for some topics of the actor's role, keeping the
+    others. ValidationFailed naming `email` for a topic the role does not receive or a value that
+    is not true or false. Returns {topic: on} for every topic of the role."""
+    own = {topic.code: on for topic, on in email_choices(actor)}
+    wrong = sorted(str(code) for code, on in (changes or {}).items()
+                   if code not in own or not isinstance(on, bool))
+    if wrong:
+        raise ValidationFailed({"email": [
+            f"无效的类别或取值：{'、'.join(wrong)}；可选类别：{'、'.join(own)}，取值为 true 或 false"]})
+    own.update(changes or {})
+    return save_email_choices(actor, {code for code, on in own.items() if on})
 
 
 def queue_test_email(actor: User) -> Delivery | None:
