@@ -93,8 +93,10 @@ def skip_unwanted(now: datetime) -> int:
 
 
 def due(now: datetime, limit: int) -> list[tuple[int, DeliveryChannel, str]]:
-    """(id, channel, target) of due messages, oldest first, at most the largest rate per target."""
-    per_target = max(rate_for(DeliveryChannel.EMAIL), rate_for(DeliveryChannel.WECOM), 1)
+    """(id, channel, target) of due messages, oldest first, at most the largest rate per target
+    (any number when a rate is off)."""
+    rates = (rate_for(DeliveryChannel.EMAIL), rate_for(DeliveryChannel.WECOM))
+    per_target = limit if min(rates) <= 0 else max(max(rates), 1)
     numbered = sa.select(
         Delivery.id, Delivery.channel, Delivery.target, Delivery.next_attempt_at,
         sa.func.row_number().over(partition_by=Delivery.target,

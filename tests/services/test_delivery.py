@@ -400,3 +400,40 @@ def test_a_disabled_robot_gets_nothing_and_its_queue_is_dropped(world, receiver)
     assert len(queued()) == 1                                     # the second was not queued
     assert notifications.deliver_due()["skipped"] == 1
     assert receiver.requests == []
+
+
+def test_group_messages_of_a_job_do_not_grow_the_reads_with_the_homes(world, receiver):
+    """queue_digest with robots on every Home: the robots and the dedupe keys are read once per
+    run, whatever the number of Homes."""
+    from tests.conftest import count_statements
+
+    def busy(home):
+        robot(home, DeliveryChannel.WECOM, receiver.url(key=f"k{home.id}"))
+        a = f.activity(f.representative(home), status=ActivityStatus.SUBMITTED)
+        a.submitted_at = utcnow() - timedelta(days=5)
+        _db.session.commit()
+
+    def reads(day):
+        with count_statements() as statements:
+            assert run_job("queue_digest", day).status == JobStatus.SUCCESS
+        return len([s for s in statements if s.lstrip().upper().startswith("SELECT")])
+
+    today = utcnow().date() + timedelta(days=1)
+    for home in (world.home_a, world.home_b):
+        busy(home)
+    few = reads(today)
+    for _ in range(5):
+        busy(f.home())
+    many = reads(today + timedelta(days=1))
+    assert many == few
+    assert len(queued()) == 2 + 7
+
+
+def test_a_rate_of_zero_means_no_limit(app, world, receiver, monkeypatch):
+    monkeypatch.setitem(app.config, "WEBHOOK_RATE_PER_MINUTE", 0)
+    robot(world.home_a, DeliveryChannel.WECOM, receiver.url(key="k"))
+    for i in range(25):
+        notifications.announce(notifications.home_owner(world.home_a.id), "appeal_received", "",
+                               {"count": i + 1})
+    _db.session.commit()
+    assert notifications.deliver_due()["delivered"] == 25
