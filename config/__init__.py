@@ -146,6 +146,7 @@ class Config:
     WEBHOOK_TIMEOUT_SECONDS = _int("WEBHOOK_TIMEOUT_SECONDS", 10)
     DELIVERY_MAX_ATTEMPTS = _int("DELIVERY_MAX_ATTEMPTS", 8)
     DELIVERY_RETRY_SECONDS = _int("DELIVERY_RETRY_SECONDS", 60)       # doubles after each failure
+    DELIVERY_KEEP_DAYS = _int("DELIVERY_KEEP_DAYS", 90)               # finished messages are then removed
 
     # UI
     BOOTSTRAP_SERVE_LOCAL = True

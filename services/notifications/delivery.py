@@ -11,7 +11,9 @@ One run:
    and the next attempt after `DELIVERY_RETRY_SECONDS` × 2^(attempts − 1) (capped at 6 hours);
    after `DELIVERY_MAX_ATTEMPTS` it is `failed` and left alone. One failing target never holds up
    another: each message is committed on its own.
-4. The rate per channel: a robot takes at most `WEBHOOK_RATE_PER_MINUTE` attempts in any 60
+4. Finished messages (delivered, failed, skipped) older than `DELIVERY_KEEP_DAYS` (90) are removed,
+   by the index on (status, next_attempt_at).
+5. The rate per channel: a robot takes at most `WEBHOOK_RATE_PER_MINUTE` attempts in any 60
    seconds (企业微信 and 钉钉 allow about 20), all e-mail together `MAIL_RATE_PER_MINUTE`; what is
    over waits for a later run.
 """
@@ -89,6 +91,17 @@ def skip_unwanted(now: datetime) -> int:
         sa.update(Delivery).where(Delivery.status == QUEUED, sa.or_(*conditions))
         .values(status=DeliveryStatus.SKIPPED, claimed_until=None, last_error="不再发送：收件人"
                 "已停用、没有地址或关闭了此类邮件，机器人已停用，或未配置邮件服务器")
+        .execution_options(synchronize_session=False)).rowcount or 0
+
+
+def purge_finished(now: datetime) -> int:
+    """Remove finished messages whose last due time is older than DELIVERY_KEEP_DAYS; how many."""
+    keep = timedelta(days=max(_setting("DELIVERY_KEEP_DAYS", 90), 1))
+    return db.session.execute(
+        sa.delete(Delivery).where(Delivery.status.in_([DeliveryStatus.DELIVERED,
+                                                       DeliveryStatus.FAILED,
+                                                       DeliveryStatus.SKIPPED]),
+                                  Delivery.next_attempt_at < now - keep)
         .execution_options(synchronize_session=False)).rowcount or 0
 
 
@@ -177,6 +190,7 @@ def deliver_due(now: datetime | None = None, *, limit: int = 200,
     counts = {"attempted": 0, "delivered": 0, "retrying": 0, "failed": 0, "skipped": 0,
               "deferred": 0}
     counts["skipped"] = skip_unwanted(start)
+    purge_finished(start)
     db.session.commit()
     rows = due(start, limit)
     if not rows:

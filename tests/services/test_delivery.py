@@ -437,3 +437,16 @@ def test_a_rate_of_zero_means_no_limit(app, world, receiver, monkeypatch):
                                {"count": i + 1})
     _db.session.commit()
     assert notifications.deliver_due()["delivered"] == 25
+
+
+def test_finished_messages_are_removed_after_the_keep_days(world, receiver):
+    robot(world.home_a, DeliveryChannel.WECOM, receiver.url(key="k"))
+    old, waiting = (notifications.announce(notifications.home_owner(world.home_a.id),
+                                           "appeal_received", "", {"count": i})[0] for i in (1, 2))
+    _db.session.commit()
+    now = utcnow()
+    old.status, old.next_attempt_at = DeliveryStatus.DELIVERED, now - timedelta(days=91)
+    waiting.next_attempt_at = now + timedelta(days=1)
+    _db.session.commit()
+    notifications.deliver_due(now)
+    assert [d.id for d in queued()] == [waiting.id]
