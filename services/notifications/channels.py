@@ -10,6 +10,7 @@ from flask import current_app
 from models import Delivery, MessageRobot
 from models.enums import DeliveryChannel
 from services import mail
+from services.notifications.robots import host_allowed
 from services.notifications.webhooks import SendFailed, payload, post, signed_url
 
 #: Seconds a robot may take to answer before the attempt counts as failed.
@@ -65,6 +66,8 @@ class RobotChannel(Channel):
 
     def send(self, delivery: Delivery, address: MessageRobot) -> None:
         url = address.webhook_url
+        if not host_allowed(url):  # the setting may have narrowed since the robot was saved
+            raise SendFailed("Webhook 地址的主机不在 WEBHOOK_ALLOWED_HOSTS 之内")
         if self.code == DeliveryChannel.DINGTALK:
             url = signed_url(url, address.secret)
         timeout = float(current_app.config.get("WEBHOOK_TIMEOUT_SECONDS")

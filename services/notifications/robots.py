@@ -9,6 +9,7 @@ the secret are secrets: pages show them masked, the audit log records only their
 from urllib.parse import parse_qsl, urlsplit
 
 import sqlalchemy as sa
+from flask import current_app
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
@@ -61,11 +62,26 @@ def _keep_ends(value: str) -> str:
 
 
 def masked_url(url: str) -> str:
-    """The URL with every query value masked (`key=abcd…wxyz`): enough to recognise it."""
+    """The URL with every query value and any user:password masked (`key=abcd…wxyz`): enough to
+    recognise it, not to use it."""
     parts = urlsplit(url or "")
     query = "&".join(f"{k}={_keep_ends(v)}" for k, v in parse_qsl(parts.query,
                                                                     keep_blank_values=True))
-    return f"{parts.scheme}://{parts.netloc}{parts.path}" + (f"?{query}" if query else "")
+    host = parts.netloc.rsplit("@", 1)[-1]
+    if "@" in parts.netloc:
+        host = "****@" + host
+    return f"{parts.scheme}://{host}{parts.path}" + (f"?{query}" if query else "")
+
+
+def host_allowed(url: str) -> bool:
+    """Whether the URL's host is one WEBHOOK_ALLOWED_HOSTS admits (comma-separated host names; a
+    leading dot admits the subdomains; empty: any host)."""
+    allowed = [h.strip().lower() for h in
+               (current_app.config.get("WEBHOOK_ALLOWED_HOSTS") or "").split(",") if h.strip()]
+    if not allowed:
+        return True
+    host = (urlsplit(url or "").hostname or "").lower()
+    return any(host == h or (h.startswith(".") and host.endswith(h)) for h in allowed)
 
 
 def masked_secret(secret: str) -> str:
@@ -89,6 +105,9 @@ def _check_url(errors: dict, url: str) -> None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
         errors["webhook_url"] = ["Webhook 地址应以 https:// 或 http:// 开头，并含有主机名"]
+    elif not host_allowed(url):
+        errors["webhook_url"] = ["Webhook 地址的主机不在平台允许的范围内"
+                                 "（WEBHOOK_ALLOWED_HOSTS），请联系系统管理员"]
 
 
 def save_robot(actor: User, home: Home | None, provider: DeliveryChannel, data: dict) -> MessageRobot:

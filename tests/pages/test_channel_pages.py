@@ -209,3 +209,22 @@ def test_test_email_is_queued_for_the_user_with_an_address(app, client, login, w
     login(world.rep_b)                                     # no address: nothing queued
     client.post("/account/messages/test")
     assert _db.session.scalar(sa.select(sa.func.count(Delivery.id))) == 1
+
+
+def test_allowed_hosts_narrow_where_robots_may_be(app, client, login, world, monkeypatch):
+    monkeypatch.setitem(app.config, "WEBHOOK_ALLOWED_HOSTS", "qyapi.weixin.qq.com, .intranet.example")
+    login(world.manager_a)
+    base = f"/channels/homes/{world.home_a.id}/wecom"
+    for url, status in (("http://10.0.0.5:5432/x?key=k", 422),
+                        ("https://qyapi.weixin.qq.com.evil.cn/x?key=k", 422),
+                        ("https://wecom.intranet.example/cgi-bin/webhook/send?key=k", 302),
+                        ("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k", 302)):
+        resp = client.post(base, data={"wecom-webhook_url": url, "wecom-message_format": "markdown"})
+        assert resp.status_code == status, url
+        if status == 422:
+            assert "WEBHOOK_ALLOWED_HOSTS" in resp.get_data(as_text=True)
+
+
+def test_credentials_in_a_url_are_masked_too():
+    assert notifications.masked_url("http://robot:pa55word@10.1.2.3:8080/send?key=abcdefghijklmnop") \
+        == "http://****@10.1.2.3:8080/send?key=abcd…mnop"
