@@ -5,6 +5,7 @@ from blueprints.admin import bp as admin_bp
 from blueprints.applications import bp as applications_bp
 from blueprints.audit import bp as audit_bp
 from blueprints.auth import bp as auth_bp
+from blueprints.channels import bp as channels_bp
 from blueprints.dashboard import bp as dashboard_bp
 from blueprints.homes import bp as homes_bp
 from blueprints.imports import bp as imports_bp
@@ -23,5 +24,5 @@ from blueprints.sysadmin import bp as sysadmin_bp
 PAGE_BLUEPRINTS = [
     auth_bp, main_bp, account_bp, admin_bp, rep_bp, manage_bp, activities_bp, provincial_bp,
     homes_bp, applications_bp, public_bp, dashboard_bp, notifications_bp, jobs_admin_bp, records_bp, qr_bp,
-    imports_bp, sysadmin_bp, security_bp, audit_bp,
+    imports_bp, sysadmin_bp, security_bp, audit_bp, channels_bp,
 ]

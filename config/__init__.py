@@ -139,6 +139,16 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "noreply@rephome.local")
+    MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 20)
+    # The delivery queue (e-mail and 企业微信 / 钉钉 group robots), sent by the deliver_messages job
+    MAIL_RATE_PER_MINUTE = _int("MAIL_RATE_PER_MINUTE", 60)          # all e-mail together; 0: no limit
+    WEBHOOK_RATE_PER_MINUTE = _int("WEBHOOK_RATE_PER_MINUTE", 20)    # per robot; 0: no limit
+    WEBHOOK_TIMEOUT_SECONDS = _int("WEBHOOK_TIMEOUT_SECONDS", 10)
+    # Hosts group robots may be at (comma-separated; ".example.cn" admits subdomains); empty: any
+    WEBHOOK_ALLOWED_HOSTS = os.environ.get("WEBHOOK_ALLOWED_HOSTS", "")
+    DELIVERY_MAX_ATTEMPTS = _int("DELIVERY_MAX_ATTEMPTS", 8)
+    DELIVERY_RETRY_SECONDS = _int("DELIVERY_RETRY_SECONDS", 60)       # doubles after each failure
+    DELIVERY_KEEP_DAYS = _int("DELIVERY_KEEP_DAYS", 90)               # finished messages are then removed
 
     # UI
     BOOTSTRAP_SERVE_LOCAL = True

@@ -8,7 +8,7 @@ from datetime import date
 
 from jobs.common import active_home_ids, already_notified, iso_week, link_to, managers_by_home
 from services import compliance
-from services.notifications import notify
+from services.notifications import announce, home_owner, notify
 
 KIND = "compliance_reminder"
 DIGEST_KIND = "compliance_digest"
@@ -35,7 +35,8 @@ def run(today: date) -> dict:
         notify(row.representative, KIND, f"{year}年联系科技工作者尚未达标",
                f"截至{today.isoformat()}，您在{year}年已联系 {row.contacted_count} 名科技工作者，"
                f"距“每个代表至少联系{limit}个科技工作者”还差 {missing} 名。",
-               link=rep_link, dedupe_key=rep_key, checked=True)
+               link=rep_link, dedupe_key=rep_key, checked=True,
+               counts={"year": year, "count": row.contacted_count, "missing": missing})
         notified += 1
 
     by_home: dict[int, list] = {}
@@ -55,9 +56,12 @@ def run(today: date) -> dict:
             notify(manager, DIGEST_KIND,
                    f"{week[:4]}年第{int(week[-2:])}周：{len(home_rows)} 名代表联系科技工作者未达标",
                    f"截至{today.isoformat()}，{year}年联系科技工作者少于{limit}名的代表：\n{lines}",
-                   link=manager_link, dedupe_key=digest_key, checked=True)
+                   link=manager_link, dedupe_key=digest_key, checked=True,
+                   counts={"count": len(home_rows)})
             done.add(manager.id)
             digests += 1
+        announce(home_owner(home_id), DIGEST_KIND, manager_link, {"count": len(home_rows)},
+                 digest_key)
 
     return {"year": year, "representatives": len(rows), "below_threshold": len(below),
             "notified": notified, "digests": digests}

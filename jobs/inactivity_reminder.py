@@ -50,6 +50,6 @@ def run(today: date) -> dict:
         notify(rep, KIND, f"您已有 {days} 天没有开展活动",
                f"自{(today - timedelta(days=days)).isoformat()}以来，您没有组织或参与组织活动。"
                "欢迎围绕党建、窗口、邻里、创新四个主题开展活动并及时记录。",
-               link=link, dedupe_key=key, checked=True)
+               link=link, dedupe_key=key, checked=True, counts={"days": days})
         notified += 1
     return {"inactive": len(reps), "notified": notified, "window_days": days}

@@ -15,7 +15,7 @@ from jobs import locking, schedule
 from models import JobRun
 from models.base import utcnow
 from models.enums import JobStatus, Role
-from services import audit, clock, mail
+from services import audit, clock
 from services.scope import require_role
 
 log = logging.getLogger("rephome.jobs")
@@ -79,6 +79,9 @@ def run_job(name: str, today: date | None = None, *, trigger: str = "cli", actor
     owner = locking.new_owner()
     if not locking.acquire(name, owner):
         held = locking.holder(name)
+        if job.quiet:
+            return JobRun(job_name=name, as_of=today, status=JobStatus.SKIPPED,
+                          counts={"trigger": trigger})
         run = JobRun(job_name=name, as_of=today, started_at=utcnow(), finished_at=utcnow(),
                      status=JobStatus.SKIPPED, counts={"trigger": trigger},
                      error=f"任务正在由其他进程运行（{held.owner if held else '未知'}），本次跳过")
@@ -98,9 +101,12 @@ def run_job(name: str, today: date | None = None, *, trigger: str = "cli", actor
         run_id = run.id
         try:
             counts = job.func(today) or {}
+            run = db.session.get(JobRun, run_id)  # a job may commit as it goes (deliveries)
             run.counts = {**counts, "trigger": trigger}
             run.status = JobStatus.SUCCESS
             run.finished_at = utcnow()
+            if job.quiet and not counts.get("attempted"):
+                return _forget(run)
             _audit(run, trigger, actor)
             db.session.commit()  # the job's work, its record and its audit entry, once
         except Exception as exc:  # a failing job must never stop the next one
@@ -113,7 +119,6 @@ def run_job(name: str, today: date | None = None, *, trigger: str = "cli", actor
             db.session.commit()
             log.exception("job %s as of %s failed", name, today)
             return run
-        _send_mail(run)
         log.info("job %s as of %s succeeded: %s", name, today, run.counts)
         return run
     finally:
@@ -129,17 +134,10 @@ def _close_orphans(name: str) -> None:
                 error="进程中断：运行未结束，租约过期后已由新的运行接管"))
 
 
-def _send_mail(run: JobRun) -> None:
-    """After a successful run, e-mail the notifications not yet sent (when mail is configured)."""
-    if not mail.enabled():
-        return
-    try:
-        sent = mail.send_pending()
-        db.session.commit()
-    except Exception:  # mail is best effort: the job's work is already committed
-        db.session.rollback()
-        log.exception("mail after job %s failed", run.job_name)
-        return
-    if sent.get("sent") or sent.get("failed"):
-        run.counts = {**(run.counts or {}), "emailed": sent["sent"], "email_failed": sent["failed"]}
-        db.session.commit()
+def _forget(run: JobRun) -> JobRun:
+    """A quiet job's idle run: its record is deleted with the commit; a detached copy answers."""
+    copy = JobRun(job_name=run.job_name, as_of=run.as_of, started_at=run.started_at,
+                  finished_at=run.finished_at, status=run.status, counts=dict(run.counts or {}))
+    db.session.delete(run)
+    db.session.commit()
+    return copy

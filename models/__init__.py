@@ -9,6 +9,7 @@ from models.appeal import Appeal
 from models.application import Application, ApplicationRound
 from models.assessment import ITEMS, Assessment, AssessmentItem
 from models.credentials import PasswordHistory, RecoveryCode
+from models.delivery import OFFICE_OWNER, Delivery, MessagePreference, MessageRobot
 from models.home import Home, HomePlan, ServiceTeamMember
 from models.imports import Import
 from models.login_session import LoginSession
@@ -35,6 +36,7 @@ __all__ = [
     "ServiceTeamMember", "ApiToken", "AuditLog", "JobLock", "JobRun", "Notification", "Unit",
     "User", "ContactRecord", "Worker", "WorkerLink",
     "Objection",
+    "Delivery", "MessagePreference", "MessageRobot", "OFFICE_OWNER",
     "Import",
     "LoginSession",
     "PasswordHistory", "RecoveryCode",

@@ -21,7 +21,7 @@ from services.assessments import scoring
 from services.assessments.objections import undecided_exists
 from services.concurrency import lock
 from services.errors import Collector, Conflict, NotFound, ValidationFailed
-from services.notifications import managers_of_home, notify
+from services.notifications import notify_home
 from services.scope import require_role
 from services.years import PLAN_YEARS
 
@@ -353,5 +353,5 @@ def close_publicity(today: date | None = None) -> list[Assessment]:
 
 
 def _notify(a: Assessment, kind: str, title: str, body: str = "") -> None:
-    for manager in managers_of_home(a.home_id):
-        notify(manager, kind, title, body, link=f"/public/results?year={a.year}")
+    notify_home(a.home_id, kind, title, body, link=f"/public/results?year={a.year}",
+                counts={"year": a.year})

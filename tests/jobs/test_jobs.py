@@ -54,6 +54,7 @@ SPEC_TIMES = {
     "publicity_close": {"hour": 1, "minute": 30},
     "assessment_drafts": {"month": 1, "day": 5, "hour": 3, "minute": 0},
     "queue_digest": {"hour": 8, "minute": 30},
+    "deliver_messages": {"minute": "*"},   # the delivery queue (e-mail, group robots)
 }
 
 
