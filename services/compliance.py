@@ -88,7 +88,7 @@ def representatives(year: int, *, home_id: int | None = None, home_ids=None,
     stmt = (sa.select(User, contacted)
             .outerjoin(counts, counts.c.representative_id == User.id)
             .where(User.role == Role.REPRESENTATIVE)
-            .order_by(User.home_id, User.name, User.id))
+            .order_by(User.home_id, User.name_key, User.id))
     if home_id is not None:
         stmt = stmt.where(User.home_id == home_id)
     if home_ids is not None:
@@ -253,16 +253,16 @@ def representatives_table(year: int, *, home_id: int | None = None, level: str =
         like = f"%{q}%"
         stmt = stmt.where(sa.or_(User.name.ilike(like), User.username.ilike(like),
                                  User.work_unit.ilike(like)))
-    columns = {"name": User.name, "level": User.level, "contacted": contacted,
+    columns = {"name": User.name_key, "level": User.level, "contacted": contacted,
                "compliant": is_compliant, "last_activity": acts.c.last, "active": User.active}
     columns.update({t.value: col for t, col in zip(Theme, theme_values, strict=True)})
-    key = columns.get(sort, User.name)
+    key = columns.get(sort, User.name_key)
     order = key.desc() if descending else key.asc()
     if sort == "last_activity":  # representatives without activities go last either way
         order = (acts.c.last.is_(None), order)
     else:
         order = (order,)
-    stmt = stmt.order_by(*order, User.name, User.id)
+    stmt = stmt.order_by(*order, User.name_key, User.id)
     rows = []
     for user, n, *rest in db.session.execute(stmt):
         theme_counts = {t.value: int(c) for t, c in zip(Theme, rest[:4], strict=True)}

@@ -105,7 +105,7 @@ def accounts():
     elif request.method == "POST":
         status = 422
     stmt = (sa.select(User).where(User.role == Role.REPRESENTATIVE, User.home_id == home_id)
-            .order_by(User.active.desc(), User.name, User.id))
+            .order_by(User.active.desc(), User.name_key, User.id))
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     return render_template("manage/accounts.html", form=form, page=page), status
 

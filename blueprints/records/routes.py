@@ -94,7 +94,7 @@ def _home_representatives(home: Home) -> list[User]:
     return db.session.scalars(
         db.select(User).where(User.home_id == home.id, User.role == Role.REPRESENTATIVE,
                               User.active.is_(True))
-        .options(db.joinedload(User.home)).order_by(User.name, User.id)).all()
+        .options(db.joinedload(User.home)).order_by(User.name_key, User.id)).all()
 
 
 @bp.route("/home/<int:home_id>/docx")

@@ -1,8 +1,8 @@
 """A login, step by step (SPEC §5.13), shared by the login page and POST /tokens.
 
 1. `check_credentials(username, password, address)`: the active user whose password — or unexpired
-   activation code — this is. What is typed is a username first; otherwise a mobile (normalised as
-   everywhere) names the account only when exactly one active account holds it. Unknown usernames and deactivated accounts get the same LoginFailed
+   activation code — this is. What is typed is a username first; otherwise a mobile
+   (normalised as everywhere) names the account only when exactly one active account holds it. Unknown usernames and deactivated accounts get the same LoginFailed
    and lock nothing; a wrong password is a counted failure; a locked account answers AccountLocked
    for every attempt, right or wrong (a valid activation code, handed out by the office, unlocks).
 2. The second factor, when `second_factor.asks_code(user)`: `second_factor.verify_code`.
@@ -13,7 +13,6 @@ The caller commits in every case (refusals carry keep_changes).
 from functools import lru_cache
 
 import sqlalchemy as sa
-
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from extensions import db
