@@ -4,7 +4,8 @@
    activation code — this is. What is typed is a username first; otherwise a mobile
    (normalised as everywhere) names the account only when exactly one active account holds it.
    Unknown usernames and deactivated accounts get the same LoginFailed and lock nothing; a wrong
-   password is a counted failure; a locked account answers AccountLocked for every attempt, right or wrong (a valid activation code, handed out by the office, unlocks).
+   password is a counted failure; a locked account answers AccountLocked for every attempt, right
+   or wrong (a valid activation code, handed out by the office, unlocks).
 2. The second factor, when `second_factor.asks_code(user)`: `second_factor.verify_code`.
 3. `finish_login(user, address)`: the failure notice for the owner, last_login_at, an aged password
    marked `must_change_password`, the audit entry.
