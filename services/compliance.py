@@ -180,6 +180,23 @@ def linked_workers_status(representative_id: int, year: int):
     return [(w, int(n), last) for w, n, last in db.session.execute(stmt)]
 
 
+def next_uncontacted_worker(representative_id: int, year: int, *,
+                            exclude: int | None = None) -> Worker | None:
+    """The first (by name, then id) of the representative's linked workers without a contact in
+    `year`, other than `exclude` — the one to contact next; None when every one was contacted."""
+    start, end = year_bounds(year)
+    contacted = (sa.select(ContactRecord.id).where(
+        ContactRecord.representative_id == representative_id,
+        ContactRecord.worker_id == Worker.id,
+        ContactRecord.date >= start, ContactRecord.date <= end).exists())
+    stmt = (sa.select(Worker).join(WorkerLink, WorkerLink.worker_id == Worker.id)
+            .where(WorkerLink.representative_id == representative_id, ~contacted)
+            .order_by(Worker.name, Worker.id).limit(1))
+    if exclude is not None:
+        stmt = stmt.where(Worker.id != exclude)
+    return db.session.scalar(stmt)
+
+
 @dataclass(frozen=True)
 class RepresentativeRow:
     """One line of a Home's representatives table."""
