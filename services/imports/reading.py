@@ -88,7 +88,8 @@ class Report:
 
     def as_dict(self) -> dict:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "refused": self.refused}
+                "refused": [{k: item[k] for k in ("row", "column", "message")}
+                            for item in self.refused]}
 
 
 @dataclass
@@ -106,8 +107,11 @@ class Context:
     canonical: dict = field(default_factory=dict)  # field → the template's header
 
     def refuse(self, row: Row, field_name: str, message: str) -> None:
+        """Refuse a cell: {row, column (the header as written), message, name (the row's 姓名 or
+        单位名称 as written, '' when blank: shown beside the row number; not in the API body)}."""
         column = row.headers.get(field_name) or self.canonical.get(field_name, "")
-        self.report.refused.append({"row": row.number, "column": column, "message": message})
+        self.report.refused.append({"row": row.number, "column": column, "message": message,
+                                    "name": row.values.get("name", "")})
         self.report.refused_rows.add(row.number)
 
     def created(self, row: Row, label: str) -> None:

@@ -70,3 +70,22 @@ def test_the_api_stores_names_as_written(world, db, api):
                                                    "field": "农业"})
     assert resp.status_code == 201, resp.get_json()
     assert (resp.get_json()["name"], resp.get_json()["work_unit"]) == ("陈（静）", "农科院（南京）")
+
+
+def test_refused_rows_carry_the_rows_name_beside_the_number(world, db, api, login):
+    from models import Import
+    from tests.support.import_files import read
+    admin = api(world.admin)
+    resp = upload(admin, "units", xlsx(UNIT_HEADER, [
+        ["某某（集团）科协", "不存在的类型", "", "", "", "", "", "", ""]]), dry_run=False)
+    assert resp.status_code == 422
+    # The API body keeps SPEC §8's shape: {row, column, message}.
+    assert resp.get_json()["refused"] == [
+        {"row": 2, "column": "单位类型", "message": "单位类型应为：设区市科协、省级学会或企业科协"}]
+    record = db.session.scalar(sa.select(Import).order_by(Import.id.desc()))
+    client = login(world.admin)
+    page = client.get(f"/imports/{record.id}").get_data(as_text=True)
+    assert 'data-testid="refused-row">2 <span class="text-muted">某某（集团）科协</span>' in page
+    book = read(client.get(f"/imports/{record.id}/refused.xlsx").data)
+    assert book[0][:3] == ("原行号", "本行姓名/名称", "单位名称")
+    assert book[1][:3] == (2, "某某（集团）科协", "某某（集团）科协")
