@@ -85,7 +85,8 @@ def refused_workbook(record: Import) -> bytes:
     Columns line up with the file's header row whatever cells a row left blank (a read-only sheet
     drops trailing blank cells), so 错误原因 is always the last column and correcting the file
     and uploading it again imports the data, never the reasons (the import ignores 原行号,
-    NAME_HEADER and 错误原因). The header row and the two leading columns are frozen and the columns are sized for reading."""
+    NAME_HEADER and 错误原因). The header row and the two leading columns are frozen and the
+    columns are sized for reading."""
     if not record.payload or not record.refused:
         raise NotFound("该导入没有可下载的错误行")
     reasons, names = {}, {}
