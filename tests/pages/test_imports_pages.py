@@ -169,7 +169,7 @@ def test_credentials_workbook_dates_in_beijing_as_dates_and_readable_columns(wor
     resp = client.post(f"/imports/{committed.id}/credentials.xlsx")
     sheet = load_workbook(BytesIO(resp.data)).active
     header = [c.value for c in sheet[1]]
-    assert header == ["用户名", "姓名", "激活码", "有效期至", "说明"]
+    assert header == ["用户名", "姓名", "激活码", "有效期至", "说明", "登录地址"]
     cell = sheet.cell(row=2, column=4)
     assert cell.is_date and cell.value.date() == date(2026, 12, 31)
     assert cell.number_format == "yyyy-mm-dd"
