@@ -62,6 +62,7 @@ from services.accounts.tokens import (
 from services.accounts.users import (
     change_password,
     create_user,
+    create_with_code,
     find_by_username,
     get_user,
     require_account_keeper,
@@ -95,6 +96,7 @@ __all__ = [
     "verify_code",
     "change_password",
     "create_user",
+    "create_with_code",
     "current_key",
     "derived_code",
     "digest",

@@ -38,3 +38,51 @@ def test_representatives_page_buttons_and_pinyin_order_on_a_phone(browser, serve
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     for watch in watches:
         watch.assert_clean()
+
+
+def test_new_account_is_in_sight_on_a_phone(browser, server, world):
+    for i in range(30):  # a Home with many accounts: the list is long
+        f.representative(world.home_a, name=f"代表{i:02d}")
+    db.session.commit()
+    watches = []
+    page = new_page(browser, watches)
+    log_in(page, server, world.manager_a)
+    page.goto(server + "/manage/accounts")
+    link = page.locator("[data-testid=new-account]")
+    box = link.bounding_box()
+    assert link.is_visible() and box["y"] + box["height"] <= 844  # in the first screen
+    link.click()
+    page.wait_for_load_state()
+    form = page.locator("[data-testid=new-account-form]")
+    assert form.bounding_box()["y"] < 844
+    assert page.locator("input[type=password]").count() == 0
+    page.fill("input[name=username]", "phone_rep")
+    page.fill("input[name=name]", "手机新建")
+    page.select_option("select[name=level]", "county")
+    page.click("#submit")
+    page.wait_for_load_state()
+    code = page.locator("[data-testid=activation-code]")
+    assert code.is_visible() and len(code.inner_text().strip()) == 14
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    for watch in watches:
+        watch.assert_clean()
+
+
+def test_review_comes_before_admin_delete_on_a_phone(browser, server, world):
+    activity = f.activity(world.rep_a, title="待审核的活动")
+    f.activity(world.rep_a2, title="另一条待审核")
+    db.session.commit()
+    watches = []
+    page = new_page(browser, watches)
+    log_in(page, server, world.manager_a)
+    page.goto(f"{server}/manage/activities/{activity.id}")
+    review = page.locator("#review").bounding_box()
+    delete = page.get_by_role("button", name="以管理员身份删除").bounding_box()
+    assert review["y"] + review["height"] <= delete["y"]
+    page.get_by_role("button", name="审核通过").click()
+    page.wait_for_load_state()
+    page.locator("[data-testid=next-waiting]").click()
+    page.wait_for_load_state()
+    assert "另一条待审核" in page.locator("h1").inner_text()
+    for watch in watches:
+        watch.assert_clean()
