@@ -23,7 +23,6 @@ from services.scope import get_scoped
 from services.years import FILTER_YEARS
 
 ADMIN, MANAGER, REP = Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE
-FIRST_YEAR = 2020
 
 # 办结率 as a percentage and the median days, "—" when there is none (SPEC §5.5).
 bp.add_app_template_filter(tables.percent, "rate_percent")
@@ -51,7 +50,8 @@ def _filters(*, territory: bool) -> dict:
 
 
 def _years():
-    return list(range(today().year, FIRST_YEAR - 1, -1))
+    """The years the pickers offer (services.years: those that hold anything), with the one shown."""
+    return FILTER_YEARS.offered(selected=_year())
 
 
 def _home_for_request() -> Home:

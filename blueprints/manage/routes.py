@@ -72,7 +72,7 @@ def representatives():
     return render_template(
         "manage/representatives.html", rows=rows, year=year, args=args, summary=summary,
         threshold=compliance.threshold(), themes=list(Theme), levels=Level.choices(),
-        years=FILTER_YEARS.recent())
+        years=FILTER_YEARS.offered(selected=year))
 
 
 @bp.route("/representatives/export")

@@ -30,7 +30,8 @@ def _year() -> int:
 
 
 def _years():
-    return FILTER_YEARS.recent()
+    """The years the pickers offer (services.years: those that hold anything), with the one shown."""
+    return FILTER_YEARS.offered(selected=_year())
 
 
 def _print_context(back_url: str) -> dict:
