@@ -13,7 +13,8 @@ from extensions import db
 from models.enums import ActivityStatus, Kind, Theme
 from tests.support import factories as f
 
-SHORT = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{1,2}月|[●○]|组织|联合组织|代表\+\S{2}|\d+ 人|参与人数|日期|角色|主题)$")
+SHORT = re.compile(r"^(\d{4}-\d{2}-\d{2}|\d{1,2}月|[●○]|组织|联合组织|代表\+\S{2}|\d+ 人"
+                   r"|参与人数|日期|角色|主题)$")
 POINT = 20  # twips
 SIZE = 11  # pt, the Normal style
 
