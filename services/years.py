@@ -69,6 +69,10 @@ class YearRange:
             years = sorted([*years, selected], reverse=True)
         return years
 
+    def recent(self, count: int = 10) -> list[int]:
+        """`offered()`, at most `count` years (for pickers that show only the latest)."""
+        return self.offered()[:count]
+
 
 def first_data_year() -> int:
     """The first year anything is recorded in: the earliest activity date, Home recognition,
