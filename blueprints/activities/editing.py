@@ -31,7 +31,7 @@ def _choices(organizer: User, home_id: int):
     workers = list(db.session.scalars(stmt.distinct().order_by(Worker.name, Worker.id)))
     reps = list(db.session.scalars(sa.select(User).where(
         User.home_id == home_id, User.role == Role.REPRESENTATIVE, User.active.is_(True),
-        User.id != organizer.id).order_by(User.name, User.id)))
+        User.id != organizer.id).order_by(User.name_key, User.id)))
     return workers, reps
 
 

@@ -24,7 +24,9 @@ bp = Blueprint("api_tokens", __name__, description="令牌（登录）")
 
 
 class TokenRequestSchema(InputSchema):
-    username = fields.String(required=True, metadata={"example": "admin"})
+    username = fields.String(required=True, metadata={
+        "example": "admin",
+        "description": "用户名；或手机号（仅当恰有一个有效账号登记了该手机号时）"})
     password = fields.String(required=True, metadata={"example": "password-of-12+"})
     otp = fields.String(metadata={"description": "身份验证器中的6位动态验证码，或一个恢复码"
                                                  "（绑定了双因素认证的账号必填）"})

@@ -51,7 +51,7 @@ class Users(MethodView):
         """Users in the caller's scope."""
         # Each user's Home and unit (and the unit's Home) in the same statement: the answer names
         # home_id and unit_id of every user without a query per row.
-        stmt = scoped(User, api_user()).order_by(User.id).options(
+        stmt = scoped(User, api_user()).order_by(User.name_key, User.id).options(
             sa.orm.joinedload(User.home), sa.orm.joinedload(User.unit).joinedload(Unit.home))
         return paginate(stmt, args["page"], args["per_page"], list)
 

@@ -96,8 +96,14 @@ def _my_worker(worker_id) -> Worker:
 @bp.route("/workers/<int:worker_id>")
 @roles_required(REP)
 def worker_detail(worker_id):
-    """A worker I linked: details, my contact records with them, a form to add one."""
+    """A worker I linked: my progress this year (contacted / threshold) with the next linked worker
+    not yet contacted, details, my contact records with them, a form to add one."""
     worker = _my_worker(worker_id)
+    year = clock.today().year
+    progress = {"year": year, "contacted": compliance.contacted_count(current_user.id, year),
+                "threshold": compliance.threshold(),
+                "next": compliance.next_uncontacted_worker(current_user.id, year,
+                                                           exclude=worker.id)}
     records = db.session.scalars(
         sa.select(ContactRecord).where(ContactRecord.representative_id == current_user.id,
                                        ContactRecord.worker_id == worker.id)
@@ -106,7 +112,8 @@ def worker_detail(worker_id):
     form.worker_id.choices = [(str(worker.id), worker.name)]
     form.worker_id.data = str(worker.id)
     form.date.data = clock.today()
-    return render_template("rep/worker_detail.html", worker=worker, records=records, form=form)
+    return render_template("rep/worker_detail.html", worker=worker, records=records, form=form,
+                           progress=progress)
 
 
 @bp.route("/workers/<int:worker_id>/edit", methods=["GET", "POST"])

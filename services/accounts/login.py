@@ -1,9 +1,11 @@
 """A login, step by step (SPEC §5.13), shared by the login page and POST /tokens.
 
 1. `check_credentials(username, password, address)`: the active user whose password — or unexpired
-   activation code — this is. Unknown usernames and deactivated accounts get the same LoginFailed
-   and lock nothing; a wrong password is a counted failure; a locked account answers AccountLocked
-   for every attempt, right or wrong (a valid activation code, handed out by the office, unlocks).
+   activation code — this is. What is typed is a username first; otherwise a mobile
+   (normalised as everywhere) names the account only when exactly one active account holds it.
+   Unknown usernames and deactivated accounts get the same LoginFailed and lock nothing; a wrong
+   password is a counted failure; a locked account answers AccountLocked for every attempt, right
+   or wrong (a valid activation code, handed out by the office, unlocks).
 2. The second factor, when `second_factor.asks_code(user)`: `second_factor.verify_code`.
 3. `finish_login(user, address)`: the failure notice for the owner, last_login_at, an aged password
    marked `must_change_password`, the audit entry.
@@ -11,20 +13,39 @@ The caller commits in every case (refusals carry keep_changes).
 """
 from functools import lru_cache
 
+import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from extensions import db
 from models import User
 from models.base import utcnow
 from services import audit, clock
 from services.accounts import activation, lockout, passwords, sessions
 from services.accounts.users import find_by_username
 from services.errors import AccountLocked, LoginFailed
+from services.validation import normalize_mobile
 
 
 @lru_cache(maxsize=1)
 def _dummy_hash() -> str:
     """A real hash, so that an unknown username costs the same time as a wrong password."""
     return generate_password_hash("not-a-real-password")
+
+
+def _find_login(typed) -> User | None:
+    """The account a login names: the user with this username (ignoring case); failing that, the
+    one active user whose mobile is this (normalised: `+86 138-0013-8001` is `13800138001`).
+    None when neither, or when several active accounts share the mobile."""
+    typed = typed if isinstance(typed, str) else ""
+    user = find_by_username(typed)
+    if user is not None:
+        return user
+    mobile = normalize_mobile(typed)
+    if mobile is None:
+        return None
+    holders = db.session.scalars(sa.select(User).where(
+        User.mobile == mobile, User.active.is_(True)).limit(2)).all()
+    return holders[0] if len(holders) == 1 else None
 
 
 def _refuse(username, address: str, reason: str, channel: str) -> LoginFailed:
@@ -35,10 +56,11 @@ def _refuse(username, address: str, reason: str, channel: str) -> LoginFailed:
 
 
 def check_credentials(username, password, address: str = "", *, channel: str = "web") -> User:
-    """The active user with these credentials, matched ignoring the username's case; LoginFailed
-    (the same for unknown and wrong) or AccountLocked otherwise."""
+    """The active user with these credentials, matched ignoring the username's case, or by the
+    mobile only one active account holds; LoginFailed (the same for unknown and wrong) or
+    AccountLocked otherwise. Failures and locks count against the account so found."""
     password = password if isinstance(password, str) else ""
-    user = find_by_username(username if isinstance(username, str) else "")
+    user = _find_login(username)
     if user is None:
         check_password_hash(_dummy_hash(), password)
         raise _refuse(username, address, "unknown_user", channel)
