@@ -3,7 +3,8 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
 import config as config_module
-from extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from extensions import (babel, bootstrap, compress, csrf, db, limiter, login_manager, migrate,
+                        static_assets)
 from extensions.database import engine_options, install_deadline
 
 
@@ -18,6 +19,7 @@ def create_app(config=None) -> Flask:
     register_input_rules(app)
     register_blueprints(app)
     register_api(app)
+    register_static_assets(app)
     register_separation(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -79,6 +81,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=lambda: "zh_Hans_CN",
                    timezone_selector=lambda: "Asia/Shanghai")
     bootstrap.init_app(app)
+    compress.init_app(app)
 
     with app.app_context():
         from sqlalchemy import event
@@ -163,6 +166,11 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in PAGE_BLUEPRINTS:
         app.register_blueprint(bp)
+
+
+def register_static_assets(app: Flask) -> None:
+    """Static files of the app and every blueprint under content-hashed, immutable URLs (compressed)."""
+    static_assets.init_app(app)
 
 
 def register_api(app: Flask) -> None:

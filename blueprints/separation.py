@@ -16,8 +16,7 @@ from services.errors import Forbidden
 COMMON_BLUEPRINTS = {"auth", "public", "api_tokens", "api_me", "api_notifications",
                      "notifications", "api-docs", "api_public", "bootstrap"}
 COMMON_ENDPOINTS = {"static", "favicon", "main.index", "main.healthz", "account.profile",
-                    "account.first_password", "qr.page", "qr.track_form", "qr.track",
-                    "dashboard.plotly_js"}
+                    "account.first_password", "qr.page", "qr.track_form", "qr.track"}
 
 #: The duty of each separated administrator, by blueprint and by endpoint.
 DUTY_BLUEPRINTS = {

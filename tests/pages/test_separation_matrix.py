@@ -20,8 +20,7 @@ from tests.support import factories
 COMMON_BLUEPRINTS = {"auth", "public", "api_tokens", "api_me", "api_notifications",
                      "notifications", "api-docs", "api_public", "bootstrap"}
 COMMON_ENDPOINTS = {"static", "favicon", "main.index", "main.healthz", "account.profile",
-                    "account.first_password", "qr.page", "qr.track_form", "qr.track",
-                    "dashboard.plotly_js"}
+                    "account.first_password", "qr.page", "qr.track_form", "qr.track"}
 #: Each separated administrator's own routes (SPEC §5.13, §8).
 OWN = {
     Role.SYSTEM_ADMIN: {"sysadmin.users", "sysadmin.user_new", "sysadmin.user_reset",
