@@ -1,7 +1,7 @@
 """代表码 pages (SPEC §5.5): a representative's public page /r/{code} with the appeal form, and
 /track to follow an appeal by its receipt. No login; phone-first.
 
-POST /r/{code} is limited per client address (PUBLIC_APPEAL_RATE_LIMIT, shared with the API); a
+POST /r/{code} is limited per client address and code (PUBLIC_APPEAL_RATE_LIMIT, shared with the API); a
 filled honeypot field is answered like an accepted appeal and stores nothing (the service decides).
 """
 from flask import redirect, render_template, request, url_for
