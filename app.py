@@ -3,8 +3,7 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
 import config as config_module
-from extensions import (babel, bootstrap, compress, csrf, db, limiter, login_manager, migrate,
-                        static_assets)
+from extensions import babel, bootstrap, compress, csrf, db, limiter, login_manager, migrate, static_assets
 from extensions.database import engine_options, install_deadline
 
 
@@ -49,17 +48,20 @@ def configure(app: Flask, config) -> None:
 
 
 def register_proxy_fix(app: Flask) -> None:
-    """Behind PROXY_FIX_X_FOR trusted proxies, the client address and scheme are the ones they report.
+    """Behind PROXY_FIX_X_FOR trusted proxies, the client address, scheme, host and port are the
+    ones they report (X-Forwarded-For, -Proto, -Host, -Port).
 
-    Only the last N X-Forwarded-For hops are believed (N = PROXY_FIX_X_FOR, default 0: the header
-    is ignored), so a client cannot spoof its way past the per-address login limits. The Host
-    header is the one the proxy forwards (nginx: proxy_set_header Host $host).
+    Only the last N hops of each header are believed (N = PROXY_FIX_X_FOR, default 0: the headers
+    are ignored), so a client cannot spoof its way past the per-address limits. A proxy on a port
+    other than 80/443 must pass the port the browser used (nginx: `proxy_set_header Host
+    $http_host` or X-Forwarded-Host/-Port, docs/deployment.md): the CSRF check compares the page's
+    address with the request's, and in-page links carry it.
     """
     hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
     if hops > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def register_extensions(app: Flask) -> None:

@@ -30,7 +30,7 @@ REVALIDATE = "no-cache"
 DIGEST_LENGTH = 12
 #: File names (the last path segment) that keep their URL: a service worker's URL is its identity.
 UNHASHED = frozenset({"sw.js", "service-worker.js"})
-HASHED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{%d})(?P<ext>\.[A-Za-z0-9]+)$" % DIGEST_LENGTH)
+HASHED = re.compile(rf"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{{{DIGEST_LENGTH}}})(?P<ext>\.[A-Za-z0-9]+)$")
 COMPRESSIBLE = ("text/", "application/javascript", "application/json", "image/svg+xml",
                 "application/manifest+json", "image/x-icon", "image/vnd.microsoft.icon")
 #: Files above this size are read from disk each time and sent uncompressed (none such today).
