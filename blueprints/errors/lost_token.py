@@ -136,12 +136,13 @@ def session_ended_rescue():
 
 def host_mismatch():
     """The 400 page (and WARNING log line) for a POST whose page address is not the request's."""
-    seen = request.host
-    page = urlsplit(request.referrer or "").netloc
+    seen = request.host_url.rstrip("/")
+    referrer = urlsplit(request.referrer or "")
+    page = f"{referrer.scheme}://{referrer.netloc}"
     log.warning("CSRF refused: host mismatch: the form's page is on %r but the request reached %r "
-                "(%s %s). Behind a reverse proxy, pass the browser's host and port (nginx: "
-                "proxy_set_header Host $http_host; X-Forwarded-Host/-Port) and set PROXY_FIX_X_FOR "
-                "(docs/deployment.md).", page, seen, request.method, request.path)
+                "(%s %s). Behind a reverse proxy, pass the browser's scheme, host and port (nginx: "
+                "proxy_set_header Host $http_host; X-Forwarded-Host, -Port, -Proto) and set "
+                "PROXY_FIX_X_FOR (docs/deployment.md).", page, seen, request.method, request.path)
     return render_template("errors/host_mismatch.html", page_host=page, seen_host=seen), 400
 
 
