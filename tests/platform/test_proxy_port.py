@@ -97,7 +97,8 @@ def start_nginx(listen: int, target: int, workdir: str):
     """Debian's nginx with a self-signed certificate on `listen`, the docs' block pointing at `target`."""
     cert, key = os.path.join(workdir, "cert.pem"), os.path.join(workdir, "key.pem")
     subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert],
+                    "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                    "-keyout", key, "-out", cert],
                    check=True, capture_output=True)
     block = nginx_location_block().replace("http://127.0.0.1:8000", f"http://127.0.0.1:{target}")
     user = "user root;" if os.geteuid() == 0 else ""
@@ -132,7 +133,7 @@ http {{
             return proc
         except requests.ConnectionError:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stderr.read().decode())
+                raise RuntimeError(proc.stderr.read().decode()) from None
             time.sleep(0.1)
     proc.kill()
     raise RuntimeError("nginx did not start")
@@ -200,7 +201,6 @@ def test_python_proxy_on_a_port_keeps_forms_links_and_cards(backend, world):
 def test_the_documented_nginx_block_on_a_port(backend, world, tmp_path):
     port = free_ports(1)[0]
     workdir = tempfile.mkdtemp(prefix="nginx-", dir=tmp_path)
-    os.chmod(workdir, 0o755)
     proc = start_nginx(port, backend, workdir)
     try:
         text = _walk_through(f"https://127.0.0.1:{port}", world,
@@ -232,3 +232,20 @@ def test_a_proxy_that_drops_the_port_is_named_as_a_configuration_fault(backend, 
     assert "Host $http_host" in resp.text
     lines = [r.getMessage() for r in caplog.records if "host mismatch" in r.getMessage()]
     assert lines and f"'https://127.0.0.1:{port}'" in lines[0] and "'https://127.0.0.1'" in lines[0]
+
+
+@needs_pdftotext
+def test_cards_and_qr_codes_carry_public_base_url(db, world):
+    """PUBLIC_BASE_URL (scheme, host, port, path prefix) wins over the request's address on what is
+    printed: the card's address and its QR code, and the QR code on the public page."""
+    from tests.conftest import login_form
+
+    base = "https://rephome.example.gov.cn:8443/rephome"
+    app = make_app(PUBLIC_BASE_URL=base)
+    client = app.test_client()
+    assert login_form(client, world.rep_a).status_code == 302
+    text = pdf_text(client.get(f"/cards/representatives/{world.rep_a.id}.pdf").data)
+    assert f"{base}/r/{world.rep_a.public_code}" in text
+    with app.test_request_context():
+        from blueprints.public.qr import page_url
+        assert page_url(world.rep_a.public_code) == f"{base}/r/{world.rep_a.public_code}"
