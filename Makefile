@@ -7,7 +7,7 @@ PORT   ?= 5000
 # The demo asks no second factor (its login page says so); production refuses SECOND_FACTOR=off.
 DEMO_SECOND_FACTOR ?= off
 
-.PHONY: run test test-deps lint venv clean
+.PHONY: run test test-deps pdf-fonts lint venv clean
 
 # Extra pytest arguments. Without TEST_DATABASE_URL (SQLite) the tests that need PostgreSQL are
 # deselected; with it everything runs. `make test PYTEST_ARGS='-k sessions'` narrows a run.
@@ -23,7 +23,7 @@ $(VENV)/.installed: requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-run: venv
+run: venv pdf-fonts
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
 	@echo ""
@@ -37,6 +37,10 @@ test: venv test-deps
 # Chromium and a CJK font for the browser tests: installed when missing (as root), else one clear line.
 test-deps:
 	@sh .ci/test-deps
+
+# The TrueType CJK fonts that every PDF embeds (Debian packages; licences in licenses/).
+pdf-fonts:
+	@sh .ci/pdf-fonts
 
 # ruff for the style, lint-imports for the architecture contracts (.importlinter, docs/architecture.md).
 lint: venv

@@ -3,7 +3,7 @@ from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 
 import config as config_module
-from extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
+from extensions import babel, bootstrap, compress, csrf, db, limiter, login_manager, migrate, static_assets
 from extensions.database import engine_options, install_deadline
 
 
@@ -18,6 +18,7 @@ def create_app(config=None) -> Flask:
     register_input_rules(app)
     register_blueprints(app)
     register_api(app)
+    register_static_assets(app)
     register_separation(app)
     register_errorhandlers(app)
     register_template_helpers(app)
@@ -62,17 +63,20 @@ def configure(app: Flask, config) -> None:
 
 
 def register_proxy_fix(app: Flask) -> None:
-    """Behind PROXY_FIX_X_FOR trusted proxies, the client address and scheme are the ones they report.
+    """Behind PROXY_FIX_X_FOR trusted proxies, the client address, scheme, host and port are the
+    ones they report (X-Forwarded-For, -Proto, -Host, -Port).
 
-    Only the last N X-Forwarded-For hops are believed (N = PROXY_FIX_X_FOR, default 0: the header
-    is ignored), so a client cannot spoof its way past the per-address login limits. The Host
-    header is the one the proxy forwards (nginx: proxy_set_header Host $host).
+    Only the last N hops of each header are believed (N = PROXY_FIX_X_FOR, default 0: the headers
+    are ignored), so a client cannot spoof its way past the per-address limits. A proxy on a port
+    other than 80/443 must pass the port the browser used (nginx: `proxy_set_header Host
+    $http_host` or X-Forwarded-Host/-Port, docs/deployment.md): the CSRF check compares the page's
+    address with the request's, and in-page links carry it.
     """
     hops = int(app.config.get("PROXY_FIX_X_FOR") or 0)
     if hops > 0:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)
 
 
 def register_extensions(app: Flask) -> None:
@@ -94,6 +98,7 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=lambda: "zh_Hans_CN",
                    timezone_selector=lambda: "Asia/Shanghai")
     bootstrap.init_app(app)
+    compress.init_app(app)
 
     with app.app_context():
         from sqlalchemy import event
@@ -179,6 +184,11 @@ def register_blueprints(app: Flask) -> None:
 
     for bp in PAGE_BLUEPRINTS:
         app.register_blueprint(bp)
+
+
+def register_static_assets(app: Flask) -> None:
+    """Static files of the app and every blueprint under content-hashed, immutable URLs (compressed)."""
+    static_assets.init_app(app)
 
 
 def register_api(app: Flask) -> None:

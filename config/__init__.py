@@ -98,13 +98,17 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = True
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
-    # Anonymous appeals through a 代表码 and objections during 公示, per client address (SPEC §5.5)
-    PUBLIC_APPEAL_RATE_LIMIT = os.environ.get("PUBLIC_APPEAL_RATE_LIMIT", "10 per hour")
+    # Anonymous appeals through a 代表码, per client address and code, and objections during 公示,
+    # per client address and assessment (SPEC §5.5–§5.6); appeals also have a ceiling per address
+    # across all codes (PUBLIC_APPEAL_ADDRESS_LIMIT; empty: ten times the per-code limit).
+    PUBLIC_APPEAL_RATE_LIMIT = os.environ.get("PUBLIC_APPEAL_RATE_LIMIT", "30 per hour")
+    PUBLIC_APPEAL_ADDRESS_LIMIT = os.environ.get("PUBLIC_APPEAL_ADDRESS_LIMIT", "")
     # Workers a representative adds or links by hand, per user (SPEC §3: no mobile-probing oracle);
     # receipt and objection look-ups (/track, the public API) per client address (SPEC §5.5).
     WORKER_CREATE_RATE_LIMIT = os.environ.get("WORKER_CREATE_RATE_LIMIT", "60 per hour;300 per day")
     RECEIPT_LOOKUP_RATE_LIMIT = os.environ.get("RECEIPT_LOOKUP_RATE_LIMIT", "60 per hour")
-    # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are trusted (0: none).
+    # Reverse proxies in front of the app whose X-Forwarded-For, -Proto, -Host and -Port are
+    # trusted (0: none; the same hop count for each header).
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
     # The address printed on cards and posters and sent in mail and webhooks (services/urls.py):
     # scheme, host, optional port and path prefix, e.g. https://rephome.example.gov.cn. Empty: the
@@ -149,6 +153,13 @@ class Config:
     DELIVERY_MAX_ATTEMPTS = _int("DELIVERY_MAX_ATTEMPTS", 8)
     DELIVERY_RETRY_SECONDS = _int("DELIVERY_RETRY_SECONDS", 60)       # doubles after each failure
     DELIVERY_KEEP_DAYS = _int("DELIVERY_KEEP_DAYS", 90)               # finished messages are then removed
+
+    # Compressed pages and JSON (Flask-Compress; static files compress themselves, extensions/assets.py).
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_BR_LEVEL = 5
+    COMPRESS_LEVEL = 6
+    COMPRESS_MIN_SIZE = 500
+    COMPRESS_STREAMS = False  # file downloads (exports, photos) are sent as they are
 
     # UI
     BOOTSTRAP_SERVE_LOCAL = True

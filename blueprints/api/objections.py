@@ -3,7 +3,7 @@
 POST /assessments/{id}/objections — anonymous (a token, if sent, is ignored): 201 with the
 receipt, 404 when the
 assessment is not published, 409 outside the publicity window, 422 naming bad fields, 429 over
-PUBLIC_APPEAL_RATE_LIMIT per address.
+PUBLIC_APPEAL_RATE_LIMIT per address and assessment.
 GET /public/objections/{receipt} — anonymous: {status, filed_on, decision, response} or 404.
 GET /assessments/{id}/objections and POST /objections/{id}/decision — provincial admins (401
 without a token, 403 for other roles, 404 for an unknown id); a second decision answers 409.

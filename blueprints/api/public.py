@@ -1,7 +1,7 @@
 """Anonymous 代表码 API (SPEC §5.5, §8): leave an appeal with a representative, follow it by receipt.
 
 POST /public/representatives/{code}/appeals → 201 {receipt}; 404 for an unknown or deactivated
-representative's code; 422 naming bad fields; 429 over PUBLIC_APPEAL_RATE_LIMIT per address.
+representative's code; 422 naming bad fields; 429 over PUBLIC_APPEAL_RATE_LIMIT per address and code.
 GET /public/appeals/{receipt} → {category, status, received_on, resolved_on, response} or 404.
 No token is needed (a token, if sent, is ignored).
 """

@@ -12,6 +12,7 @@ from blueprints.auth.limits import login_limit
 from blueprints.web import commit_operation
 from extensions import db, limiter
 from services import accounts, mail
+from services.urls import public_url
 
 log = logging.getLogger("rephome.mail")
 
@@ -31,8 +32,7 @@ class ResetForm(FlaskForm):
 
 def _send_link(user) -> None:
     """E-mail the link; a mail failure is logged, never shown (the answer is the same for all)."""
-    link = url_for("auth.reset_password", token=accounts.reset_link_token(user),
-                   _external=True)
+    link = public_url("auth.reset_password", token=accounts.reset_link_token(user))
     hours = current_app.config.get("RESET_LINK_HOURS", 2)
     msg = EmailMessage()
     msg["Subject"] = "【科协代表之家】重置密码"

@@ -1,31 +1,21 @@
-"""plotly.js served by the app itself from the installed plotly package (no CDN), under a
-versioned URL with a year-long immutable cache."""
+"""plotly.js for the dashboards: the basic bundle (bar, pie and scatter traces) vendored under
+static/vendor/plotly/ with its licence, served by the app (no CDN) under a content-hashed URL with a
+year-long immutable cache (extensions/assets.py). The representative × month heat map is a shaded
+table, so the larger cartesian bundle is not needed."""
 from pathlib import Path
 
-import plotly
-from flask import abort, send_file, url_for
+from flask import send_file, url_for
 
 from blueprints.dashboard import bp
 
-PLOTLY_VERSION = plotly.__version__
-PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
-CACHE_CONTROL = "public, max-age=31536000, immutable"
-
-
-@bp.route("/assets/plotly-<version>.min.js")
-def plotly_js(version):
-    """plotly.min.js of the installed plotly package; any other version is 404."""
-    if version != PLOTLY_VERSION or not PLOTLY_JS.is_file():
-        abort(404)
-    response = send_file(PLOTLY_JS, mimetype="text/javascript", max_age=31536000,
-                         conditional=True, etag=True)
-    response.headers["Cache-Control"] = CACHE_CONTROL
-    return response
+#: The vendored bundle (npm package plotly.js-basic-dist-min) and the trace types it draws.
+PLOTLY_FILE = "vendor/plotly/plotly-basic.min.js"
+PLOTLY_TRACES = frozenset({"bar", "pie", "scatter"})
 
 
 def plotly_url() -> str:
-    """The versioned URL of plotly.js (changes when the plotly package is upgraded)."""
-    return url_for("dashboard.plotly_js", version=PLOTLY_VERSION)
+    """The content-hashed URL of plotly.js (changes when the vendored file changes)."""
+    return url_for("static", filename=PLOTLY_FILE)
 
 
 FAVICON = Path(__file__).resolve().parents[2] / "static" / "favicon.ico"

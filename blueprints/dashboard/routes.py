@@ -144,7 +144,6 @@ def home():
     charts = {
         "months": dashboard.to_json(dashboard.activities_by_theme_month(
             data["activities"].by_theme_month)),
-        "heatmap": dashboard.to_json(dashboard.representative_heatmap(data["heatmap"])),
     }
     reminded = contacts.reminded_today(r.representative.id for r in data["below"])
     return render_template("dashboard/home.html", home=home_obj, scope=scope, data=data,

@@ -13,7 +13,9 @@ class Table:
     """A table as data: cells keep their type (int, float, date, None); `formats` names the kind of
     a column ("percent" 0..1, "score" two decimals, "date") so the page prints it and the Excel file
     stores a number with a number format. `notes` are (label, value, format) lines shown with the
-    table but outside its columns (a rate is not a count); `year` is the year the data is of."""
+    table but outside its columns (a rate is not a count); `year` is the year the data is of.
+    `heat` = (first column, last column, largest value) shades those columns' cells as a heat map
+    (classes heat-0 … heat-4, darker for more), with the numbers still printed."""
     key: str
     title: str
     headers: list
@@ -24,6 +26,16 @@ class Table:
     year: int | None = None
     sheet: str = ""
     pager: list = field(default_factory=list)  # [(page number, url, current)] when paginated
+    heat: tuple | None = None
+
+    def heat_class(self, column: int, value) -> str:
+        """The heat-map class of a cell ("" outside the shaded columns): 0 for none, then 1–4 by
+        quarters of the largest value."""
+        if not self.heat or not self.heat[0] <= column <= self.heat[1] or not isinstance(value, int):
+            return ""
+        top = self.heat[2]
+        level = 0 if value <= 0 or top <= 0 else min(4, -(-4 * value // top))
+        return f"heat-{level}"
 
 
 def percent(rate: float | None) -> str:
@@ -132,6 +144,8 @@ def heatmap_table(rows) -> Table:
     table = Table("heatmap", "代表月度活动（组织的已审核活动）", ["代表", *MONTH_LABELS, "合计"],
                   sheet="代表月度活动")
     table.rows = [[r["name"], *r["months"], sum(r["months"])] for r in rows]
+    table.heat = (1, len(MONTH_LABELS), max((m for r in rows for m in r["months"]), default=0))
+    table.notes.append(("颜色", "越深表示当月组织的已审核活动越多", None))
     return table
 
 

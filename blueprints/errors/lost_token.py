@@ -18,7 +18,13 @@ A login that has ended meanwhile (idle timeout, 12 hours, logout elsewhere, SPEC
 the same way: a same-origin page POST that needs a login answers 401 with what was written (never
 passwords) and a link that logs in in a new window; back on the page, one click posts it again
 (`session_ended_rescue`, Flask-Login's unauthorized handler). Other requests go to the login page.
+
+A token refused because the page's address (Referer, on HTTPS) is not the address the request
+reached is a configuration fault, not an expired page: typically a reverse proxy on a port that
+passes `Host $host` (no port) or whose X-Forwarded-Host/-Port are not trusted (PROXY_FIX_X_FOR). It is
+logged as such (a WARNING naming both addresses) and answered with a page that says so (400).
 """
+import logging
 from urllib.parse import urlsplit
 
 from flask import render_template, request, url_for
@@ -38,6 +44,9 @@ LABELS = {
     "confirm": "确认新密码",
 }
 _SECRET_WORDS = ("password", "confirm", "secret", "token")
+#: Flask-WTF's reason when the Referer of an HTTPS POST is not on the request's host.
+HOST_MISMATCH = "The referrer does not match the host."
+log = logging.getLogger(__name__)
 _LONG = 60
 
 
@@ -125,6 +134,18 @@ def session_ended_rescue():
     return redirect(login_url(login_manager.login_view, next_url=request.url))
 
 
+def host_mismatch():
+    """The 400 page (and WARNING log line) for a POST whose page address is not the request's."""
+    seen = request.host_url.rstrip("/")
+    referrer = urlsplit(request.referrer or "")
+    page = f"{referrer.scheme}://{referrer.netloc}"
+    log.warning("CSRF refused: host mismatch: the form's page is on %r but the request reached %r "
+                "(%s %s). Behind a reverse proxy, pass the browser's scheme, host and port (nginx: "
+                "proxy_set_header Host $http_host; X-Forwarded-Host, -Port, -Proto) and set "
+                "PROXY_FIX_X_FOR (docs/deployment.md).", page, seen, request.method, request.path)
+    return render_template("errors/host_mismatch.html", page_host=page, seen_host=seen), 400
+
+
 def register(app) -> None:
     """Answer CSRFError on pages with the rescue page (the API is exempt from CSRF), and an ended
     login's page POST with the kept form."""
@@ -136,6 +157,8 @@ def register(app) -> None:
     def lost_token(error: CSRFError):
         if is_api_request():
             return api_error(422, "安全校验失败，请重试")
+        if error.description == HOST_MISMATCH:
+            return host_mismatch()
         rescue = request.method == "POST" and same_origin()
         shown, hidden = _kept_fields() if rescue else ([], [])
         files = rescue and any(f.filename for f in request.files.values())

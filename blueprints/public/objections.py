@@ -1,7 +1,7 @@
 """异议受理 on the public results page (SPEC §5.6): anyone objects to a result during its window.
 
-POST /public/results/objections is limited per address (PUBLIC_APPEAL_RATE_LIMIT, shared with the
-API); 404 when the assessment is not published, 409 outside the window, 422 naming bad fields.
+POST /public/results/objections is limited per address and assessment (PUBLIC_APPEAL_RATE_LIMIT,
+shared with the API); 404 when the assessment is not published, 409 outside the window, 422 naming bad fields.
 A filled honeypot field (hidden from people, filled by bots) is answered like an accepted
 objection and stores nothing, as on the 代表码 form.
 """

@@ -1,7 +1,7 @@
 """代表码 pages (SPEC §5.5): a representative's public page /r/{code} with the appeal form, and
 /track to follow an appeal by its receipt. No login; phone-first.
 
-POST /r/{code} is limited per client address (PUBLIC_APPEAL_RATE_LIMIT, shared with the API); a
+POST /r/{code} is limited per client address and code (PUBLIC_APPEAL_RATE_LIMIT, shared with the API); a
 filled honeypot field is answered like an accepted appeal and stores nothing (the service decides).
 """
 from flask import redirect, render_template, request, url_for
@@ -14,13 +14,15 @@ from services import appeals, assessments
 from services.appeals import appeal_limit
 from services.errors import NotFound, ValidationFailed
 from services.receipts import normalize_receipt
+from services.urls import public_url
 
 FIELDS = ("category", "content", "name", "contact", appeals.HONEYPOT)
 
 
 def page_url(code: str) -> str:
-    """The absolute URL a 代表码 points to."""
-    return url_for("qr.page", code=code, _external=True)
+    """The absolute URL a 代表码 points to: on PUBLIC_BASE_URL when set, else on the address (and
+    port) the browser used, as the trusted proxy reports it (services/urls.py)."""
+    return public_url("qr.page", code=code)
 
 
 @bp.route("/r/<code>", methods=["GET", "POST"])

@@ -1,8 +1,9 @@
 """代表码 QR codes and printable cards (SPEC §5.5): an SVG for the page, a PDF card to print.
 
-QR codes are made by segno (pure Python). Cards are PDF pages drawn by reportlab with its built-in
-STSong-Light CID font, so Chinese prints without shipping a font file. A card holds the platform's
-title, the representative's name and level, the Home, the QR code and the address under it.
+QR codes are made by segno (pure Python). Cards are PDF pages drawn by reportlab, their text in
+embedded TrueType subsets of the CJK font chain of services/fonts.py (so they print as they look,
+characters beyond the BMP included). A card holds the platform's title, the representative's name and
+level, the Home, the QR code and the address under it (PUBLIC_BASE_URL, services/urls.py).
 """
 from dataclasses import dataclass
 from io import BytesIO
@@ -13,6 +14,7 @@ import sqlalchemy as sa
 from extensions import db
 from models import User
 from models.enums import Role
+from services import fonts
 
 
 @dataclass(frozen=True)
@@ -45,53 +47,46 @@ def card_representatives(home_id: int) -> list[User]:
 
 
 def cards_pdf(cards: list[Card]) -> bytes:
-    """A PDF of A6 cards (one per page) — for one representative or all of a Home's at once."""
-    from reportlab.lib.pagesizes import A6
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
+    """A PDF of A6 cards (one per page) — for one representative or all of a Home's at once.
 
-    font = "STSong-Light"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
+    Every piece of text is in embedded TrueType subsets (services/fonts.py); a character no font has
+    is drawn as a box and logged. Raises FontsMissing (503) when no CJK font is installed.
+    """
+    from reportlab.lib.pagesizes import A6
+
     buf = BytesIO()
     width, height = A6
-    pdf = canvas.Canvas(buf, pagesize=A6, pageCompression=1)
+    pdf = fonts.new_canvas(buf, A6, pageCompression=1)
     pdf.setTitle("代表码名片")
     pdf.setAuthor("科协代表之家服务平台")
     if not cards:
-        pdf.setFont(font, 12)
-        pdf.drawCentredString(width / 2, height / 2, "没有可打印的代表码")
+        fonts.draw_text(pdf, width / 2, height / 2, "没有可打印的代表码", 12, align="center")
         pdf.showPage()
     for card in cards:
-        _draw_card(pdf, card, font, width, height)
+        _draw_card(pdf, card, width, height)
         pdf.showPage()
     pdf.save()
     return buf.getvalue()
 
 
-def _fit(pdf, text: str, font: str, size: float, max_width: float) -> float:
-    """The largest size ≤ `size` at which `text` fits in `max_width`."""
-    while size > 6 and pdf.stringWidth(text, font, size) > max_width:
-        size -= 0.5
-    return size
+def _line(pdf, text: str, y: float, size: float, width: float, margin: float) -> None:
+    """One centred line, shrunk to fit between the margins."""
+    fonts.draw_text(pdf, width / 2, y, text, fonts.fit_size(text, size, width - 2 * margin),
+                    align="center")
 
 
-def _draw_card(pdf, card: Card, font: str, width: float, height: float) -> None:
+def _draw_card(pdf, card: Card, width: float, height: float) -> None:
     margin = 18
     pdf.setFillColorRGB(0.05, 0.25, 0.5)
     pdf.rect(0, height - 46, width, 46, stroke=0, fill=1)
     pdf.setFillColorRGB(1, 1, 1)
-    pdf.setFont(font, 14)
-    pdf.drawCentredString(width / 2, height - 30, "科协代表之家 · 代表码")
+    fonts.draw_text(pdf, width / 2, height - 30, "科协代表之家 · 代表码", 14, align="center")
     pdf.setFillColorRGB(0, 0, 0)
     y = height - 76
     name = f"{card.name}（{card.level}代表）" if card.level else card.name
-    pdf.setFont(font, _fit(pdf, name, font, 18, width - 2 * margin))
-    pdf.drawCentredString(width / 2, y, name)
+    _line(pdf, name, y, 18, width, margin)
     y -= 22
-    pdf.setFont(font, _fit(pdf, card.home_name, font, 11, width - 2 * margin))
-    pdf.drawCentredString(width / 2, y, card.home_name)
+    _line(pdf, card.home_name, y, 11, width, margin)
     # The QR code, drawn module by module (no image library needed).
     code = qr(card.url)
     rows = list(code.matrix_iter(scale=1, border=2))
@@ -105,8 +100,6 @@ def _draw_card(pdf, card: Card, font: str, width: float, height: float) -> None:
                 pdf.rect(left + c * module, top - (r + 1) * module, module, module,
                          stroke=0, fill=1)
     y = top - side - 18
-    pdf.setFont(font, 11)
-    pdf.drawCentredString(width / 2, y, "扫码向代表反映诉求、提出建议")
+    fonts.draw_text(pdf, width / 2, y, "扫码向代表反映诉求、提出建议", 11, align="center")
     y -= 16
-    pdf.setFont("Helvetica", _fit(pdf, card.url, "Helvetica", 8, width - 2 * margin))
-    pdf.drawCentredString(width / 2, y, card.url)
+    _line(pdf, card.url, y, 8, width, margin)

@@ -4,11 +4,13 @@ import json
 import re
 from datetime import date
 from io import BytesIO
+from pathlib import Path
 
 import plotly
 import pytest
 from openpyxl import load_workbook
 
+from blueprints.dashboard.assets import plotly_url
 from blueprints.dashboard.routes import _safe
 from extensions import db
 from models.enums import ActivityStatus, Kind, Theme
@@ -82,8 +84,8 @@ def test_province_page_shows_kpis_charts_and_tables(world, login):
         assert f'data-testid="table-{key}"' in html
         assert f"/dashboard/export?table={key}" in html
     # plotly.js once, from the app itself, and no inline script.
-    assert html.count(f"/dashboard/assets/plotly-{plotly.__version__}.min.js") == 1
-    assert html.count("js/charts.js") == 1
+    assert len(re.findall(r'/static/vendor/plotly/plotly-basic\.min\.[0-9a-f]{12}\.js" defer', html)) == 1
+    assert len(re.findall(r'/static/js/charts\.[0-9a-f]{12}\.js" defer', html)) == 1
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
     assert "cdn" not in html.lower()
     # The figure JSON sits in a data attribute and parses.
@@ -114,7 +116,9 @@ def test_home_page_lists_representatives_below_threshold(world, login):
     html = login(world.manager_a).get("/dashboard/home").get_data(as_text=True)
     below = html.split('data-testid="below-threshold"')[1].split("</section>")[0]
     assert "代表乙" in below and "代表甲" not in below
-    assert 'data-testid="chart-heatmap"' in html and 'data-testid="table-heatmap"' in html
+    # The heat map is its table, shaded by count (no chart script needed).
+    assert 'data-testid="chart-heatmap"' not in html and 'data-testid="table-heatmap"' in html
+    assert 'class="heat-4"' in html
     assert "代表丙" not in html  # another Home's representative
 
 
@@ -217,13 +221,19 @@ def test_export_guards_against_formula_injection(world, login):
     assert _safe(-3) == -3 and _safe("正常") == "正常"
 
 
-def test_plotly_served_locally_with_a_long_cache(client):
-    resp = client.get(f"/dashboard/assets/plotly-{plotly.__version__}.min.js")
+def test_plotly_served_locally_with_a_long_cache(app, client):
+    with app.test_request_context():
+        url = plotly_url()
+    assert re.fullmatch(r"/static/vendor/plotly/plotly-basic\.min\.[0-9a-f]{12}\.js", url)
+    resp = client.get(url)
     assert resp.status_code == 200
     assert resp.headers["Cache-Control"] == "public, max-age=31536000, immutable"
     assert resp.mimetype == "text/javascript"
     assert b"plotly" in resp.data[:2000].lower()
-    assert client.get("/dashboard/assets/plotly-0.0.1.min.js").status_code == 404
+    # The same plotly.js version as the Python package that builds the figures.
+    bundled = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text()[:200]
+    version = re.search(r"plotly\.js v(\S+)", bundled).group(1)
+    assert f"(basic - minified) v{version}\n".encode() in resp.data[:200]
 
 
 def test_csp_allows_inline_styles_only(client):

@@ -100,7 +100,7 @@ def test_long_forms_warn_before_the_login_ends(client, applicant):
     user, _ = applicant
     login_form(client, user)
     html = client.get("/applications/new").get_data(as_text=True)
-    assert 'data-idle-minutes="30"' in html and "idle_warning.js" in html
+    assert 'data-idle-minutes="30"' in html and "js/idle_warning." in html
     script = client.get("/static/js/idle_warning.js").get_data(as_text=True)
     assert "data-idle-minutes" in script and "textarea" in script
 

@@ -18,7 +18,7 @@ def _upload(client, data, kind="representatives", **extra):
 def test_manager_uploads_checks_confirms_and_downloads_codes_once(world, db, login):
     client = login(world.manager_a)
     page = client.get("/imports/").get_data(as_text=True)
-    assert "代表模板" in page and "依托单位模板" not in page and "import_upload.js" in page
+    assert "代表模板" in page and "依托单位模板" not in page and "js/import_upload." in page
     resp = _upload(client, xlsx(REP_HEADER, reps(5)))
     assert resp.status_code == 302
     detail = client.get(resp.location).get_data(as_text=True)

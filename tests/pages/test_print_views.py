@@ -15,8 +15,8 @@ YEAR = clock.today().year
 
 
 def _is_print_page(html: str):
-    assert "print.css" in html and "<nav" not in html and "navbar" not in html
-    assert "js/print.js" in html and "data-print" in html
+    assert "css/print." in html and "<nav" not in html and "navbar" not in html
+    assert "js/print." in html and "data-print" in html
 
 
 @pytest.fixture()

@@ -1,4 +1,5 @@
-"""PUBLIC_APPEAL_RATE_LIMIT (SPEC §5.5–§5.6): anonymous appeals and objections, per client address."""
+"""PUBLIC_APPEAL_RATE_LIMIT (SPEC §5.5–§5.6): anonymous appeals per client address and 代表码 (with a
+ceiling per address across codes), objections per client address and assessment."""
 import pytest
 
 from tests.conftest import make_app
@@ -22,8 +23,12 @@ def _api_post(client, code, addr="10.0.0.1", **extra):
                        environ_base={"REMOTE_ADDR": addr})
 
 
-def test_default_limit_is_ten_per_hour(app):
-    assert app.config["PUBLIC_APPEAL_RATE_LIMIT"] == "10 per hour"
+def test_default_limit_is_thirty_per_hour_with_a_tenfold_ceiling(app):
+    from services.appeals.limits import address_ceiling, times
+    assert app.config["PUBLIC_APPEAL_RATE_LIMIT"] == "30 per hour"
+    with app.test_request_context():
+        assert address_ceiling() == "300 per 1 hour"
+    assert times("3/minute;100 per day", 10) == "30 per 1 minute;1000 per 1 day"
 
 
 def test_api_over_the_limit_answers_429_rate_limited(limited_app, world):
@@ -58,6 +63,51 @@ def test_page_and_api_share_one_bucket_and_reading_is_not_limited(limited_app, w
         assert client.get(f"/r/{code}", environ_base={"REMOTE_ADDR": "10.0.0.1"}).status_code == 200
 
 
+def test_a_hall_on_one_network_reaches_two_representatives(db, world):
+    """12 residents on one Wi-Fi (one address) appeal through two representatives' codes, half each,
+    by page and API, with the default limits: every one is accepted."""
+    from extensions import limiter
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    limiter.reset()
+    try:
+        client = app.test_client()
+        hall = {"REMOTE_ADDR": "10.8.0.1"}
+        answers = []
+        for resident in range(12):
+            code = (world.rep_a if resident % 2 else world.rep_b).public_code
+            if resident % 3:
+                answers.append(_api_post(client, code, addr="10.8.0.1").status_code)
+            else:
+                resp = client.post(f"/r/{code}", data={"category": "policy", "content": f"居民{resident}"},
+                                   environ_base=hall)
+                answers.append(resp.status_code)
+        assert answers == [200 if r % 3 == 0 else 201 for r in range(12)]
+    finally:
+        limiter.reset()
+        limiter.enabled = False
+
+
+def test_limit_is_per_code_under_a_ceiling_per_address(db, world):
+    """Per address and code: a full bucket for one code leaves another code open; the ceiling per
+    address across all codes (PUBLIC_APPEAL_ADDRESS_LIMIT) stops one address trying many codes."""
+    from extensions import limiter
+    app = make_app(RATELIMIT_ENABLED=True, PUBLIC_APPEAL_RATE_LIMIT="3 per hour",
+                   PUBLIC_APPEAL_ADDRESS_LIMIT="5 per hour", RATELIMIT_STORAGE_URI="memory://")
+    limiter.reset()
+    try:
+        client = app.test_client()
+        a, b = world.rep_a.public_code, world.rep_b.public_code
+        assert [_api_post(client, a).status_code for _ in range(4)] == [201, 201, 201, 429]
+        assert [_api_post(client, b).status_code for _ in range(2)] == [201, 201]
+        resp = _api_post(client, b)  # 5 accepted from this address: the ceiling
+        assert resp.status_code == 429 and resp.get_json()["error"]["code"] == "rate_limited"
+        assert _api_post(client, "NO-SUCH-CODE").status_code == 429  # unknown codes count too
+        assert _api_post(client, b, addr="10.0.0.2").status_code == 201
+    finally:
+        limiter.reset()
+        limiter.enabled = False
+
+
 def test_honeypot_submissions_count_against_the_limit(limited_app, world):
     client = limited_app.test_client()
     for _ in range(3):
@@ -65,7 +115,7 @@ def test_honeypot_submissions_count_against_the_limit(limited_app, world):
     assert _api_post(client, world.rep_a.public_code).status_code == 429
 
 
-def test_objections_are_limited_per_address_too(limited_app, world, db, monkeypatch):
+def test_objections_are_limited_per_address_and_assessment(limited_app, world, db, monkeypatch):
     from datetime import date
     from decimal import Decimal
 
@@ -89,6 +139,17 @@ def test_objections_are_limited_per_address_too(limited_app, world, db, monkeypa
     resp = client.post(f"/api/v1/assessments/{a.id}/objections", json=body,
                        environ_base={"REMOTE_ADDR": "10.0.0.10"})
     assert resp.status_code == 201
+    # Per assessment: another published assessment is still open to the same address.
+    other = Assessment(home_id=world.home_b.id, year=2025, status=AssessmentStatus.PUBLISHED,
+                       total=Decimal("70"), grade=Grade.PASS, publicity_start=date(2026, 3, 1),
+                       publicity_end=date(2026, 3, 7))
+    db.session.add(other)
+    db.session.commit()
+    resp = client.post("/public/results/objections", data={"assessment_id": other.id, **body},
+                       environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    assert resp.status_code in (200, 201, 302)
+    assert client.post(f"/api/v1/assessments/{other.id}/objections", json=body,
+                       environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 201
 
 
 LONG_APPEAL = "建议设立青年科技工作者学术交流专项经费。\n" * 20

@@ -21,7 +21,7 @@ COMMON_BLUEPRINTS = {"auth", "public", "api_tokens", "api_me", "api_notification
                      "notifications", "api-docs", "api_public", "bootstrap"}
 COMMON_ENDPOINTS = {"static", "favicon", "main.index", "main.healthz", "account.profile",
                     "account.first_password", "account.messages", "account.messages_test",
-                    "qr.page", "qr.track_form", "qr.track", "dashboard.plotly_js"}
+                    "qr.page", "qr.track_form", "qr.track"}
 #: Each separated administrator's own routes (SPEC §5.13, §8).
 OWN = {
     Role.SYSTEM_ADMIN: {"sysadmin.users", "sysadmin.user_new", "sysadmin.user_reset",

@@ -19,7 +19,7 @@ def fake_system(tmp_path):
     bin_dir.mkdir()
     log = tmp_path / "apt.log"
 
-    def make(uid=1000, fonts=False, apt_ok=True, chromium=False, soffice=True):
+    def make(uid=1000, fonts=False, apt_ok=True, chromium=False, soffice=True, pdf_tools=True):
         tools = {
             "id": f'echo {uid}',
             "fc-list": "echo '/usr/share/fonts/NotoSansCJK.ttc: Noto Sans CJK SC'" if fonts else "true",
@@ -33,6 +33,10 @@ def fake_system(tmp_path):
         env = {"PATH": f"{bin_dir}:/usr/bin:/bin",
                "CHROMIUM": "/bin/sh" if chromium else str(tmp_path / "no-chromium"),
                "SOFFICE": "/bin/sh" if soffice else str(tmp_path / "no-soffice")}
+        absent = str(tmp_path / "absent")
+        env.update({"PDFTOPPM": "/bin/sh", "NGINX": "/bin/sh", "WQY_FONT": "/bin/sh",
+                    "HANAZONO_FONT": "/bin/sh"} if pdf_tools else
+                   {"PDFTOPPM": absent, "NGINX": absent, "WQY_FONT": absent, "HANAZONO_FONT": absent})
         result = subprocess.run(["sh", str(SCRIPT)], env=env, capture_output=True, text=True,
                                 timeout=30)
         calls = log.read_text().splitlines() if log.exists() else []
@@ -126,3 +130,14 @@ def test_libreoffice_writer_is_installed_when_missing(fake_system):
     assert any("libreoffice-writer-nogui" in c and "install" in c for c in calls)
     result, calls = fake_system(uid=1000, chromium=True, fonts=True, soffice=False)
     assert result.returncode == 1 and "libreoffice-writer-nogui" in result.stderr
+
+
+def test_pdf_tools_nginx_and_pdf_fonts_are_installed_when_missing(fake_system):
+    """poppler-utils (the PDF checks), nginx (the documented proxy block) and the TrueType CJK fonts
+    that PDFs embed (fonts-wqy-zenhei, fonts-hanazono)."""
+    wanted = "poppler-utils nginx-light fonts-wqy-zenhei fonts-hanazono"
+    result, calls = fake_system(uid=0, chromium=True, fonts=True, pdf_tools=False)
+    assert result.returncode == 0
+    assert calls == ["update -qq", f"install -y -qq --no-install-recommends {wanted}"]
+    result, calls = fake_system(uid=1000, chromium=True, fonts=True, pdf_tools=False)
+    assert result.returncode == 1 and f"apt-get install -y {wanted}" in result.stderr
