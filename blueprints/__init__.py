@@ -13,6 +13,7 @@ from blueprints.main import bp as main_bp
 from blueprints.manage import bp as manage_bp
 from blueprints.notifications import bp as notifications_bp
 from blueprints.provincial import bp as provincial_bp
+from blueprints.pwa import bp as pwa_bp
 from blueprints.public import bp as public_bp
 from blueprints.public import qr_bp
 from blueprints.records import bp as records_bp
@@ -23,5 +24,5 @@ from blueprints.sysadmin import bp as sysadmin_bp
 PAGE_BLUEPRINTS = [
     auth_bp, main_bp, account_bp, admin_bp, rep_bp, manage_bp, activities_bp, provincial_bp,
     homes_bp, applications_bp, public_bp, dashboard_bp, notifications_bp, jobs_admin_bp, records_bp, qr_bp,
-    imports_bp, sysadmin_bp, security_bp, audit_bp,
+    imports_bp, sysadmin_bp, security_bp, audit_bp, pwa_bp,
 ]
