@@ -191,6 +191,7 @@
     var state = stateOf(form);
     if (!state) { return Promise.resolve(null); }
     window.clearTimeout(state.timer);
+    state.timer = null;
     var draft = snapshot(form);
     if (extra) { Object.keys(extra).forEach(function (k) { draft[k] = extra[k]; }); }
     if (!draft.files.length && sameFields(draft.fields, state.initial) && !draft.failed) {
@@ -254,6 +255,12 @@
     form.addEventListener("input", function () { later(400); });
     form.addEventListener("change", function (event) {
       later(event.target && event.target.type === "file" ? 0 : 400);
+    });
+    // Leaving the page or switching apps must not lose the last keystrokes still waiting.
+    var flush = function () { if (state.timer) { save(form); } };
+    window.addEventListener("pagehide", flush);
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState === "hidden") { flush(); }
     });
     form.addEventListener("submit", function () {
       if (!session) { return; }
