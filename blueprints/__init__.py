@@ -13,9 +13,9 @@ from blueprints.main import bp as main_bp
 from blueprints.manage import bp as manage_bp
 from blueprints.notifications import bp as notifications_bp
 from blueprints.provincial import bp as provincial_bp
-from blueprints.pwa import bp as pwa_bp
 from blueprints.public import bp as public_bp
 from blueprints.public import qr_bp
+from blueprints.pwa import bp as pwa_bp
 from blueprints.records import bp as records_bp
 from blueprints.rep import bp as rep_bp
 from blueprints.security import bp as security_bp

@@ -5,6 +5,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_browser import browser, live_app, log_in, new_page, server  # noqa: F401
 from tests.browser.test_offline_browser import DRAFTS, wait_for_drafts
+
 TEXT = "社区科普讲座，听取科技工作者关于科研经费报销的意见建议。" * 20
 
 
