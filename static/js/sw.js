@@ -25,6 +25,9 @@ self.addEventListener("activate", function (event) {
     return Promise.all(names.filter(function (name) {
       return name.indexOf("rephome-shell-") === 0 && name !== CACHE;
     }).map(function (name) { return caches.delete(name); }));
+  }).then(function () {
+    // Pages start loading while the worker wakes up (no delay added to a navigation).
+    return self.registration.navigationPreload ? self.registration.navigationPreload.enable() : null;
   }).then(function () { return self.clients.claim(); }));
 });
 
@@ -43,7 +46,9 @@ self.addEventListener("fetch", function (event) {
   var url = new URL(request.url);
   if (url.origin !== self.location.origin) { return; }
   if (request.mode === "navigate") {
-    event.respondWith(fetch(request).catch(offlinePage));
+    event.respondWith(Promise.resolve(event.preloadResponse).then(function (preloaded) {
+      return preloaded || fetch(request);
+    }).catch(offlinePage));
     return;
   }
   if (SHELL.urls.indexOf(url.pathname + url.search) >= 0) {

@@ -204,3 +204,31 @@ def test_manifest_and_service_worker(browser, server, world):  # noqa: F811
     for watch in watches:
         watch.errors = [e for e in watch.errors if "ERR_INTERNET_DISCONNECTED" not in e]
         watch.assert_clean()
+
+
+def test_an_edit_form_offers_its_draft_back(browser, server, world):  # noqa: F811
+    from models.enums import ActivityStatus
+    activity = f.activity(world.rep_a, status=ActivityStatus.DRAFT, title="原来的名称")
+    db.session.commit()
+    watches = []
+    page = new_page(browser, watches)
+    log_in(page, server, world.rep_a)
+    page.goto(server + f"/me/activities/{activity.id}/edit")
+    page.fill("#title", "改过的名称")
+    wait_for_drafts(page, lambda d: len(d) == 1 and d[0]["title"] == "改过的名称")
+
+    # Opened again, the server's values show and the local draft is offered, not imposed.
+    page.goto(server + f"/me/activities/{activity.id}/edit")
+    expect(page.locator("#title")).to_have_value("原来的名称")
+    notice = page.locator("[data-form-draft-notice]")
+    expect(notice).to_contain_text("本机保存有一份未提交的修改")
+    notice.get_by_role("button", name="恢复本机草稿").click()
+    expect(page.locator("#title")).to_have_value("改过的名称")
+    page.locator("button[name=action][value=draft]").tap()
+    expect(page.locator(".alert-success")).to_contain_text("活动已保存")
+    assert page.url == server + f"/me/activities/{activity.id}"  # the address of the answer
+    assert page.evaluate(DRAFTS) == []
+    db.session.expire_all()
+    assert db.session.get(Activity, activity.id).title == "改过的名称"
+    for watch in watches:
+        watch.assert_clean()
