@@ -376,7 +376,17 @@
     }
   };
 
+  // Whose drafts the offline page lists: forgotten at logout and on the login page, so the next
+  // person on a shared phone is not shown the last one's titles.
+  function forgetOwner() {
+    if (local) { try { local.removeItem(OWNER); } catch (e) { /* ignore */ } }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    if (/^\/login(\/|$)/.test(window.location.pathname)) { forgetOwner(); }
+    document.querySelectorAll("form[action$='/logout']").forEach(function (out) {
+      out.addEventListener("submit", forgetOwner);
+    });
     var forms = document.querySelectorAll("form[data-form-draft]");
     var useDb = !!window.indexedDB;
     var areas = Array.prototype.filter.call(document.querySelectorAll("textarea[data-draft]"),

@@ -144,7 +144,9 @@ def test_a_refused_form_gets_its_photos_back_and_another_user_sees_no_draft(brow
     with page.expect_navigation():
         page.evaluate("() => document.querySelector(\"form[action$='/logout']\").submit()")
     log_in(page, server, world.rep_a2)
+    assert page.evaluate("() => localStorage.getItem('rephome:draft-owner')") is None
     page.goto(server + "/me/activities/new")
+    assert page.evaluate("() => window.RepHomeDrafts.list()") == []  # what the offline page lists
     expect(page.locator("#title")).to_have_value("")
     page.wait_for_timeout(300)
     expect(page.locator("[data-form-draft-notice]")).to_have_count(0)
