@@ -235,8 +235,8 @@
     state.restoring = false;
     var lost = form.querySelector("[data-testid=files-not-saved]");
     if (lost && draft.files && draft.files.length && filesBack) { lost.remove(); }
-    var text = (draft.failed ? "上次提交没有发送成功（网络中断），内容仍保存在本机，已恢复" + when(draft.at) +
-                "：" : "已恢复本机保存的草稿" + when(draft.at) + "：") + describe(draft) + "。";
+    var text = (draft.failed ? "上次提交没有发送成功（网络中断），已恢复本机保存的内容" :
+                "已恢复本机保存的草稿") + when(draft.at) + "：" + describe(draft) + "。";
     if (!filesBack) { text += "本浏览器无法自动放回照片，请重新选择。"; }
     if (draft.failed) { text += "请检查后再次提交。"; }
     notice(form, draft.failed ? "warning" : "info", text,

@@ -16,6 +16,11 @@
   "use strict";
   var MAX_SIDE = 2560;
   var QUALITY = 0.85;
+  // A link that stops moving (a phone between cells) never errors by itself: with no progress for
+  // this long the send is given up, and the draft says what waits. The server's own answer may
+  // take up to its timeout (120 s) once every byte is there.
+  var STALLED_MS = 60000;
+  var ANSWER_MS = 150000;
   var form = document.querySelector("form[data-upload]");
   if (!form || !window.FormData || !window.XMLHttpRequest || !window.Promise) { return; }
 
@@ -193,17 +198,33 @@
 
   function send(data) {
     var xhr = new XMLHttpRequest();
+    var moved = Date.now();
+    var uploaded = false;
+    var patience = +form.getAttribute("data-upload-patience") || 0;  // milliseconds, for tests
+    var stalled = patience || STALLED_MS;
+    var answer = patience ? patience * 2.5 : ANSWER_MS;
+    var watchdog = window.setInterval(function () {
+      if (Date.now() - moved > (uploaded ? answer : stalled)) {
+        window.clearInterval(watchdog);
+        xhr.abort();
+      }
+    }, Math.min(2000, stalled / 4));
+    var stop = function () { window.clearInterval(watchdog); };
     xhr.open("POST", form.getAttribute("action") || window.location.href);
     xhr.upload.addEventListener("progress", function (e) {
+      moved = Date.now();
       if (e.lengthComputable) {
         progress(e.loaded / e.total * 100);
         say("正在上传 " + mb(e.loaded) + " / " + mb(e.total) + "，请不要离开本页…");
       }
     });
     xhr.upload.addEventListener("load", function () {
+      moved = Date.now();
+      uploaded = true;
       progress(100);
       say("上传完成，正在保存…");
     });
+    xhr.addEventListener("loadend", stop);
     xhr.addEventListener("load", function () {
       if (!xhr.status) { failed(); return; }
       var html = xhr.responseText;

@@ -234,3 +234,28 @@ def test_an_edit_form_offers_its_draft_back(browser, server, world):  # noqa: F8
     assert db.session.get(Activity, activity.id).title == "改过的名称"
     for watch in watches:
         watch.assert_clean()
+
+
+def test_a_send_that_hangs_is_given_up_and_kept(browser, server, world):  # noqa: F811
+    watches = []
+    page = new_page(browser, watches)
+    log_in(page, server, world.rep_a)
+    page.goto(server + "/me/activities/new")
+    page.fill("#title", "浏览器测试：卡住的网络")
+    page.set_input_files("#attachments", [
+        {"name": "现场.jpg", "mimeType": "image/jpeg", "buffer": small_photo()}])
+    # The POST is swallowed: no answer ever comes (a phone between cells).
+    page.route("**/me/activities/new", lambda route: None if route.request.method == "POST"
+               else route.continue_())
+    page.evaluate("() => document.querySelector('form[data-upload]')"
+                  ".setAttribute('data-upload-patience', '1000')")
+    page.locator("button[name=action][value=submit]").tap()
+    expect(page.locator("[data-upload-status]")).to_contain_text("网络连接失败", timeout=15000)
+    expect(page.locator("button[name=action][value=submit]")).to_be_enabled()
+    drafts = wait_for_drafts(page, lambda d: len(d) == 1 and d[0]["failed"])
+    assert drafts[0]["files"] == ["现场.jpg"]
+    assert db.session.query(Activity).filter_by(title="浏览器测试：卡住的网络").count() == 0
+    page.unroute("**/me/activities/new")
+    for watch in watches:
+        watch.errors = [e for e in watch.errors if "ERR_" not in e]
+        watch.assert_clean()
