@@ -9,6 +9,7 @@ from jobs import (
     inactivity_reminder,
     publicity_close,
     queue_digest,
+    signin_retention,
     validity_watch,
 )
 from services.clock import SHANGHAI
@@ -50,6 +51,8 @@ JOBS: tuple[ScheduledJob, ...] = (
                  assessment_drafts.run, "每年 1 月 5 日 03:00", "为每个有效的代表之家生成上一年度考核草稿"),
     ScheduledJob("queue_digest", {"hour": 8, "minute": 30}, queue_digest.run,
                  "每天 08:30", "提醒管理员审核提交已满 3 天仍待审核的活动"),
+    ScheduledJob("signin_retention", {"hour": 3, "minute": 30}, signin_retention.run,
+                 "每天 03:30", "按保存期限清除未关联为科技工作者的签到信息，汇总已到时的签到"),
 )
 
 

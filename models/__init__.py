@@ -13,6 +13,7 @@ from models.home import Home, HomePlan, ServiceTeamMember
 from models.imports import Import
 from models.login_session import LoginSession
 from models.objection import Objection
+from models.signin import ActivitySignin, Attendee
 from models.summary import (
     ActivitySummary,
     ActivityYearSummary,
@@ -35,6 +36,7 @@ __all__ = [
     "ServiceTeamMember", "ApiToken", "AuditLog", "JobLock", "JobRun", "Notification", "Unit",
     "User", "ContactRecord", "Worker", "WorkerLink",
     "Objection",
+    "ActivitySignin", "Attendee",
     "Import",
     "LoginSession",
     "PasswordHistory", "RecoveryCode",

@@ -8,6 +8,7 @@ JOB_LABELS = {
     "publicity_close": "公示期结束处理",
     "assessment_drafts": "生成年度考核草稿",
     "queue_digest": "待审核活动提醒",
+    "signin_retention": "签到信息保存期限",
 }
 
 #: The Chinese name of each figure a job run records (JobRun.counts); an unknown key shows as is.
@@ -17,7 +18,7 @@ COUNT_LABELS = {
     "warned": "已预警", "expiring": "即将到期", "warning_days": "提前预警天数", "closed": "已处理",
     "homes": "代表之家", "created": "已生成", "skipped": "已跳过", "failed": "失败",
     "homes_waiting": "有待审活动的代表之家", "activities_waiting": "待审活动", "year": "年度",
-    "window_days": "天数", "trigger": "触发方式",
+    "window_days": "天数", "trigger": "触发方式", "cleared": "已清除签到信息", "summarised": "已汇总签到",
 }
 
 #: How a run was started (counts["trigger"]).

@@ -52,6 +52,7 @@ SPEC_TIMES = {
     "publicity_close": {"hour": 1, "minute": 30},
     "assessment_drafts": {"month": 1, "day": 5, "hour": 3, "minute": 0},
     "queue_digest": {"hour": 8, "minute": 30},
+    "signin_retention": {"hour": 3, "minute": 30},  # SPEC §5.9's retention
 }
 
 
