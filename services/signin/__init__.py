@@ -33,6 +33,7 @@ from services.signin.opening import (
     signin_of,
 )
 from services.signin.permissions import (
+    OPEN_REFUSED,
     can_open,
     can_proxy,
     sees_full_mobile,
@@ -51,6 +52,7 @@ __all__ = [
     "CLEARED",
     "ENDED",
     "HONEYPOT",
+    "OPEN_REFUSED",
     "AttendanceRow",
     "Poster",
     "SigninResult",

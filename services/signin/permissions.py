@@ -30,10 +30,13 @@ def can_open(user, activity) -> bool:
             or (user.role == Role.REPRESENTATIVE and is_co_organizer(user, activity)))
 
 
+OPEN_REFUSED = "只有活动组织者、联合组织代表或本代表之家管理员可以开启或结束签到、打印签到海报"
+
+
 def require_open(user, activity) -> None:
     """Forbidden (403) unless `user` may open or close sign-in on the activity."""
     if not can_open(user, activity):
-        raise Forbidden("只有活动组织者、联合组织代表或本代表之家管理员可以开启或结束签到")
+        raise Forbidden(OPEN_REFUSED)
 
 
 def can_proxy(user, activity) -> bool:

@@ -125,7 +125,8 @@ def poster_pdf(poster: Poster) -> bytes:
     pdf.drawCentredString(width / 2, y, f"签到码：{poster.code}")
     pdf.setFont(font, 9)
     pdf.setFillColorRGB(0.35, 0.35, 0.35)
-    pdf.drawCentredString(width / 2, 40, "签到信息仅用于本次活动的签到统计和代表联系科技工作者情况，详见签到页说明。")
+    pdf.drawCentredString(width / 2, 40, "签到信息仅用于本次活动的签到统计和代表联系"
+                                         "科技工作者情况，详见签到页说明。")
     pdf.showPage()
     pdf.save()
     return buf.getvalue()
