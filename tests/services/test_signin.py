@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the fixtures of tests/support/signin.py are imported, then requested by name)
 """On-site sign-in (SPEC §5.9) at the service level: opening and its window in Asia/Shanghai,
 signing in (mobiles written five ways, the honeypot, closed and unknown codes), SPEC §3's identity
 rule for worker attendees, the §5.1 contact records, masking, 代签, the audit and the retention."""
