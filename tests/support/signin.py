@@ -42,3 +42,24 @@ def event(world, clock):
     activity.co_organizers = [world.rep_a2]
     _db.session.commit()
     return activity
+
+
+def pdf_text(pdf: bytes) -> str:
+    """The text a reportlab PDF draws: its content streams (ASCII85 + Flate) decoded, each string
+    literal unescaped and read as UCS-2 (the CID font's strings) or Latin-1 (Helvetica's)."""
+    import base64
+    import re
+    import zlib
+
+    out = []
+    for match in re.finditer(rb"/Filter \[ */ASCII85Decode */FlateDecode *\].*?stream\r?\n(.*?)endstream",
+                             pdf, re.S):
+        content = zlib.decompress(base64.a85decode(match.group(1).strip(), adobe=True))
+        for literal in re.findall(rb"\(((?:\\.|[^\\)])*)\) Tj", content, re.S):
+            raw = re.sub(rb"\\([0-7]{1,3}|.)", lambda m: bytes([int(m.group(1), 8)])
+                         if m.group(1)[:1].isdigit() else m.group(1), literal)
+            text = raw.decode("utf-16-be", "replace") if len(raw) % 2 == 0 else ""
+            if not text or any(ch == "\ufffd" or ord(ch) < 32 for ch in text):
+                text = raw.decode("latin-1")
+            out.append(text)
+    return "\n".join(out)
