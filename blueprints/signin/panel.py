@@ -19,6 +19,7 @@ class Panel:
     count: int | None
     far_above: bool
     can_open: bool
+    openable: bool = False  # may open it now: dated today, draft or submitted
     code: str = ""
     url: str = ""
     closes_at: object = None
@@ -35,8 +36,10 @@ def signin_panel(activity) -> Panel:
     """The sign-in panel of `activity` for the current user (who has already loaded it)."""
     row = signin.signin_of(activity)
     may_open = signin.can_open(current_user, activity)
+    openable = may_open and signin.openable(activity)
     if row is None:
-        return Panel(exists=False, open=False, count=None, far_above=False, can_open=may_open)
+        return Panel(exists=False, open=False, count=None, far_above=False, can_open=may_open,
+                     openable=openable)
     count = signin.counts_for([activity.id]).get(activity.id, 0)
     is_open = signin.is_open(row)
     url = door_url(row.code)
@@ -44,7 +47,7 @@ def signin_panel(activity) -> Panel:
     svg = Markup(signin.qr_svg(url)) if is_open else ""  # noqa: S704
     return Panel(exists=True, open=is_open, count=count,
                  far_above=signin.far_above(activity.participants, count), can_open=may_open,
-                 code=row.code, url=url, closes_at=row.closes_at, qr=svg)
+                 openable=openable, code=row.code, url=url, closes_at=row.closes_at, qr=svg)
 
 
 @bp.app_template_global("signin_counts")

@@ -29,6 +29,7 @@ from services.signin.opening import (
     is_open,
     normalize_code,
     open_signin,
+    openable,
     signin_by_code,
     signin_of,
 )
@@ -66,6 +67,7 @@ __all__ = [
     "is_open",
     "normalize_code",
     "open_signin",
+    "openable",
     "poster_pdf",
     "proxy_sign_in",
     "qr_svg",

@@ -95,6 +95,12 @@ def _closes_at(value, moment: datetime, end: datetime) -> datetime:
     return value.astimezone(UTC)
 
 
+def openable(activity: Activity) -> bool:
+    """Whether sign-in can be opened on the activity now: dated today (Asia/Shanghai), draft or
+    submitted (who may open it is services.signin.can_open)."""
+    return activity.date == clock.today() and activity.status in OPENABLE
+
+
 def open_signin(actor: User, activity: Activity, closes_at=None) -> tuple[ActivitySignin, bool]:
     """Open sign-in on the activity (or reopen it); returns (sign-in, created).
 
