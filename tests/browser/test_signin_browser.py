@@ -3,6 +3,7 @@
 QR code; ten people sign in on their phones at /s/{code} (one screen, no sideways scrolling); the
 poster PDF opens and carries the title; the organiser submits and the contacts are counted."""
 import sqlalchemy as sa
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from extensions import db
@@ -12,6 +13,13 @@ from tests.browser.test_browser import browser, live_app, log_in, new_page, serv
 from tests.support.signin import clock, event, pdf_text  # noqa: F401
 
 HEIGHT = 844
+AXE = Axe()
+
+
+def axe_serious(page) -> list[str]:
+    """axe-core's serious and critical violations on the page (all rules)."""
+    return [f"{v['id']}: {v['help']}" for v in AXE.run(page).response["violations"]
+            if v["impact"] in {"serious", "critical"}]
 
 
 def no_sideways_scroll(page):
@@ -29,6 +37,7 @@ def test_an_event_end_to_end_on_phones(server, browser, world, event, clock):
     url = organiser.get_by_test_id("signin-url").inner_text().strip()
     assert "/s/" in url
     no_sideways_scroll(organiser)
+    assert axe_serious(organiser) == []
 
     poster = organiser.request.get(f"{server}/me/activities/{event.id}/signin/poster.pdf")
     assert poster.ok and poster.headers["content-type"] == "application/pdf"
@@ -47,6 +56,8 @@ def test_an_event_end_to_end_on_phones(server, browser, world, event, clock):
         expect(phone.get_by_test_id("privacy")).to_contain_text("天后删除")
         expect(phone.locator("input[name=website]")).not_to_be_in_viewport()
         no_sideways_scroll(phone)
+        if i == 0:
+            assert axe_serious(phone) == []
         phone.fill("#name", f"参会者{i}")
         phone.fill("#mobile", f"+86 138 0000 {i:04d}")
         phone.fill("#work_unit", "南京大学")
@@ -63,6 +74,7 @@ def test_an_event_end_to_end_on_phones(server, browser, world, event, clock):
     expect(organiser.get_by_test_id("count")).to_have_text("10")
     expect(organiser.get_by_test_id("workers")).to_have_text("6")
     no_sideways_scroll(organiser)
+    assert axe_serious(organiser) == []
     organiser.goto(f"{server}/me/activities/{event.id}")
     organiser.get_by_role("button", name="提交审核").click()
     expect(organiser.locator(".alert-success")).to_contain_text("已提交审核")
