@@ -173,3 +173,47 @@ def test_the_limit_is_per_address_and_code_and_shared_with_the_page(limited, wor
                        environ_base={"REMOTE_ADDR": "10.1.1.1"})
     assert page.status_code == 429                                     # one bucket with the page
     assert client.get(f"/s/{code}", environ_base={"REMOTE_ADDR": "10.1.1.1"}).status_code == 200
+
+
+# ---------------------------------------------------------------- the access matrix (SPEC §4)
+
+ROLES = ["anonymous", "rep_a", "rep_a2", "rep_a3", "manager_a", "manager_b", "rep_b", "admin",
+         "system", "security", "auditor"]
+MATRIX = [
+    # (method, path, opened first?, expected per role in ROLES order); rep_a organises, rep_a2
+    # co-organises, rep_a3 is another representative of the Home.
+    ("POST", "/activities/{id}/signin", False, [401, 201, 201, 404, 201, 404, 404, 403, 403, 403, 403]),
+    ("DELETE", "/activities/{id}/signin", True, [401, 200, 200, 404, 200, 404, 404, 403, 403, 403, 403]),
+    ("GET", "/activities/{id}/attendance", True, [401, 200, 200, 404, 200, 404, 404, 200, 403, 403, 403]),
+    ("POST", "/public/signin/{code}", True, [201] * 11),
+]
+
+
+@pytest.fixture()
+def everyone(world, event):
+    from models.enums import Role
+    world.rep_a3 = f.representative(world.home_a, username="rep_a3")
+    world.system = f.user(Role.SYSTEM_ADMIN, username="sys_admin")
+    world.security = f.user(Role.SECURITY_ADMIN, username="sec_admin")
+    world.auditor = f.user(Role.AUDIT_ADMIN, username="audit_admin")
+    db.session.commit()
+    return world
+
+
+@pytest.mark.parametrize("method,path,first,expected", MATRIX, ids=[f"{m} {p}" for m, p, _, _ in MATRIX])
+@pytest.mark.parametrize("index,role", list(enumerate(ROLES)))
+def test_access_matrix(api, everyone, event, method, path, first, expected, index, role):
+    from services import signin
+    code = "ABCDEFGH"
+    if first:
+        code = signin.open_signin(everyone.rep_a, event)[0].code
+        db.session.commit()
+    client = api(None if role == "anonymous" else getattr(everyone, role))
+    url = path.format(id=event.id, code=code)
+    body = {"name": "王小明", "mobile": "13912345678"} if "public" in path else {}
+    resp = client.delete(url) if method == "DELETE" else (
+        client.get(url) if method == "GET" else client.post(url, json=body))
+    assert resp.status_code == expected[index], (role, url, resp.get_json())
+    if resp.status_code >= 400:
+        assert resp.get_json()["error"]["code"] == {401: "unauthorized", 403: "forbidden",
+                                                    404: "not_found"}[resp.status_code]

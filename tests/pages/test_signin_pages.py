@@ -4,6 +4,7 @@ close, QR), the attendance page with 代签 and its Excel export, the poster, an
 参与人数 in the queue and the 台账 — with who may open each."""
 from io import BytesIO
 
+import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
@@ -130,3 +131,47 @@ def test_queue_and_ledger_show_sign_ins_beside_participants(world, event, login,
     queue = login(world.manager_a).get("/manage/queue").get_data(as_text=True)
     row = queue[queue.index("另一场座谈"):]
     assert "签到" not in row.split("科技工作者")[0]  # never opened: no count shown
+
+
+# ---------------------------------------------------------------- the access matrix (SPEC §4)
+
+ROLES = ["anonymous", "rep_a", "rep_a2", "rep_a3", "manager_a", "manager_b", "rep_b", "admin",
+         "system", "security", "auditor"]
+R, N4, F3 = 302, 404, 403  # 302: the page redirects (to login for anonymous, back after an action)
+MATRIX = [
+    # (method, path, expected per role in ROLES order); sign-in was opened by rep_a (organiser);
+    # rep_a2 co-organises; rep_a3 is another representative of the Home.
+    ("GET", "/me/activities/{id}/attendance", [R, 200, 200, N4, 200, N4, N4, 200, F3, F3, F3]),
+    ("GET", "/me/activities/{id}/attendance.xlsx", [R, 200, 200, N4, 200, N4, N4, 200, F3, F3, F3]),
+    ("GET", "/me/activities/{id}/signin/poster.pdf", [R, 200, 200, N4, 200, N4, N4, F3, F3, F3, F3]),
+    ("POST", "/me/activities/{id}/signin/open", [R, 303, 303, N4, 303, N4, N4, F3, F3, F3, F3]),
+    ("POST", "/me/activities/{id}/signin/close", [R, 303, 303, N4, 303, N4, N4, F3, F3, F3, F3]),
+    ("POST", "/me/activities/{id}/signin/proxy", [R, 303, F3, N4, F3, N4, N4, F3, F3, F3, F3]),
+    ("GET", "/s/{code}", [200] * 11),
+    ("POST", "/s/{code}", [201] * 11),
+]
+
+
+@pytest.fixture()
+def everyone(world, event):
+    from models.enums import Role
+    world.rep_a3 = f.representative(world.home_a, username="rep_a3")
+    world.system = f.user(Role.SYSTEM_ADMIN, username="sys_admin")
+    world.security = f.user(Role.SECURITY_ADMIN, username="sec_admin")
+    world.auditor = f.user(Role.AUDIT_ADMIN, username="audit_admin")
+    db.session.commit()
+    return world
+
+
+@pytest.mark.parametrize("method,path,expected", MATRIX, ids=[f"{m} {p}" for m, p, _ in MATRIX])
+@pytest.mark.parametrize("index,role", list(enumerate(ROLES)))
+def test_page_access_matrix(client, login, everyone, event, method, path, expected, index, role):
+    code = _open(event, everyone.rep_a)
+    if role != "anonymous":
+        login(getattr(everyone, role))
+    url = path.format(id=event.id, code=code)
+    data = {"name": "王小明", "mobile": "13912345678"}
+    resp = client.get(url) if method == "GET" else client.post(url, data=data)
+    assert resp.status_code == expected[index], (role, url)
+    if role == "anonymous" and expected[index] == R:
+        assert "/login" in resp.headers["Location"]
