@@ -78,6 +78,8 @@ def test_an_event_end_to_end_on_phones(server, browser, world, event, clock):
     organiser.goto(f"{server}/me/activities/{event.id}")
     organiser.get_by_role("button", name="提交审核").click()
     expect(organiser.locator(".alert-success")).to_contain_text("已提交审核")
+    organiser.goto(f"{server}/me/")
+    expect(organiser.get_by_test_id("contacted-count")).to_have_text("6")  # the six workers
 
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(Attendee.id))) == 10

@@ -126,6 +126,9 @@ def test_queue_and_ledger_show_sign_ins_beside_participants(world, event, login,
     ledger = login(world.manager_a).get(f"/records/ledger/{world.home_a.id}?year={clock.today.year}")
     assert ledger.status_code == 200, ledger.status_code
     assert "30 人（签到 1 人）" in ledger.get_data(as_text=True)
+    docx = login(world.manager_a).get(f"/records/ledger/{world.home_a.id}/docx?year={clock.today.year}")
+    from zipfile import ZipFile
+    assert "30 人（签到 1 人）" in ZipFile(BytesIO(docx.data)).read("word/document.xml").decode()
     f.activity(world.rep_a2, status=ActivityStatus.SUBMITTED, title="另一场座谈")
     db.session.commit()
     queue = login(world.manager_a).get("/manage/queue").get_data(as_text=True)

@@ -378,3 +378,18 @@ def test_deleting_the_activity_deletes_its_signin(world, event):
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(Attendee.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(ActivitySignin.id))) == 0
+
+
+def test_the_poster_carries_title_date_address_and_code():
+    from tests.support.signin import pdf_text
+    poster = signin.Poster(title="青年科技工作者座谈会", day=date(2026, 12, 7), location="南京市鼓楼区",
+                           home_name="南京市科协代表之家", url="https://rephome.example.cn/s/ABCDEFGH",
+                           code="ABCDEFGH")
+    pdf = signin.poster_pdf(poster)
+    text = pdf_text(pdf)
+    assert pdf.startswith(b"%PDF") and pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") == 1
+    for part in ("青年科技工作者座谈会", "2026年12月7日", "南京市鼓楼区", "https://rephome.example.cn/s/ABCDEFGH",
+                 "签到码：ABCDEFGH"):
+        assert part in text
+    long = signin.poster_pdf(signin.Poster(**{**poster.__dict__, "title": "标" * 200}))
+    assert "标" * 200 not in pdf_text(long) and "…" in pdf_text(long)

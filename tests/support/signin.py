@@ -46,12 +46,19 @@ def event(world, clock):
 
 def pdf_text(pdf: bytes) -> str:
     """The text a reportlab PDF draws: its content streams (ASCII85 + Flate) decoded, each string
-    literal unescaped and read as UCS-2 (the CID font's strings) or Latin-1 (Helvetica's)."""
+    literal unescaped and read as UCS-2 (a CID font's strings) or Latin-1; plus what poppler's
+    pdftotext reads, when it is installed (embedded TrueType subsets carry a ToUnicode map)."""
     import base64
     import re
+    import shutil
+    import subprocess
     import zlib
 
     out = []
+    if shutil.which("pdftotext"):
+        done = subprocess.run(["pdftotext", "-q", "-", "-"], input=pdf, capture_output=True,
+                              timeout=30, check=False)
+        out.append(done.stdout.decode("utf-8", "replace"))
     for match in re.finditer(rb"/Filter \[ */ASCII85Decode */FlateDecode *\].*?stream\r?\n(.*?)endstream",
                              pdf, re.S):
         content = zlib.decompress(base64.a85decode(match.group(1).strip(), adobe=True))
