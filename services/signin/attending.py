@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from extensions import db
 from models import Activity, ActivitySignin, Attendee, User, Worker, WorkerLink
 from models.enums import Role
-from services import activities, clock, contacts
+from services import activities, audit, clock, contacts
 from services import validation as v
 from services.concurrency import lock
 from services.constraints import is_unique_violation
@@ -92,7 +92,8 @@ def sign_in(code, data: dict) -> SigninResult:
 def proxy_sign_in(actor: User, activity: Activity, data: dict) -> SigninResult:
     """The organiser signs a person in on their behalf (代签, marked): the mobile may be blank.
 
-    Forbidden (403) for anyone but the organiser; Conflict (409) when sign-in is not open.
+    Forbidden (403) for anyone but the organiser; Conflict (409) when sign-in is not open. Each
+    代签 is audited (`signin_proxy`, with the attendee's number).
     """
     if not can_proxy(actor, activity):
         raise Forbidden("只有活动组织者可以代签")
@@ -102,7 +103,11 @@ def proxy_sign_in(actor: User, activity: Activity, data: dict) -> SigninResult:
     if not is_open(signin):
         raise Conflict(ENDED)
     values = _validate(data, mobile_required=False)
-    return _record(signin, values, proxy=True)
+    result = _record(signin, values, proxy=True)
+    if result.created:
+        audit.record(actor, "signin_proxy", object_type="activities", object_id=activity.id,
+                     detail={"attendee_no": result.attendee_no})
+    return result
 
 
 def _record(signin: ActivitySignin, values: dict, *, proxy: bool) -> SigninResult:

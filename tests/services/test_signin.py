@@ -322,6 +322,9 @@ def test_proxy_by_the_organiser_only_and_marked(world, event):
     assert (result.attendee_no, again.attendee_no) == (1, 2)
     items = signin.attendance(world.rep_a, event)["items"]
     assert [i.proxy for i in items] == [True, True] and items[0].mobile == ""
+    assert db.session.scalars(sa.select(AuditLog.detail).where(
+        AuditLog.action == "signin_proxy").order_by(AuditLog.id)).all() == [
+        {"attendee_no": 1}, {"attendee_no": 2}]
     assert signin.sign_in(row.code, person()).attendee_no == 3
 
 
