@@ -107,6 +107,10 @@ class Config:
     # receipt and objection look-ups (/track, the public API) per client address (SPEC §5.5).
     WORKER_CREATE_RATE_LIMIT = os.environ.get("WORKER_CREATE_RATE_LIMIT", "60 per hour;300 per day")
     RECEIPT_LOOKUP_RATE_LIMIT = os.environ.get("RECEIPT_LOOKUP_RATE_LIMIT", "60 per hour")
+    # On-site sign-in (SPEC §5.9): per client address and code, so a hall on one network signs in;
+    # the personal data of attendees not linked to a worker is cleared this many days after the activity.
+    SIGNIN_RATE_LIMIT = os.environ.get("SIGNIN_RATE_LIMIT", "120 per hour")
+    SIGNIN_RETENTION_DAYS = _int("SIGNIN_RETENTION_DAYS", 180)
     # Reverse proxies in front of the app whose X-Forwarded-For, -Proto, -Host and -Port are
     # trusted (0: none; the same hop count for each header).
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)

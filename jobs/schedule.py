@@ -10,6 +10,7 @@ from jobs import (
     inactivity_reminder,
     publicity_close,
     queue_digest,
+    signin_retention,
     validity_watch,
 )
 from services.clock import SHANGHAI
@@ -57,6 +58,8 @@ JOBS: tuple[ScheduledJob, ...] = (
     ScheduledJob("deliver_messages", {"minute": "*"}, deliver_messages.run,
                  "每分钟", "发送排队的邮件和企业微信/钉钉群机器人消息，失败按指数退避重试",
                  quiet=True),
+    ScheduledJob("signin_retention", {"hour": 3, "minute": 30}, signin_retention.run,
+                 "每天 03:30", "按保存期限清除未关联为科技工作者的签到信息，汇总已到时的签到"),
 )
 
 

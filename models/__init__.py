@@ -14,6 +14,7 @@ from models.home import Home, HomePlan, ServiceTeamMember
 from models.imports import Import
 from models.login_session import LoginSession
 from models.objection import Objection
+from models.signin import ActivitySignin, Attendee
 from models.summary import (
     ActivitySummary,
     ActivityYearSummary,
@@ -37,6 +38,7 @@ __all__ = [
     "User", "ContactRecord", "Worker", "WorkerLink",
     "Objection",
     "Delivery", "MessagePreference", "MessageRobot", "OFFICE_OWNER",
+    "ActivitySignin", "Attendee",
     "Import",
     "LoginSession",
     "PasswordHistory", "RecoveryCode",

@@ -46,6 +46,8 @@ def init_api(app):
         records,
         rounds,
         security,
+        signin,
+        signin_public,
         tokens,
         units,
         users,
@@ -61,7 +63,7 @@ def init_api(app):
         "bearerAuth", {"type": "http", "scheme": "bearer"})
     for module in (tokens, me, units, users, rounds, homes, workers, contacts, compliance,
                    activities, appeals, applications, assessments, dashboard, notifications,
-                   records, public, objections, imports, audit, security):
+                   records, public, objections, imports, audit, security, signin, signin_public):
         if getattr(module, "bp", None) is not None:
             api.register_blueprint(module.bp, url_prefix="/api/v1")
             csrf.exempt(module.bp)

@@ -14,6 +14,9 @@ from services.activities.attachments import (
     send,
     stored_keys,
 )
+from services.activities.contact_sync import (
+    sync_activity_contacts,
+)
 from services.activities.filters import (
     FILTER_FIELDS,
     IGNORED_NOTICE,
@@ -80,6 +83,7 @@ __all__ = [
     "review_activity",
     "send",
     "submit_activity",
+    "sync_activity_contacts",
     "thumbnail",
     "update_activity",
 ]

@@ -178,7 +178,7 @@ def ledger_docx(ledger) -> bytes:
     for number, entry in enumerate(ledger.entries, start=1):
         a = entry.activity
         organisers = "、".join([a.organizer.name] + [u.name for u in a.co_organizers])
-        participants = "未填写" if a.participants is None else f"{a.participants} 人"
+        participants = entry.participants_text
         parts = [_p(f"{number}. {a.title}", style_id=heading),
                  _table(["日期", "主题 / 形式", "地点", "参与人数", "组织者"],
                         [[a.date.isoformat(), f"{a.theme.label} / {_kind_label(a.kind.value)}",

@@ -55,6 +55,7 @@ SPEC_TIMES = {
     "assessment_drafts": {"month": 1, "day": 5, "hour": 3, "minute": 0},
     "queue_digest": {"hour": 8, "minute": 30},
     "deliver_messages": {"minute": "*"},   # the delivery queue (e-mail, group robots)
+    "signin_retention": {"hour": 3, "minute": 30},  # SPEC §5.9's retention
 }
 
 
