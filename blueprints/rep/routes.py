@@ -14,7 +14,7 @@ from extensions import db
 from models import Activity, Appeal, ContactRecord, Worker, WorkerLink, activity_co_organizers
 from models.enums import ActivityStatus, Role, Theme
 from services import appeals as appeal_service
-from services import clock, compliance
+from services import clock, compliance, surveys
 from services import contacts as contact_service
 from services import contacts as worker_service
 from services.errors import Conflict, ValidationFailed
@@ -54,7 +54,16 @@ def me():
         "rep/me.html", year=year, threshold=threshold, contacted=contacted,
         percent=min(100, round(contacted * 100 / threshold)) if threshold else 100,
         done=[w for w in workers if w[1] > 0], pending=[w for w in workers if w[1] == 0],
-        by_theme=by_theme, themes=list(Theme), returned=returned)
+        by_theme=by_theme, themes=list(Theme), returned=returned,
+        open_surveys=_survey_links())
+
+
+def _survey_links() -> list[tuple]:
+    """(survey, this representative's link) of each survey taking answers today (SPEC §5.10)."""
+    if not current_user.public_code:
+        return []
+    return [(s, surveys.survey_url(s.id, current_user.public_code))
+            for s in surveys.open_surveys()]
 
 
 @bp.route("/workers", methods=["GET", "POST"])
