@@ -83,3 +83,39 @@ def test_a_worker_answers_on_a_phone_through_a_dropped_network(server, browser, 
         watch.assert_clean()
     errors = [e for e in watches[0].errors if "ERR_INTERNET_DISCONNECTED" not in e]
     assert errors == []
+
+
+def test_the_office_builds_a_survey_on_a_phone(server, browser, world):  # noqa: F811
+    """The builder on a phone: a question added without a round trip, moved up, saved; the
+    preview shows the new order at phone width."""
+    watches = []
+    page = new_page(browser, watches)
+    log_in(page, server, world.admin)
+    page.goto(f"{server}/surveys/new")
+    no_sideways_scroll(page)
+    page.fill("#title", "手机上建的问卷")
+    blocks = page.get_by_test_id("question-block")
+    expect(blocks).to_have_count(3)
+    page.fill("#q-0-text", "您的单位类型")
+    page.fill("#q-0-options", "高校\n企业")
+    page.fill("#q-1-text", "满意度")
+    page.select_option("#q-1-kind", "scale")
+    expect(page.locator("#q-1-options")).to_be_hidden()  # options only for choice questions
+    page.get_by_test_id("question-add").click()
+    expect(blocks).to_have_count(4)  # added in the page, nothing posted
+    page.fill("#q-3-text", "您的建议")
+    page.select_option("#q-3-kind", "text")
+    blocks.nth(3).get_by_role("button", name="上移").click()
+    blocks.nth(2).get_by_role("button", name="上移").click()
+    blocks.nth(1).get_by_role("button", name="上移").click()
+    expect(blocks.first.locator("[data-number]")).to_have_text("1")
+    expect(blocks.first.locator("input[id$='-text']")).to_have_value("您的建议")
+    page.get_by_test_id("survey-save").click()
+    expect(page.locator(".alert-success")).to_contain_text("问卷草稿已保存")
+    page.get_by_test_id("survey-preview").click()
+    phone = page.get_by_test_id("survey-preview-phone")
+    expect(phone.get_by_test_id("survey-question")).to_have_count(3)
+    expect(phone.get_by_test_id("survey-question").first).to_contain_text("您的建议")
+    no_sideways_scroll(page)
+    for watch in watches:
+        watch.assert_clean()
