@@ -61,7 +61,9 @@ class SurveySchema(Schema):
     closes_on = fields.Date()
     anonymous = fields.Boolean()
     code_required = fields.Boolean()
-    status = fields.String(metadata={"enum": ["draft", "published", "closed"]})
+    status = fields.Method("get_status", metadata={
+        "type": "string", "enum": ["draft", "published", "closed"],
+        "description": "closed once closed by hand or once closes_on has passed (Asia/Shanghai)"})
     open = fields.Method("get_open", metadata={
         "type": "boolean", "description": "Takes answers today (published, within its dates)."})
     copied_from_id = fields.Integer(allow_none=True)
@@ -69,6 +71,9 @@ class SurveySchema(Schema):
 
     def get_open(self, survey):
         return surveys.is_open(survey)
+
+    def get_status(self, survey):
+        return surveys.shown_status(survey).value
 
 
 class CodesInputSchema(InputSchema):

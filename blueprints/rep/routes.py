@@ -5,6 +5,7 @@
 import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from blueprints.decorators import roles_required
 from blueprints.rep import bp
@@ -59,11 +60,16 @@ def me():
 
 
 def _survey_links() -> list[tuple]:
-    """(survey, this representative's link) of each survey taking answers today (SPEC §5.10)."""
+    """(survey, this representative's link, its QR code as inline SVG) of each survey taking
+    answers today (SPEC §5.10)."""
     if not current_user.public_code:
         return []
-    return [(s, surveys.survey_url(s.id, current_user.public_code))
-            for s in surveys.open_surveys()]
+    out = []
+    for survey in surveys.open_surveys():
+        link = surveys.survey_url(survey.id, current_user.public_code)
+        # segno writes only paths and a fixed title: no user text reaches this SVG.
+        out.append((survey, link, Markup(surveys.survey_qr_svg(link, scale=3))))  # noqa: S704
+    return out
 
 
 @bp.route("/workers", methods=["GET", "POST"])

@@ -8,7 +8,6 @@ row before it checks the status, writes an audit entry and never commits.
 from datetime import date
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models import Survey, SurveyQuestion
@@ -150,7 +149,7 @@ def open_surveys(today: date | None = None) -> list[Survey]:
     """The surveys taking answers today (for a representative's 我的 page) — one query."""
     today = today or clock.today()
     return list(db.session.scalars(
-        sa.select(Survey).options(selectinload(Survey.questions))
+        sa.select(Survey)
         .where(Survey.status == SurveyStatus.PUBLISHED, Survey.opens_on <= today,
                Survey.closes_on >= today).order_by(Survey.closes_on, Survey.id)))
 

@@ -17,7 +17,7 @@ def inside(monkeypatch):
     return INSIDE
 
 
-def test_office_creates_edits_publishes_and_closes(api, world):
+def test_office_creates_edits_publishes_and_closes(api, world, inside):
     office = api(world.admin)
     resp = office.post("/surveys", json=body())
     assert resp.status_code == 201, resp.get_json()
@@ -45,6 +45,17 @@ def test_office_creates_edits_publishes_and_closes(api, world):
     actions = set(_db.session.scalars(sa.select(AuditLog.action).where(
         AuditLog.object_type == "surveys")))
     assert {"create", "update", "publish", "close"} <= actions
+
+
+def test_a_published_survey_past_its_closing_day_is_closed(api, world, monkeypatch):
+    survey = published(world.admin)
+    monkeypatch.setattr("services.clock.today", lambda: CLOSES)
+    data = api(world.admin).get(f"/surveys/{survey.id}").get_json()
+    assert data["status"] == "published" and data["open"] is True
+    monkeypatch.setattr("services.clock.today", lambda: date(2026, 4, 1))
+    data = api(world.admin).get(f"/surveys/{survey.id}").get_json()
+    assert data["status"] == "closed" and data["open"] is False
+    assert api().get(f"/public/surveys/{survey.id}").get_json()["status"] == "closed"
 
 
 @pytest.mark.parametrize("change, field", [
