@@ -103,6 +103,8 @@ class Config:
     # across all codes (PUBLIC_APPEAL_ADDRESS_LIMIT; empty: ten times the per-code limit).
     PUBLIC_APPEAL_RATE_LIMIT = os.environ.get("PUBLIC_APPEAL_RATE_LIMIT", "30 per hour")
     PUBLIC_APPEAL_ADDRESS_LIMIT = os.environ.get("PUBLIC_APPEAL_ADDRESS_LIMIT", "")
+    # Survey answers per client address and survey (SPEC §5.10: a hall answers together)
+    SURVEY_RATE_LIMIT = os.environ.get("SURVEY_RATE_LIMIT", "120 per hour")
     # Workers a representative adds or links by hand, per user (SPEC §3: no mobile-probing oracle);
     # receipt and objection look-ups (/track, the public API) per client address (SPEC §5.5).
     WORKER_CREATE_RATE_LIMIT = os.environ.get("WORKER_CREATE_RATE_LIMIT", "60 per hour;300 per day")

@@ -26,6 +26,13 @@ from models.summary import (
     ProvinceMonthSummary,
     RepresentativeYearSummary,
 )
+from models.survey import (
+    Survey,
+    SurveyAnswer,
+    SurveyCode,
+    SurveyQuestion,
+    SurveyResponse,
+)
 from models.system import ApiToken, AuditLog, JobLock, JobRun, Notification
 from models.unit import Unit
 from models.user import User
@@ -45,4 +52,5 @@ __all__ = [
     "ActivitySummary", "ContactSummary", "RepresentativeYearSummary", "HomeRepresentativeSummary",
     "HomeContactLevelSummary", "AppealSummary", "ActivityYearSummary", "ProvinceMonthSummary",
     "ProvinceAppealSummary",
+    "Survey", "SurveyQuestion", "SurveyCode", "SurveyResponse", "SurveyAnswer",
 ]

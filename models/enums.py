@@ -216,3 +216,16 @@ class ImportStatus(LabeledEnum):
     DRY_RUN = "dry_run", "预检"
     COMMITTED = "committed", "已导入"
     REFUSED = "refused", "未导入（有错误行）"
+
+
+class SurveyStatus(LabeledEnum):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    CLOSED = "closed", "已结束"
+
+
+class QuestionKind(LabeledEnum):
+    SINGLE = "single", "单选"
+    MULTIPLE = "multiple", "多选"
+    TEXT = "text", "填空"
+    SCALE = "scale", "量表（1–5分）"

@@ -5,6 +5,7 @@
 import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from blueprints.decorators import roles_required
 from blueprints.rep import bp
@@ -14,7 +15,7 @@ from extensions import db
 from models import Activity, Appeal, ContactRecord, Worker, WorkerLink, activity_co_organizers
 from models.enums import ActivityStatus, Role, Theme
 from services import appeals as appeal_service
-from services import clock, compliance
+from services import clock, compliance, surveys
 from services import contacts as contact_service
 from services import contacts as worker_service
 from services.errors import Conflict, ValidationFailed
@@ -54,7 +55,21 @@ def me():
         "rep/me.html", year=year, threshold=threshold, contacted=contacted,
         percent=min(100, round(contacted * 100 / threshold)) if threshold else 100,
         done=[w for w in workers if w[1] > 0], pending=[w for w in workers if w[1] == 0],
-        by_theme=by_theme, themes=list(Theme), returned=returned)
+        by_theme=by_theme, themes=list(Theme), returned=returned,
+        open_surveys=_survey_links())
+
+
+def _survey_links() -> list[tuple]:
+    """(survey, this representative's link, its QR code as inline SVG) of each survey taking
+    answers today (SPEC §5.10)."""
+    if not current_user.public_code:
+        return []
+    out = []
+    for survey in surveys.open_surveys():
+        link = surveys.survey_url(survey.id, current_user.public_code)
+        # segno writes only paths and a fixed title: no user text reaches this SVG.
+        out.append((survey, link, Markup(surveys.survey_qr_svg(link, scale=3))))  # noqa: S704
+    return out
 
 
 @bp.route("/workers", methods=["GET", "POST"])

@@ -145,7 +145,8 @@ def _record_xml(doc, record) -> str:
             rows.append([theme.label, "—", "", ""])
         for item in items:
             role = "组织" if item.role == "organizer" else "联合组织"
-            rows.append([theme.label, item.title, item.date.isoformat(), role])
+            title = item.title + (f"（问卷：{item.survey_title}）" if item.survey_title else "")
+            rows.append([theme.label, title, item.date.isoformat(), role])
     parts.append(_table(["主题", "活动", "日期", "角色"], rows, [2.8, 7.8, 3.0, 2.4],
                         nowrap=(0, 2, 3)))
     counts = "；".join(f"{theme.label} {len(items)} 次" for theme, items in record.activities_grouped)
@@ -181,7 +182,8 @@ def ledger_docx(ledger) -> bytes:
         participants = entry.participants_text
         parts = [_p(f"{number}. {a.title}", style_id=heading),
                  _table(["日期", "主题 / 形式", "地点", "参与人数", "组织者"],
-                        [[a.date.isoformat(), f"{a.theme.label} / {_kind_label(a.kind.value)}",
+                        [[a.date.isoformat(), f"{a.theme.label} / {_kind_label(a.kind.value)}"
+                          + (f"（问卷：{a.survey.title}）" if a.survey is not None else ""),
                           a.location or "—", participants, organisers]], [2.8, 4.2, 3.4, 2.2, 3.4],
                         nowrap=(0, 3))]
         parts.extend(_p(line) for line in (a.summary or "").splitlines() or [""])

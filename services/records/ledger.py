@@ -54,7 +54,8 @@ def ledger_of(home: Home, year: int, *, with_photos: bool = True) -> Ledger:
         sa.select(Activity)
         .where(Activity.home_id == home.id, Activity.status == ActivityStatus.VERIFIED,
                Activity.date >= date(year, 1, 1), Activity.date <= date(year, 12, 31))
-        .options(sa.orm.joinedload(Activity.organizer), sa.orm.selectinload(Activity.co_organizers),
+        .options(sa.orm.joinedload(Activity.organizer), sa.orm.joinedload(Activity.survey),
+                 sa.orm.selectinload(Activity.co_organizers),
                  sa.orm.selectinload(Activity.attachments))
         .order_by(Activity.date, Activity.id)).all()
     entries = []
