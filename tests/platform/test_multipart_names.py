@@ -74,11 +74,11 @@ def test_a_gbk_photo_name_on_the_activity_page(world, login):
 def test_a_gbk_and_a_utf8_name_through_the_api(world, api):
     activity = f.activity(world.rep_a)
     db.session.commit()
-    client = api(world.rep_a)
+    rep = api(world.rep_a)
     body = multipart({}, [("files", "合影 一.jpg".encode("gbk"), jpeg(), "image/jpeg"),
                           ("files", "合影二.jpg".encode(), jpeg(), "image/jpeg")])
-    resp = post(client.client, f"/api/v1/activities/{activity.id}/attachments", body,
-                client._headers())
+    resp = post(rep.client, f"/api/v1/activities/{activity.id}/attachments", body,
+                {"Authorization": f"Bearer {rep.token}"})
     assert resp.status_code == 201, resp.get_json()
     assert [item["filename"] for item in resp.get_json()] == ["合影 一.jpg", "合影二.jpg"]
 
