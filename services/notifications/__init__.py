@@ -8,6 +8,7 @@ interface; delivery — the job's sending with retries, backoff and a rate per c
 the group robots' settings; preferences — each user's e-mail choice per topic; kinds — the kinds
 of message, their topics and their PIPL-safe summaries.
 """
+from services.notifications.bulk import notify_select, sql_format
 from services.notifications.delivery import backoff, deliver_due
 from services.notifications.dispatch import (
     notify,
@@ -71,6 +72,7 @@ __all__ = [
     "notify",
     "notify_home",
     "notify_office",
+    "notify_select",
     "office_owner",
     "provider_of",
     "provincial_admins",
@@ -84,6 +86,7 @@ __all__ = [
     "save_robot",
     "settle_reminders",
     "signed_url",
+    "sql_format",
     "topics_for",
     "unread_count",
 ]
