@@ -5,11 +5,13 @@ app's own plotly.js. CSRF is on, as in production."""
 import contextlib
 from datetime import timedelta
 
+import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from extensions import db as _db
 from models import SurveyResponse
+from services import surveys
 from services.clock import today
 from tests.browser.test_browser import (  # noqa: F401
     browser,
@@ -19,7 +21,8 @@ from tests.browser.test_browser import (  # noqa: F401
     new_page,
     server,
 )
-from tests.support.survey_data import published
+from tests.browser.test_phone_a11y import serious, settle
+from tests.support.survey_data import published, sheet
 
 
 def no_sideways_scroll(page):
@@ -119,3 +122,43 @@ def test_the_office_builds_a_survey_on_a_phone(server, browser, world):  # noqa:
     no_sideways_scroll(page)
     for watch in watches:
         watch.assert_clean()
+
+
+SURVEY_PAGES = [
+    (None, "/s/{s}?rep={code}", "[data-testid=survey-submit]"),
+    ("rep_a", "/me/", "[data-testid=my-survey-card]"),
+    ("rep_a", "/surveys/", "[data-testid=survey-card-link]"),
+    ("admin", "/surveys/", "[data-testid=survey-new]"),
+    ("admin", "/surveys/new", "[data-testid=survey-save]"),
+    ("admin", "/surveys/{s}/edit", "[data-testid=survey-close]"),
+    ("admin", "/surveys/{s}/preview", "[data-testid=survey-preview-phone]"),
+    ("admin", "/surveys/{s}/codes", "[data-testid=codes-form] button"),
+    ("admin", "/surveys/{s}/results", "[data-figure]"),
+    ("admin", "/surveys/{s}/completion", "[data-testid=completion-homes]"),
+    ("manager_a", "/surveys/{s}/results", "[data-figure]"),
+]
+
+
+@pytest.mark.parametrize("role,path,action", SURVEY_PAGES, ids=[p[1] for p in SURVEY_PAGES])
+def test_survey_pages_fit_a_phone_and_pass_axe(server, browser, world, role, path,  # noqa: F811
+                                               action):
+    day = today()
+    survey = published(world.admin, opens_on=(day - timedelta(days=1)).isoformat(),
+                       closes_on=(day + timedelta(days=30)).isoformat())
+    surveys.submit_response(survey, {"rep_code": world.rep_a.public_code,
+                                     "answers": sheet(survey, text="意见")})
+    _db.session.commit()
+    watches = []
+    page = new_page(browser, watches)
+    page.set_default_timeout(20000)
+    if role:
+        log_in(page, server, getattr(world, role))
+    page.goto(server + path.format(s=survey.id, code=world.rep_a.public_code))
+    settle(page)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
+    target = page.locator(action).first
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 390, (path, box)
+    assert serious(page) == []
+    watches[0].assert_clean()

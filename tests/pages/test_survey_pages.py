@@ -271,3 +271,28 @@ def test_the_activity_form_offers_the_survey_picker(login, world):
     client = login(world.rep_a)
     page = client.get("/me/activities/new").get_data(as_text=True)
     assert 'data-testid="survey-picker"' in page and survey.title in page
+
+
+def test_the_survey_of_a_status_survey_shows_in_the_ledger_and_the_record(login, world):
+    from datetime import date
+
+    from docx import Document
+
+    from models.enums import ActivityStatus, Kind, Theme
+    from tests.support import factories
+    survey = published(world.admin)
+    activity = factories.activity(world.rep_a, theme=Theme.WINDOW, kind=Kind.STATUS_SURVEY,
+                                  title="进园区开展状况调查", date=date(2026, 3, 10),
+                                  status=ActivityStatus.VERIFIED, survey_id=survey.id)
+    _db.session.commit()
+    rep = login(world.rep_a)
+    detail = rep.get(f"/me/activities/{activity.id}").get_data(as_text=True)
+    assert 'data-testid="activity-survey"' in detail and survey.title in detail
+    record = rep.get(f"/records/{world.rep_a.id}?year=2026").get_data(as_text=True)
+    assert f"问卷：{survey.title}" in record
+    manager = login(world.manager_a)
+    ledger = manager.get(f"/records/ledger/{world.home_a.id}?year=2026").get_data(as_text=True)
+    assert f"问卷：{survey.title}" in ledger
+    doc = Document(BytesIO(manager.get(f"/records/ledger/{world.home_a.id}/docx?year=2026").data))
+    cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
+    assert any(f"问卷：{survey.title}" in c for c in cells)
