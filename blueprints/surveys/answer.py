@@ -1,4 +1,4 @@
-"""The public answering page (SPEC §5.10): /s/{id} on a phone, no login. ?rep= carries a
+"""The public answering page (SPEC §5.10): /q/{id} on a phone, no login. ?rep= carries a
 representative's public code (their link and QR code), ?code= may carry a one-time code.
 
 One page with every question and a progress bar; static/js/survey_answer.js keeps what was typed
@@ -31,7 +31,7 @@ def _sheet(survey) -> dict:
     return answers
 
 
-@bp.route("/s/<int:survey_id>", methods=["GET", "POST"])
+@bp.route("/q/<int:survey_id>", methods=["GET", "POST"])
 @response_limit
 def answer(survey_id):
     """The survey on a phone; POST stores the answers and thanks the person."""

@@ -37,7 +37,7 @@ def test_a_worker_answers_on_a_phone_through_a_dropped_network(server, browser, 
     q = survey.questions
     watches = []
     phone = new_page(browser, watches)
-    link = f"{server}/s/{survey.id}?rep={world.rep_a.public_code}"
+    link = f"{server}/q/{survey.id}?rep={world.rep_a.public_code}"
     phone.goto(link)
     expect(phone.get_by_test_id("survey-title")).to_have_text(survey.title)
     expect(phone.locator("[data-answered]")).to_have_text("0")
@@ -125,7 +125,7 @@ def test_the_office_builds_a_survey_on_a_phone(server, browser, world):  # noqa:
 
 
 SURVEY_PAGES = [
-    (None, "/s/{s}?rep={code}", "[data-testid=survey-submit]"),
+    (None, "/q/{s}?rep={code}", "[data-testid=survey-submit]"),
     ("rep_a", "/me/", "[data-testid=my-survey-card]"),
     ("rep_a", "/surveys/", "[data-testid=survey-card-link]"),
     ("admin", "/surveys/", "[data-testid=survey-new]"),

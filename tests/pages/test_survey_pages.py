@@ -100,7 +100,7 @@ def test_codes_print_as_slips_once(login, world, inside):
 
 
 def _answer_page(client, survey, **form):
-    return client.post(f"/s/{survey.id}", data=form)
+    return client.post(f"/q/{survey.id}", data=form)
 
 
 def _form(survey, single="高校", multiple=("科研经费",), scale="4", text="", **extra):
@@ -111,7 +111,7 @@ def _form(survey, single="高校", multiple=("科研经费",), scale="4", text="
 
 def test_the_public_page_takes_answers(client, world, inside):
     survey = published(world.admin)
-    page = client.get(f"/s/{survey.id}?rep={world.rep_a.public_code}")
+    page = client.get(f"/q/{survey.id}?rep={world.rep_a.public_code}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert 'data-testid="survey-progress"' in html and "rephome-survey-" in html
@@ -135,12 +135,12 @@ def test_the_public_page_names_bad_answers_and_keeps_them(client, world, inside)
 def test_the_public_page_outside_the_window_and_for_drafts(client, world, monkeypatch):
     survey = published(world.admin)
     monkeypatch.setattr("services.clock.today", lambda: INSIDE.replace(month=4))
-    page = client.get(f"/s/{survey.id}")
+    page = client.get(f"/q/{survey.id}")
     assert page.status_code == 200 and "问卷已结束" in page.get_data(as_text=True)
     assert _answer_page(client, survey, **_form(survey)).status_code == 409
     draft = surveys.create_survey(world.admin, body())
     _db.session.commit()
-    assert client.get(f"/s/{draft.id}").status_code == 404
+    assert client.get(f"/q/{draft.id}").status_code == 404
 
 
 def test_a_used_code_on_the_page_is_named(client, world, inside):
@@ -170,7 +170,7 @@ def test_the_limit_is_per_address_and_survey(world, inside):
             assert client.post(f"/api/v1/public/surveys/{one.id}/responses",
                                json={"answers": {}}).status_code == 422
         # the page and the API share one bucket per survey
-        assert client.post(f"/s/{one.id}", data={}).status_code == 429
+        assert client.post(f"/q/{one.id}", data={}).status_code == 429
         assert client.post(f"/api/v1/public/surveys/{one.id}/responses",
                            json={"answers": {}}).status_code == 429
         assert client.post(f"/api/v1/public/surveys/{two.id}/responses",
@@ -247,7 +247,7 @@ def test_representatives_get_their_link_and_card(login, world, inside, app):
     try:
         client = login(world.rep_a)
         page = client.get("/me/").get_data(as_text=True)
-        link = f"https://rephome.example.gov.cn/s/{survey.id}?rep={world.rep_a.public_code}"
+        link = f"https://rephome.example.gov.cn/q/{survey.id}?rep={world.rep_a.public_code}"
         assert 'data-testid="my-surveys"' in page and link in page
         card = client.get(f"/surveys/{survey.id}/card")
         assert card.status_code == 200 and link in card.get_data(as_text=True)
@@ -296,3 +296,11 @@ def test_the_survey_of_a_status_survey_shows_in_the_ledger_and_the_record(login,
     doc = Document(BytesIO(manager.get(f"/records/ledger/{world.home_a.id}/docx?year=2026").data))
     cells = [c.text for t in doc.tables for row in t.rows for c in row.cells]
     assert any(f"问卷：{survey.title}" in c for c in cells)
+
+
+def test_survey_and_sign_in_addresses_never_collide(app):
+    """A sign-in code may be all digits (its alphabet has 2–9): /s/… is always the sign-in door,
+    and a survey is answered at /q/{id}."""
+    urls = app.url_map.bind("localhost")
+    assert urls.match("/s/23456789")[0] == urls.match("/s/ABCDEFGH")[0]
+    assert urls.match("/q/7")[0] != urls.match("/s/23456789")[0]
