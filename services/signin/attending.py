@@ -6,7 +6,8 @@ for a person without a phone (代签).
   `is_worker` (我是科技工作者).
 - One row per normalised mobile and activity: the same mobile again answers the same attendee
   number and writes nothing. Sign-ins of one activity run one after the other under its sign-in
-  row's lock, which also hands out the attendee numbers; the unique (activity, mobile) holds too.
+  row's lock (taken by writing the row, which serialises SQLite's writers too), which also hands
+  out the attendee numbers; the unique (activity, mobile) holds too.
 - Unknown code: NotFound (404); closed (by hand or past `closes_at`): Conflict 签到已结束 (409).
   A filled honeypot is answered as accepted and stores nothing.
 - A 科技工作者 becomes a linked worker of the activity through SPEC §3's identity rule: the worker
@@ -111,7 +112,14 @@ def proxy_sign_in(actor: User, activity: Activity, data: dict) -> SigninResult:
 
 
 def _record(signin: ActivitySignin, values: dict, *, proxy: bool) -> SigninResult:
-    """Under the sign-in's lock: the existing row of this mobile, or a new numbered attendee."""
+    """Under the sign-in's lock: the existing row of this mobile, or a new numbered attendee.
+
+    The lock is taken by writing the row first (a no-op UPDATE): PostgreSQL locks the row, SQLite
+    takes its write lock at that moment, so on both the reads below see every sign-in committed
+    before and no other can commit until this one ends."""
+    db.session.execute(sa.update(ActivitySignin).where(ActivitySignin.id == signin.id)
+                       .values(last_attendee_no=ActivitySignin.last_attendee_no)
+                       .execution_options(synchronize_session=False))
     signin = lock(signin)
     activity = signin.activity
     if not is_open(signin):

@@ -125,7 +125,9 @@ def open_signin(actor: User, activity: Activity, closes_at=None) -> tuple[Activi
     created = signin is None
     if created:
         signin = _insert(actor, activity, moment, until)
-    else:
+        created = signin is not None
+        signin = signin or signin_of(activity)  # opened by a request just before this one
+    if not created:
         signin.opened_by_id = actor.id
         signin.opened_at = moment
         signin.closes_at = until
@@ -137,8 +139,10 @@ def open_signin(actor: User, activity: Activity, closes_at=None) -> tuple[Activi
     return signin, created
 
 
-def _insert(actor, activity, moment, until) -> ActivitySignin:
-    """A new sign-in row with a fresh code (a code already taken, however unlikely, draws again)."""
+def _insert(actor, activity, moment, until) -> ActivitySignin | None:
+    """A new sign-in row with a fresh code (a code already taken, however unlikely, draws again);
+    None when another request has just opened the activity's sign-in (where the activity's row
+    lock does not serialise them: SQLite)."""
     for _ in range(5):
         signin = ActivitySignin(activity_id=activity.id, code=new_code(), opened_by_id=actor.id,
                                 opened_at=moment, closes_at=until)
@@ -148,6 +152,8 @@ def _insert(actor, activity, moment, until) -> ActivitySignin:
                 db.session.flush()
             return signin
         except IntegrityError as error:
+            if is_unique_violation(error, "uq_activity_signins_activity_id"):
+                return None
             if not is_unique_violation(error, "uq_activity_signins_code"):
                 raise
     raise Conflict("暂时无法生成签到码，请重试")
