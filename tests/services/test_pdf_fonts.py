@@ -141,3 +141,16 @@ def test_every_pdf_maker_uses_the_shared_font_module():
         if re.search(r"canvas\.Canvas\(|UnicodeCIDFont|STSong|SimpleDocTemplate|setFont\(", text):
             offenders.append(str(path.relative_to(ROOT)))
     assert offenders == []
+
+
+def test_sign_in_poster_embeds_its_fonts_and_prints_rare_characters():
+    from datetime import date
+
+    from services.signin.poster import Poster, poster_pdf
+
+    data = poster_pdf(Poster(title=f"科普讲座{RARE}家庭用药", day=date(2026, 12, 7),
+                             location="南京市玄武区", home_name="南京市科协代表之家",
+                             url="https://rephome.example.gov.cn:8443/s/ABCD2345", code="ABCD2345"))
+    assert_every_font_embedded(data)
+    text = pdf_text(data)
+    assert f"科普讲座{RARE}家庭用药" in text and "https://rephome.example.gov.cn:8443/s/ABCD2345" in text
