@@ -277,8 +277,8 @@ def compliance_sweep(raw: Raw, year: int, week: str):
         WHERE u.role = 'representative' AND u.active AND COALESCE(c.n, 0) < {THRESHOLD}""", **p)
     now = datetime.now(UTC)
     key = f"bench_floor:{week}"
-    raw.many("INSERT INTO notifications (user_id, kind, title, body, link, dedupe_key, created_at,"
-             " email_attempts, email_error) VALUES (:u, 'bench_floor', :t, :b, '', :k, :now, 0, '')",
+    raw.many("INSERT INTO notifications (user_id, kind, title, body, link, dedupe_key, created_at)"
+             " VALUES (:u, 'bench_floor', :t, :b, '', :k, :now)",
              [{"u": uid, "t": f"{year}年联系科技工作者尚未达标",
                "b": f"已联系 {n} 名，还差 {THRESHOLD - n} 名。", "k": key, "now": now}
               for uid, _h, n in below])
@@ -286,8 +286,8 @@ def compliance_sweep(raw: Raw, year: int, week: str):
     managers = raw.all("SELECT h.id, u.id FROM homes h JOIN users u ON u.unit_id = h.unit_id "
                        "WHERE u.role = 'home_manager' AND u.active") if homes else []
     wanted = set(homes)
-    raw.many("INSERT INTO notifications (user_id, kind, title, body, link, dedupe_key, created_at,"
-             " email_attempts, email_error) VALUES (:u, 'bench_floor', :t, :b, '', :k, :now, 0, '')",
+    raw.many("INSERT INTO notifications (user_id, kind, title, body, link, dedupe_key, created_at)"
+             " VALUES (:u, 'bench_floor', :t, :b, '', :k, :now)",
              [{"u": uid, "t": "本周未达标代表", "b": "", "k": key + ":digest", "now": now}
               for h, uid in managers if h in wanted])
     raw.commit()

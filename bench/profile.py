@@ -48,7 +48,8 @@ def main(argv=None):
     def work():
         if args.scenario in PAGES:
             _h, _r, targets = page_targets(app, year)
-            _k, _l, client, path, headers, _f = next(t for t in targets if t[0] == args.scenario)
+            _k, _l, client, path, headers, _floor, _kind = next(
+                t for t in targets if t[0] == args.scenario)
             return lambda: client.get(path, headers=headers)
         if args.scenario == "assessment":
             from services import assessments

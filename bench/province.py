@@ -30,6 +30,7 @@ from models.enums import (
     Level,
     UnitKind,
 )
+from models.user import name_sort_key
 
 BENCH_PASSWORD = "bench-password-2026"  # noqa: S105 — the bench's published password
 ADMIN_USERNAME = "bench_admin"
@@ -179,16 +180,18 @@ def _users(p: Province, out: Rows) -> None:
     """The admin, one manager per Home, the representatives: Home 1 is the largest (its weight is
     about twice the others'), and about one representative in fifty is inactive."""
     rng, ts, n_homes, password_hash = p.rng, p.ts, p.n["homes"], p.password_hash
-    user_cols = ("id", "username", "name", "password_hash", "role", "active", "mobile", "email",
-                 "unit_id", "home_id", "level", "work_unit", "speciality", "created_at",
+    user_cols = ("id", "username", "name", "name_key", "password_hash", "role", "active", "mobile",
+                 "email", "unit_id", "home_id", "level", "work_unit", "speciality", "created_at",
                  "updated_at")
-    users = [(1, ADMIN_USERNAME, "省科协基准管理员", password_hash, "provincial_admin", True, "", "",
-              None, None, None, "", "", ts, ts)]
+    admin_name = "省科协基准管理员"
+    users = [(1, ADMIN_USERNAME, admin_name, name_sort_key(admin_name), password_hash,
+              "provincial_admin", True, "", "", None, None, None, "", "", ts, ts)]
     for i in range(n_homes):
         uid = 2 + i
         p.manager_of[i + 1] = uid
-        users.append((uid, f"bench_mgr_{i + 1:04d}", _name(rng), password_hash, "home_manager",
-                      True, f"139{uid:08d}", "", i + 1, None, None, "", "", ts, ts))
+        name = _name(rng)
+        users.append((uid, f"bench_mgr_{i + 1:04d}", name, name_sort_key(name), password_hash,
+                      "home_manager", True, f"139{uid:08d}", "", i + 1, None, None, "", "", ts, ts))
     weights = [2.2] + [rng.uniform(0.5, 1.5) for _ in range(n_homes - 1)]
     rep_home = rng.choices(range(1, n_homes + 1), weights, k=p.n["representatives"])
     rep_home[0] = 1
@@ -201,9 +204,10 @@ def _users(p: Province, out: Rows) -> None:
         p.home_of[uid] = home_id
         if active:
             p.reps_of_home.setdefault(home_id, []).append(uid)
-        users.append((uid, f"bench_rep_{j + 1:06d}", _name(rng), password_hash, "representative",
-                      active, f"138{uid:08d}", f"rep{j + 1}@bench.local", None, home_id, level,
-                      f"基准工作单位{rng.randrange(500)}", rng.choice(FIELDS), ts, ts))
+        name = _name(rng)
+        users.append((uid, f"bench_rep_{j + 1:06d}", name, name_sort_key(name), password_hash,
+                      "representative", active, f"138{uid:08d}", f"rep{j + 1}@bench.local", None,
+                      home_id, level, f"基准工作单位{rng.randrange(500)}", rng.choice(FIELDS), ts, ts))
     out.add("users", user_cols, users)
 
 

@@ -160,10 +160,12 @@ def _newlines_before_flush(session, _context, _instances) -> None:
 
 
 def register(app) -> None:
-    """The body limits, the request gate and the newline rule (the converter is installed by
-    install_converter)."""
+    """The body limits, the request gate, lenient multipart names and the newline rule (the
+    converter is installed by install_converter)."""
     from blueprints import body_limits
+    from blueprints.multipart import MultipartRequest
 
+    app.request_class = MultipartRequest
     app.before_request(check_request)
     body_limits.register(app)
     if not sa.event.contains(sa.orm.Session, "before_flush", _newlines_before_flush):

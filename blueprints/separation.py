@@ -12,11 +12,14 @@ from models.enums import SEPARATED_ROLES, Role
 from services.errors import Forbidden
 
 #: What every signed-in account may open: signing in and out, its own account and notifications,
-#: the public portal (open to anyone anyway), static assets and the API's own description.
+#: the public portal and the public survey page (open to anyone anyway), static assets and the
+#: API's own description.
 COMMON_BLUEPRINTS = {"auth", "public", "api_tokens", "api_me", "api_notifications",
-                     "notifications", "api-docs", "api_public", "bootstrap"}
+                     "notifications", "api-docs", "api_public", "bootstrap", "pwa",
+                     "signin_public", "api_signin_public", "survey_public", "api_public_surveys"}
 COMMON_ENDPOINTS = {"static", "favicon", "main.index", "main.healthz", "account.profile",
-                    "account.first_password", "qr.page", "qr.track_form", "qr.track"}
+                    "account.first_password", "account.messages", "account.messages_test",
+                    "qr.page", "qr.track_form", "qr.track"}
 
 #: The duty of each separated administrator, by blueprint and by endpoint.
 DUTY_BLUEPRINTS = {

@@ -28,6 +28,7 @@ NAVIGATION = {
         ("诉求建议", "manage.appeals"),
         ("基础条件", "homes.profile"),
         ("申报", "applications.index"),
+        ("问卷调查", "surveys.index"),
     ],
     enums.Role.PROVINCIAL_ADMIN: [
         ("全省概览", "dashboard.province"),
@@ -37,6 +38,7 @@ NAVIGATION = {
         ("活动", "activities.index"),
         ("年度考核", "provincial.assessments"),
         ("公示异议", "provincial.objections"),
+        ("问卷调查", "surveys.index"),
         ("账号", "admin.users"),
         ("单位", "admin.units"),
         ("任务", "jobs_admin.runs"),

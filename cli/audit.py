@@ -12,10 +12,14 @@ def audit_group():
 @with_appcontext
 def verify_command():
     """Recompute the hash chain: print how many entries were checked and exit 0, or name the first
-    entry that does not match and exit 1."""
+    entry that does not match and exit 1. Each run is itself audited (`audit_verified`, its result
+    and counts), so the audit administrator sees when the chain was last checked."""
+    from extensions import db
     from services import audit
 
     verdict = audit.verify_chain()
+    audit.record_verification(verdict)
+    db.session.commit()
     if verdict.ok:
         click.echo(f"已校验 {verdict.checked} 条审计记录，哈希链完整。")
         return

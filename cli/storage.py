@@ -1,5 +1,6 @@
-"""`flask storage check | export DIR | import DIR | thumbnails`: back up, restore or move the stored
-files; make the thumbnails of photos stored before thumbnails were made at upload.
+"""`flask storage check | export DIR | import DIR | thumbnails | strip-exif`: back up, restore or
+move the stored files; make the thumbnails of photos stored before thumbnails were made at upload;
+remove the EXIF (GPS) of photo originals stored before it was removed at upload.
 
 Works on whichever store the settings choose (UPLOAD_DIR or the S3-compatible STORAGE_URL), so the
 same two commands back up a bucket to a folder, restore it, or move UPLOAD_DIR into a bucket.
@@ -128,5 +129,40 @@ def thumbnails_command(replace):
             failed.append(f"附件 {attachment.id}（{attachment.filename}）：{outcome}")
     click.echo(f"缩略图：新做 {counts['made']} 个附件，已有 {counts['present']} 个，"
                f"无法制作 {len(failed)} 个")
+    for line in failed[:50]:
+        click.echo(line, err=True)
+
+
+@storage_group.command("strip-exif")
+@with_appcontext
+def strip_exif_command():
+    """Rewrite every stored photo original that still carries EXIF, XMP or text metadata (GPS)
+    without it, turned upright, with new thumbnails; prints how many were rewritten, how many
+    were clean already and which could not be. Safe to stop and to run again: each photo is
+    written anew first, its row switched and committed, and only then the old file deleted."""
+    from services import activities
+
+    ids = list(db.session.scalars(
+        db.select(Attachment.id).where(Attachment.content_type.in_(("image/jpeg", "image/png")))
+        .order_by(Attachment.id)))
+    counts = {"stripped": 0, "clean": 0}
+    failed = []
+    for attachment_id in ids:
+        attachment = db.session.get(Attachment, attachment_id)
+        if attachment is None:  # deleted meanwhile
+            continue
+        try:
+            outcome = activities.strip_stored_metadata(attachment)
+            db.session.commit()
+        except StorageError as exc:
+            db.session.rollback()
+            raise click.ClickException(
+                f"存储不可用（{_where(_store())}）：{exc}；已处理的照片不受影响，可再次运行") from None
+        if outcome in counts:
+            counts[outcome] += 1
+        elif outcome != "skipped":
+            failed.append(f"附件 {attachment_id}（{attachment.filename}）：{outcome}")
+    click.echo(f"照片原件元数据：已去除 {counts['stripped']} 个，本无元数据 {counts['clean']} 个，"
+               f"无法处理 {len(failed)} 个")
     for line in failed[:50]:
         click.echo(line, err=True)

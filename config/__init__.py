@@ -103,10 +103,16 @@ class Config:
     # across all codes (PUBLIC_APPEAL_ADDRESS_LIMIT; empty: ten times the per-code limit).
     PUBLIC_APPEAL_RATE_LIMIT = os.environ.get("PUBLIC_APPEAL_RATE_LIMIT", "30 per hour")
     PUBLIC_APPEAL_ADDRESS_LIMIT = os.environ.get("PUBLIC_APPEAL_ADDRESS_LIMIT", "")
+    # Survey answers per client address and survey (SPEC §5.10: a hall answers together)
+    SURVEY_RATE_LIMIT = os.environ.get("SURVEY_RATE_LIMIT", "120 per hour")
     # Workers a representative adds or links by hand, per user (SPEC §3: no mobile-probing oracle);
     # receipt and objection look-ups (/track, the public API) per client address (SPEC §5.5).
     WORKER_CREATE_RATE_LIMIT = os.environ.get("WORKER_CREATE_RATE_LIMIT", "60 per hour;300 per day")
     RECEIPT_LOOKUP_RATE_LIMIT = os.environ.get("RECEIPT_LOOKUP_RATE_LIMIT", "60 per hour")
+    # On-site sign-in (SPEC §5.9): per client address and code, so a hall on one network signs in;
+    # the personal data of attendees not linked to a worker is cleared this many days after the activity.
+    SIGNIN_RATE_LIMIT = os.environ.get("SIGNIN_RATE_LIMIT", "120 per hour")
+    SIGNIN_RETENTION_DAYS = _int("SIGNIN_RETENTION_DAYS", 180)
     # Reverse proxies in front of the app whose X-Forwarded-For, -Proto, -Host and -Port are
     # trusted (0: none; the same hop count for each header).
     PROXY_FIX_X_FOR = _int("PROXY_FIX_X_FOR", 0)
@@ -143,6 +149,16 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_SENDER = os.environ.get("MAIL_SENDER", "noreply@rephome.local")
+    MAIL_TIMEOUT_SECONDS = _int("MAIL_TIMEOUT_SECONDS", 20)
+    # The delivery queue (e-mail and 企业微信 / 钉钉 group robots), sent by the deliver_messages job
+    MAIL_RATE_PER_MINUTE = _int("MAIL_RATE_PER_MINUTE", 60)          # all e-mail together; 0: no limit
+    WEBHOOK_RATE_PER_MINUTE = _int("WEBHOOK_RATE_PER_MINUTE", 20)    # per robot; 0: no limit
+    WEBHOOK_TIMEOUT_SECONDS = _int("WEBHOOK_TIMEOUT_SECONDS", 10)
+    # Hosts group robots may be at (comma-separated; ".example.cn" admits subdomains); empty: any
+    WEBHOOK_ALLOWED_HOSTS = os.environ.get("WEBHOOK_ALLOWED_HOSTS", "")
+    DELIVERY_MAX_ATTEMPTS = _int("DELIVERY_MAX_ATTEMPTS", 8)
+    DELIVERY_RETRY_SECONDS = _int("DELIVERY_RETRY_SECONDS", 60)       # doubles after each failure
+    DELIVERY_KEEP_DAYS = _int("DELIVERY_KEEP_DAYS", 90)               # finished messages are then removed
 
     # Compressed pages and JSON (Flask-Compress; static files compress themselves, extensions/assets.py).
     COMPRESS_ALGORITHM = ["br", "gzip"]
@@ -184,6 +200,7 @@ class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REFUSE_UNSAFE_SETTINGS = True
+    PRECOMPILE_TEMPLATES = True  # app.warm_up: a worker's first request costs what a warm one does
 
 
 class UnsafeSettings(RuntimeError):

@@ -14,7 +14,7 @@ from jobs.common import already_notified, link_to, managers_by_home
 from models import Activity
 from models.enums import ActivityStatus
 from services.clock import SHANGHAI, local
-from services.notifications import notify
+from services.notifications import announce, home_owner, notify
 
 KIND = "queue_digest"
 WAIT_DAYS = 3
@@ -52,8 +52,10 @@ def run(today: date) -> dict:
             notify(manager, KIND, f"审核队列中有 {count} 项活动已等待 {WAIT_DAYS} 天以上",
                    f"截至{today.isoformat()}，有 {count} 项活动提交已满 {WAIT_DAYS} 天仍待审核，"
                    f"最早一项提交于{local(oldest).date().isoformat()}。请及时审核。",
-                   link=link, dedupe_key=key, checked=True)
+                   link=link, dedupe_key=key, checked=True,
+                   counts={"count": count, "days": WAIT_DAYS})
             done.add(manager.id)
             notified += 1
+        announce(home_owner(home_id), KIND, link, {"count": count, "days": WAIT_DAYS}, key)
     return {"homes_waiting": len(waiting), "activities_waiting": sum(n for n, _ in waiting.values()),
             "notified": notified}

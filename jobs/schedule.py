@@ -6,9 +6,11 @@ from datetime import datetime
 from jobs import (
     assessment_drafts,
     compliance_sweep,
+    deliver_messages,
     inactivity_reminder,
     publicity_close,
     queue_digest,
+    signin_retention,
     validity_watch,
 )
 from services.clock import SHANGHAI
@@ -25,6 +27,9 @@ class ScheduledJob:
     func: Callable = field(compare=False)
     when: str  # the schedule in words (Chinese), for `flask jobs list` and the admin page
     does: str
+    # A quiet job keeps no Job run for a run that did nothing (counts["attempted"] == 0) and none
+    # for a run skipped because another process holds the lease: it runs every minute.
+    quiet: bool = False
 
     def trigger(self):
         """The APScheduler 3.x CronTrigger of this job."""
@@ -50,6 +55,11 @@ JOBS: tuple[ScheduledJob, ...] = (
                  assessment_drafts.run, "每年 1 月 5 日 03:00", "为每个有效的代表之家生成上一年度考核草稿"),
     ScheduledJob("queue_digest", {"hour": 8, "minute": 30}, queue_digest.run,
                  "每天 08:30", "提醒管理员审核提交已满 3 天仍待审核的活动"),
+    ScheduledJob("deliver_messages", {"minute": "*"}, deliver_messages.run,
+                 "每分钟", "发送排队的邮件和企业微信/钉钉群机器人消息，失败按指数退避重试",
+                 quiet=True),
+    ScheduledJob("signin_retention", {"hour": 3, "minute": 30}, signin_retention.run,
+                 "每天 03:30", "按保存期限清除未关联为科技工作者的签到信息，汇总已到时的签到"),
 )
 
 

@@ -6,7 +6,7 @@ from flask import current_app
 
 from jobs.common import already_notified, link_to, managers_by_home
 from services.homes import expire_due, expiring_within
-from services.notifications import notify
+from services.notifications import announce, home_owner, notify
 
 KIND = "home_expiring"
 
@@ -30,7 +30,9 @@ def run(today: date) -> dict:
                    f"{home.name}的认定有效期至{home.last_valid_day.isoformat()}，还剩 {left} 天。"
                    "续期需要：已公示的年度考核结果且最近一次不为不合格，由省科协办理续期。",
                    link=link_to("homes.profile", f"/home/{home.id}"), dedupe_key=key,
-                   checked=True)
+                   checked=True, counts={"until": home.last_valid_day.isoformat()})
             warned += 1
+        announce(home_owner(home.id), KIND, link_to("homes.profile", f"/home/{home.id}"),
+                 {"until": home.last_valid_day.isoformat()}, key)
     return {"expired": len(expired), "expiring": len(expiring), "warned": warned,
             "warning_days": days}

@@ -9,10 +9,12 @@ from models.appeal import Appeal
 from models.application import Application, ApplicationRound
 from models.assessment import ITEMS, Assessment, AssessmentItem
 from models.credentials import PasswordHistory, RecoveryCode
+from models.delivery import OFFICE_OWNER, Delivery, MessagePreference, MessageRobot
 from models.home import Home, HomePlan, ServiceTeamMember
 from models.imports import Import
 from models.login_session import LoginSession
 from models.objection import Objection
+from models.signin import ActivitySignin, Attendee
 from models.summary import (
     ActivitySummary,
     ActivityYearSummary,
@@ -23,6 +25,13 @@ from models.summary import (
     ProvinceAppealSummary,
     ProvinceMonthSummary,
     RepresentativeYearSummary,
+)
+from models.survey import (
+    Survey,
+    SurveyAnswer,
+    SurveyCode,
+    SurveyQuestion,
+    SurveyResponse,
 )
 from models.system import ApiToken, AuditLog, JobLock, JobRun, Notification
 from models.unit import Unit
@@ -35,10 +44,13 @@ __all__ = [
     "ServiceTeamMember", "ApiToken", "AuditLog", "JobLock", "JobRun", "Notification", "Unit",
     "User", "ContactRecord", "Worker", "WorkerLink",
     "Objection",
+    "Delivery", "MessagePreference", "MessageRobot", "OFFICE_OWNER",
+    "ActivitySignin", "Attendee",
     "Import",
     "LoginSession",
     "PasswordHistory", "RecoveryCode",
     "ActivitySummary", "ContactSummary", "RepresentativeYearSummary", "HomeRepresentativeSummary",
     "HomeContactLevelSummary", "AppealSummary", "ActivityYearSummary", "ProvinceMonthSummary",
     "ProvinceAppealSummary",
+    "Survey", "SurveyQuestion", "SurveyCode", "SurveyResponse", "SurveyAnswer",
 ]

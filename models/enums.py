@@ -170,6 +170,26 @@ class JobStatus(LabeledEnum):
     SKIPPED = "skipped", "已跳过"
 
 
+class DeliveryChannel(LabeledEnum):
+    """Where a queued message goes (in-app notifications are rows of their own, never queued)."""
+    EMAIL = "email", "电子邮件"
+    WECOM = "wecom", "企业微信群机器人"
+    DINGTALK = "dingtalk", "钉钉群机器人"
+
+
+class DeliveryStatus(LabeledEnum):
+    QUEUED = "queued", "排队中"
+    DELIVERED = "delivered", "已送达"
+    FAILED = "failed", "发送失败（已放弃）"
+    SKIPPED = "skipped", "未发送（收件人关闭或无地址）"
+
+
+class RobotFormat(LabeledEnum):
+    """The message type a group robot is sent (some private deployments render no Markdown)."""
+    MARKDOWN = "markdown", "Markdown"
+    TEXT = "text", "纯文本"
+
+
 #: Jiangsu's 13 设区市.
 JIANGSU_CITIES = ["南京市", "无锡市", "徐州市", "常州市", "苏州市", "南通市", "连云港市",
                   "淮安市", "盐城市", "扬州市", "镇江市", "泰州市", "宿迁市"]
@@ -196,3 +216,16 @@ class ImportStatus(LabeledEnum):
     DRY_RUN = "dry_run", "预检"
     COMMITTED = "committed", "已导入"
     REFUSED = "refused", "未导入（有错误行）"
+
+
+class SurveyStatus(LabeledEnum):
+    DRAFT = "draft", "草稿"
+    PUBLISHED = "published", "已发布"
+    CLOSED = "closed", "已结束"
+
+
+class QuestionKind(LabeledEnum):
+    SINGLE = "single", "单选"
+    MULTIPLE = "multiple", "多选"
+    TEXT = "text", "填空"
+    SCALE = "scale", "量表（1–5分）"

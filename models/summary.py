@@ -18,7 +18,8 @@ from models.base import Base
 
 
 class ActivitySummary(Base):
-    """Verified activities of a Home dated in a year and month, of a theme."""
+    """Verified activities of a Home dated in a year and month, of a theme; `published` counts
+    those of them that are also published (报道), which the assessment's B2 item reads by quarter."""
 
     __tablename__ = "summary_activities"
 
@@ -29,6 +30,7 @@ class ActivitySummary(Base):
     theme: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
     activities: Mapped[int] = mapped_column(default=0)
     participants: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    published: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __table_args__ = (
         # The province views read one year across all Homes.

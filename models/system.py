@@ -21,9 +21,6 @@ class Notification(Base):
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    email_attempts: Mapped[int] = mapped_column(default=0)
-    email_error: Mapped[str] = mapped_column(sa.Text, default="")
 
     user: Mapped["User"] = relationship()  # noqa: F821
 

@@ -4,7 +4,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_login import UserMixin
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models.base import Base, TimestampMixin, UTCDateTime, enum_column
@@ -18,6 +18,37 @@ def _public_code_default(context):
     return None
 
 
+NAME_KEY_LENGTH = 400
+# Surnames read otherwise than the character's usual reading (曾国藩 is zeng, not ceng).
+_SURNAMES = {"曾": "zeng1", "单": "shan4", "解": "xie4", "仇": "qiu2", "朴": "piao2", "查": "zha1",
+             "区": "ou1", "乐": "yue4", "盖": "ge3", "缪": "miao4", "翟": "zhai2", "覃": "qin2",
+             "种": "chong2", "秘": "bi4", "员": "yun4", "任": "ren2", "沈": "shen3", "卜": "bu3",
+             "尉": "wei4", "宓": "fu2", "长": "chang2", "重": "chong2", "隗": "wei3", "句": "gou1"}
+
+
+def name_sort_key(name) -> str:
+    """The key that sorts names as Chinese readers expect, by pinyin (pypinyin): each character's
+    syllable with its tone digit, separated by spaces (`李明` → `li3 ming2`, `梁` → `liang2`, so
+    李明 comes before 梁); a first character that is a surname read otherwise (曾, 单, 解 …) read
+    as the surname; letters lower-cased, other characters kept as written; at most
+    NAME_KEY_LENGTH characters."""
+    from pypinyin import Style, lazy_pinyin  # loaded on first use, not at import time
+
+    name = name.strip() if isinstance(name, str) else ""
+    if not name:
+        return ""
+    first = _SURNAMES.get(name[0])
+    rest = name[1:] if first else name
+    syllables = ([first] if first else []) + lazy_pinyin(rest, style=Style.TONE3,
+                                                        neutral_tone_with_five=True)
+    return " ".join(s.strip().lower() for s in syllables if s.strip())[:NAME_KEY_LENGTH]
+
+
+def _name_key_default(context):
+    """An INSERT without a key (the import's multi-row INSERT) gets the key of its name."""
+    return name_sort_key(context.get_current_parameters().get("name"))
+
+
 def new_public_code() -> str:
     """Random, URL-safe, 12 characters, unrelated to the id (SPEC §5.5: ≥ 8)."""
     return secrets.token_urlsafe(9)
@@ -29,10 +60,14 @@ class User(UserMixin, TimestampMixin, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(50))
+    # The name's pinyin sort key (name_sort_key), kept with the name: set whenever `name` is set
+    # on an object, and by the column default for inserts that bypass the object.
+    name_key: Mapped[str] = mapped_column(sa.String(NAME_KEY_LENGTH), default=_name_key_default,
+                                          server_default="")
     password_hash: Mapped[str] = mapped_column(sa.String(256))
     role: Mapped[Role] = enum_column(Role, "role", index=True)
     active: Mapped[bool] = mapped_column(default=True)
-    mobile: Mapped[str] = mapped_column(sa.String(20), default="")
+    mobile: Mapped[str] = mapped_column(sa.String(20), default="", index=True)
     email: Mapped[str] = mapped_column(sa.String(120), default="")
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
     home_id: Mapped[int | None] = mapped_column(sa.ForeignKey("homes.id"), index=True)
@@ -58,6 +93,7 @@ class User(UserMixin, TimestampMixin, Base):
     unseen_failures: Mapped[int] = mapped_column(default=0, server_default="0")
     last_failure_address: Mapped[str] = mapped_column(sa.String(64), default="",
                                                       server_default="")
+    last_failure_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     otp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     otp_pending_secret: Mapped[str | None] = mapped_column(sa.String(64))
     otp_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -75,7 +111,15 @@ class User(UserMixin, TimestampMixin, Base):
         # Usernames are unique ignoring case (`ADMIN` beside `admin` is refused); login ignores case.
         # (The plain unique constraint stays: dropping it would rebuild the table on SQLite.)
         sa.Index("uq_users_username_lower", sa.func.lower(username), unique=True),
+        # Lists of people in name order, keyset-paged: (name_key, id).
+        sa.Index("ix_users_name_key", name_key, id),
     )
+
+    @validates("name")
+    def _keep_name_key(self, _key, value):
+        """Setting the name sets its sort key (pages, API, imports and the demo alike)."""
+        self.name_key = name_sort_key(value)
+        return value
 
     # Flask-Login reads is_active.
     @property

@@ -5,6 +5,11 @@ from zoneinfo import ZoneInfo
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
+def now() -> datetime:
+    """The current instant, timezone-aware in UTC (tests replace it to move the clock)."""
+    return datetime.now(UTC)
+
+
 def today() -> date:
     """Today in Asia/Shanghai."""
     return datetime.now(SHANGHAI).date()

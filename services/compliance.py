@@ -88,7 +88,7 @@ def representatives(year: int, *, home_id: int | None = None, home_ids=None,
     stmt = (sa.select(User, contacted)
             .outerjoin(counts, counts.c.representative_id == User.id)
             .where(User.role == Role.REPRESENTATIVE)
-            .order_by(User.home_id, User.name, User.id))
+            .order_by(User.home_id, User.name_key, User.id))
     if home_id is not None:
         stmt = stmt.where(User.home_id == home_id)
     if home_ids is not None:
@@ -180,6 +180,23 @@ def linked_workers_status(representative_id: int, year: int):
     return [(w, int(n), last) for w, n, last in db.session.execute(stmt)]
 
 
+def next_uncontacted_worker(representative_id: int, year: int, *,
+                            exclude: int | None = None) -> Worker | None:
+    """The first (by name, then id) of the representative's linked workers without a contact in
+    `year`, other than `exclude` — the one to contact next; None when every one was contacted."""
+    start, end = year_bounds(year)
+    contacted = (sa.select(ContactRecord.id).where(
+        ContactRecord.representative_id == representative_id,
+        ContactRecord.worker_id == Worker.id,
+        ContactRecord.date >= start, ContactRecord.date <= end).exists())
+    stmt = (sa.select(Worker).join(WorkerLink, WorkerLink.worker_id == Worker.id)
+            .where(WorkerLink.representative_id == representative_id, ~contacted)
+            .order_by(Worker.name, Worker.id).limit(1))
+    if exclude is not None:
+        stmt = stmt.where(Worker.id != exclude)
+    return db.session.scalar(stmt)
+
+
 @dataclass(frozen=True)
 class RepresentativeRow:
     """One line of a Home's representatives table."""
@@ -253,16 +270,16 @@ def representatives_table(year: int, *, home_id: int | None = None, level: str =
         like = f"%{q}%"
         stmt = stmt.where(sa.or_(User.name.ilike(like), User.username.ilike(like),
                                  User.work_unit.ilike(like)))
-    columns = {"name": User.name, "level": User.level, "contacted": contacted,
+    columns = {"name": User.name_key, "level": User.level, "contacted": contacted,
                "compliant": is_compliant, "last_activity": acts.c.last, "active": User.active}
     columns.update({t.value: col for t, col in zip(Theme, theme_values, strict=True)})
-    key = columns.get(sort, User.name)
+    key = columns.get(sort, User.name_key)
     order = key.desc() if descending else key.asc()
     if sort == "last_activity":  # representatives without activities go last either way
         order = (acts.c.last.is_(None), order)
     else:
         order = (order,)
-    stmt = stmt.order_by(*order, User.name, User.id)
+    stmt = stmt.order_by(*order, User.name_key, User.id)
     rows = []
     for user, n, *rest in db.session.execute(stmt):
         theme_counts = {t.value: int(c) for t, c in zip(Theme, rest[:4], strict=True)}

@@ -8,7 +8,8 @@ row locks (it serialises writers on its own); there `lock` only re-reads the row
 
 The guarding rows: the activity (submit, edit, review, delete, attachments), the application
 (edit, submit, review) and its round (approval quota), the appeal (status changes), the assessment
-(recompute, override, finalize, publish), the Home (renewal, a year's plan). Creations rely on
+(recompute, override, finalize, publish), the Home (renewal, a year's plan, and — by `lock_id` —
+every new worker without a mobile in it, from a form or an import). Other creations rely on
 unique constraints instead (services/constraints.py maps a violation to 409); unlinking a worker
 is a conditional DELETE (services/contacts/workers.py).
 """
@@ -51,3 +52,11 @@ def lock(obj):
 def lock_many(objects) -> list:
     """Lock several rows of one kind in id order (a fixed order, so two batches cannot deadlock)."""
     return [lock(obj) for obj in sorted(objects, key=lambda o: sa.inspect(o).identity)]
+
+
+def lock_id(model, row_id) -> bool:
+    """Lock one row of `model` by its id until the transaction ends, without loading it (a lock
+    that only serialises a rule kept elsewhere, e.g. "one worker per name and unit in a Home").
+    False when there is no such row."""
+    return db.session.scalar(sa.select(model.id).where(model.id == row_id).with_for_update()) \
+        is not None

@@ -9,6 +9,10 @@
 
 A value outside its range is refused with the field named (`check`, `integer_bounds` for
 services.validation) or, where a page falls back to a default, read as absent (`parse`).
+
+What a page's year picker offers is narrower (`offered`): the years that hold anything — from the
+first year of any activity, Home recognition, application round or assessment (`first_data_year`)
+to this year — not every year the range would accept.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -54,9 +58,40 @@ class YearRange:
             raw = int(text)
         return raw if raw in self else None
 
+    def offered(self, selected: int | None = None) -> list[int]:
+        """The years a page's picker offers, this year first and back to the first year that holds
+        anything (`first_data_year`; this year alone on an empty platform), within the range;
+        `selected` (a year of the range opened by its address) is offered too."""
+        this_year = min(clock.today().year, self.last)
+        first = max(self.first, min(first_data_year(), this_year))
+        years = list(range(this_year, first - 1, -1))
+        if selected in self and selected not in years:
+            years = sorted([*years, selected], reverse=True)
+        return years
+
     def recent(self, count: int = 10) -> list[int]:
-        """The years a page offers to choose from: this year first, then back, at most `count`."""
-        return list(range(min(clock.today().year, self.last), self.first - 1, -1))[:count]
+        """`offered()`, at most `count` years (for pickers that show only the latest)."""
+        return self.offered()[:count]
+
+
+def first_data_year() -> int:
+    """The first year anything is recorded in: the earliest activity date, Home recognition,
+    application round or assessment year (this year when there is none) — one SELECT of four
+    minimums, each read from an index or a small table."""
+    import sqlalchemy as sa
+
+    from extensions import db
+    from models import Activity, ApplicationRound, Assessment, Home
+
+    earliest = db.session.execute(sa.select(
+        sa.select(sa.func.min(Activity.date)).scalar_subquery(),
+        sa.select(sa.func.min(Home.recognized_on)).scalar_subquery(),
+        sa.select(sa.func.min(ApplicationRound.year)).scalar_subquery(),
+        sa.select(sa.func.min(Assessment.year)).scalar_subquery())).one()
+    years = [value if isinstance(value, int)
+             else int(value[:4]) if isinstance(value, str) else value.year
+             for value in earliest if value is not None]
+    return min(years, default=clock.today().year)
 
 
 FILTER_YEARS = YearRange("filter", 2000, lambda: clock.today().year + 1)

@@ -205,6 +205,34 @@ class Api:
                                   **kw)
 
 
+@contextmanager
+def largest_bind_list(engine=None):
+    """Record the most bound parameters any one statement in the block carried (a row of an
+    executemany counts once): {"max": n, "statement": sql}. A statement whose parameters grow with
+    the data (`IN (…)` of every id) shows here long before the driver's 65,535 limit."""
+    engine = engine or _db.engine
+    seen = {"max": 0, "statement": ""}
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        one = parameters
+        if (executemany and isinstance(parameters, (list, tuple)) and parameters
+                and isinstance(parameters[0], (list, tuple, dict))):
+            one = parameters[0]
+        size = len(one) if isinstance(one, (list, tuple, dict)) else 0
+        style = getattr(context, "execute_style", None)
+        if style is not None and style.name == "INSERTMANYVALUES" and context.compiled_parameters:
+            # rows batched into one INSERT … VALUES (…), (…): a page of rows, each counted once
+            size = len(context.compiled_parameters[0])
+        if size > seen["max"]:
+            seen.update(max=size, statement=statement[:300])
+
+    sa.event.listen(engine, "before_cursor_execute", before)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", before)
+
+
 @pytest.fixture()
 def api(client):
     """api(user) → an API client authenticated as `user` (None for anonymous)."""

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("account", __name__, url_prefix="/account")
 
-from blueprints.account import first_login, people, routes, second_factor  # noqa: E402,F401
+from blueprints.account import first_login, messages, people, routes, second_factor  # noqa: E402,F401

@@ -7,6 +7,7 @@ from blueprints.activities import bp
 from blueprints.activities.loading import load_activity
 from blueprints.thumbs import thumb_response
 from blueprints.web import commit_operation
+from blueprints.web.exports import log_download
 from extensions import db
 from models import Attachment
 from services import activities as service
@@ -23,9 +24,12 @@ def _load_attachment(attachment_id) -> Attachment:
 @bp.route("/me/attachments/<int:attachment_id>")
 @login_required
 def attachment(attachment_id):
-    """Serve an attachment to those who may see its activity: PDFs download, images inline."""
+    """Serve an attachment to those who may see its activity: PDFs download, images inline. Each
+    download is audited (who, which attachment: personal data, SPEC §5.13); thumbnails are not."""
     item = _load_attachment(attachment_id)
     response = service.send(item, as_attachment=item.content_type == "application/pdf")
+    log_download(item, "活动附件（PDF）" if item.content_type == "application/pdf" else "活动照片",
+                 filename=item.filename, activity_id=item.activity_id)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -16,6 +16,7 @@ from extensions import db
 from models import Activity, User, Worker, WorkerLink
 from models.enums import THEME_KINDS, ActivityMode, ActivityStatus, Role, Theme
 from services import activities as service
+from services import surveys
 from services.clock import today
 from services.errors import Forbidden, ValidationFailed
 
@@ -31,7 +32,7 @@ def _choices(organizer: User, home_id: int):
     workers = list(db.session.scalars(stmt.distinct().order_by(Worker.name, Worker.id)))
     reps = list(db.session.scalars(sa.select(User).where(
         User.home_id == home_id, User.role == Role.REPRESENTATIVE, User.active.is_(True),
-        User.id != organizer.id).order_by(User.name, User.id)))
+        User.id != organizer.id).order_by(User.name_key, User.id)))
     return workers, reps
 
 
@@ -44,6 +45,7 @@ def _form_data() -> dict:
         "participants": form.get("participants", ""), "summary": form.get("summary", ""),
         "published": "published" in form,
         "worker_ids": form.getlist("worker_ids"), "co_organizer_ids": form.getlist("co_organizer_ids"),
+        "survey_id": form.get("survey_id", ""),
     }
 
 
@@ -51,13 +53,14 @@ def _values_of(activity: Activity | None) -> dict:
     if activity is None:
         return {"theme": "", "kind": "", "title": "", "date": today().isoformat(), "location": "",
                 "mode": ActivityMode.OFFLINE.value, "participants": "", "summary": "",
-                "published": False, "worker_ids": [], "co_organizer_ids": []}
+                "published": False, "worker_ids": [], "co_organizer_ids": [], "survey_id": ""}
     return {"theme": activity.theme.value, "kind": activity.kind.value, "title": activity.title,
             "date": activity.date.isoformat(), "location": activity.location,
             "mode": activity.mode.value, "participants": activity.participants,
             "summary": activity.summary, "published": activity.published,
             "worker_ids": [w.id for w in activity.workers],
-            "co_organizer_ids": [u.id for u in activity.co_organizers]}
+            "co_organizer_ids": [u.id for u in activity.co_organizers],
+            "survey_id": activity.survey_id or ""}
 
 
 def _render_form(activity, values, errors, organizer, home_id, status=200):
@@ -68,6 +71,7 @@ def _render_form(activity, values, errors, organizer, home_id, status=200):
         "activities/form.html", activity=activity, values=values, errors=errors or {},
         workers=workers, reps=reps, chosen_workers=chosen_workers, chosen_reps=chosen_reps,
         theme_kinds=THEME_KINDS, themes=list(Theme), modes=list(ActivityMode),
+        survey_choices=surveys.survey_choices(),
         today=today().isoformat(), max_files=service.MAX_PER_ACTIVITY), status
 
 

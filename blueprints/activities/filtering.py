@@ -11,6 +11,7 @@ def page_filters(stmt, accept=activities.FILTER_FIELDS) -> tuple:
     form values (status, theme, year, home_id, q as strings), the years offered, and `notice`
     naming the ignored filters ('' when none was)."""
     reading = activities.read_filters(request.args, accept)
-    context = {**reading.filters.form_values(), "years": FILTER_YEARS.recent(),
+    values = reading.filters.form_values()
+    context = {**values, "years": FILTER_YEARS.offered(selected=FILTER_YEARS.parse(values.get("year"))),
                "filter_notice": reading.notice}
     return activities.apply_filters(stmt, reading.filters), context

@@ -25,25 +25,35 @@ PER_PAGE = 50
 @roles_required(*REVIEWERS)
 def queue():
     """Submitted activities waiting for verification, oldest first; ?q= narrows to a keyword."""
-    stmt = (scoped(Activity, current_user)
-            .where(Activity.status == ActivityStatus.SUBMITTED)
+    stmt = (_waiting()
             .options(sa.orm.joinedload(Activity.organizer), sa.orm.joinedload(Activity.home),
-                     sa.orm.selectinload(Activity.workers), sa.orm.selectinload(Activity.attachments))
-            # (status, submitted_at, id) is indexed: the page is read in index order, not sorted
-            # (a submitted activity always has submitted_at).
-            .order_by(Activity.submitted_at.asc(), Activity.id.asc()))
+                     sa.orm.selectinload(Activity.workers), sa.orm.selectinload(Activity.attachments)))
+    # (status, submitted_at, id) is indexed: the page is read in index order, not sorted
+    # (a submitted activity always has submitted_at).
     stmt, filters = page_filters(stmt, ("q",))
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     return render_template("activities/queue.html", page=page, q=filters["q"])
 
 
+def _waiting():
+    """The caller's waiting activities in queue order (oldest submitted first)."""
+    return (scoped(Activity, current_user).where(Activity.status == ActivityStatus.SUBMITTED)
+            .order_by(Activity.submitted_at.asc(), Activity.id.asc()))
+
+
 @bp.route("/manage/activities/<int:activity_id>")
 @roles_required(*REVIEWERS)
 def review(activity_id):
-    """An activity as its reviewer sees it, with verify and return."""
+    """An activity as its reviewer sees it, with verify and return; once it is reviewed, the next
+    waiting activity of the queue (下一条) and how many wait."""
     item = load_activity(activity_id)
+    others = _waiting().where(Activity.id != item.id)
+    next_waiting = db.session.scalar(others.with_only_columns(Activity.id).limit(1))
+    left = db.session.scalar(sa.select(sa.func.count()).select_from(
+        others.order_by(None).with_only_columns(Activity.id).subquery())) if next_waiting else 0
     return render_template("activities/detail.html", activity=item,
-                           history=service.review_history(item.id))
+                           history=service.review_history(item.id),
+                           next_waiting=next_waiting, waiting_left=left)
 
 
 def _back(activity_id=None):

@@ -34,7 +34,7 @@ def users():
     if q:
         like = f"%{q}%"
         stmt = stmt.where(sa.or_(User.username.ilike(like), User.name.ilike(like)))
-    page = db.paginate(stmt.order_by(User.role, User.id), per_page=PER_PAGE, error_out=False)
+    page = db.paginate(stmt.order_by(User.role, User.name_key, User.id), per_page=PER_PAGE, error_out=False)
     return render_template("admin/users.html", page=page, role=role, status=status, q=q)
 
 

@@ -46,6 +46,9 @@ def init_api(app):
         records,
         rounds,
         security,
+        signin,
+        signin_public,
+        surveys,
         tokens,
         units,
         users,
@@ -61,10 +64,12 @@ def init_api(app):
         "bearerAuth", {"type": "http", "scheme": "bearer"})
     for module in (tokens, me, units, users, rounds, homes, workers, contacts, compliance,
                    activities, appeals, applications, assessments, dashboard, notifications,
-                   records, public, objections, imports, audit, security):
-        if getattr(module, "bp", None) is not None:
-            api.register_blueprint(module.bp, url_prefix="/api/v1")
-            csrf.exempt(module.bp)
+                   records, public, objections, imports, audit, security, signin, signin_public,
+                   surveys):
+        for blueprint in (getattr(module, "bp", None), getattr(module, "public_bp", None)):
+            if blueprint is not None:
+                api.register_blueprint(blueprint, url_prefix="/api/v1")
+                csrf.exempt(blueprint)
     from blueprints.api.openapi import document_errors, refuse_pending
 
     document_errors(api)

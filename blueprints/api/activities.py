@@ -46,6 +46,7 @@ class ActivitySchema(Schema):
     published = fields.Boolean()
     status = fields.String()
     verifier_id = fields.Integer(allow_none=True)
+    survey_id = fields.Integer(allow_none=True)
     comment = fields.String(attribute="review_comment")
     worker_ids = fields.Method("get_worker_ids")
     co_organizer_ids = fields.Method("get_co_organizer_ids")
@@ -75,6 +76,8 @@ class ActivityInputSchema(InputSchema):
     published = fields.Boolean()
     worker_ids = fields.List(Int())
     co_organizer_ids = fields.List(Int())
+    survey_id = Int(allow_none=True, metadata={
+        "description": "kind status_survey: the published or closed survey it carried out"})
     draft = fields.Boolean(metadata={"description": "true: save as draft; false (default): submit"})
 
 

@@ -62,6 +62,8 @@ def page_of(item_schema):
         _PAGE_SCHEMAS[key] = type(f"{key.removesuffix('Schema')}PageSchema", (Schema,), {
             "items": fields.List(fields.Nested(item_schema)),
             "total": fields.Integer(),
+            "total_estimated": fields.Boolean(metadata={
+                "description": "true 表示 total 超过 10000，是估计值"}),
             "page": fields.Integer(),
             "per_page": fields.Integer(),
             "next": fields.String(allow_none=True),

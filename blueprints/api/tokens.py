@@ -2,8 +2,10 @@
 
 SPEC §5.13: a wrong password or code is a counted failure (401 `unauthorized`), a locked account
 answers 401 `account_locked` with the unlock time, an enrolled factor without `otp` 401
-`otp_required`. An administrator who has not enrolled yet gets a token that opens only /me,
-/me/password and /me/otp* (blueprints/api/me.py). The per-address limit counts failures only.
+`otp_required`. The answer's `login_notice` tells the owner about failures since the last
+successful login (count, last address and time), once, as the login page does. An administrator
+who has not enrolled yet gets a token that opens only /me, /me/password and /me/otp*
+(blueprints/api/me.py). The per-address limit counts failures only.
 """
 from flask import request
 from flask.views import MethodView
@@ -22,16 +24,28 @@ bp = Blueprint("api_tokens", __name__, description="令牌（登录）")
 
 
 class TokenRequestSchema(InputSchema):
-    username = fields.String(required=True, metadata={"example": "admin"})
+    username = fields.String(required=True, metadata={
+        "example": "admin",
+        "description": "用户名；或手机号（仅当恰有一个有效账号登记了该手机号时）"})
     password = fields.String(required=True, metadata={"example": "password-of-12+"})
     otp = fields.String(metadata={"description": "身份验证器中的6位动态验证码，或一个恢复码"
                                                  "（绑定了双因素认证的账号必填）"})
+
+
+class LoginNoticeSchema(Schema):
+    failures = fields.Integer(metadata={"description": "自上次成功登录以来的登录失败次数"})
+    last_address = fields.String(allow_none=True,
+                                 metadata={"description": "最近一次失败的客户端地址"})
+    last_at = fields.DateTime(allow_none=True, metadata={"description": "最近一次失败的时间（UTC）"})
 
 
 class TokenSchema(Schema):
     token = fields.String()
     expires_at = fields.DateTime()
     user = fields.Nested(TokenUserSchema)
+    login_notice = fields.Nested(LoginNoticeSchema, allow_none=True, metadata={
+        "description": "自上次成功登录以来有登录失败时告知账号本人（SPEC §5.13，与网页登录相同，"
+                       "只告知一次）；没有失败时为 null"})
 
 
 def _failed(response) -> bool:
@@ -65,10 +79,11 @@ class Tokens(MethodView):
                 raise OtpRequired()
             accounts.verify_code(user, data["otp"], address)
             how = "password+otp"
-        accounts.finish_login(user, address, how=how, tell=False, channel="api")
+        notice = accounts.finish_login(user, address, how=how, channel="api")
         raw, token = accounts.issue_token(user)
         commit(keep_loaded=True)
-        return {"token": raw, "expires_at": token.expires_at, "user": user}
+        return {"token": raw, "expires_at": token.expires_at, "user": user,
+                "login_notice": notice.as_dict() if notice is not None else None}
 
     @bp.response(204)
     @bp.doc(security=SECURITY)

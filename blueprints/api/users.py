@@ -32,6 +32,12 @@ class UserInputSchema(InputSchema):
 
 class UserPatchSchema(InputSchema):
     active = fields.Boolean()
+    # Raw: the service sees any value, so a role that may not change it gets 403 before a 422.
+    role = fields.Raw(metadata={
+        "type": "string",
+        "enum": ["provincial_admin", "system_admin", "security_admin", "audit_admin"],
+        "description": "更改管理员账号的角色：仅系统管理员，仅管理员账号之间，不能更改自己的角色"
+                       "（SPEC §5.13）"})
 
 
 @bp.route("/users")
@@ -45,7 +51,7 @@ class Users(MethodView):
         """Users in the caller's scope."""
         # Each user's Home and unit (and the unit's Home) in the same statement: the answer names
         # home_id and unit_id of every user without a query per row.
-        stmt = scoped(User, api_user()).order_by(User.id).options(
+        stmt = scoped(User, api_user()).order_by(User.name_key, User.id).options(
             sa.orm.joinedload(User.home), sa.orm.joinedload(User.unit).joinedload(Unit.home))
         return paginate(stmt, args["page"], args["per_page"], list)
 
@@ -73,8 +79,11 @@ class UserDetail(MethodView):
     @bp.arguments(UserPatchSchema)
     @bp.response(200, UserSchema)
     def patch(self, data, user_id):
-        """Deactivate or reactivate an account."""
+        """Deactivate or reactivate an account; the system administrator changes the role of an
+        administrator account (403 for anyone else, for one's own role and for business roles)."""
         user = get_scoped(User, user_id, api_user())
+        if "role" in data:
+            accounts.change_role(api_user(), user, data["role"])
         if "active" in data:
             accounts.set_active(api_user(), user, data["active"])
         commit()

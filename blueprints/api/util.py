@@ -23,10 +23,39 @@ def paginate(stmt, page: int, per_page: int, dump) -> dict:
     if after is not None:
         from blueprints.api.keyset import page_after
         return page_after(stmt, after, per_page, dump)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(
-        stmt.order_by(None).subquery()))
+    total, estimated = count_capped(stmt)
     rows = db.session.scalars(_offset_page(stmt, per_page, (page - 1) * per_page)).all()
-    return {"items": dump(rows), "total": total, "page": page, "per_page": per_page}
+    body = {"items": dump(rows), "total": total, "page": page, "per_page": per_page}
+    if estimated:
+        body["total_estimated"] = True
+    return body
+
+
+EXACT_TOTAL_LIMIT = 10_000
+
+
+def count_capped(stmt) -> tuple[int, bool]:
+    """(total, estimated) of a select's rows: exact up to EXACT_TOTAL_LIMIT (SPEC §8).
+
+    The exact count stops reading after EXACT_TOTAL_LIMIT + 1 rows, so its cost never follows the
+    size of the table. Above the limit PostgreSQL's planner estimate of the rows is given (at least
+    the limit + 1) with `estimated` true; SQLite, which keeps no estimate, counts exactly and flags the
+    total as estimated all the same, so a client sees one contract on either database.
+    """
+    bare = stmt.order_by(None)
+    capped = db.session.scalar(sa.select(sa.func.count()).select_from(
+        bare.limit(EXACT_TOTAL_LIMIT + 1).subquery()))
+    if capped <= EXACT_TOTAL_LIMIT:
+        return capped, False
+    bind = db.session.get_bind()
+    if bind.dialect.name == "postgresql":
+        compiled = bare.compile(dialect=bind.dialect)
+        plan = db.session.connection().exec_driver_sql(
+            "EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+        rows = int(plan[0]["Plan"]["Plan Rows"])
+    else:
+        rows = db.session.scalar(sa.select(sa.func.count()).select_from(bare.subquery()))
+    return max(rows, EXACT_TOTAL_LIMIT + 1), True
 
 
 def _offset_page(stmt, limit: int, offset: int):

@@ -1,5 +1,7 @@
 """/audit: filters (time range, actor, action, object type, result), keyset pages (`after=`), and
-an .xlsx export of the filtered range (at most 100,000 rows, itself audited)."""
+an .xlsx export of the filtered range (at most 100,000 rows, itself audited). Actions, object types,
+results and details are shown in Chinese (services/audit/labels.py), each code kept beside its
+label for the auditor."""
 import json
 from io import BytesIO
 
@@ -19,7 +21,7 @@ from services.input_rules import for_spreadsheet
 AUDITOR = Role.AUDIT_ADMIN
 PER_PAGE = 50
 HEADERS = ["编号", "时间（北京时间）", "操作人", "客户端地址", "操作", "对象类型", "对象编号", "结果",
-           "详情"]
+           "详情", "操作代码", "对象类型代码", "结果代码", "详情（原始 JSON）"]
 
 
 def _filters():
@@ -43,8 +45,10 @@ def index():
                                            per_page=PER_PAGE)
     args = {k: v for k, v in request.args.items() if k != "after"}
     return render_template("audit/index.html", rows=rows, next_cursor=next_cursor, args=args,
-                           errors=errors, events=audit.SECURITY_EVENTS, detail=audit.entry_detail,
-                           local=clock.local)
+                           errors=errors, actions=audit.ACTION_LABELS, objects=audit.OBJECT_LABELS,
+                           detail=audit.entry_detail, readable=audit.readable_detail,
+                           action_label=audit.action_label, object_label=audit.object_label,
+                           result_label=audit.result_label, local=clock.local)
 
 
 @bp.route("/export")
@@ -57,12 +61,15 @@ def export():
     sheet = workbook.create_sheet("审计日志")
     sheet.append(HEADERS)
     for entry, username, name in rows:
+        raw = json.dumps(audit.entry_detail(entry), ensure_ascii=False, default=str)
         sheet.append([entry.id, clock.local(entry.created_at).strftime("%Y-%m-%d %H:%M:%S"),
                       for_spreadsheet(f"{name}（{username}）" if username else "—"),
-                      entry.address or "", for_spreadsheet(entry.action),
-                      for_spreadsheet(entry.object_type), entry.object_id, entry.result,
-                      for_spreadsheet(json.dumps(audit.entry_detail(entry), ensure_ascii=False,
-                                                 default=str))])
+                      entry.address or "", for_spreadsheet(audit.action_label(entry.action)),
+                      for_spreadsheet(audit.object_label(entry.object_type)), entry.object_id,
+                      audit.result_label(entry.result),
+                      for_spreadsheet("；".join(audit.readable_detail(entry))),
+                      for_spreadsheet(entry.action), for_spreadsheet(entry.object_type),
+                      entry.result, for_spreadsheet(raw)])
     if truncated:
         sheet.append([f"超过 {audit.EXPORT_LIMIT} 行，已截断：请缩小时间范围分批导出"])
     out = BytesIO()

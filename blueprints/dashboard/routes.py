@@ -23,7 +23,6 @@ from services.scope import get_scoped
 from services.years import FILTER_YEARS
 
 ADMIN, MANAGER, REP = Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE
-FIRST_YEAR = 2020
 
 # 办结率 as a percentage and the median days, "—" when there is none (SPEC §5.5).
 bp.add_app_template_filter(tables.percent, "rate_percent")
@@ -51,7 +50,8 @@ def _filters(*, territory: bool) -> dict:
 
 
 def _years():
-    return list(range(today().year, FIRST_YEAR - 1, -1))
+    """The years the pickers offer (services.years: those that hold anything), with the one shown."""
+    return FILTER_YEARS.offered(selected=_year())
 
 
 def _home_for_request() -> Home:
@@ -170,19 +170,22 @@ def remind(user_id):
 @bp.route("/representative")
 @roles_required(REP)
 def representative():
-    """A representative's progress: contacts toward the threshold, activities against target."""
+    """A representative's progress: contacts toward the threshold, own activities by theme, and
+    their Home's activities against the Home's yearly target."""
     filters = {"year": _year()}
-    scope = dashboard.Scope(representative_id=current_user.id, **filters)
+    scope = dashboard.Scope(representative_id=current_user.id, home_id=current_user.home_id,
+                            **filters)
     data = dashboard.representative_overview(scope)
     charts = {
         "ring": dashboard.to_json(dashboard.contact_progress_ring(data["contacted"],
                                                               data["threshold"])),
         "target": dashboard.to_json(dashboard.activities_against_target(
-            data["activities"].by_theme, data["target"])),
+            data["activities"].by_theme, None, title="本年我参与的已审核活动")),
     }
     return render_template("dashboard/representative.html", data=data, charts=charts,
                            filters=filters, years=_years(),
-                           own=tables.own_table(data["activities"], data["target"]),
+                           own=tables.own_table(data["activities"], data["home_activities"],
+                                                data["target"]),
                            plotly_url=plotly_url())
 
 

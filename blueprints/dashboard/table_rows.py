@@ -149,10 +149,17 @@ def heatmap_table(rows) -> Table:
     return table
 
 
-def own_table(stats, target: int) -> Table:
-    table = Table("own", "本年活动与目标", ["主题", "已审核活动", "目标", "完成情况"], sheet="活动与目标")
-    table.rows = [[t.label, stats.by_theme[t.value], target,
-                   "已完成" if stats.by_theme[t.value] >= target else "未完成"] for t in Theme]
+def own_table(stats, home_stats, target: int) -> Table:
+    """A representative's verified activities by theme beside their Home's, and the Home's yearly
+    target per theme (the assessment's, met by the Home's activities together, not one person's)."""
+    table = Table("own", "本年活动：我参与的与本代表之家的",
+                  ["主题", "我参与的", "本代表之家合计", "本代表之家年度活动目标"], sheet="本年活动")
+    home = home_stats.by_theme if home_stats is not None else {}
+    table.rows = []
+    for t in Theme:
+        done = home.get(t.value, 0)
+        state = "已达到" if done >= target else f"还差 {target - done} 项"
+        table.rows.append([t.label, stats.by_theme[t.value], done, f"{target} 项（{state}）"])
     return table
 
 

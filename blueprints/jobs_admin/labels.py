@@ -8,6 +8,8 @@ JOB_LABELS = {
     "publicity_close": "公示期结束处理",
     "assessment_drafts": "生成年度考核草稿",
     "queue_digest": "待审核活动提醒",
+    "deliver_messages": "发送邮件和群机器人消息",
+    "signin_retention": "签到信息保存期限",
 }
 
 #: The Chinese name of each figure a job run records (JobRun.counts); an unknown key shows as is.
@@ -18,6 +20,8 @@ COUNT_LABELS = {
     "homes": "代表之家", "created": "已生成", "skipped": "已跳过", "failed": "失败",
     "homes_waiting": "有待审活动的代表之家", "activities_waiting": "待审活动", "year": "年度",
     "window_days": "天数", "trigger": "触发方式",
+    "attempted": "尝试发送", "delivered": "已送达", "retrying": "待重试", "deferred": "限速顺延",
+    "cleared": "已清除签到信息", "summarised": "已汇总签到",
 }
 
 #: How a run was started (counts["trigger"]).

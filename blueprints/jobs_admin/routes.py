@@ -3,6 +3,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from blueprints.decorators import roles_required
 from blueprints.jobs_admin import bp
@@ -45,7 +46,7 @@ def runs():
 def run_now(name):
     """Run one job now, synchronously, under its lock (as of today or the date given): the system
     administrator's work (SPEC §5.13); the office only reads the runs."""
-    from jobs.runner import run_job
+    from jobs.runner import run_by_hand
 
     if schedule.get(name) is None:
         abort(404)
@@ -57,7 +58,7 @@ def run_now(name):
         except ValueError:
             flash("截至日期格式应为 YYYY-MM-DD", "danger")
             return redirect(url_for("jobs_admin.runs", job=name))
-    run = run_job(name, as_of, trigger="web")
+    run = run_by_hand(current_user, name, as_of)
     label = JOB_LABELS.get(name, name)
     if run.status == JobStatus.SUCCESS:
         flash(f"{label}（截至 {run.as_of.isoformat()}）运行成功", "success")

@@ -38,7 +38,7 @@ def worker_rows(home_id: int, year: int):
             .join(Worker, Worker.id == WorkerLink.worker_id)
             .outerjoin(per_pair, sa.and_(per_pair.c.rid == User.id, per_pair.c.wid == Worker.id))
             .where(User.home_id == home_id, User.role == Role.REPRESENTATIVE)
-            .order_by(User.name, Worker.name, Worker.id))
+            .order_by(User.name_key, User.id, Worker.name, Worker.id))
     return [(rep, w.name, w.work_unit, w.field, mask_mobile(w.mobile), int(n))
             for rep, w, n in db.session.execute(stmt)]
 

@@ -6,7 +6,7 @@ on the manager's own Home; provincial admins have their own pages and get 403 he
 from io import BytesIO
 
 import sqlalchemy as sa
-from flask import redirect, render_template, request, send_file, url_for
+from flask import make_response, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from blueprints import appeal_filters
@@ -24,6 +24,7 @@ from services import appeals as appeal_service
 from services import clock, compliance
 from services.errors import Conflict, Forbidden
 from services.scope import get_scoped
+from services.urls import public_url
 from services.years import FILTER_YEARS
 
 MANAGER = Role.HOME_MANAGER
@@ -71,7 +72,7 @@ def representatives():
     return render_template(
         "manage/representatives.html", rows=rows, year=year, args=args, summary=summary,
         threshold=compliance.threshold(), themes=list(Theme), levels=Level.choices(),
-        years=FILTER_YEARS.recent())
+        years=FILTER_YEARS.offered(selected=year))
 
 
 @bp.route("/representatives/export")
@@ -88,26 +89,41 @@ def representatives_export():
                      mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-@bp.route("/accounts", methods=["GET", "POST"])
+@bp.route("/accounts")
 @roles_required(MANAGER)
 def accounts():
-    """Representative accounts of my Home: create, deactivate, reactivate."""
+    """Representative accounts of my Home: deactivate, reactivate; 新建代表账号 at the top."""
+    home_id = _home_id()
+    stmt = (sa.select(User).where(User.role == Role.REPRESENTATIVE, User.home_id == home_id)
+            .order_by(User.active.desc(), User.name_key, User.id))
+    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    return render_template("manage/accounts.html", page=page)
+
+
+@bp.route("/accounts/new", methods=["GET", "POST"])
+@roles_required(MANAGER)
+def account_new():
+    """新建代表账号 on its own page: the account gets an activation code (as imported ones do),
+    shown once on a printable slip with the platform's login address (no-store)."""
     home_id = _home_id()
     form = RepresentativeAccountForm()
     status = 200
     if form.validate_on_submit():
         data = {k: v for k, v in form.data.items() if k not in ("submit", "csrf_token")}
         data.update(role=Role.REPRESENTATIVE.value, home_id=home_id)
-        if commit_operation(lambda: account_service.create_user(current_user, data), form=form,
-                            success=lambda user: f"已创建代表账号 {user.username}"):
-            return redirect(url_for("manage.accounts"))
+        outcome = commit_operation(lambda: account_service.create_with_code(current_user, data),
+                                   form=form)
+        if outcome:
+            user, code = outcome.value
+            response = make_response(render_template(
+                "manage/account_code.html", person=user, code=code,
+                login_url=public_url("auth.login")))
+            response.headers["Cache-Control"] = "no-store"
+            return response
         status = 422
     elif request.method == "POST":
         status = 422
-    stmt = (sa.select(User).where(User.role == Role.REPRESENTATIVE, User.home_id == home_id)
-            .order_by(User.active.desc(), User.name, User.id))
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
-    return render_template("manage/accounts.html", form=form, page=page), status
+    return render_template("manage/account_new.html", form=form), status
 
 
 @bp.route("/accounts/<int:user_id>/active", methods=["POST"])

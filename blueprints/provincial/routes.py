@@ -173,7 +173,7 @@ def assessments():
                if home.id not in assessed]
     return render_template("provincial/assessments.html", year=year, assessments=items,
                            by_grade=by_grade, grades=list(Grade), candidates=candidates,
-                           drafts=drafts, ineligible=skipped,
+                           drafts=drafts, ineligible=skipped, years=PLAN_YEARS.offered(selected=year),
                            publishable_from=assessment_service.publishable_from(year))
 
 

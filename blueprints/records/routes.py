@@ -30,7 +30,8 @@ def _year() -> int:
 
 
 def _years():
-    return FILTER_YEARS.recent()
+    """The years the pickers offer (services.years: those that hold anything), with the one shown."""
+    return FILTER_YEARS.offered(selected=_year())
 
 
 def _print_context(back_url: str) -> dict:
@@ -94,7 +95,7 @@ def _home_representatives(home: Home) -> list[User]:
     return db.session.scalars(
         db.select(User).where(User.home_id == home.id, User.role == Role.REPRESENTATIVE,
                               User.active.is_(True))
-        .options(db.joinedload(User.home)).order_by(User.name, User.id)).all()
+        .options(db.joinedload(User.home)).order_by(User.name_key, User.id)).all()
 
 
 @bp.route("/home/<int:home_id>/docx")

@@ -5,6 +5,7 @@
 import sqlalchemy as sa
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from blueprints.decorators import roles_required
 from blueprints.rep import bp
@@ -14,7 +15,7 @@ from extensions import db
 from models import Activity, Appeal, ContactRecord, Worker, WorkerLink, activity_co_organizers
 from models.enums import ActivityStatus, Role, Theme
 from services import appeals as appeal_service
-from services import clock, compliance
+from services import clock, compliance, surveys
 from services import contacts as contact_service
 from services import contacts as worker_service
 from services.errors import Conflict, ValidationFailed
@@ -54,7 +55,21 @@ def me():
         "rep/me.html", year=year, threshold=threshold, contacted=contacted,
         percent=min(100, round(contacted * 100 / threshold)) if threshold else 100,
         done=[w for w in workers if w[1] > 0], pending=[w for w in workers if w[1] == 0],
-        by_theme=by_theme, themes=list(Theme), returned=returned)
+        by_theme=by_theme, themes=list(Theme), returned=returned,
+        open_surveys=_survey_links())
+
+
+def _survey_links() -> list[tuple]:
+    """(survey, this representative's link, its QR code as inline SVG) of each survey taking
+    answers today (SPEC §5.10)."""
+    if not current_user.public_code:
+        return []
+    out = []
+    for survey in surveys.open_surveys():
+        link = surveys.survey_url(survey.id, current_user.public_code)
+        # segno writes only paths and a fixed title: no user text reaches this SVG.
+        out.append((survey, link, Markup(surveys.survey_qr_svg(link, scale=3))))  # noqa: S704
+    return out
 
 
 @bp.route("/workers", methods=["GET", "POST"])
@@ -96,8 +111,14 @@ def _my_worker(worker_id) -> Worker:
 @bp.route("/workers/<int:worker_id>")
 @roles_required(REP)
 def worker_detail(worker_id):
-    """A worker I linked: details, my contact records with them, a form to add one."""
+    """A worker I linked: my progress this year (contacted / threshold) with the next linked worker
+    not yet contacted, details, my contact records with them, a form to add one."""
     worker = _my_worker(worker_id)
+    year = clock.today().year
+    progress = {"year": year, "contacted": compliance.contacted_count(current_user.id, year),
+                "threshold": compliance.threshold(),
+                "next": compliance.next_uncontacted_worker(current_user.id, year,
+                                                           exclude=worker.id)}
     records = db.session.scalars(
         sa.select(ContactRecord).where(ContactRecord.representative_id == current_user.id,
                                        ContactRecord.worker_id == worker.id)
@@ -106,7 +127,8 @@ def worker_detail(worker_id):
     form.worker_id.choices = [(str(worker.id), worker.name)]
     form.worker_id.data = str(worker.id)
     form.date.data = clock.today()
-    return render_template("rep/worker_detail.html", worker=worker, records=records, form=form)
+    return render_template("rep/worker_detail.html", worker=worker, records=records, form=form,
+                           progress=progress)
 
 
 @bp.route("/workers/<int:worker_id>/edit", methods=["GET", "POST"])

@@ -8,8 +8,9 @@ from blueprints.security import bp
 from blueprints.web import commit_operation
 from extensions import db
 from models import User
+from models.base import utcnow
 from models.enums import Role
-from services import accounts
+from services import accounts, clock
 from services.scope import get_scoped, scoped
 
 SECURITY = Role.SECURITY_ADMIN
@@ -23,13 +24,18 @@ ACTIONS = {
 @bp.route("/users")
 @roles_required(SECURITY)
 def users():
-    """Every account with its lock state, filtered by a search on name or username."""
+    """Every account with its lock state, filtered by a search on name or username and, with
+    `locked=1`, to the accounts locked now (where the 待办 entry links)."""
     stmt = scoped(User, current_user)
     q = request.args.get("q", "").strip()[:64]
     if q:
         stmt = stmt.where(sa.or_(User.username.ilike(f"%{q}%"), User.name.ilike(f"%{q}%")))
+    locked, now = request.args.get("locked") == "1", utcnow()
+    if locked:
+        stmt = stmt.where(User.locked_until > now)
     page = db.paginate(stmt.order_by(User.id), per_page=50, error_out=False)
-    return render_template("security/users.html", page=page, q=q)
+    return render_template("security/users.html", page=page, q=q, locked=locked, now=now,
+                           local=clock.local)
 
 
 @bp.route("/users/<int:user_id>/<any('unlock', 'otp-reset', 'sessions-end'):action>",
@@ -41,7 +47,8 @@ def user_action(user_id, action):
     operation, message = ACTIONS[action]
     commit_operation(lambda: operation(current_user, user), failure="未能执行：",
                      success=f"{user.username}：{message}")
-    return redirect(url_for("security.users", q=request.args.get("q", "")))
+    return redirect(url_for("security.users", q=request.args.get("q", ""),
+                            locked=request.args.get("locked") or None))
 
 
 @bp.route("/settings")

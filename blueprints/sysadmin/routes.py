@@ -1,4 +1,5 @@
-"""Administrator accounts: list, create, reset (an activation code shown once), deactivate."""
+"""Administrator accounts: list, create, change the role of, reset (an activation code shown once),
+deactivate."""
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -16,13 +17,14 @@ from services import accounts
 from services.scope import get_scoped
 
 SYSTEM = Role.SYSTEM_ADMIN
+#: (value, label) of every administrator role, in the enum's order.
+ADMINISTRATOR_CHOICES = [(r.value, r.label) for r in Role if r in ADMINISTRATOR_ACCOUNT_ROLES]
 
 
 class AdministratorForm(FlaskForm):
     username = StringField("用户名", validators=[DataRequired("请填写用户名")])
     name = StringField("姓名", validators=[DataRequired("请填写姓名")])
-    role = SelectField("角色", choices=[(r.value, r.label) for r in Role
-                                       if r in ADMINISTRATOR_ACCOUNT_ROLES])
+    role = SelectField("角色", choices=ADMINISTRATOR_CHOICES)
     password = PasswordField("初始密码", validators=[DataRequired("请填写初始密码")])
     mobile = StringField("手机号")
     email = StringField("电子邮箱")
@@ -34,7 +36,7 @@ def users():
     """Every administrator account (the office and the three separated administrators)."""
     page = db.paginate(sa.select(User).where(User.role.in_(sorted(ADMINISTRATOR_ACCOUNT_ROLES)))
                        .order_by(User.role, User.id), per_page=50, error_out=False)
-    return render_template("sysadmin/users.html", page=page)
+    return render_template("sysadmin/users.html", page=page, roles=ADMINISTRATOR_CHOICES)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -71,4 +73,16 @@ def user_active(user_id):
     active = request.form.get("active") == "1"
     commit_operation(lambda: accounts.set_active(current_user, user, active), failure="未能保存：",
                      success=f"账号 {user.username} 已{'启用' if active else '停用'}")
+    return redirect(url_for("sysadmin.users"))
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@roles_required(SYSTEM)
+def user_role(user_id):
+    """Change the role of another administrator account (audited as role_changed)."""
+    user = get_scoped(User, user_id, current_user)
+    role = request.form.get("role", "")
+    label = Role(role).label if role in Role.values() else role
+    commit_operation(lambda: accounts.change_role(current_user, user, role), failure="未能更改角色：",
+                     success=f"账号 {user.username} 的角色已改为{label}，其会话已结束")
     return redirect(url_for("sysadmin.users"))

@@ -5,13 +5,14 @@ endpoint and its query arguments; `from_values` fills arguments from other servi
 read in the same statement). Adding an entry for a role is one line in PANEL; entries whose
 endpoint does not exist are left out. The whole panel is one SQL statement (services.todo.count_all).
 """
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from flask import current_app, url_for
 from flask_login import current_user
 
 from models.enums import Role
-from services import todo
+from services import clock, todo
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,17 @@ class Entry:
     endpoint: str
     args: dict = field(default_factory=dict)
     from_values: dict = field(default_factory=dict)  # query argument → services.todo value
+    # A line under the label, from other services.todo values read in the same statement.
+    note_values: tuple = ()
+    note: Callable[..., str] | None = None
+
+
+def _chain_note(at, result) -> str:
+    """The auditor's line: when `flask audit verify` last ran and what it found."""
+    if at is None:
+        return "尚未校验（flask audit verify）"
+    verdict = "链完整" if result == "success" else "发现不符"
+    return f"上次 {clock.local(at):%Y-%m-%d %H:%M}：{verdict}"
 
 
 PANEL: dict[Role, list[Entry]] = {
@@ -47,6 +59,19 @@ PANEL: dict[Role, list[Entry]] = {
               from_values={"year": todo.oldest_draft_year}),
         Entry("unread", "未读通知", todo.unread_notifications, "notifications.index"),
     ],
+    Role.SYSTEM_ADMIN: [
+        Entry("failed_jobs", "失败的任务运行", todo.failed_job_runs, "jobs_admin.runs",
+              {"status": "failed"}),
+    ],
+    Role.SECURITY_ADMIN: [
+        Entry("locked", "已锁定账号", todo.locked_accounts, "security.users", {"locked": "1"}),
+    ],
+    Role.AUDIT_ADMIN: [
+        Entry("chain", "审计链校验未通过", todo.chain_checks_failed, "audit.index",
+              {"action": "audit_verified"},
+              note_values=(todo.last_chain_check_at, todo.last_chain_check_result),
+              note=_chain_note),
+    ],
 }
 
 
@@ -56,6 +81,7 @@ class Item:
     label: str
     count: int
     href: str
+    note: str = ""
 
 
 def todo_items(user=None) -> list[Item]:
@@ -68,11 +94,19 @@ def todo_items(user=None) -> list[Item]:
         return []
     entries = [e for e in PANEL.get(user.role, []) if e.endpoint in current_app.view_functions]
     extra = [(e, arg, value) for e in entries for arg, value in e.from_values.items()]
-    values = todo.count_all(user, [e.count for e in entries] + [v for _e, _a, v in extra])
-    counts, rest = values[:len(entries)], values[len(entries):]
+    notes = [(e, value) for e in entries for value in e.note_values]
+    values = todo.count_all(user, [e.count for e in entries] + [v for _e, _a, v in extra]
+                            + [v for _e, v in notes])
+    counts = values[:len(entries)]
+    rest = values[len(entries):len(entries) + len(extra)]
+    noted = values[len(entries) + len(extra):]
     args = {e.key: dict(e.args) for e in entries}
     for (entry, arg, _value), got in zip(extra, rest, strict=True):
         if got is not None:
             args[entry.key][arg] = got
-    return [Item(e.key, e.label, int(n or 0), url_for(e.endpoint, **args[e.key]))
+    note_args: dict[str, list] = {e.key: [] for e in entries}
+    for (entry, _value), got in zip(notes, noted, strict=True):
+        note_args[entry.key].append(got)
+    return [Item(e.key, e.label, int(n or 0), url_for(e.endpoint, **args[e.key]),
+                 e.note(*note_args[e.key]) if e.note else "")
             for e, n in zip(entries, counts, strict=True)]

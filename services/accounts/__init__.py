@@ -28,7 +28,7 @@ from services.accounts.lifecycle import (
     user_for_reset_token,
 )
 from services.accounts.lockout import FailureNotice, locked_until, unlock_account
-from services.accounts.login import check_credentials, finish_login, notice_text
+from services.accounts.login import check_credentials, finish_login, notice_text, resume_login
 from services.accounts.passwords import age_expired, password_problems
 from services.accounts.second_factor import (
     asks_code,
@@ -61,7 +61,9 @@ from services.accounts.tokens import (
 )
 from services.accounts.users import (
     change_password,
+    change_role,
     create_user,
+    create_with_code,
     find_by_username,
     get_user,
     require_account_keeper,
@@ -94,7 +96,9 @@ __all__ = [
     "unlock_account",
     "verify_code",
     "change_password",
+    "change_role",
     "create_user",
+    "create_with_code",
     "current_key",
     "derived_code",
     "digest",
@@ -110,6 +114,7 @@ __all__ = [
     "reset_link_token",
     "reset_password",
     "reset_with_code",
+    "resume_login",
     "revoke_token",
     "set_active",
     "set_first_password",

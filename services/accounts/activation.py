@@ -88,8 +88,9 @@ def consume(user: User) -> None:
     user.must_change_password = False
 
 
-#: Column widths of the credentials workbook: usernames, names, codes, dates, the instruction.
-CREDENTIAL_COLUMNS = {"A": 24, "B": 14, "C": 18, "D": 12, "E": 66}
+#: Column widths of the credentials workbook: usernames, names, codes, dates, the instruction,
+#: the platform's login address.
+CREDENTIAL_COLUMNS = {"A": 24, "B": 14, "C": 18, "D": 12, "E": 66, "F": 44}
 
 
 def take_credentials(actor, record) -> bytes:
@@ -99,7 +100,8 @@ def take_credentials(actor, record) -> bytes:
     conditional UPDATE (… WHERE credentials_taken_at IS NULL) before the workbook is built, so of
     concurrent downloads exactly one gets it. Accounts whose code has since been used or
     replaced (a reset) are listed without a code. 有效期至 is a date cell: the last day, in Beijing
-    time, on which the code works; columns are wide enough to read.
+    time, on which the code works; 登录地址 is the platform's login page on PUBLIC_BASE_URL
+    (services.urls.public_url); columns are wide enough to read.
     """
     from io import BytesIO
 
@@ -111,6 +113,7 @@ def take_credentials(actor, record) -> bytes:
     from services import audit, clock
     from services.errors import NotFound
     from services.input_rules import for_spreadsheet
+    from services.urls import public_url
 
     gone = "账号激活码只能由导入人下载一次，已下载或不存在"
     if record.user_id != actor.id or not record.has_credentials:
@@ -124,10 +127,12 @@ def take_credentials(actor, record) -> bytes:
     ids = record.credentials_user_ids or []
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("账号激活码")
-    for column, width in CREDENTIAL_COLUMNS.items():
+    address = public_url("auth.login")
+    for column, width in {**CREDENTIAL_COLUMNS, "F": max(CREDENTIAL_COLUMNS["F"],
+                                                         len(address) + 2)}.items():
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
-    sheet.append(["用户名", "姓名", "激活码", "有效期至", "说明"])
+    sheet.append(["用户名", "姓名", "激活码", "有效期至", "说明", "登录地址"])
     for start in range(0, len(ids), 1000):
         for user in db.session.scalars(sa.select(User).where(User.id.in_(ids[start:start + 1000]))
                                        .order_by(User.id)):
@@ -137,10 +142,11 @@ def take_credentials(actor, record) -> bytes:
                 expires = WriteOnlyCell(sheet, clock.local(user.activation_expires_at).date())
                 expires.number_format = "yyyy-mm-dd"
                 sheet.append([for_spreadsheet(user.username), for_spreadsheet(user.name), code,
-                              expires, "首次登录时以激活码作为密码，登录后须设置自己的密码（至少12个字符）"])
+                              expires, "首次登录时以激活码作为密码，登录后须设置自己的密码（至少12个字符）",
+                              address])
             else:
                 sheet.append([for_spreadsheet(user.username), for_spreadsheet(user.name), "", None,
-                              "激活码已使用或已重置"])
+                              "激活码已使用或已重置", address])
     audit.record(actor, "export", record, after={"accounts": len(ids)},
                  detail={"what": "账号激活码（credentials.xlsx）", "rows": len(ids)})
     out = BytesIO()

@@ -26,10 +26,17 @@ WINDOW = timedelta(minutes=15)
 
 @dataclass
 class FailureNotice:
-    """What the owner is told at a successful login: failures since the last one, last address."""
+    """What the owner is told at a successful login: failures since the last one, the address and
+    time (UTC; None for failures counted before times were kept) of the last."""
 
     count: int
     address: str
+    at: datetime | None = None
+
+    def as_dict(self) -> dict:
+        """The API's `login_notice`: {failures, last_address, last_at}."""
+        return {"failures": self.count, "last_address": self.address or None,
+                "last_at": self.at}
 
 
 def locked_until(user: User, now: datetime | None = None) -> datetime | None:
@@ -63,7 +70,7 @@ def record_failure(user: User, address: str, reason: str, *, channel: str = "web
             failed_logins=sa.case((in_window, User.failed_logins + 1), else_=1),
             failure_window_start=sa.case((in_window, User.failure_window_start), else_=now),
             unseen_failures=User.unseen_failures + 1,
-            last_failure_address=(address or "")[:64])
+            last_failure_address=(address or "")[:64], last_failure_at=now)
         .returning(User.failed_logins).execution_options(synchronize_session=False)).scalar()
     locked = None
     if count is None:  # locked meanwhile by a concurrent failure
@@ -84,15 +91,15 @@ def record_failure(user: User, address: str, reason: str, *, channel: str = "web
                  detail={"username": (tried or user.username)[:64], "reason": reason,
                          "channel": channel})
     db.session.expire(user, ["failed_logins", "failure_window_start", "locked_until",
-                             "unseen_failures", "last_failure_address"])
+                             "unseen_failures", "last_failure_address", "last_failure_at"])
     return locked
 
 
 def take_notice(user: User, *, forget: bool = True) -> FailureNotice | None:
     """At a successful login: clear the count; answer the failures since the owner was last told
     (forgotten when `forget`, else kept for the next page login)."""
-    notice = FailureNotice(user.unseen_failures, user.last_failure_address or "") \
-        if user.unseen_failures else None
+    notice = FailureNotice(user.unseen_failures, user.last_failure_address or "",
+                           user.last_failure_at) if user.unseen_failures else None
     if forget:
         user.unseen_failures = 0
     user.failed_logins = 0

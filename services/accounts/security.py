@@ -17,8 +17,9 @@ SECURITY_SETTINGS = (
     ("LOGIN_LOCKOUT_FAILURES", "锁定前允许的连续失败次数", 5),
     ("LOGIN_LOCKOUT_MINUTES", "锁定时长（分钟）", 15),
     ("IDLE_TIMEOUT_MINUTES", "会话空闲超时（分钟）", 30),
+    ("SESSION_MAX_HOURS", "会话最长时长（小时）", 12),
     ("TOKEN_TTL_HOURS", "API 令牌有效期（小时）", None),
-    ("LOGIN_RATE_LIMIT", "登录频率限制（每地址、每用户名）", None),
+    ("LOGIN_RATE_LIMIT", "登录失败频率限制（每个来源地址）", None),
     ("PROXY_FIX_X_FOR", "可信反向代理层数", 0),
     ("SESSION_COOKIE_SECURE", "Cookie 仅经 HTTPS 发送", False),
 )

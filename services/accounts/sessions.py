@@ -9,9 +9,11 @@ stays logged in.
 
 Lifetimes (SPEC §5.13): a login idle for IDLE_TIMEOUT_MINUTES (30) ends, and none lasts more than
 SESSION_MAX_HOURS (12); a remembered login (representatives only: the login page never honours
-"remember me" for other roles) lasts at most 7 days and is not ended by idleness. The last request
-of a login is noted at most once a minute, in its own short transaction (a page that only reads
-commits nothing).
+"remember me" for other roles) keeps its row at most 7 days, and its browser sessions obey the same
+idle and 12-hour limits: when one ends, the next request restores the login from the row — a new
+login, audited like any other (services/accounts/login.py resume_login). The last request of a
+login is noted at most once a minute, in its own short transaction (a page that only reads commits
+nothing).
 """
 import hashlib
 import secrets
@@ -72,30 +74,52 @@ def current_key(user) -> str | None:
     return getattr(user, "login_key", None)
 
 
+def _max_age() -> timedelta:
+    return timedelta(hours=current_app.config.get("SESSION_MAX_HOURS", 12))
+
+
 def load_user(alt_id: str) -> User | None:
     """The active user of a cookie's alternative id "<user id>:<key>" whose login row still exists.
 
     One statement: the user with their unit, its Home and their own Home, joined to the login row.
     Anything else (an old plain id, a malformed value, an ended or expired login) gives None.
+
+    A remembered login (representatives only) whose browser session has ended — idle for
+    IDLE_TIMEOUT_MINUTES, or begun more than SESSION_MAX_HOURS ago — is restored while its row
+    lasts (at most 7 days): the row's created_at and last_seen_at start again (a conditional
+    UPDATE, so of concurrent requests one restores) and `user.login_restored` says whether this
+    request did (True) or a concurrent one did (False); it is None when nothing was restored. A
+    restore is a new login: the caller records it (services.accounts.resume_login) and commits.
     """
     user_id, sep, raw = (alt_id or "").partition(":")
     if not sep or not raw or not user_id.isdigit():
         return None
     now = utcnow()
     row = db.session.execute(
-        sa.select(User, LoginSession.id, LoginSession.last_seen_at, LoginSession.remember)
+        sa.select(User, LoginSession.id, LoginSession.last_seen_at, LoginSession.remember,
+                  LoginSession.created_at)
         .join(LoginSession, LoginSession.user_id == User.id)
         .options(joinedload(User.unit).joinedload(Unit.home), joinedload(User.home))
         .where(User.id == int(user_id), LoginSession.key_hash == _hash(raw),
                LoginSession.expires_at > now)).first()
     if row is None:
         return None
-    user, login_id, last_seen, remember = row
+    user, login_id, last_seen, remember, started = row
     if not user.active:
         return None
-    if not remember and last_seen is not None and last_seen <= now - _idle():
+    user.login_restored = None
+    ended = (last_seen is not None and last_seen <= now - _idle()) or started <= now - _max_age()
+    if ended and not remember:
         return None  # idle too long: the login has ended (the row goes with the next cleanup)
-    if last_seen is None or last_seen <= now - TOUCH_EVERY:
+    if ended:
+        seen = (LoginSession.last_seen_at == last_seen if last_seen is not None
+                else LoginSession.last_seen_at.is_(None))
+        claimed = db.session.execute(
+            sa.update(LoginSession).where(LoginSession.id == login_id, seen)
+            .values(created_at=now, last_seen_at=now)
+            .execution_options(synchronize_session=False)).rowcount
+        user.login_restored = claimed == 1
+    elif last_seen is None or last_seen <= now - TOUCH_EVERY:
         with db.engine.begin() as conn:
             conn.execute(sa.update(LoginSession).where(LoginSession.id == login_id)
                          .values(last_seen_at=now))

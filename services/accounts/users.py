@@ -7,7 +7,7 @@ from models import Home, Unit, User
 from models.enums import ADMINISTRATOR_ACCOUNT_ROLES, Level, Role
 from services import audit, summaries
 from services import validation as v
-from services.accounts import lockout, sessions
+from services.accounts import activation, lockout, sessions
 from services.accounts.passwords import password_problems, store_password
 from services.concurrency import lock
 from services.errors import (
@@ -54,12 +54,14 @@ def require_account_keeper(actor: User, role) -> None:
         raise Forbidden("业务账号由省科协办公室维护，系统管理员不办理业务（三员分立）")
 
 
-def create_user(actor: User | None, data: dict) -> User:
+def create_user(actor: User | None, data: dict, *, activation_code: str | None = None) -> User:
     """Create an account. The office creates business accounts (home managers, representatives),
     the system administrator administrator accounts (SPEC §5.13); managers only representatives
     of their own Home. The actor's right to the requested role is checked before validation.
 
-    `actor` None means the command line (an operator with shell access).
+    With `activation_code` the account gets that code instead of a password (`password` is not
+    read), as imported accounts do (SPEC §5.8). `actor` None means the command line (an operator
+    with shell access).
     """
     if actor is not None:
         require_role(actor, Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.SYSTEM_ADMIN)
@@ -70,8 +72,9 @@ def create_user(actor: User | None, data: dict) -> User:
     if username and not v.USERNAME_RE.match(username):
         errors.add("username", "用户名只能包含字母、数字、下划线、点和短横线，3到64位")
     password = data.get("password")
-    for problem in password_problems(password, username=username):
-        errors.add("password", problem)
+    if activation_code is None:
+        for problem in password_problems(password, username=username):
+            errors.add("password", problem)
     name = v.text(errors, data, "name", "姓名", max_len=50)
     role = v.choice(errors, data, "role", "角色", Role)
     mobile = v.mobile(errors, data)
@@ -107,11 +110,21 @@ def create_user(actor: User | None, data: dict) -> User:
                 unit_id=unit_id, home_id=home_id, level=level, work_unit=work_unit,
                 speciality=speciality, active=True)
     db.session.add(user)
-    store_password(user, password)
+    if activation_code is None:
+        store_password(user, password)
+    else:
+        activation.assign(user, activation_code)
     summaries.representatives_changed(
         [(user.id, None, summaries.representative_home(user))], new=True)
     audit.record(actor, "create", user)
     return user
+
+
+def create_with_code(actor: User, data: dict) -> tuple[User, str]:
+    """Create an account (as create_user) with a new activation code instead of a password:
+    (the user, the code — to be shown once, never stored in clear)."""
+    code = activation.new_code()
+    return create_user(actor, data, activation_code=code), code
 
 
 def set_active(actor: User, user: User, active: bool) -> User:
@@ -194,4 +207,34 @@ def get_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
         raise NotFound()
+    return user
+
+
+def change_role(actor: User, user: User, role) -> User:
+    """The system administrator changes the role of an administrator account to another
+    administrator role (SPEC §5.13: an account has one role; nobody changes their own).
+
+    Checked in this order, roles before the value: an actor other than the system administrator
+    is Forbidden; so is a change of one's own role, of a business account, or to a business role
+    (those are the office's accounts); an unknown role is ValidationFailed naming `role`. The same
+    role again changes nothing. A change ends the user's sessions and tokens (their rights
+    changed) and is audited as `role_changed` with the role before and after.
+    """
+    require_role(actor, Role.SYSTEM_ADMIN)
+    if user.id == actor.id:
+        raise Forbidden("不能更改自己的角色")
+    require_account_keeper(actor, user.role)
+    require_account_keeper(actor, role)
+    try:
+        new = Role(role)
+    except ValueError:
+        raise ValidationFailed({"role": ["角色不存在"]}) from None
+    user = lock(user)  # two concurrent changes: the second starts from the first's result
+    if user.role == new:
+        return user
+    before = user.role
+    user.role = new
+    sessions.end_all_sessions(user)
+    audit.record(actor, "role_changed", user, before={"role": before.value},
+                 after={"role": new.value})
     return user

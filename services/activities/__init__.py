@@ -14,6 +14,9 @@ from services.activities.attachments import (
     send,
     stored_keys,
 )
+from services.activities.contact_sync import (
+    sync_activity_contacts,
+)
 from services.activities.filters import (
     FILTER_FIELDS,
     IGNORED_NOTICE,
@@ -36,6 +39,7 @@ from services.activities.operations import (
     update_activity,
     verify_activities,
 )
+from services.activities.originals import strip_stored_metadata
 from services.activities.permissions import (
     can,
     can_edit,
@@ -73,11 +77,13 @@ __all__ = [
     "make_thumbnails",
     "send_thumbnail",
     "stored_keys",
+    "strip_stored_metadata",
     "normalize",
     "remove_attachment",
     "review_activity",
     "send",
     "submit_activity",
+    "sync_activity_contacts",
     "thumbnail",
     "update_activity",
 ]

@@ -194,16 +194,9 @@ def store(activity, checked: list[tuple], actor) -> list[Attachment]:
     """
     storage = get_storage()
     created = []
-    new_keys = db.session.info.setdefault(_NEW_FILES, [])
     for name, mime, data, photo in checked:
-        stored_name = f"{secrets.token_hex(16)}.{_STORED_EXT[mime]}"
-        new_keys.append((storage, stored_name))
-        storage.save(stored_name, data, content_type=mime)
-        if photo is not None:
-            keys = thumbnail_keys(stored_name)
-            for size, thumb in (("small", photo.small), ("large", photo.large)):
-                new_keys.append((storage, keys[size]))
-                storage.save(keys[size], thumb, content_type="image/jpeg")
+        stored_name = new_stored_name(mime)
+        save_new_files(storage, stored_name, data, mime, photo)
         attachment = Attachment(activity=activity, filename=name, stored_name=stored_name,
                                 content_type=mime, size=len(data),
                                 uploaded_by_id=getattr(actor, "id", None))
@@ -211,6 +204,25 @@ def store(activity, checked: list[tuple], actor) -> list[Attachment]:
         created.append(attachment)
     db.session.flush()
     return created
+
+
+def new_stored_name(mime: str) -> str:
+    """A fresh random key for a file of content type `mime` (jpg, png or pdf)."""
+    return f"{secrets.token_hex(16)}.{_STORED_EXT[mime]}"
+
+
+def save_new_files(storage, stored_name: str, data: bytes, mime: str, photo=None) -> None:
+    """Write a file (and, for a prepared photo, its two thumbnails) under `stored_name` in this
+    transaction: removed again if it is rolled back for certain (see the module's docstring).
+    StorageError when the store cannot be written."""
+    new_keys = db.session.info.setdefault(_NEW_FILES, [])
+    new_keys.append((storage, stored_name))
+    storage.save(stored_name, data, content_type=mime)
+    if photo is not None:
+        keys = thumbnail_keys(stored_name)
+        for size, thumb in (("small", photo.small), ("large", photo.large)):
+            new_keys.append((storage, keys[size]))
+            storage.save(keys[size], thumb, content_type="image/jpeg")
 
 
 def remove_files_after_commit(attachments) -> None:

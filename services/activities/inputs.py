@@ -12,10 +12,18 @@ import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from extensions import db
-from models import Activity, User, Worker, WorkerLink
+from models import Activity, Survey, User, Worker, WorkerLink
 from models.activity import activity_co_organizers, activity_workers
 from models.base import utcnow
-from models.enums import ActivityMode, ActivityStatus, Kind, Role, Theme, kind_belongs_to
+from models.enums import (
+    ActivityMode,
+    ActivityStatus,
+    Kind,
+    Role,
+    SurveyStatus,
+    Theme,
+    kind_belongs_to,
+)
 from services import validation as v
 from services.clock import today
 from services.errors import Collector
@@ -28,12 +36,12 @@ LABELS = {
     "theme": "活动主题", "kind": "活动类型", "title": "活动名称", "date": "活动日期",
     "location": "活动地点", "mode": "活动形式", "participants": "参与人数", "summary": "活动内容",
     "worker_ids": "联系的科技工作者", "co_organizer_ids": "联合组织代表", "published": "报道",
-    "attachments": "附件",
+    "attachments": "附件", "survey_id": "所开展的问卷调查",
 }
 FIELDS = ("theme", "kind", "title", "date", "location", "mode", "participants", "summary",
-          "published", "worker_ids", "co_organizer_ids")
+          "published", "worker_ids", "co_organizer_ids", "survey_id")
 COLUMNS = ("theme", "kind", "title", "date", "location", "mode", "participants", "summary",
-           "published")
+           "published", "survey_id")
 
 
 MAX_IDS = 1000  # SPEC §10: a list in a body holds at most 1,000 items
@@ -152,6 +160,8 @@ def validate(data: dict, *, organizer: User, home_id: int, activity: Activity | 
     else:
         errors.add("published", "报道必须是 true 或 false")
 
+    out["survey_id"] = _survey_id(errors, data, out["kind"])
+
     worker_ids = id_list(errors, data, "worker_ids")
     if worker_ids is not None:
         rows = {w.id: w for w in activity.workers} if activity is not None else {}
@@ -185,6 +195,21 @@ def validate(data: dict, *, organizer: User, home_id: int, activity: Activity | 
     return out
 
 
+def _survey_id(errors: Collector, data: dict, kind) -> int | None:
+    """The survey a 科技工作者状况调查 carried out (SPEC §5.10): a published or closed survey, only
+    for the kind status_survey (another kind keeps none); None when not given."""
+    if kind != Kind.STATUS_SURVEY or data.get("survey_id") in (None, ""):
+        return None
+    survey_id = v.integer(errors, data, "survey_id", LABELS["survey_id"], minimum=1)
+    if survey_id is None:
+        return None
+    found = db.session.scalar(sa.select(Survey.id).where(
+        Survey.id == survey_id, Survey.status != SurveyStatus.DRAFT))
+    if found is None:
+        errors.add("survey_id", "问卷不存在或尚未发布")
+    return found
+
+
 def current_values(activity: Activity) -> dict:
     """The activity's fields as `validate` takes them (for a partial edit or a re-check)."""
     return {
@@ -194,6 +219,7 @@ def current_values(activity: Activity) -> dict:
         "published": activity.published,
         "worker_ids": [w.id for w in activity.workers],
         "co_organizer_ids": [u.id for u in activity.co_organizers],
+        "survey_id": activity.survey_id,
     }
 
 

@@ -43,7 +43,7 @@ def card_representatives(home_id: int) -> list[User]:
         sa.select(User).options(sa.orm.joinedload(User.home))
         .where(User.home_id == home_id, User.role == Role.REPRESENTATIVE,
                User.active.is_(True), User.public_code.is_not(None))
-        .order_by(User.name, User.id)))
+        .order_by(User.name_key, User.id)))
 
 
 def cards_pdf(cards: list[Card]) -> bytes:

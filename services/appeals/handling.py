@@ -46,9 +46,8 @@ def create_appeal(actor: User, data: dict) -> Appeal:
     db.session.add(appeal)
     summaries.appeal_changed(None, appeal)
     audit.record(actor, "create", appeal)
-    for manager in notifications.managers_of_home(actor.home_id):
-        notifications.notify(manager, "appeal_received", f"新的诉求建议：{category.label}",
-                             content[:100], _link("manage.appeals"))
+    notifications.notify_home(actor.home_id, "appeal_received", f"新的诉求建议：{category.label}",
+                              content[:100], _link("manage.appeals"), counts={"count": 1})
     return appeal
 
 

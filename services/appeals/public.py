@@ -84,10 +84,10 @@ def submit_public_appeal(rep: User, data: dict) -> str:
     audit.record(None, "create_public", appeal)
     title = f"代表码收到新的{category.label}诉求建议"
     body = content[:100]
-    notifications.notify(rep, "appeal_received_qr", title, body, _link("rep.appeals"))
-    for manager in notifications.managers_of_home(rep.home_id):
-        notifications.notify(manager, "appeal_received_qr", f"{rep.name}的{title}", body,
-                             _link("manage.appeals"))
+    notifications.notify(rep, "appeal_received_qr", title, body, _link("rep.appeals"),
+                         counts={"count": 1})
+    notifications.notify_home(rep.home_id, "appeal_received_qr", f"{rep.name}的{title}", body,
+                              _link("manage.appeals"), counts={"count": 1})
     return appeal.receipt
 
 

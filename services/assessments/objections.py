@@ -25,7 +25,7 @@ from models.enums import AssessmentStatus, ObjectionDecision, Role
 from services import audit, clock
 from services import validation as v
 from services.errors import Collector, Conflict, NotFound
-from services.notifications import managers_of_home, notify, provincial_admins
+from services.notifications import notify_home, notify_office
 from services.receipts import looks_like_receipt, new_receipt, normalize_receipt
 from services.scope import require_role
 
@@ -88,8 +88,8 @@ def file_objection(assessment_id, data: dict, today: date | None = None) -> Obje
     db.session.add(objection)
     audit.record(None, "create_public", objection)
     title = f"收到对{a.home.name}{a.year}年度考核结果的公示异议"
-    for admin in provincial_admins():
-        notify(admin, "objection_filed", title, text[:200], _link("provincial.objections"))
+    notify_office("objection_filed", title, text[:200], _link("provincial.objections"),
+                  counts={"count": 1})
     return objection
 
 
@@ -119,9 +119,8 @@ def decide_objection(actor: User, objection: Objection, data: dict) -> Objection
         withdraw_publication(actor, a, reason=response)
     verdict = "异议成立，考核结果已撤回重新考核" if decision == ObjectionDecision.UPHOLD \
         else "异议不成立，维持考核结果"
-    for manager in managers_of_home(a.home_id):
-        notify(manager, f"objection_{decision.value}", f"{a.year}年度考核结果公示异议：{verdict}",
-               response[:200], _link("public.results", year=a.year))
+    notify_home(a.home_id, f"objection_{decision.value}", f"{a.year}年度考核结果公示异议：{verdict}",
+                response[:200], _link("public.results", year=a.year))
     return objection
 
 

@@ -21,7 +21,7 @@ from services.assessments import scoring
 from services.assessments.objections import undecided_exists
 from services.concurrency import lock
 from services.errors import Collector, Conflict, NotFound, ValidationFailed
-from services.notifications import managers_of_home, notify
+from services.notifications import notify_home
 from services.scope import require_role
 from services.years import PLAN_YEARS
 
@@ -119,8 +119,11 @@ def create_for_all_active(actor: User | None, year) -> list[Assessment]:
     ids = create_drafts(actor, year)
     if not ids:
         return []
-    return list(db.session.scalars(
-        sa.select(Assessment).where(Assessment.id.in_(ids)).order_by(Assessment.home_id)))
+    new = set(ids)
+    return [a for a in db.session.scalars(
+        sa.select(Assessment).where(Assessment.year == year,
+                                    Assessment.id.between(min(ids), max(ids)))
+        .order_by(Assessment.home_id)) if a.id in new]
 
 
 def create_drafts(actor: User | None, year) -> list[int]:
@@ -134,15 +137,14 @@ def create_drafts(actor: User | None, year) -> list[int]:
                      minimum=PLAN_YEARS.first, maximum=PLAN_YEARS.last)
     errors.raise_if_any()
     existing = sa.select(Assessment.home_id).where(Assessment.year == year)
-    home_ids = list(db.session.scalars(sa.select(Home.id).where(
+    eligible = sa.select(Home.id).where(
         Home.status == HomeStatus.ACTIVE, _eligible(year), Home.id.not_in(existing))
-        .order_by(Home.id)))
-    if not home_ids:
+    scores = scoring.compute_many(eligible, year)
+    if not scores:
         return []
-    scores = scoring.compute_many(home_ids, year)
     now = utcnow()
     rows = []
-    for home_id in home_ids:
+    for home_id in sorted(scores):
         total = sum(scores[home_id].values(), Decimal("0"))
         rows.append({"home_id": home_id, "year": year, "status": AssessmentStatus.DRAFT,
                      "total": total, "grade": scoring.grade_for(total), "created_at": now,
@@ -351,5 +353,5 @@ def close_publicity(today: date | None = None) -> list[Assessment]:
 
 
 def _notify(a: Assessment, kind: str, title: str, body: str = "") -> None:
-    for manager in managers_of_home(a.home_id):
-        notify(manager, kind, title, body, link=f"/public/results?year={a.year}")
+    notify_home(a.home_id, kind, title, body, link=f"/public/results?year={a.year}",
+                counts={"year": a.year})

@@ -86,40 +86,36 @@ def score_items(home: Home, plan: HomePlan | None, team_size: int, by_theme: dic
 
 
 def compute_many(home_ids, year: int) -> dict[int, dict[str, Decimal]]:
-    """The automatic items of several Homes at once, in a fixed number of grouped queries
-    (the batch behind `create_for_all_active`); no evidence."""
-    home_ids = list(home_ids)
-    if not home_ids:
-        return {}
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    homes = {h.id: h for h in db.session.scalars(sa.select(Home).where(Home.id.in_(home_ids)))}
+    """{home_id: the seven automatic items} of several Homes at once (the batch behind
+    `create_drafts`); no evidence. `home_ids` is a select of Home ids (or a list, for a few): every
+    statement takes it as a subquery, so none carries a parameter per Home. A fixed number of
+    grouped queries over the summary tables (services/summaries), whatever the activities."""
+    if not isinstance(home_ids, sa.Select):
+        home_ids = list(home_ids)
+        if not home_ids:
+            return {}
+    homes = {h.id: h for h in db.session.scalars(
+        sa.select(Home).where(Home.id.in_(home_ids)).order_by(Home.id))}
     plans = {p.home_id: p for p in db.session.scalars(sa.select(HomePlan).where(
         HomePlan.home_id.in_(home_ids), HomePlan.year == year))}
     teams = dict(db.session.execute(
         sa.select(ServiceTeamMember.home_id, sa.func.count(ServiceTeamMember.id))
         .where(ServiceTeamMember.home_id.in_(home_ids)).group_by(ServiceTeamMember.home_id)).all())
-    verified_in_year = (Activity.home_id.in_(home_ids), Activity.status == ActivityStatus.VERIFIED,
-                        Activity.date >= start, Activity.date <= end)
-    by_theme: dict[int, dict] = {hid: {} for hid in home_ids}
-    # Verified activities by Home and theme, and compliance, from the summary tables (exact,
-    # kept with every write; services/summaries/writes.py): a row per Home, not a scan of the year.
+    by_theme: dict[int, dict] = {hid: {} for hid in homes}
+    # Verified activities by Home and theme, published quarters and compliance, from the summary
+    # tables (exact, kept with every write; services/summaries/writes.py): rows per Home and
+    # month, not a scan of the year's activities.
     for hid, theme, n, _people in summaries.activity_rows(year, home_ids, by=("home_id", "theme")):
         if hid in by_theme and n:
             by_theme[hid][Theme(theme)] = int(n)
-    quarter = _quarter(Activity.date)
-    quarters: dict[int, int] = dict.fromkeys(home_ids, 0)
-    for hid, _q in db.session.execute(
-            sa.select(Activity.home_id, quarter)
-            .where(*verified_in_year, Activity.published.is_(True))
-            .group_by(Activity.home_id, quarter)):
-        quarters[hid] += 1
+    quarters = summaries.published_quarters(year, home_ids)
     rates = {hid: compliance.HomeCompliance(hid, c, n) for hid, (c, n) in
              summaries.compliance_counts_by_home(year, home_ids, compliance.threshold()).items()}
     target = activity_target()
     none = compliance.HomeCompliance(0, 0, 0)
-    return {hid: score_items(homes[hid], plans.get(hid), teams.get(hid, 0), by_theme[hid],
-                             quarters[hid], rates.get(hid, none).fraction, target)
-            for hid in home_ids if hid in homes}
+    return {hid: score_items(home, plans.get(hid), teams.get(hid, 0), by_theme[hid],
+                             quarters.get(hid, 0), rates.get(hid, none).fraction, target)
+            for hid, home in homes.items()}
 
 
 def compute(home_id: int, year: int) -> ScoreResult:

@@ -88,6 +88,13 @@ def record_export(actor, what: str, rows: int, *, object_type: str = "", object_
            detail={"what": what, "rows": int(rows), **(detail or {})})
 
 
+def record_download(actor, obj, what: str, *, detail: dict | None = None) -> None:
+    """A download of one stored object holding personal data (an activity's photo or PDF): who,
+    which object (its table and id) and what it is (SPEC §5.13)."""
+    record(actor, "download", object_type=obj.__tablename__, object_id=obj.id,
+           detail={"what": what, **(detail or {})})
+
+
 def snapshot_keys(model) -> list[str]:
     """The keys `snapshot` gives for an object of `model`."""
     return [col.key for col in sa.inspect(model).column_attrs if col.key not in _SKIP]

@@ -6,6 +6,10 @@ import sqlalchemy as sa
 from extensions import db
 from models import AuditLog
 from services.audit.chain import GENESIS, HASHED, entry_hash
+from services.audit.record import FAILURE, SUCCESS, record
+
+#: The action that records one verification (its time and result show on the auditor's 待办).
+VERIFIED = "audit_verified"
 
 _T = AuditLog.__table__
 _BATCH = 2000
@@ -52,3 +56,13 @@ def verify_chain() -> Verdict:
     if unsealed is not None:
         return Verdict(checked, unsealed, None, "记录未封入哈希链")
     return Verdict(checked)
+
+
+def record_verification(verdict: Verdict, actor=None) -> None:
+    """Append the outcome of a verification as an `audit_verified` entry: result success (whole)
+    or failure, detail {checked, bad_id, bad_seq, problem}; `actor` None is the operator's
+    `flask audit verify`. The caller commits."""
+    record(actor, VERIFIED, object_type="audit_log", object_id=verdict.bad_id,
+           result=SUCCESS if verdict.ok else FAILURE,
+           detail={"checked": verdict.checked, "bad_id": verdict.bad_id,
+                   "bad_seq": verdict.bad_seq, "problem": verdict.problem})

@@ -15,18 +15,28 @@ from services.contacts.reminders import (
     reminded_today,
 )
 from services.contacts.workers import (
+    NAME_MISMATCH,
     create_worker,
+    find_by_mobile,
+    is_linked,
     link_by_mobile,
+    lock_home_workers,
+    same_person,
     unlink_worker,
     update_worker,
 )
 
 __all__ = [
     "MANUAL_CHANNELS",
+    "NAME_MISMATCH",
+    "find_by_mobile",
+    "is_linked",
+    "same_person",
     "create_contact",
     "create_worker",
     "delete_contact",
     "link_by_mobile",
+    "lock_home_workers",
     "remind_contacts",
     "reminded_today",
     "unlink_worker",

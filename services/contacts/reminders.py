@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from extensions import db
 from models import Notification, User
 from models.enums import Role
-from services import audit, clock, compliance
+from services import audit, clock, compliance, notifications
 from services.errors import NotFound
 from services.scope import get_scoped, require_role
 
@@ -61,6 +61,7 @@ def remind_contacts(actor: User, rep_id, day: date | None = None) -> bool:
             db.session.add(note)
     except IntegrityError:  # another click won the race
         return False
+    notifications.queue_elsewhere(rep, KIND, note.link, dedupe_key=key(day))
     audit.record(actor, "remind_contacts", object_type="users", object_id=rep.id,
                  after={"day": day.isoformat(), "contacted": contacted})
     return True

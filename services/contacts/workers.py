@@ -8,18 +8,19 @@ One person is one worker (SPEC §3 worker identity):
   worker by a known mobile links the existing one only when the normalised names agree, otherwise
   409 naming `mobile` that shows nothing stored and says the office corrects a misspelt name;
 - a worker without a mobile whose normalised name and unit equal one the representative already
-  links is that worker (409 "already linked"), decided under a lock on the representative's row so
-  that concurrent identical requests make one worker.
+  links is that worker (409 "already linked"), decided under a lock on the row of the
+  representative's Home — the lock an import of workers into that Home takes too — so that
+  concurrent identical requests, and a request racing an import, make one worker.
 """
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from extensions import db
-from models import User, Worker, WorkerLink
+from models import Home, User, Worker, WorkerLink
 from models.enums import Role
 from services import audit, limits
 from services import validation as v
-from services.concurrency import lock
+from services.concurrency import lock_id
 from services.constraints import is_unique_violation
 from services.errors import Collector, Conflict, Forbidden, ValidationFailed
 from services.scope import require_role
@@ -83,6 +84,13 @@ def _own_twin(actor: User, name: str, work_unit: str) -> Worker | None:
     return None
 
 
+def lock_home_workers(home_id: int) -> None:
+    """Serialise "one worker per normalised name and unit" within a Home until the transaction
+    ends: every creation of a worker without a mobile in the Home (a representative's form or API
+    call, an import's commit) locks the Home's row before it searches for a twin."""
+    lock_id(Home, home_id)
+
+
 def _count_attempt(actor: User) -> None:
     """One more worker added or linked by the representative (WORKER_CREATE_RATE_LIMIT, 429)."""
     limits.hit("WORKER_CREATE_RATE_LIMIT", DEFAULT_CREATE_LIMIT, "worker_create", str(actor.id),
@@ -109,7 +117,8 @@ def create_worker(actor: User, data: dict) -> Worker:
       Conflict naming `mobile` (NAME_MISMATCH: nothing stored is shown).
     - No mobile: a worker the representative already links with the same normalised name and
       work unit answers 409 (already linked) instead of a second person; the check runs under a
-      lock on the representative's row, so concurrent identical requests make one worker.
+      lock on the Home's row (lock_home_workers), so concurrent identical requests — and an
+      import of workers into the same Home — make one worker.
     - A worker the representative already linked answers 409.
     - RateLimited (429) over WORKER_CREATE_RATE_LIMIT per representative (links count too).
 
@@ -127,7 +136,7 @@ def create_worker(actor: User, data: dict) -> Worker:
         _link(actor, existing)
         return existing
     if not values["mobile"]:
-        actor = lock(actor)
+        lock_home_workers(actor.home_id)
         twin = _own_twin(actor, values["name"], values["work_unit"])
         if twin is not None:
             message = "您已关联同名同单位的科技工作者"

@@ -109,7 +109,7 @@ def representative_month_counts(scope: Scope) -> list[dict]:
     activity counts once, for its organiser) — one grouped query plus the representatives."""
     reps_stmt = (sa.select(User.id, User.name).where(User.role == Role.REPRESENTATIVE,
                                                     User.active.is_(True))
-                 .order_by(User.name, User.id))
+                 .order_by(User.name_key, User.id))
     reps_stmt = reps_stmt.where(*home_conditions(User.home_id, scope))
     if scope.representative_id is not None:
         reps_stmt = reps_stmt.where(User.id == scope.representative_id)

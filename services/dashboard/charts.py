@@ -205,11 +205,20 @@ def contact_progress_ring(contacted: int, threshold: int,
                               "xref": "paper", "yref": "paper"}]))
 
 
-def activities_against_target(by_theme: dict, target: int,
+def activities_against_target(by_theme: dict, target: int | None,
                               title: str = "本年活动与目标") -> go.Figure:
-    """Bars of own verified activities per theme against the yearly target (a dashed line)."""
+    """Bars of verified activities per theme against the yearly target (a dashed line); with
+    `target` None the bars alone."""
     codes = [t.value for t in Theme]
     values = [by_theme.get(c, 0) for c in codes]
+    if target is None:
+        return _figure(
+            [_trace("bar", x=[_theme_label(c) for c in codes], y=values, name="已审核活动",
+                    marker_color=[THEME_COLORS[c] for c in codes], text=values,
+                    textposition="auto", hovertemplate="%{x}：%{y} 项")],
+            _layout(title, height=280, showlegend=False,
+                    yaxis={"title": {"text": "活动数"}, "rangemode": "tozero",
+                           "range": [0, max(values) + 1], "gridcolor": "#eee"}))
     return _figure(
         [_trace("bar", x=[_theme_label(c) for c in codes], y=values, name="已审核活动",
                 marker_color=[THEME_COLORS[c] for c in codes], text=values,

@@ -12,6 +12,8 @@ The figures live by meaning in scope.py (Scope and the conditions narrowing to i
 activities.py and figures.py (compliance, appeals, assessments, Homes); this module holds the
 KPIs and the whole pages; `services.dashboard` (the package surface) exports what callers use.
 """
+from dataclasses import replace
+
 import sqlalchemy as sa
 
 from extensions import db
@@ -109,11 +111,18 @@ def home_overview(scope: Scope, *, include_unpublished: bool = False) -> dict:
 
 
 def representative_overview(scope: Scope) -> dict:
-    """A representative's own progress (scope.representative_id set)."""
+    """A representative's own progress (scope.representative_id set): contacts toward the
+    threshold, own verified activities by theme, appeals; and, when scope.home_id names their
+    Home, that Home's verified activities by theme (`home_activities`) beside the yearly target
+    per theme — a target of the Home's assessment, not a personal one."""
+    own = replace(scope, home_id=None)
+    home = (activity_stats(replace(scope, representative_id=None))
+            if scope.home_id is not None else None)
     return {
         "contacted": compliance.contacted_count(scope.representative_id, scope.year),
         "threshold": compliance.threshold(),
         "target": activity_target(),
-        "activities": activity_stats(scope),
-        "appeals": appeals_by_status(scope),
+        "activities": activity_stats(own),
+        "home_activities": home,
+        "appeals": appeals_by_status(own),
     }

@@ -12,7 +12,7 @@ from services import validation as v
 from services.concurrency import lock
 from services.errors import Collector, Conflict, Forbidden
 from services.homes.validity import add_two_years
-from services.notifications import notify, provincial_admins
+from services.notifications import notify, notify_office
 from services.scope import require_role
 
 MIN_SCHEME_LENGTH = 1000
@@ -152,9 +152,8 @@ def submit_application(actor: User, application: Application, today: date | None
     db.session.flush()
     audit.record(actor, "submit", application, before=before)
     unit_name = db.session.scalar(sa.select(Unit.name).where(Unit.id == application.unit_id))
-    for admin in provincial_admins():
-        notify(admin, "application_submitted", f"{unit_name}提交了{rnd.year}年度申报书",
-               link="/province/review")
+    notify_office("application_submitted", f"{unit_name}提交了{rnd.year}年度申报书",
+                  link="/province/review", counts={"count": 1})
     return application
 
 

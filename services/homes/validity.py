@@ -12,7 +12,7 @@ from services import audit, clock
 from services import validation as v
 from services.concurrency import lock
 from services.errors import Collector, Conflict, Forbidden, NotFound
-from services.notifications import managers_of_home, notify
+from services.notifications import notify_home
 from services.scope import require_role
 from services.years import PLAN_YEARS
 
@@ -210,5 +210,4 @@ def expiring_within(today: date | None, days: int) -> list[Home]:
 
 
 def _notify_managers(home: Home, kind: str, title: str, body: str = "", dedupe_key=None):
-    for manager in managers_of_home(home.id):
-        notify(manager, kind, title, body, link=f"/home/{home.id}", dedupe_key=dedupe_key)
+    notify_home(home.id, kind, title, body, link=f"/home/{home.id}", dedupe_key=dedupe_key)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from models import Unit
-from services.imports.reading import Context, Row, clean
+from services.imports.reading import Context, Row, fold
 from services.validation import EMAIL_RE, normalize_mobile
 
 
@@ -59,17 +59,18 @@ class Check:
 
 
 def same(stored, value) -> bool:
-    """A stored text equals a cell when it reads the same once normalised like the cell (a name
-    typed with full-width brackets in a form is not "changed" by a file with ASCII ones)."""
+    """A stored text equals a cell when both read the same once full-width ASCII is folded (a name
+    stored with full-width brackets is not "changed" by a file with ASCII ones, nor the reverse)."""
     if isinstance(stored, str) and isinstance(value, str):
-        return clean(stored) == value
+        return fold(stored) == fold(value)
     return stored == value
 
 
 def units_by_name(ctx: Context) -> dict:
-    """Every unit by its normalised name, loaded once per import (a province has hundreds)."""
+    """Every unit by its folded name (`fold`; look a cell up folded too), loaded once per import
+    (a province has hundreds)."""
     if "units" not in ctx.cache:
-        ctx.cache["units"] = {clean(u.name): u for u in db.session.scalars(sa.select(Unit))}
+        ctx.cache["units"] = {fold(u.name): u for u in db.session.scalars(sa.select(Unit))}
     return ctx.cache["units"]
 
 

@@ -15,7 +15,7 @@ from models.base import utcnow
 from models.enums import JIANGSU_CITIES, ImportKind, Level, Role, UnitKind
 from services.imports import accounts as import_accounts
 from services.imports.checks import Check, KindSpec, apply_values, units_by_name
-from services.imports.reading import Column, Context, Row
+from services.imports.reading import Column, Context, Row, fold
 from services.imports.worker_rows import WORKER_COLUMNS, process_workers
 from services.validation import USERNAME_RE, normalize_mobile
 
@@ -74,8 +74,8 @@ def process_units(ctx: Context, chunk: list[Row]) -> None:
                                        and len(values["postcode"]) == 6):
             check.bad("postcode", "邮编应为6位数字")
         if values["name"]:
-            check.unique(("unit", values["name"]), "name", "单位名称")
-        unit = stored.get(values["name"])
+            check.unique(("unit", fold(values["name"])), "name", "单位名称")
+        unit = stored.get(fold(values["name"]))
         kind = values["kind"] or (unit.kind if unit else None)
         city = values["city"] or (unit.city if unit else None)
         if kind == UnitKind.CITY_ASSOCIATION and not city and not city_text:
@@ -119,7 +119,8 @@ def process_managers(ctx: Context, chunk: list[Row]) -> None:
         values = {"name": check.text("name", "姓名", 50, required=True),
                   "mobile": check.mobile(), "email": check.email()}
         unit_name = check.text("unit", "所属单位", 100, required=True)
-        values["unit_id"] = units[unit_name].id if unit_name in units else None
+        unit = units.get(fold(unit_name))
+        values["unit_id"] = unit.id if unit is not None else None
         if unit_name and values["unit_id"] is None:
             check.bad("unit", f"依托单位不存在：{unit_name}")
         if username:

@@ -1,9 +1,10 @@
 """Reading an import workbook (SPEC §5.8): the shared types of every kind and the one parser.
 
 `read_rows` streams the first sheet in openpyxl's read-only mode; the header row is the first of
-the first HEADER_SEARCH_ROWS rows holding the kind's required headers; cells are trimmed and
-full-width ASCII is normalised. `Column`, `Row`, `Report` and `Context` are what the kinds
-(kinds.py) work on. A leaf: it imports nothing else of the package."""
+the first HEADER_SEARCH_ROWS rows holding the kind's required headers; cells are trimmed; full-width
+ASCII is normalised in the code-like columns (CODE_FIELDS) and for matching (`fold`), while names
+and units keep what was written (（集团） stays （集团）). `Column`, `Row`, `Report` and
+`Context` are what the kinds (kinds.py) work on. A leaf: it imports nothing else of the package."""
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -30,6 +31,10 @@ PREVIEW_ROWS = 100  # rows created or updated listed on the report page (counts 
 PAYLOAD_KEPT = timedelta(days=1)
 _FULL_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH[0x3000] = 0x20
+#: The code-like columns (SPEC §5.8: 手机号, 用户名, 代表层级, 单位类型, 邮编, 电子信箱, and the
+#: usernames of 联系代表): their cells are read with full-width ASCII made ASCII.
+CODE_FIELDS = frozenset({"mobile", "username", "level", "kind", "postcode", "email",
+                         "representatives"})
 
 
 class PayloadTooLarge(ServiceError):
@@ -83,7 +88,8 @@ class Report:
 
     def as_dict(self) -> dict:
         return {"created": self.created, "updated": self.updated, "unchanged": self.unchanged,
-                "refused": self.refused}
+                "refused": [{k: item[k] for k in ("row", "column", "message")}
+                            for item in self.refused]}
 
 
 @dataclass
@@ -101,8 +107,11 @@ class Context:
     canonical: dict = field(default_factory=dict)  # field → the template's header
 
     def refuse(self, row: Row, field_name: str, message: str) -> None:
+        """Refuse a cell: {row, column (the header as written), message, name (the row's 姓名 or
+        单位名称 as written, '' when blank: shown beside the row number; not in the API body)}."""
         column = row.headers.get(field_name) or self.canonical.get(field_name, "")
-        self.report.refused.append({"row": row.number, "column": column, "message": message})
+        self.report.refused.append({"row": row.number, "column": column, "message": message,
+                                    "name": row.values.get("name", "")})
         self.report.refused_rows.add(row.number)
 
     def created(self, row: Row, label: str) -> None:
@@ -139,8 +148,13 @@ def _shown(value) -> str:
     return str(getattr(value, "label", value))
 
 
+def fold(value: str) -> str:
+    """A text as it is compared: full-width ASCII (and the ideographic space) made ASCII, trimmed."""
+    return value.translate(_FULL_WIDTH).strip() if isinstance(value, str) else value
+
+
 def clean(value) -> str:
-    """A cell as trimmed text: full-width ASCII made ASCII, whole numbers without '.0', dates ISO."""
+    """A cell as trimmed text, as written; whole numbers without '.0', dates ISO."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -152,12 +166,18 @@ def clean(value) -> str:
     if hasattr(value, "isoformat"):
         text = value.isoformat()
         return text[:10] if text.endswith("T00:00:00") else text
-    return str(value).translate(_FULL_WIDTH).strip()
+    return str(value).strip()
+
+
+def _cell(field_name: str, value) -> str:
+    """A data cell: `clean`, and folded in the code-like columns (CODE_FIELDS)."""
+    text = clean(value)
+    return fold(text) if field_name in CODE_FIELDS else text
 
 
 def _header_key(value) -> str:
     """Headers compare without spaces and without a required mark (`*`)."""
-    return "".join(clean(value).split()).rstrip("*").strip()
+    return "".join(fold(clean(value)).split()).rstrip("*").strip()
 
 
 def find_header(first_rows: list, columns: list[Column]):
@@ -262,7 +282,7 @@ def read_rows(data: bytes, columns: list[Column]):
         order = {written: pos for _f, (pos, written) in found.items()}
 
         def parsed(number, cells):
-            values = {f: clean(cells[pos]) if pos < len(cells) else "" for f, pos in positions}
+            values = {f: _cell(f, cells[pos]) if pos < len(cells) else "" for f, pos in positions}
             return Row(number, values, headers, order) if any(values.values()) else None
 
         buffered = ((i + 1, cells) for i, cells in enumerate(first) if i > header_index)

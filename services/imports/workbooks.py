@@ -74,19 +74,26 @@ def template_workbook(kind) -> bytes:
     return out.getvalue()
 
 
+#: The column beside 原行号 naming the refused row; not a header of any kind, so never imported.
+NAME_HEADER = "本行姓名/名称"
+
+
 def refused_workbook(record: Import) -> bytes:
-    """The refused rows of an import as they were written, plus a reason column (错误原因).
+    """The refused rows of an import as they were written, each with its row number (原行号) and its
+    姓名 or 单位名称 beside it (NAME_HEADER), plus a reason column (错误原因).
 
     Columns line up with the file's header row whatever cells a row left blank (a read-only sheet
     drops trailing blank cells), so 错误原因 is always the last column and correcting the file
-    and uploading it again imports the data, never the reasons (the import ignores 原行号 and
-    错误原因). The header row is frozen and the columns are sized for reading."""
+    and uploading it again imports the data, never the reasons (the import ignores 原行号,
+    NAME_HEADER and 错误原因). The header row and the two leading columns are frozen and the
+    columns are sized for reading."""
     if not record.payload or not record.refused:
         raise NotFound("该导入没有可下载的错误行")
-    reasons = {}
+    reasons, names = {}, {}
     for item in record.refused:
         reasons.setdefault(item["row"], []).append(
             f"{item['column']}：{item['message']}" if item["column"] else item["message"])
+        names.setdefault(item["row"], item.get("name") or "")
     columns = import_kinds.KINDS[record.kind].columns
     workbook, sheet = open_sheet(record.payload)
     header_cells, kept = [], []
@@ -114,18 +121,20 @@ def refused_workbook(record: Import) -> bytes:
     out_book = Workbook()
     out = out_book.active
     out.title = "错误行"
-    out.append(["原行号", *_padded(header_cells, width), "错误原因"])
+    out.append(["原行号", NAME_HEADER, *_padded(header_cells, width), "错误原因"])
     for number, cells in kept:
-        out.append([number, *_padded(_trimmed(cells), width), "；".join(reasons[number])])
+        out.append([number, _safe(names.get(number, "")), *_padded(_trimmed(cells), width),
+                    "；".join(reasons[number])])
     for cell in out[1]:
         cell.font = Font(bold=True)
-    out.freeze_panes = "B2"
+    out.freeze_panes = "C2"
     out.column_dimensions["A"].width = 8
+    out.column_dimensions["B"].width = 16
     for index in range(width):
-        out.column_dimensions[get_column_letter(index + 2)].width = 16
-    reason_column = out.column_dimensions[get_column_letter(width + 2)]
+        out.column_dimensions[get_column_letter(index + 3)].width = 16
+    reason_column = out.column_dimensions[get_column_letter(width + 3)]
     reason_column.width = 48
-    for row in out.iter_rows(min_row=2, min_col=width + 2, max_col=width + 2):
+    for row in out.iter_rows(min_row=2, min_col=width + 3, max_col=width + 3):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
     buffer = BytesIO()
     out_book.save(buffer)

@@ -6,6 +6,9 @@ else normalised 姓名 + 工作单位 among the Home's workers; links to the nam
 - A worker matched in another Home (none of this Home's representatives links it) is only linked:
   its stored fields stay, the row counts `updated` only for the links it adds, and the preview shows
   no stored value. Only a Home that already links a worker updates its fields.
+- A commit locks the Home's row before it looks for matches (services.contacts.lock_home_workers,
+  the lock a representative's new worker takes too), so two imports into one Home at once, or an
+  import and a representative adding the same person, make one worker, not two.
 """
 import re
 
@@ -15,6 +18,7 @@ from extensions import db
 from models import User, Worker, WorkerLink
 from models.base import utcnow
 from models.enums import Role
+from services.contacts import lock_home_workers
 from services.imports.checks import Check, apply_values
 from services.imports.reading import Column, Context, Row
 from services.validation import normalize_mobile, normalize_name
@@ -68,6 +72,9 @@ def _home_pairs(ctx: Context, rep_ids) -> dict:
 
 def process_workers(ctx: Context, chunk: list[Row]) -> None:
     """Workers matched by normalised 手机号, else 姓名 + 工作单位 among the Home's workers; links added."""
+    if ctx.write and "locked" not in ctx.cache:
+        lock_home_workers(ctx.home.id)  # before any match is read: concurrent commits queue here
+        ctx.cache["locked"] = True
     reps = _home_representatives(ctx)
     mobiles = {m for m in (normalize_mobile(r.values.get("mobile", "")) for r in chunk) if m}
     by_mobile = {}

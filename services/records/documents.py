@@ -70,28 +70,39 @@ def _p(text="", *, style_id=None, centred=False, page_break=False) -> str:
     return f"<w:p>{props}{run}</w:p>"
 
 
-def _tc(text, width_twips: int, bold: bool) -> str:
+#: Left and right padding of table cells, in twips (Word's default for Table Grid is 108).
+CELL_MARGIN = 85
+
+
+def _tc(text, width_twips: int, bold: bool, nowrap: bool = False) -> str:
     props = "<w:rPr><w:b/></w:rPr>" if bold else ""
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{width_twips}" w:type="dxa"/></w:tcPr><w:p><w:r>{props}'
-            f'<w:t xml:space="preserve">{escape(clean(text))}</w:t></w:r></w:p></w:tc>')
+    keep = "<w:noWrap/>" if nowrap else ""
+    return (f'<w:tc><w:tcPr><w:tcW w:w="{width_twips}" w:type="dxa"/>{keep}</w:tcPr><w:p><w:r>'
+            f'{props}<w:t xml:space="preserve">{escape(clean(text))}</w:t></w:r></w:p></w:tc>')
 
 
-def _table(header: list[str], rows: list[list], widths: list[float]) -> str:
+def _table(header: list[str], rows: list[list], widths: list[float], nowrap=()) -> str:
     """A bordered table (style Table Grid) with fixed column widths in cm, header row bold.
 
     The widths go into w:tblGrid and every w:tcW, with a fixed layout, so LibreOffice and WPS
-    keep them as Word does.
+    keep them as Word does. The columns numbered in `nowrap` (dates, months, short labels) are
+    never broken inside (w:noWrap), and their widths hold their text: "2026-04-12" and "10月"
+    stay on one line.
     """
     twips = [round(w * TWIPS_PER_CM) for w in widths]
     grid = "".join(f'<w:gridCol w:w="{t}"/>' for t in twips)
-    body = ["<w:tr>" + "".join(_tc(h, t, True) for h, t in zip(header, twips, strict=True))
+    keep = [i in nowrap for i in range(len(twips))]
+    body = ["<w:tr>" + "".join(_tc(h, t, True, k) for h, t, k in zip(header, twips, keep, strict=True))
             + "</w:tr>"]
     for values in rows:
-        body.append("<w:tr>" + "".join(_tc(v, t, False) for v, t in zip(values, twips, strict=True))
+        body.append("<w:tr>" + "".join(_tc(v, t, False, k)
+                                       for v, t, k in zip(values, twips, keep, strict=True))
                     + "</w:tr>")
+    margins = (f'<w:tblCellMar><w:left w:w="{CELL_MARGIN}" w:type="dxa"/>'
+               f'<w:right w:w="{CELL_MARGIN}" w:type="dxa"/></w:tblCellMar>')
     return (f'<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
             f'<w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'
-            f'<w:tblLayout w:type="fixed"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
+            f'<w:tblLayout w:type="fixed"/>{margins}</w:tblPr><w:tblGrid>{grid}</w:tblGrid>'
             + "".join(body) + "</w:tbl>")
 
 
@@ -126,7 +137,7 @@ def _record_xml(doc, record) -> str:
              _p("一、履职月历（有已审核活动的月份标 ●）", style_id=heading)]
     active = set(record.months_active)
     parts.append(_table([f"{m}月" for m in MONTHS], [["●" if m in active else "○" for m in MONTHS]],
-                        [1.33] * 12))
+                        [1.33] * 12, nowrap=range(12)))
     parts.append(_p("二、活动开展（已审核，含联合组织）", style_id=heading))
     rows = []
     for theme, items in record.activities_grouped:
@@ -134,8 +145,10 @@ def _record_xml(doc, record) -> str:
             rows.append([theme.label, "—", "", ""])
         for item in items:
             role = "组织" if item.role == "organizer" else "联合组织"
-            rows.append([theme.label, item.title, item.date.isoformat(), role])
-    parts.append(_table(["主题", "活动", "日期", "角色"], rows, [3, 8, 3, 2]))
+            title = item.title + (f"（问卷：{item.survey_title}）" if item.survey_title else "")
+            rows.append([theme.label, title, item.date.isoformat(), role])
+    parts.append(_table(["主题", "活动", "日期", "角色"], rows, [2.8, 7.8, 3.0, 2.4],
+                        nowrap=(0, 2, 3)))
     counts = "；".join(f"{theme.label} {len(items)} 次" for theme, items in record.activities_grouped)
     parts.append(_p(f"合计 {len(record.activities)} 次：{counts}。"))
     parts.append(_p("三、联系科技工作者", style_id=heading))
@@ -166,11 +179,13 @@ def ledger_docx(ledger) -> bytes:
     for number, entry in enumerate(ledger.entries, start=1):
         a = entry.activity
         organisers = "、".join([a.organizer.name] + [u.name for u in a.co_organizers])
-        participants = "未填写" if a.participants is None else f"{a.participants} 人"
+        participants = entry.participants_text
         parts = [_p(f"{number}. {a.title}", style_id=heading),
                  _table(["日期", "主题 / 形式", "地点", "参与人数", "组织者"],
-                        [[a.date.isoformat(), f"{a.theme.label} / {_kind_label(a.kind.value)}",
-                          a.location or "—", participants, organisers]], [2.4, 4.4, 3.6, 2, 3.6])]
+                        [[a.date.isoformat(), f"{a.theme.label} / {_kind_label(a.kind.value)}"
+                          + (f"（问卷：{a.survey.title}）" if a.survey is not None else ""),
+                          a.location or "—", participants, organisers]], [2.8, 4.2, 3.4, 2.2, 3.4],
+                        nowrap=(0, 3))]
         parts.extend(_p(line) for line in (a.summary or "").splitlines() or [""])
         if entry.other_files:
             parts.append(_p("附件：" + "、".join(entry.other_files)))

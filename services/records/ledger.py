@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from extensions import db
 from models import Activity, Home
 from models.enums import ActivityStatus
-from services import activities
+from services import activities, signin
 
 log = logging.getLogger(__name__)
 THUMBNAIL_PX = 480  # the stored "large" thumbnail (services/activities/photos.LARGE)
@@ -26,6 +26,14 @@ class LedgerEntry:
     activity: Activity
     thumbnails: list[bytes] = field(default_factory=list)
     other_files: list[str] = field(default_factory=list)
+    signins: int | None = None  # people signed in on site (SPEC §5.9); None: sign-in never opened
+
+    @property
+    def participants_text(self) -> str:
+        """参与人数 as the 台账 prints it, with the sign-ins beside it when sign-in was opened."""
+        people = self.activity.participants
+        text = "未填写" if people is None else f"{people} 人"
+        return text if self.signins is None else f"{text}（签到 {self.signins} 人）"
 
 
 @dataclass
@@ -41,17 +49,19 @@ class Ledger:
 
 
 def ledger_of(home: Home, year: int, *, with_photos: bool = True) -> Ledger:
-    """The Home's 台账 for `year` (three queries, plus reading the photo files)."""
+    """The Home's 台账 for `year` (four queries, plus reading the photo files)."""
     rows = db.session.scalars(
         sa.select(Activity)
         .where(Activity.home_id == home.id, Activity.status == ActivityStatus.VERIFIED,
                Activity.date >= date(year, 1, 1), Activity.date <= date(year, 12, 31))
-        .options(sa.orm.joinedload(Activity.organizer), sa.orm.selectinload(Activity.co_organizers),
+        .options(sa.orm.joinedload(Activity.organizer), sa.orm.joinedload(Activity.survey),
+                 sa.orm.selectinload(Activity.co_organizers),
                  sa.orm.selectinload(Activity.attachments))
         .order_by(Activity.date, Activity.id)).all()
     entries = []
+    signed = signin.counts_for(a.id for a in rows)
     for activity in rows:
-        entry = LedgerEntry(activity)
+        entry = LedgerEntry(activity, signins=signed.get(activity.id))
         for attachment in activity.attachments:
             image = (activities.thumbnail(attachment, "large")
                      if with_photos and activities.is_image(attachment) else None)

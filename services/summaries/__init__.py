@@ -15,6 +15,7 @@ from services.summaries.appeals import (
 from services.summaries.reads import (
     activity_rows,
     compliance_counts_by_home,
+    published_quarters,
 )
 from services.summaries.rebuild import (
     differences,
@@ -40,6 +41,7 @@ __all__ = [
     "contacts_changed",
     "differences",
     "open_count",
+    "published_quarters",
     "rebuild",
     "representative_home",
     "representatives_changed",

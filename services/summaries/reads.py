@@ -33,6 +33,21 @@ def activity_rows(year: int, home_ids=None, theme: str | None = None, *, by=("th
     return db.session.execute(stmt)
 
 
+def published_quarters(year: int, home_ids=None) -> dict[int, int]:
+    """{home_id: number of calendar quarters of `year` with at least one verified and published
+    activity} (of `home_ids`, a list or a select, when given; Homes with none are absent) — one
+    grouped query over the Homes' month rows (SPEC §5.4, item B2)."""
+    quarter = (A.c.month + 2) // 3
+    per_quarter = (sa.select(A.c.home_id, quarter.label("quarter"))
+                   .where(A.c.year == year, A.c.published > 0)
+                   .group_by(A.c.home_id, quarter))
+    if home_ids is not None:
+        per_quarter = per_quarter.where(A.c.home_id.in_(home_ids))
+    rows = per_quarter.subquery()
+    return {hid: int(n) for hid, n in db.session.execute(
+        sa.select(rows.c.home_id, sa.func.count()).group_by(rows.c.home_id))}
+
+
 def compliance_counts_by_home(year: int, home_ids=None, threshold: int = 5) -> dict[int, tuple]:
     """{home_id: (compliant, active representatives)} of the Homes with active representatives
     (of `home_ids`, a list or a select, when given) — one query over one row per Home: the

@@ -19,7 +19,9 @@ def _raw_activities():
     return (sa.select(Activity.home_id, _year(Activity.date).label("year"),
                       sa.cast(sa.extract("month", Activity.date), sa.Integer).label("month"),
                       Activity.theme, sa.func.count(Activity.id).label("activities"),
-                      sa.func.coalesce(sa.func.sum(Activity.participants), 0).label("participants"))
+                      sa.func.coalesce(sa.func.sum(Activity.participants), 0).label("participants"),
+                      sa.func.coalesce(sa.func.sum(sa.case((Activity.published.is_(True), 1),
+                                                           else_=0)), 0).label("published"))
             .where(Activity.status == ActivityStatus.VERIFIED)
             .group_by(Activity.home_id, _year(Activity.date),
                       sa.extract("month", Activity.date), Activity.theme))
@@ -88,7 +90,8 @@ def rebuild() -> dict:
     for table in TABLES:
         db.session.execute(table.delete())
     db.session.execute(A.insert().from_select(
-        ["home_id", "year", "month", "theme", "activities", "participants"], _raw_activities()))
+        ["home_id", "year", "month", "theme", "activities", "participants", "published"],
+        _raw_activities()))
     db.session.execute(Y.insert().from_select(
         ["home_id", "year", "theme", "activities", "participants"],
         sa.select(A.c.home_id, A.c.year, A.c.theme, sa.func.sum(A.c.activities),
@@ -126,7 +129,8 @@ def differences(limit: int = 20) -> list[str]:
     when they agree). Rows counting 0 are equal to absent rows."""
     pairs = [
         ("summary_activities", sa.select(A.c.home_id, A.c.year, A.c.month, A.c.theme,
-                                         A.c.activities, A.c.participants), _raw_activities(), 4),
+                                         A.c.activities, A.c.participants, A.c.published),
+         _raw_activities(), 4),
         ("summary_activity_years", sa.select(Y.c.home_id, Y.c.year, Y.c.theme, Y.c.activities,
                                              Y.c.participants), _raw_activity_years(), 3),
         ("summary_province_months", sa.select(P.c.year, P.c.month, P.c.theme, P.c.activities,

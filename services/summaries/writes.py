@@ -48,13 +48,13 @@ from services.summaries.tables import A, C, H, L, P, R, Y, upsert
 # --- Activities ---------------------------------------------------------------------------------
 
 def activity_part(activity) -> tuple | None:
-    """What the activity adds to summary_activities: ((home, year, month, theme), participants),
-    or None while it is not verified."""
+    """What the activity adds to summary_activities: ((home, year, month, theme), participants,
+    published 0 or 1), or None while it is not verified."""
     if activity is None or activity.status != ActivityStatus.VERIFIED or activity.date is None:
         return None
     theme = getattr(activity.theme, "value", activity.theme)
     return ((activity.home_id, activity.date.year, activity.date.month, str(theme)),
-            int(activity.participants or 0))
+            int(activity.participants or 0), int(bool(activity.published)))
 
 
 def activity_changed(before: tuple | None, activity_or_part) -> None:
@@ -67,17 +67,20 @@ def activity_changed(before: tuple | None, activity_or_part) -> None:
     deltas: dict[tuple, list[int]] = {}
     for part, sign in ((before, -1), (after, 1)):
         if part is not None:
-            key, people = part
-            d = deltas.setdefault(key, [0, 0])
+            key, people, published = part
+            d = deltas.setdefault(key, [0, 0, 0])
             d[0] += sign
             d[1] += sign * people
+            d[2] += sign * published
     rows = [{"home_id": k[0], "year": k[1], "month": k[2], "theme": k[3], "activities": n,
-             "participants": p} for k, (n, p) in sorted(deltas.items()) if n or p]
+             "participants": p, "published": b}
+            for k, (n, p, b) in sorted(deltas.items()) if n or p or b]
     if not rows:
         return
     db.session.flush()
     counters = ("activities", "participants")
-    upsert(A, ("home_id", "year", "month", "theme"), counters, rows)
+    upsert(A, ("home_id", "year", "month", "theme"), (*counters, "published"), rows)
+    rows = [r for r in rows if r["activities"] or r["participants"]]
     for table, keys in ((Y, ("home_id", "year", "theme")), (P, ("year", "month", "theme"))):
         rolled: dict[tuple, list[int]] = {}
         for row in rows:

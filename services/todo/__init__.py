@@ -2,8 +2,9 @@
 
 counts.py holds one count per kind of waiting work (each a SQL expression over the user's scope)
 and `count_all`, which reads any set of them in a single statement; overdue.py says when an open
-appeal is overdue (APPEAL_OVERDUE_DAYS). Which role sees which entry, and where each links, is the
-view's table (blueprints/web/todo.py).
+appeal is overdue (APPEAL_OVERDUE_DAYS); duties.py the separated administrators' entries (locked
+accounts, failed job runs, the last check of the audit chain). Which role sees which entry, and
+where each links, is the view's table (blueprints/web/todo.py).
 """
 from services.todo.counts import (
     activities_to_verify,
@@ -18,6 +19,13 @@ from services.todo.counts import (
     returned_activities,
     unread_notifications,
 )
+from services.todo.duties import (
+    chain_checks_failed,
+    failed_job_runs,
+    last_chain_check_at,
+    last_chain_check_result,
+    locked_accounts,
+)
 from services.todo.overdue import (
     overdue_before,
     overdue_clause,
@@ -25,6 +33,11 @@ from services.todo.overdue import (
 )
 
 __all__ = [
+    "chain_checks_failed",
+    "failed_job_runs",
+    "last_chain_check_at",
+    "last_chain_check_result",
+    "locked_accounts",
     "activities_to_verify",
     "appeals_overdue",
     "appeals_waiting",

@@ -32,4 +32,15 @@
 
   theme.addEventListener("change", follow);
   follow();
+
+  // The survey picker belongs to the kind 科技工作者状况调查 only.
+  var onlyFor = document.querySelectorAll("[data-kind-only]");
+  function showForKind() {
+    for (var j = 0; j < onlyFor.length; j++) {
+      onlyFor[j].hidden = kind.value !== onlyFor[j].getAttribute("data-kind-only");
+    }
+  }
+  kind.addEventListener("change", showForKind);
+  theme.addEventListener("change", showForKind);
+  showForKind();
 }());

@@ -14,7 +14,8 @@ def test_token_then_me(client, world):
     resp = client.post("/api/v1/tokens", json=token_body(world.manager_a))
     assert resp.status_code == 201
     body = resp.get_json()
-    assert set(body) == {"token", "expires_at", "user"}
+    assert set(body) == {"token", "expires_at", "user", "login_notice"}
+    assert body["login_notice"] is None  # no failures since the last login
     assert body["user"] == {"id": world.manager_a.id, "username": "manager_a",
                             "role": "home_manager", "home_id": world.home_a.id,
                             "unit_id": world.home_a.unit_id}

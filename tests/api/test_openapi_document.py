@@ -99,3 +99,13 @@ def test_405_answers_carry_allow(client, db):
     assert resp.get_json()["error"]["code"] == "method_not_allowed"
     page = client.delete("/login")
     assert page.status_code == 405 and "POST" in page.headers["Allow"]
+
+
+def test_the_token_answer_documents_its_login_notice(client, db):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    schemas = doc["components"]["schemas"]
+    token = schemas["Token"]["properties"]
+    assert "login_notice" in token
+    notice = schemas["LoginNotice"]["properties"]
+    assert set(notice) == {"failures", "last_address", "last_at"}
+    assert notice["last_at"]["format"] == "date-time"

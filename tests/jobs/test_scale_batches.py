@@ -92,3 +92,22 @@ def test_representatives_export_statements_constant(world, db, login):
             f.contact(rep, f.worker(linked_by=rep), date(2026, 5, 1))
         db.session.commit()
     assert counts[0] == counts[1]
+
+
+def test_assessment_drafts_parameters_do_not_grow_with_the_homes(db):
+    """No statement of the drafts job carries a parameter per Home (an `IN (…)` of every id would
+    pass the driver's 65,535-parameter limit at a national scale)."""
+    from tests.conftest import largest_bind_list
+
+    for _ in range(2):
+        _busy_home()
+    db.session.commit()
+    with largest_bind_list() as few:
+        assert run_job("assessment_drafts", date(2027, 1, 5)).status == JobStatus.SUCCESS
+    for _ in range(8):
+        _busy_home()
+    db.session.commit()
+    with largest_bind_list() as many:
+        run = run_job("assessment_drafts", date(2028, 1, 5))
+    assert run.status == JobStatus.SUCCESS and run.counts["created"] == 10
+    assert many["max"] == few["max"], many["statement"]

@@ -1,4 +1,5 @@
 """Import pages: upload → dry run report → confirm → result; refused rows; codes once; access."""
+import re
 from io import BytesIO
 
 import sqlalchemy as sa
@@ -54,9 +55,11 @@ def test_refused_rows_are_listed_and_download_with_a_reason_column(world, db, lo
     # (uploading only the corrected refused rows would leave the good rows out).
     assert "其余 3 行也不会导入" in page and "重新上传整个文件" in page
     book = read(client.get(f"/imports/{record.id}/refused.xlsx").data)
-    assert book[0][0] == "原行号" and book[0][-1] == "错误原因"
-    assert book[1][0] == 5 and book[1][1] == "代表2" and "代表层级" in book[1][-1]
+    assert book[0][:2] == ("原行号", "本行姓名/名称") and book[0][-1] == "错误原因"
+    assert book[1][:3] == (5, "代表2", "代表2") and "代表层级" in book[1][-1]
     assert len(book) == 2
+    # The page shows the row's name beside its number.
+    assert re.search(r'data-testid="refused-row">5 <span class="text-muted">代表2</span>', page)
 
 
 def test_upload_errors_are_shown_on_the_page(world, login):
@@ -166,7 +169,7 @@ def test_credentials_workbook_dates_in_beijing_as_dates_and_readable_columns(wor
     resp = client.post(f"/imports/{committed.id}/credentials.xlsx")
     sheet = load_workbook(BytesIO(resp.data)).active
     header = [c.value for c in sheet[1]]
-    assert header == ["用户名", "姓名", "激活码", "有效期至", "说明"]
+    assert header == ["用户名", "姓名", "激活码", "有效期至", "说明", "登录地址"]
     cell = sheet.cell(row=2, column=4)
     assert cell.is_date and cell.value.date() == date(2026, 12, 31)
     assert cell.number_format == "yyyy-mm-dd"
@@ -213,18 +216,20 @@ def test_refused_rows_line_up_with_the_header_and_import_once_corrected(world, d
     assert record.refused_count == 2
     data = client.get(f"/imports/{record.id}/refused.xlsx").data
     book = read(data)
-    width = len(REP_HEADER) + 2
-    assert book[0] == ("原行号", *REP_HEADER, "错误原因")
+    width = len(REP_HEADER) + 3
+    assert book[0] == ("原行号", "本行姓名/名称", *REP_HEADER, "错误原因")
     assert [len(row) for row in book] == [width] * 3
-    assert book[1][0] == 3 and book[1][3] == "部级" and book[1][7] is None and "代表层级" in book[1][-1]
-    assert book[2][0] == 5 and book[2][1] == "只有姓名" and book[2][2:8] == (None,) * 6
+    assert book[1][:2] == (3, "代表1") and book[1][4] == "部级" and book[1][8] is None
+    assert "代表层级" in book[1][-1]
+    assert book[2][:3] == (5, "只有姓名", "只有姓名") and book[2][3:9] == (None,) * 6
     assert "手机号" in book[2][-1] or "用户名" in book[2][-1]
     sheet = load_workbook(BytesIO(data)).active
-    assert sheet.freeze_panes == "B2" and sheet.column_dimensions["I"].width >= 40
-    # Corrected in place and uploaded again: the reasons are not imported as data.
+    assert sheet.freeze_panes == "C2" and sheet.column_dimensions["J"].width >= 40
+    # Corrected in place and uploaded again: the reasons (and the names beside the row numbers)
+    # are not imported as data.
     fixed = [list(r) for r in book]
-    fixed[1][3] = "市级"
-    fixed[2][1:8] = ["新代表", "13900009999", "市级", "newrep", "南京大学", "材料", None]
+    fixed[1][4] = "市级"
+    fixed[2][2:9] = ["新代表", "13900009999", "市级", "newrep", "南京大学", "材料", None]
     resp = _upload(client, xlsx(list(fixed[0]), fixed[1:]))
     again = db.session.scalar(sa.select(Import).order_by(Import.id.desc()))
     assert again.refused_count == 0, again.refused

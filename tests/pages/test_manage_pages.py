@@ -158,18 +158,17 @@ def test_table_and_export_statement_count_constant(db, login):
 
 def test_accounts_create_and_deactivate(world, login):
     client = login(world.manager_a)
-    resp = client.post("/manage/accounts", data={"username": "newrep", "name": "新代表",
-                                                 "password": "a-long-password-1", "level": "county"})
-    assert resp.status_code == 302
+    resp = client.post("/manage/accounts/new", data={"username": "newrep", "name": "新代表",
+                                                     "level": "county"})
+    assert resp.status_code == 200 and 'data-testid="activation-code"' in resp.get_data(as_text=True)
     user = _db.session.scalar(sa.select(User).where(User.username == "newrep"))
     assert user.home_id == world.home_a.id and user.role.value == "representative"
-    resp = client.post("/manage/accounts", data={"username": "", "name": "", "password": "short",
-                                                 "level": ""})
+    resp = client.post("/manage/accounts/new", data={"username": "", "name": "", "level": ""})
     assert resp.status_code == 422
     html = resp.get_data(as_text=True)
-    assert "请填写用户名" in html and "密码至少需要12个字符" in html and "请选择代表层级" in html
-    resp = client.post("/manage/accounts", data={"username": "newrep", "name": "x",
-                                                 "password": "a-long-password-1", "level": "city"})
+    assert "请填写用户名" in html and "请选择代表层级" in html
+    resp = client.post("/manage/accounts/new", data={"username": "newrep", "name": "x",
+                                                     "level": "city"})
     assert resp.status_code == 422 and "用户名已存在" in resp.get_data(as_text=True)
     # deactivation leaves the compliance rate
     _contacts(world.rep_a, 5)

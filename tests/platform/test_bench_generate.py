@@ -159,3 +159,9 @@ def test_build_is_deterministic_and_spread():
             r[ccols.index("worker_id")])
     sizes = [len(s) for s in distinct.values()]
     assert any(s >= 5 for s in sizes) and any(s < 5 for s in sizes)
+
+
+def test_generated_accounts_carry_their_pinyin_key(bench_db, db):
+    from models.user import name_sort_key
+    users = db.session.execute(sa.select(User.name, User.name_key)).all()
+    assert users and all(key == name_sort_key(name) for name, key in users)

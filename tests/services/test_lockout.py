@@ -2,7 +2,7 @@
 minutes, counted on the login page, POST /tokens, second-factor codes and the current-password
 checks alike; unknown usernames lock nothing; the owner is told at the next login; a security
 administrator, a reset link or an activation code unlocks."""
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -110,12 +110,30 @@ def test_owner_is_told_how_many_failures_and_from_where(client, world):
     text = resp.get_data(as_text=True)
     assert "2 次登录失败" in text and "10.9.9.2" in text
     client.post("/logout")
-    # A token login (its answer is fixed by SPEC §8) keeps the notice for the next page login.
+    # A token login carries the notice too (login_notice), once.
     _token(client, "rep_a")
-    assert set(_token(client, "rep_a", f.PASSWORD).get_json()) == {"token", "expires_at", "user"}
+    before = utcnow()
+    body = _token(client, "rep_a", f.PASSWORD).get_json()
+    notice = body["login_notice"]
+    assert notice["failures"] == 1 and notice["last_address"] == "127.0.0.1"
+    last_at = datetime.fromisoformat(notice["last_at"])
+    assert before - timedelta(seconds=30) <= last_at <= utcnow()
+    assert _token(client, "rep_a", f.PASSWORD).get_json()["login_notice"] is None
     again = client.post("/login", data={"username": "rep_a", "password": f.PASSWORD},
                         follow_redirects=True).get_data(as_text=True)
-    assert "1 次登录失败" in again and "127.0.0.1" in again
+    assert "次登录失败" not in again  # told once, by the token's answer
+
+
+def test_the_page_tells_when_and_the_token_answer_tells_the_page_failures(client, world):
+    _page(client, "rep_a", address="10.9.9.7")
+    body = _token(client, "rep_a", f.PASSWORD).get_json()
+    assert body["login_notice"]["failures"] == 1
+    assert body["login_notice"]["last_address"] == "10.9.9.7"
+    client.post("/api/v1/tokens", json={"username": "rep_a", "password": WRONG},
+                environ_base={"REMOTE_ADDR": "10.9.9.8"})
+    text = client.post("/login", data={"username": "rep_a", "password": f.PASSWORD},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "1 次登录失败" in text and "最近一次于 " in text and "来自 10.9.9.8" in text
 
 
 def test_security_admin_unlocks_no_one_else(client, world, db):

@@ -154,8 +154,8 @@ def test_the_credentials_workbook_is_downloaded_once(world, race_app):
 
 def test_twenty_identical_workers_without_a_mobile_make_one(world, race_app):
     """20 POST /workers of one representative with the same name and unit and no mobile: one 201,
-    nineteen 409 naming `name`; one worker, one link (SPEC §3: the representative's row is locked
-    while their own links are searched)."""
+    nineteen 409 naming `name`; one worker, one link (SPEC §3: the Home's row is locked while the
+    representative's own links are searched)."""
     bearer = token(race_app, world.rep_a)
     responses = race(race_app, [api_call("post", "/workers", bearer,
                                          {"name": "阿依古丽·买买提", "work_unit": "南京大学"})] * N)

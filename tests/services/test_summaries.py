@@ -89,6 +89,7 @@ def op_edit(p, data):
     changes = data.draw(st.fixed_dictionaries({}, optional={
         "date": st.sampled_from(DATES).map(date.isoformat),
         "participants": st.integers(0, 50),
+        "published": st.booleans(),
         "theme": st.sampled_from(list(Theme)),
         "worker_ids": st.lists(st.sampled_from(p["workers"][activity.organizer_id]), unique=True,
                                max_size=3),
@@ -249,10 +250,22 @@ def _assert_thresholds(app, year):
         app.config["CONTACT_THRESHOLD"] = old
 
 
+def _raw_published_quarters(year):
+    """{home_id: quarters of `year` with a verified, published activity} from the activities."""
+    quarters = {}
+    for home_id, day in _db.session.execute(
+            sa.select(Activity.home_id, Activity.date).where(
+                Activity.status == ActivityStatus.VERIFIED, Activity.published.is_(True),
+                Activity.date >= date(year, 1, 1), Activity.date <= date(year, 12, 31))):
+        quarters.setdefault(home_id, set()).add((day.month - 1) // 3)
+    return {h: len(q) for h, q in quarters.items()}
+
+
 def assert_summaries_exact(app=None):
     assert summaries.differences() == []
     for year in (2025, 2026):
         assert _summary_figures(year) == _raw_figures(year)
+        assert summaries.published_quarters(year) == _raw_published_quarters(year)
         if app is not None:
             _assert_thresholds(app, year)
 
@@ -295,7 +308,7 @@ def test_verified_activity_counts_on_the_next_request(world, db, api):
                                      json={"decision": "verify"}).status_code == 200
     after = admin.get("/dashboard?year=2026").get_json()
     assert after["activities_by_theme"]["window"] == 1 and after["activities_by_month"]["3"] == 1
-    assert _rows(tables.A) == [(world.home_a.id, 2026, 3, "window", 1, 30)]
+    assert _rows(tables.A) == [(world.home_a.id, 2026, 3, "window", 1, 30, 0)]
 
 
 def test_contacts_count_distinct_workers_per_representative_and_year(world, db):

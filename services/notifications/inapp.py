@@ -1,4 +1,5 @@
-"""In-app notifications; a dedupe key makes a job's second run send nothing twice."""
+"""The in-app channel: Notification rows, read in the notification centre; a dedupe key makes a
+job's second run add nothing twice."""
 import sqlalchemy as sa
 
 from extensions import db
@@ -7,9 +8,9 @@ from models.base import utcnow
 from models.enums import Role
 
 
-def notify(user: User | int, kind: str, title: str, body: str = "", link: str = "",
-           dedupe_key: str | None = None, *, checked: bool = False) -> Notification | None:
-    """Add a notification for a user; None if one with the same dedupe key already exists.
+def add_notification(user: User | int, kind: str, title: str, body: str = "", link: str = "",
+                     dedupe_key: str | None = None, *, checked: bool = False) -> Notification | None:
+    """Add an in-app notification for a user; None if one with the same dedupe key already exists.
 
     `checked=True` says the caller has already excluded users holding the key (jobs check a whole
     batch in one query), so no SELECT is issued and the INSERTs are batched at the next flush.
@@ -33,11 +34,13 @@ def managers_of_home(home_id: int) -> list[User]:
 
 
 def provincial_admins() -> list[User]:
+    """The active provincial admins (the office)."""
     return list(db.session.scalars(sa.select(User).where(
         User.role == Role.PROVINCIAL_ADMIN, User.active.is_(True))))
 
 
 def unread_count(user_id: int) -> int:
+    """How many of the user's notifications are unread (one COUNT)."""
     return db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
         Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
 
