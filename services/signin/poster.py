@@ -2,15 +2,17 @@
 the short address to type, for the door of the room.
 
 QR codes are made by segno (pure Python) and drawn module by module, so no image library is
-needed. Every piece of text goes through `_draw` and `_width` in the font `poster_font()` registers
-(reportlab's built-in STSong-Light CID font, as services/appeals/cards.py uses today): the one place
-to change when the shared embedded-font module takes over.
+needed. Every piece of text goes through `_draw` and `_width`, i.e. services/fonts.py: embedded
+TrueType subsets of the CJK font chain, characters beyond the BMP included (a character no font has
+is drawn as a box and logged). Raises FontsMissing (503) when no CJK font is installed.
 """
 from dataclasses import dataclass
 from datetime import date
 from io import BytesIO
 
 import segno
+
+from services import fonts
 
 
 @dataclass(frozen=True)
@@ -35,29 +37,14 @@ def qr_svg(url: str, scale: int = 6) -> str:
     return qr(url).svg_inline(scale=scale, border=2, title="签到二维码", dark="#000", light="#fff")
 
 
-def poster_font() -> str:
-    """Register the font for the poster's Chinese text and answer its name.
-
-    One of the three font seams of this module (with `_width` and `_draw`): the shared embedded
-    CJK font module replaces them at once (its `new_canvas`, `text_width`, `draw_text`)."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-
-    font = "STSong-Light"
-    if font not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(font))
-    return font
-
-
 def _width(pdf, text: str, size: float) -> float:
-    """The width of `text` at `size` points in the poster's font."""
-    return pdf.stringWidth(text, poster_font(), size)
+    """The width of `text` at `size` points, as `_draw` draws it."""
+    return fonts.text_width(text, size)
 
 
 def _draw(pdf, x: float, y: float, text: str, size: float) -> None:
-    """`text` centred on `x` at baseline `y`, `size` points, in the poster's font."""
-    pdf.setFont(poster_font(), size)
-    pdf.drawCentredString(x, y, text)
+    """`text` centred on `x` at baseline `y`, `size` points (services/fonts.py)."""
+    fonts.draw_text(pdf, x, y, text, size, align="center")
 
 
 def _fit(pdf, text: str, size: float, max_width: float) -> float:
@@ -88,12 +75,11 @@ def _lines(pdf, text: str, size: float, max_width: float, limit: int = 3) -> lis
 def poster_pdf(poster: Poster) -> bytes:
     """The poster as the bytes of a one-page A4 PDF."""
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
 
     buf = BytesIO()
     width, height = A4
     centre, margin = A4[0] / 2, 56
-    pdf = canvas.Canvas(buf, pagesize=A4, pageCompression=1)
+    pdf = fonts.new_canvas(buf, A4, pageCompression=1)
     pdf.setTitle(f"活动签到 · {poster.title}")
     pdf.setAuthor("科协代表之家服务平台")
     pdf.setFillColorRGB(0.05, 0.25, 0.5)
