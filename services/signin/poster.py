@@ -2,9 +2,9 @@
 the short address to type, for the door of the room.
 
 QR codes are made by segno (pure Python) and drawn module by module, so no image library is
-needed. Every piece of text is drawn with services/fonts.py: subsets of TrueType CJK fonts embedded
-in the file, characters beyond the BMP included (SPEC §10 "Documents print as they look"); without
-the fonts installed it raises FontsMissing (503).
+needed. Every piece of text goes through `_draw` and `_width`, i.e. services/fonts.py: embedded
+TrueType subsets of the CJK font chain, characters beyond the BMP included (a character no font has
+is drawn as a box and logged). Raises FontsMissing (503) when no CJK font is installed.
 """
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +12,7 @@ from io import BytesIO
 
 import segno
 
-from services.fonts import draw_text, new_canvas, text_width
+from services import fonts
 
 
 @dataclass(frozen=True)
@@ -38,13 +38,13 @@ def qr_svg(url: str, scale: int = 6) -> str:
 
 
 def _width(pdf, text: str, size: float) -> float:
-    """The width of `text` at `size` points in the fonts of services/fonts.py."""
-    return text_width(text, size)
+    """The width of `text` at `size` points, as `_draw` draws it."""
+    return fonts.text_width(text, size)
 
 
 def _draw(pdf, x: float, y: float, text: str, size: float) -> None:
-    """`text` centred on `x` at baseline `y`, `size` points, in embedded TrueType subsets."""
-    draw_text(pdf, x, y, text, size, align="center")
+    """`text` centred on `x` at baseline `y`, `size` points (services/fonts.py)."""
+    fonts.draw_text(pdf, x, y, text, size, align="center")
 
 
 def _fit(pdf, text: str, size: float, max_width: float) -> float:
@@ -79,7 +79,7 @@ def poster_pdf(poster: Poster) -> bytes:
     buf = BytesIO()
     width, height = A4
     centre, margin = A4[0] / 2, 56
-    pdf = new_canvas(buf, A4, pageCompression=1)
+    pdf = fonts.new_canvas(buf, A4, pageCompression=1)
     pdf.setTitle(f"活动签到 · {poster.title}")
     pdf.setAuthor("科协代表之家服务平台")
     pdf.setFillColorRGB(0.05, 0.25, 0.5)

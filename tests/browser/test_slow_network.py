@@ -49,7 +49,9 @@ new MutationObserver(() => {
 def test_a_chart_page_is_light_on_a_slow_phone_link(browser, server, seeded, role, path, charts):
     context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True,
                                   device_scale_factor=2, locale="zh-CN",
-                                  timezone_id="Asia/Shanghai")
+                                  timezone_id="Asia/Shanghai",
+                                  # Truly cold: no service worker serves the shell from its cache.
+                                  service_workers="block")
     page = context.new_page()
     log_in(page, server, getattr(seeded, role))
     cdp = context.new_cdp_session(page)

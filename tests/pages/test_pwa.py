@@ -32,8 +32,11 @@ def test_service_worker_is_served_at_the_root_with_its_shell(client, db):
     text = resp.get_data(as_text=True)
     shell = json.loads(re.match(r"self\.REPHOME_SHELL = (.*);\n", text).group(1))
     assert shell["offline"] == "/offline" and shell["urls"][0] == "/offline"
-    assert "/static/js/drafts.js" in shell["urls"] and "/static/js/offline.js" in shell["urls"]
-    assert any(u.endswith("bootstrap.min.css") for u in shell["urls"])
+    # Static files under their content-hashed names (extensions/assets.py): a changed file changes
+    # the shell's URLs, and with them the worker's version.
+    hashed = re.compile(r"/static/js/(drafts|offline)\.[0-9a-f]{12}\.js")
+    assert {m.group(1) for u in shell["urls"] if (m := hashed.fullmatch(u))} == {"drafts", "offline"}
+    assert any(re.fullmatch(r".*/bootstrap\.min\.[0-9a-f]{12}\.css", u) for u in shell["urls"])
     # Only the shell: no page of a signed-in user, and never a non-GET (the worker skips them).
     assert not [u for u in shell["urls"] if u.startswith(("/me", "/manage", "/dashboard", "/api"))]
     assert 'request.method !== "GET"' in text
@@ -63,7 +66,8 @@ def test_pages_link_the_manifest_and_register_the_worker(client, world):
     login_form(client, world.rep_a)
     html = client.get("/me/activities/new").get_data(as_text=True)
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
-    assert "/static/js/pwa.js" in html and "/static/js/upload.js" in html
+    assert re.search(r"/static/js/pwa\.[0-9a-f]{12}\.js", html)
+    assert re.search(r"/static/js/upload\.[0-9a-f]{12}\.js", html)
     form = re.search(r"<form[^>]*activity-form[^>]*>", html, re.S).group(0)
     assert "data-upload" in form and 'data-form-draft="auto"' in form
     assert f'data-draft-owner="{world.rep_a.id}"' in form

@@ -28,6 +28,7 @@ from tests.support import factories as f
 from tests.support.workers import free_ports
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "deployment.md"
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 HOP = {"connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade",
        "proxy-connection", "host"}
 
@@ -125,7 +126,7 @@ http {{
   }}
 }}
 """, encoding="utf-8")
-    proc = subprocess.Popen([shutil.which("nginx"), "-p", workdir, "-c", conf, "-g", "daemon off;"],
+    proc = subprocess.Popen([NGINX, "-p", workdir, "-c", conf, "-g", "daemon off;"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     for _ in range(100):
         try:
@@ -196,7 +197,7 @@ def test_python_proxy_on_a_port_keeps_forms_links_and_cards(backend, world):
 
 
 @needs_pdftotext
-@pytest.mark.skipif(not (shutil.which("nginx") and shutil.which("openssl")),
+@pytest.mark.skipif(not (NGINX and shutil.which("openssl")),
                     reason="nginx or openssl is missing (.ci/test-deps installs nginx-light)")
 def test_the_documented_nginx_block_on_a_port(backend, world, tmp_path):
     port = free_ports(1)[0]

@@ -143,14 +143,18 @@ def test_every_pdf_maker_uses_the_shared_font_module():
     assert offenders == []
 
 
-def test_sign_in_poster_embeds_its_fonts_and_prints_rare_characters():
+def test_the_sign_in_poster_embeds_its_fonts_and_prints_chinese():
     from datetime import date
 
-    from services.signin.poster import Poster, poster_pdf
+    from services.signin import Poster, poster_pdf
 
-    data = poster_pdf(Poster(title=f"科普讲座{RARE}家庭用药", day=date(2026, 12, 7),
-                             location="南京市玄武区", home_name="南京市科协代表之家",
-                             url="https://rephome.example.gov.cn:8443/s/ABCD2345", code="ABCD2345"))
+    data = poster_pdf(Poster(title=f"{RARE}家社区科普讲座", day=date(2026, 5, 4), location="社区活动室",
+                             home_name="南京市玄武区科协代表之家",
+                             url="https://rephome.example.gov.cn:8443/s/AbCd1234", code="AbCd1234"))
     assert_every_font_embedded(data)
     text = pdf_text(data)
-    assert f"科普讲座{RARE}家庭用药" in text and "https://rephome.example.gov.cn:8443/s/ABCD2345" in text
+    assert f"{RARE}家社区科普讲座" in text and "请用手机扫码签到" in text
+    assert "https://rephome.example.gov.cn:8443/s/AbCd1234" in text
+    img = render(data)
+    # The title line (baseline 150 pt below the top, 24 pt): Chinese drawn there.
+    assert dark_pixels(img, (0, 150 - 24, img.width, 150 + 6)) > 300
