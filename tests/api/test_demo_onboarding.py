@@ -33,9 +33,9 @@ def test_demo_province_onboards_through_the_api(db, client):
         ["jxxh_admin", "学会管理员", "江苏省机械工程学会（导入）", "13912345678", ""]])
     body = upload(admin, "managers", managers, dry_run=False).get_json()
     assert body["created"] == 1 and body["credentials_url"]
-    # full-width ASCII (here the brackets) is normalised: the unit is stored with ASCII brackets
+    # names are stored as written (SPEC §5.8): the full-width brackets stay; matching normalises
     assert db.session.scalar(sa.select(User.unit_id).where(User.username == "jxxh_admin")) == \
-        db.session.scalar(sa.select(Unit.id).where(Unit.name == "江苏省机械工程学会(导入)"))
+        db.session.scalar(sa.select(Unit.id).where(Unit.name == "江苏省机械工程学会（导入）"))
 
     manager = _api(client, "nanjing_admin")
     reps = fill_template(manager.get("/imports/representatives/template").data, [
