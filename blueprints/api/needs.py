@@ -41,16 +41,16 @@ class PublicNeedInputSchema(InputSchema):
                        "is stored."})
 
 
-class ReceiptSchema(Schema):
+class NeedReceiptSchema(Schema):
     receipt = fields.String(metadata={"description": "Random receipt code (≥ 10 characters)."})
 
 
-class ActivityRefSchema(Schema):
+class NeedActivitySchema(Schema):
     title = fields.String()
     date = fields.Date()
 
 
-class RatingSchema(Schema):
+class NeedRatingSchema(Schema):
     score = fields.Integer()
     comment = fields.String()
 
@@ -63,9 +63,9 @@ class PublicNeedSchema(Schema):
     home = fields.String(allow_none=True, metadata={"description": "The Home's name once dispatched."})
     representatives = fields.List(fields.String(), metadata={
         "description": "The assigned representatives' names."})
-    activities = fields.List(fields.Nested(ActivityRefSchema), metadata={
+    activities = fields.List(fields.Nested(NeedActivitySchema), metadata={
         "description": "Verified activities that served the need."})
-    rating = fields.Nested(RatingSchema, allow_none=True)
+    rating = fields.Nested(NeedRatingSchema, allow_none=True)
     decline_reason = fields.String(allow_none=True)
 
 
@@ -108,15 +108,15 @@ class NeedListArgs(PageArgs):
     q = fields.String(metadata={"description": "关键词：标题、单位或领域中包含的文字（最多50字）"})
 
 
-class DispatchSchema(InputSchema):
+class NeedDispatchSchema(InputSchema):
     home_id = fields.Raw(metadata={"type": "integer", "description": "An active Home."})
 
 
-class ReasonSchema(InputSchema):
+class NeedReasonSchema(InputSchema):
     reason = fields.Raw(metadata={"type": "string", "description": "1–500 characters."})
 
 
-class AssignSchema(InputSchema):
+class NeedAssignSchema(InputSchema):
     representative_ids = fields.Raw(metadata={
         "type": "array", "items": {"type": "integer"},
         "description": "1–5 active representatives of the Home."})
@@ -182,7 +182,7 @@ def _act(need_id, roles, operation, data=None):
 @bp.route("/needs/<int:need_id>/dispatch", methods=["POST"])
 @token_required
 @bp.doc(security=SECURITY)
-@bp.arguments(DispatchSchema)
+@bp.arguments(NeedDispatchSchema)
 @bp.response(200, NeedSchema)
 @bp.alt_response(409, description="状态不允许派单，或代表之家不在有效期内")
 def dispatch(data, need_id):
@@ -193,7 +193,7 @@ def dispatch(data, need_id):
 @bp.route("/needs/<int:need_id>/decline", methods=["POST"])
 @token_required
 @bp.doc(security=SECURITY)
-@bp.arguments(ReasonSchema)
+@bp.arguments(NeedReasonSchema)
 @bp.response(200, NeedSchema)
 @bp.alt_response(409, description="状态不允许不予受理")
 def decline(data, need_id):
@@ -214,7 +214,7 @@ def close(need_id):
 @bp.route("/needs/<int:need_id>/return", methods=["POST"])
 @token_required
 @bp.doc(security=SECURITY)
-@bp.arguments(ReasonSchema)
+@bp.arguments(NeedReasonSchema)
 @bp.response(200, NeedSchema)
 @bp.alt_response(409, description="状态不允许退回")
 def return_(data, need_id):
@@ -225,7 +225,7 @@ def return_(data, need_id):
 @bp.route("/needs/<int:need_id>/assign", methods=["POST"])
 @token_required
 @bp.doc(security=SECURITY)
-@bp.arguments(AssignSchema)
+@bp.arguments(NeedAssignSchema)
 @bp.response(200, NeedSchema)
 @bp.alt_response(409, description="状态不允许安排接单")
 def assign(data, need_id):
@@ -248,7 +248,7 @@ def suggestions(need_id):
 
 @public_bp.route("/public/needs", methods=["POST"])
 @public_bp.arguments(PublicNeedInputSchema)
-@public_bp.response(201, ReceiptSchema)
+@public_bp.response(201, NeedReceiptSchema)
 @public_bp.alt_response(422, description="输入有误")
 @public_bp.alt_response(429, description="请求过于频繁")
 @need_limit
