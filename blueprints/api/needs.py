@@ -134,15 +134,19 @@ class SuggestionsSchema(Schema):
     items = fields.List(fields.Nested(SuggestionSchema))
 
 
+_COLUMNS = [key for key in NeedSchema._declared_fields
+            if key not in ("representative_ids", "contact_mobile")]
+
+
 def _dump(user, rows) -> list[dict]:
     """Needs as JSON for `user`: the representatives' ids in one query, mobiles as allowed."""
     rows = list(rows)
     rep_ids = needs.representative_ids([n.id for n in rows])
     out = []
     for need in rows:
-        item = NeedSchema().dump(need)
+        item = {key: getattr(need, key) for key in _COLUMNS}
         item["representative_ids"] = rep_ids.get(need.id, [])
-        item["contact_mobile"] = needs.shown_mobile(user, need)
+        item["contact_mobile"] = needs.shown_mobile(user, need, item["representative_ids"])
         out.append(item)
     return out
 

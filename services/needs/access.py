@@ -62,18 +62,23 @@ def is_manager_of(actor, need: Need) -> bool:
             and actor.scope_home_id == need.home_id)
 
 
-def can_see_contact(actor, need: Need) -> bool:
-    """Full contact mobile: admins, the Home's managers, the assigned representatives."""
+def can_see_contact(actor, need: Need, assigned_ids=None) -> bool:
+    """Full contact mobile: admins, the Home's managers, the assigned representatives.
+    `assigned_ids`: the need's representatives' ids when already read (a list page)."""
     role = getattr(actor, "role", None)
     if role == Role.PROVINCIAL_ADMIN:
         return True
     if role == Role.HOME_MANAGER:
         return is_manager_of(actor, need)
     if role == Role.REPRESENTATIVE:
-        return any(rep.id == actor.id for rep in need.representatives)
+        if assigned_ids is None:
+            assigned_ids = [rep.id for rep in need.representatives]
+        return actor.id in assigned_ids
     return False
 
 
-def shown_mobile(actor, need: Need) -> str:
+def shown_mobile(actor, need: Need, assigned_ids=None) -> str:
     """The contact mobile as `actor` may see it (full or 138****5678)."""
-    return need.contact_mobile if can_see_contact(actor, need) else mask_mobile(need.contact_mobile)
+    if can_see_contact(actor, need, assigned_ids):
+        return need.contact_mobile
+    return mask_mobile(need.contact_mobile)
