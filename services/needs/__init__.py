@@ -33,7 +33,14 @@ from services.needs.operations import (
     servable_need_ids,
     servable_needs,
 )
-from services.needs.queries import linked_activities, list_needs, parse_filters, public_view
+from services.needs.queries import (
+    linked_activities,
+    list_needs,
+    page_of,
+    parse_filters,
+    public_view,
+    receipt_exists,
+)
 from services.needs.suggestions import SUGGESTIONS_MAX, Suggestion, rank, suggest, words
 
 __all__ = [
@@ -61,10 +68,12 @@ __all__ = [
     "need_clause",
     "need_figures",
     "need_limit",
+    "page_of",
     "parse_filters",
     "public_view",
     "rank",
     "rate_need",
+    "receipt_exists",
     "representative_ids",
     "require_reader",
     "return_need",

@@ -1,5 +1,8 @@
 """Reading needs: the filtered list every queue and GET /needs share, and what a receipt shows."""
+from datetime import UTC, datetime
+
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from extensions import db
 from models import Activity, Need
@@ -7,6 +10,7 @@ from models.enums import JIANGSU_CITIES, ActivityStatus, NeedKind, NeedStatus
 from services.clock import local
 from services.errors import ValidationFailed
 from services.needs.access import need_clause, require_reader
+from services.receipts import looks_like_receipt, normalize_receipt
 
 KEYWORD_MAX = 50
 
@@ -81,3 +85,33 @@ def public_view(need: Need) -> dict:
                    if need.rating is not None else None),
         "decline_reason": need.decline_reason if need.status == NeedStatus.DECLINED else None,
     }
+
+
+def _cursor_of(need: Need) -> str:
+    return f"{int(need.received_at.timestamp() * 1_000_000)}.{need.id}"
+
+
+def page_of(stmt, after: str = "", per_page: int = 50) -> tuple[list[Need], str | None]:
+    """One keyset page of a `list_needs` select: (needs, the cursor of the next page or None).
+    `after` is the previous page's cursor ("" or anything unreadable: the first page). Two
+    statements per page (the needs, their representatives), whatever the number of needs."""
+    try:
+        micros, need_id = (int(part) for part in after.split(".", 1))
+        moment = datetime.fromtimestamp(micros / 1_000_000, UTC)
+        stmt = stmt.where(sa.or_(Need.received_at < moment,
+                                 sa.and_(Need.received_at == moment, Need.id < need_id)))
+    except (ValueError, OverflowError, OSError):
+        pass
+    rows = list(db.session.scalars(stmt.options(selectinload(Need.representatives),
+                                                selectinload(Need.home))
+                                   .limit(per_page + 1)))
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    return rows, (_cursor_of(rows[-1]) if more and rows else None)
+
+
+def receipt_exists(receipt) -> bool:
+    """True when a normalised receipt is a need's (the shared /track form forwards it)."""
+    receipt = normalize_receipt(receipt)
+    return looks_like_receipt(receipt) and db.session.scalar(
+        sa.select(Need.id).where(Need.receipt == receipt)) is not None
