@@ -206,3 +206,15 @@ def test_activity_form_offers_the_homes_needs(client, login, world):
     login(world.rep_a)
     page = client.get(f"/me/activities/new?need_id={row.id}").get_data(as_text=True)
     assert "need-picker" in page and "给学校做防溺水科普" in page
+
+
+def test_dashboards_show_the_needs_block(client, login, world):
+    need(S.CLOSED, world.home_a, [world.rep_a], rating=4)
+    need()
+    db.session.commit()
+    login(world.admin)
+    page = client.get("/dashboard/province").get_data(as_text=True)
+    assert 'data-testid="needs-block"' in page and "平均评分" in page
+    login(world.manager_a)
+    page = client.get("/dashboard/home").get_data(as_text=True)
+    assert 'data-testid="needs-block"' in page and "4.0" in page
