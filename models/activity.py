@@ -60,6 +60,7 @@ class Activity(TimestampMixin, Base):
     organizer: Mapped["User"] = relationship(foreign_keys=[organizer_id])  # noqa: F821
     verifier: Mapped["User | None"] = relationship(foreign_keys=[verifier_id])  # noqa: F821
     survey: Mapped["Survey | None"] = relationship()  # noqa: F821
+    need: Mapped["Need | None"] = relationship()  # noqa: F821
     co_organizers: Mapped[list["User"]] = relationship(secondary=activity_co_organizers)  # noqa: F821
     workers: Mapped[list["Worker"]] = relationship(secondary=activity_workers)  # noqa: F821
     attachments: Mapped[list["Attachment"]] = relationship(

@@ -218,3 +218,12 @@ def test_dashboards_show_the_needs_block(client, login, world):
     login(world.manager_a)
     page = client.get("/dashboard/home").get_data(as_text=True)
     assert 'data-testid="needs-block"' in page and "4.0" in page
+
+
+def test_activity_page_names_the_need_it_serves(client, login, world):
+    row = need(S.ASSIGNED, world.home_a, [world.rep_a], title="给学校做防溺水科普")
+    activity = factories.activity(world.rep_a, need_id=row.id)
+    db.session.commit()
+    login(world.rep_a)
+    page = client.get(f"/me/activities/{activity.id}").get_data(as_text=True)
+    assert 'data-testid="activity-need"' in page and "给学校做防溺水科普" in page
