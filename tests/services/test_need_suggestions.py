@@ -75,3 +75,20 @@ def test_words_leave_out_common_words():
     got = needs.words("我们公司希望解决复合材料的技术问题")
     assert "复合材料" in got
     assert not {"我们", "公司", "希望", "技术", "问题", "的"} & got
+
+
+def test_jieba_is_not_loaded_at_start_up():
+    import subprocess
+    import sys
+    code = ("import sys; from app import create_app; create_app(); import services.needs; "
+            "sys.exit(1 if 'jieba' in sys.modules else 0)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_messages_outside_the_app_carry_no_need_text():
+    from services.notifications import kind_of
+    for code in ("need_received", "need_dispatched", "need_assigned", "need_returned"):
+        kind = kind_of(code)
+        assert kind.topic == "needs"
+        text = kind.external_text({"count": 2})
+        assert "2" in text and "复合材料" not in text
