@@ -12,6 +12,8 @@ from blueprints.imports import bp as imports_bp
 from blueprints.jobs_admin import bp as jobs_admin_bp
 from blueprints.main import bp as main_bp
 from blueprints.manage import bp as manage_bp
+from blueprints.needs import bp as needs_bp
+from blueprints.needs import public_bp as need_public_bp
 from blueprints.notifications import bp as notifications_bp
 from blueprints.provincial import bp as provincial_bp
 from blueprints.public import bp as public_bp
@@ -30,5 +32,5 @@ PAGE_BLUEPRINTS = [
     auth_bp, main_bp, account_bp, admin_bp, rep_bp, manage_bp, activities_bp, provincial_bp,
     homes_bp, applications_bp, public_bp, dashboard_bp, notifications_bp, jobs_admin_bp, records_bp, qr_bp,
     imports_bp, sysadmin_bp, security_bp, audit_bp, channels_bp, pwa_bp, signin_bp, signin_public_bp,
-    surveys_bp, survey_public_bp,
+    surveys_bp, survey_public_bp, needs_bp, need_public_bp,
 ]

@@ -18,6 +18,7 @@ NAVIGATION = {
         ("我的活动", "activities.mine"),
         ("科技工作者", "rep.workers"),
         ("诉求建议", "rep.appeals"),
+        ("需求对接", "needs.index"),
         ("履职档案", "records.mine"),
     ],
     enums.Role.HOME_MANAGER: [
@@ -26,6 +27,7 @@ NAVIGATION = {
         ("活动", "activities.index"),
         ("代表", "manage.representatives"),
         ("诉求建议", "manage.appeals"),
+        ("需求对接", "needs.index"),
         ("基础条件", "homes.profile"),
         ("申报", "applications.index"),
         ("问卷调查", "surveys.index"),
@@ -38,6 +40,7 @@ NAVIGATION = {
         ("活动", "activities.index"),
         ("年度考核", "provincial.assessments"),
         ("公示异议", "provincial.objections"),
+        ("需求对接", "needs.index"),
         ("问卷调查", "surveys.index"),
         ("账号", "admin.users"),
         ("单位", "admin.units"),
@@ -63,6 +66,7 @@ NAVIGATION = {
         ("代表之家名录", "public.homes"),
         ("考核公示", "public.results"),
         ("活动报道", "public.reports"),
+        ("提交需求", "need_public.new"),
         ("进度查询", "qr.track_form"),
     ],
 }

@@ -13,6 +13,7 @@ from models.delivery import OFFICE_OWNER, Delivery, MessagePreference, MessageRo
 from models.home import Home, HomePlan, ServiceTeamMember
 from models.imports import Import
 from models.login_session import LoginSession
+from models.need import Need, need_representatives
 from models.objection import Objection
 from models.signin import ActivitySignin, Attendee
 from models.summary import (
@@ -52,5 +53,6 @@ __all__ = [
     "ActivitySummary", "ContactSummary", "RepresentativeYearSummary", "HomeRepresentativeSummary",
     "HomeContactLevelSummary", "AppealSummary", "ActivityYearSummary", "ProvinceMonthSummary",
     "ProvinceAppealSummary",
+    "Need", "need_representatives",
     "Survey", "SurveyQuestion", "SurveyCode", "SurveyResponse", "SurveyAnswer",
 ]

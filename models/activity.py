@@ -52,11 +52,15 @@ class Activity(TimestampMixin, Base):
     review_comment: Mapped[str] = mapped_column(sa.Text, default="")
     # The survey a 科技工作者状况调查 (kind status_survey) carried out (SPEC §5.10), if any.
     survey_id: Mapped[int | None] = mapped_column(sa.ForeignKey("surveys.id", ondelete="SET NULL"))
+    # The need it serves (SPEC §5.11): verifying the activity fulfils it.
+    need_id: Mapped[int | None] = mapped_column(sa.ForeignKey("needs.id", ondelete="SET NULL"),
+                                                index=True)
 
     home: Mapped["Home"] = relationship()  # noqa: F821
     organizer: Mapped["User"] = relationship(foreign_keys=[organizer_id])  # noqa: F821
     verifier: Mapped["User | None"] = relationship(foreign_keys=[verifier_id])  # noqa: F821
     survey: Mapped["Survey | None"] = relationship()  # noqa: F821
+    need: Mapped["Need | None"] = relationship()  # noqa: F821
     co_organizers: Mapped[list["User"]] = relationship(secondary=activity_co_organizers)  # noqa: F821
     workers: Mapped[list["Worker"]] = relationship(secondary=activity_workers)  # noqa: F821
     attachments: Mapped[list["Attachment"]] = relationship(

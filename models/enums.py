@@ -229,3 +229,17 @@ class QuestionKind(LabeledEnum):
     MULTIPLE = "multiple", "多选"
     TEXT = "text", "填空"
     SCALE = "scale", "量表（1–5分）"
+
+
+class NeedKind(LabeledEnum):
+    TECHNOLOGY = "technology", "企业技术需求"
+    SCIENCE = "science", "科普需求"
+
+
+class NeedStatus(LabeledEnum):
+    RECEIVED = "received", "已受理"
+    DISPATCHED = "dispatched", "已派单"
+    ASSIGNED = "assigned", "已接单"
+    FULFILLED = "fulfilled", "已完成"
+    CLOSED = "closed", "已关闭"
+    DECLINED = "declined", "未受理"

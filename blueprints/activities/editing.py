@@ -13,10 +13,10 @@ from blueprints.body_limits import FORM_ALLOWANCE, accepts_upload
 from blueprints.decorators import roles_required
 from blueprints.web import commit_operation
 from extensions import db
-from models import Activity, User, Worker, WorkerLink
+from models import Activity, Need, User, Worker, WorkerLink
 from models.enums import THEME_KINDS, ActivityMode, ActivityStatus, Role, Theme
 from services import activities as service
-from services import surveys
+from services import needs, surveys
 from services.clock import today
 from services.errors import Forbidden, ValidationFailed
 
@@ -45,7 +45,7 @@ def _form_data() -> dict:
         "participants": form.get("participants", ""), "summary": form.get("summary", ""),
         "published": "published" in form,
         "worker_ids": form.getlist("worker_ids"), "co_organizer_ids": form.getlist("co_organizer_ids"),
-        "survey_id": form.get("survey_id", ""),
+        "survey_id": form.get("survey_id", ""), "need_id": form.get("need_id", ""),
     }
 
 
@@ -53,14 +53,25 @@ def _values_of(activity: Activity | None) -> dict:
     if activity is None:
         return {"theme": "", "kind": "", "title": "", "date": today().isoformat(), "location": "",
                 "mode": ActivityMode.OFFLINE.value, "participants": "", "summary": "",
-                "published": False, "worker_ids": [], "co_organizer_ids": [], "survey_id": ""}
+                "published": False, "worker_ids": [], "co_organizer_ids": [], "survey_id": "",
+                "need_id": request.args.get("need_id", "")}
     return {"theme": activity.theme.value, "kind": activity.kind.value, "title": activity.title,
             "date": activity.date.isoformat(), "location": activity.location,
             "mode": activity.mode.value, "participants": activity.participants,
             "summary": activity.summary, "published": activity.published,
             "worker_ids": [w.id for w in activity.workers],
             "co_organizer_ids": [u.id for u in activity.co_organizers],
-            "survey_id": activity.survey_id or ""}
+            "survey_id": activity.survey_id or "", "need_id": activity.need_id or ""}
+
+
+def _need_choices(activity, home_id) -> list:
+    """The needs an activity of the Home may serve, with the one it already names."""
+    choices = needs.servable_needs(home_id) if home_id is not None else []
+    if activity is not None and activity.need_id and all(n.id != activity.need_id for n in choices):
+        current = db.session.get(Need, activity.need_id)
+        if current is not None:
+            choices.insert(0, current)
+    return choices
 
 
 def _render_form(activity, values, errors, organizer, home_id, status=200):
@@ -71,7 +82,7 @@ def _render_form(activity, values, errors, organizer, home_id, status=200):
         "activities/form.html", activity=activity, values=values, errors=errors or {},
         workers=workers, reps=reps, chosen_workers=chosen_workers, chosen_reps=chosen_reps,
         theme_kinds=THEME_KINDS, themes=list(Theme), modes=list(ActivityMode),
-        survey_choices=surveys.survey_choices(),
+        survey_choices=surveys.survey_choices(), need_choices=_need_choices(activity, home_id),
         today=today().isoformat(), max_files=service.MAX_PER_ACTIVITY), status
 
 

@@ -47,6 +47,7 @@ class ActivitySchema(Schema):
     status = fields.String()
     verifier_id = fields.Integer(allow_none=True)
     survey_id = fields.Integer(allow_none=True)
+    need_id = fields.Integer(allow_none=True)
     comment = fields.String(attribute="review_comment")
     worker_ids = fields.Method("get_worker_ids")
     co_organizer_ids = fields.Method("get_co_organizer_ids")
@@ -78,6 +79,9 @@ class ActivityInputSchema(InputSchema):
     co_organizer_ids = fields.List(Int())
     survey_id = Int(allow_none=True, metadata={
         "description": "kind status_survey: the published or closed survey it carried out"})
+    need_id = Int(allow_none=True, metadata={
+        "description": "The need it serves (SPEC 5.11): dispatched to or assigned in the "
+                       "activity's Home; verifying the activity fulfils it"})
     draft = fields.Boolean(metadata={"description": "true: save as draft; false (default): submit"})
 
 

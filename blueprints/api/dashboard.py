@@ -1,7 +1,7 @@
 """GET /dashboard?year=&home_id= — the figures of a dashboard (SPEC §8), verified activities only.
 
 Answers exactly {year, homes_active, representatives, compliance_rate, activities_by_theme,
-activities_by_month, appeals_open, appeals_handling_rate, appeals_median_days}. Scope: a
+activities_by_month, appeals_open, appeals_handling_rate, appeals_median_days, needs}. Scope: a
 representative or a home manager gets their Home (another home_id, or an unknown one, answers
 404); a provincial admin gets the whole province, or the Home given by home_id.
 """
@@ -24,6 +24,19 @@ MONTH_KEYS = [str(m) for m in dashboard.MONTHS]
 class DashboardArgs(InputSchema):
     year = Int(metadata={"description": "Calendar year (default: this year, Asia/Shanghai)."})
     home_id = Int(metadata={"description": "A Home in the caller's scope."})
+
+
+class NeedFiguresSchema(Schema):
+    received = fields.Integer(metadata={
+        "description": "Needs received in the year (for a Home: those dispatched to it)."})
+    dispatched = fields.Integer(metadata={"description": "Of those, now dispatched to a Home."})
+    fulfilled = fields.Integer(metadata={"description": "Of those, fulfilled (or closed after)."})
+    fulfilment_rate = fields.Float(allow_none=True, metadata={
+        "description": "fulfilled / received; null when none were received."})
+    median_days_to_assign = fields.Float(allow_none=True, metadata={
+        "description": "Median calendar days from received to assigned; null when none."})
+    average_rating = fields.Float(allow_none=True, metadata={
+        "description": "Mean requester rating (1–5); null when none rated."})
 
 
 class DashboardSchema(Schema):
@@ -57,6 +70,7 @@ class DashboardSchema(Schema):
     appeals_median_days = fields.Float(allow_none=True, metadata={
         "description": "SPEC 5.5: the median of calendar days (Asia/Shanghai) from received to "
                        "resolved over the year's appeals that are resolved; null when none."})
+    needs = fields.Nested(NeedFiguresSchema, metadata={"description": "SPEC 5.11 需求对接."})
 
 
 @bp.route("/dashboard")
@@ -83,4 +97,5 @@ def dashboard_figures(args):
         "appeals_open": kpis["appeals_open"],
         "appeals_handling_rate": appeals["handling_rate"],
         "appeals_median_days": appeals["median_days"],
+        "needs": dashboard.need_figures(scope),
     }

@@ -110,7 +110,7 @@ def province():
     return render_template("dashboard/province.html", scope=scope, data=data, tables=shown,
                            charts=charts, filters=filters, years=_years(),
                            cities=JIANGSU_CITIES, plotly_url=plotly_url(),
-                           exports=exports)
+                           exports=exports, needs=dashboard.need_figures(scope))
 
 
 PAGED_TABLES = ("homes", "compliance", "scores")
@@ -150,7 +150,8 @@ def home():
                            tables=tbls, charts=charts, filters=filters, years=_years(),
                            threshold=threshold(), plotly_url=plotly_url(), reminded=reminded,
                            is_admin=current_user.role == ADMIN,
-                           exports=_export_urls(tbls, filters, home_id=home_obj.id))
+                           exports=_export_urls(tbls, filters, home_id=home_obj.id),
+                           needs=dashboard.need_figures(scope))
 
 
 @bp.route("/home/representatives/<int:user_id>/remind", methods=["POST"])

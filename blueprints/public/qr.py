@@ -10,7 +10,7 @@ from markupsafe import Markup
 from blueprints.public import qr_bp as bp
 from blueprints.web import commit_operation
 from models.enums import AppealCategory, ObjectionDecision
-from services import appeals, assessments
+from services import appeals, assessments, needs
 from services.appeals import appeal_limit
 from services.errors import NotFound, ValidationFailed
 from services.receipts import normalize_receipt
@@ -54,6 +54,8 @@ def track_form():
     typed = request.args.get("receipt", "")
     receipt = appeals.normalize_receipt(typed)
     if receipt:
+        if needs.receipt_exists(receipt):  # 需求对接 receipts have their own page (§5.11)
+            return redirect(url_for("need_public.track", receipt=receipt))
         if _tracked(receipt) is None:
             # A mistyped code stays on the form with the reason (still a 404: nothing revealed).
             return render_template("public/track_form.html", typed=typed,

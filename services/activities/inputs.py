@@ -24,6 +24,7 @@ from models.enums import (
     Theme,
     kind_belongs_to,
 )
+from services import needs
 from services import validation as v
 from services.clock import today
 from services.errors import Collector
@@ -37,11 +38,12 @@ LABELS = {
     "location": "活动地点", "mode": "活动形式", "participants": "参与人数", "summary": "活动内容",
     "worker_ids": "联系的科技工作者", "co_organizer_ids": "联合组织代表", "published": "报道",
     "attachments": "附件", "survey_id": "所开展的问卷调查",
+    "need_id": "所服务的需求",
 }
 FIELDS = ("theme", "kind", "title", "date", "location", "mode", "participants", "summary",
-          "published", "worker_ids", "co_organizer_ids", "survey_id")
+          "published", "worker_ids", "co_organizer_ids", "survey_id", "need_id")
 COLUMNS = ("theme", "kind", "title", "date", "location", "mode", "participants", "summary",
-           "published", "survey_id")
+           "published", "survey_id", "need_id")
 
 
 MAX_IDS = 1000  # SPEC §10: a list in a body holds at most 1,000 items
@@ -161,6 +163,7 @@ def validate(data: dict, *, organizer: User, home_id: int, activity: Activity | 
         errors.add("published", "报道必须是 true 或 false")
 
     out["survey_id"] = _survey_id(errors, data, out["kind"])
+    out["need_id"] = _need_id(errors, data, home_id, activity)
 
     worker_ids = id_list(errors, data, "worker_ids")
     if worker_ids is not None:
@@ -210,6 +213,22 @@ def _survey_id(errors: Collector, data: dict, kind) -> int | None:
     return found
 
 
+def _need_id(errors: Collector, data: dict, home_id, activity) -> int | None:
+    """The need the activity serves (SPEC §5.11): one dispatched to or assigned in the activity's
+    Home (an activity keeps the need it already names); None when not given."""
+    if data.get("need_id") in (None, ""):
+        return None
+    need_id = v.integer(errors, data, "need_id", LABELS["need_id"], minimum=1)
+    if need_id is None:
+        return None
+    if activity is not None and activity.need_id == need_id:
+        return need_id
+    if need_id not in needs.servable_need_ids(home_id, [need_id]):
+        errors.add("need_id", "需求不存在，或未派给本代表之家")
+        return None
+    return need_id
+
+
 def current_values(activity: Activity) -> dict:
     """The activity's fields as `validate` takes them (for a partial edit or a re-check)."""
     return {
@@ -220,6 +239,7 @@ def current_values(activity: Activity) -> dict:
         "worker_ids": [w.id for w in activity.workers],
         "co_organizer_ids": [u.id for u in activity.co_organizers],
         "survey_id": activity.survey_id,
+        "need_id": activity.need_id,
     }
 
 

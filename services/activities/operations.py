@@ -21,7 +21,7 @@ from extensions import db
 from models import Activity, ContactRecord, User
 from models.base import utcnow
 from models.enums import ActivityStatus, Role
-from services import audit, clock, notifications, summaries
+from services import audit, clock, needs, notifications, summaries
 from services.activities import attachments as attachment_service
 from services.activities.contact_sync import sync_activity_contacts
 from services.activities.inputs import FIELDS, apply, current_values, insert_new, validate
@@ -205,6 +205,7 @@ def review_activity(actor: User, activity: Activity, decision: str, comment: str
     activity.review_comment = comment
     if decision == "verify":
         activity.status = S.VERIFIED
+        needs.fulfil_by_activity(actor, activity)  # the need it serves is fulfilled (§5.11)
     else:
         activity.status = S.RETURNED
     sync_activity_contacts(activity)

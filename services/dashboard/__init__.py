@@ -41,6 +41,7 @@ from services.dashboard.figures import (
     homes_by_status,
     latest_assessment_year,
     latest_assessments,
+    need_figures,
 )
 from services.dashboard.overviews import (
     active_representatives,
@@ -78,6 +79,7 @@ __all__ = [
     "contacts_per_representative",
     "expiring_homes",
     "extremes",
+    "need_figures",
     "extremes_title",
     "grade_distribution",
     "home_overview",

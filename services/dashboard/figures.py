@@ -9,7 +9,7 @@ from flask import current_app
 from extensions import db
 from models import Appeal, Assessment, Home
 from models.enums import AppealStatus, AssessmentStatus, Grade, HomeStatus
-from services import appeals, compliance, summaries
+from services import appeals, compliance, needs, summaries
 from services.clock import today, year_instants
 from services.dashboard.territory import (
     HANDLED_APPEALS,
@@ -18,6 +18,7 @@ from services.dashboard.territory import (
     Scope,
     home_conditions,
     home_id_list,
+    home_ids_select,
     homes_in_scope,
     summary_home_ids,
 )
@@ -185,3 +186,13 @@ def expiring_homes(scope: Scope, *, on: date | None = None, days: int | None = N
             .order_by(Home.expires_on, Home.name))
     return [{"home_id": i, "name": n, "expires_on": e, "days_left": (e - on).days}
             for i, n, e in db.session.execute(stmt)]
+
+
+def need_figures(scope: Scope) -> dict:
+    """需求对接 figures of the scope's year (SPEC §5.11, services/needs/figures.py): one Home's,
+    the Homes of a city or unit kind, or the province's."""
+    if scope.home_id is not None:
+        return needs.need_figures(scope.year, home_id=scope.home_id)
+    if scope.narrows_homes:
+        return needs.need_figures(scope.year, home_ids=home_ids_select(scope))
+    return needs.need_figures(scope.year)

@@ -31,6 +31,7 @@ TOPICS: tuple[Topic, ...] = (
     Topic("home_status", "代表之家认定与有效期", frozenset({M})),
     Topic("applications", "申报与审核", frozenset({M, P})),
     Topic("assessments", "年度考核、公示与异议", frozenset({M, P})),
+    Topic("needs", "需求对接", frozenset({R, M, P})),
     Topic("other", "其他通知", frozenset(Role)),
 )
 TOPIC_CODES = frozenset(t.code for t in TOPICS)
@@ -85,6 +86,10 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("objection_filed", "assessments", "收到公示异议", "收到 {count} 条考核结果公示异议"),
     Kind("objection_uphold", "assessments", "公示异议已处理：异议成立"),
     Kind("objection_dismiss", "assessments", "公示异议已处理：异议不成立"),
+    Kind("need_received", "needs", "收到新的需求", "收到 {count} 项新的需求，请派单"),
+    Kind("need_dispatched", "needs", "省科协派来新的需求", "省科协派来 {count} 项需求，请安排代表接单"),
+    Kind("need_assigned", "needs", "请您接单", "您有 {count} 项需求待接单服务"),
+    Kind("need_returned", "needs", "代表之家退回需求", "有 {count} 项需求被代表之家退回，请重新派单"),
     Kind("channel_test", "other", "测试消息", "测试消息：这条消息说明推送渠道已配置成功"),
 )}
 

@@ -14,7 +14,7 @@ from tests.support import factories as f
 S = ActivityStatus
 KEYS = {"id", "home_id", "organizer_id", "theme", "kind", "title", "date", "location", "mode",
         "participants", "summary", "published", "status", "verifier_id", "comment", "worker_ids",
-        "co_organizer_ids", "attachments", "created_at", "updated_at", "survey_id"}
+        "co_organizer_ids", "attachments", "created_at", "updated_at", "survey_id", "need_id"}
 
 
 def body(**kw):
