@@ -26,8 +26,14 @@ from models import (
     WorkerLink,
     activity_co_organizers,
 )
-from models.enums import ADMINISTRATOR_ACCOUNT_ROLES, SEPARATED_ROLES, AssessmentStatus, Role
-from services.errors import Forbidden, NotFound
+from models.enums import (
+    ADMINISTRATOR_ACCOUNT_ROLES,
+    JIANGSU_CITIES,
+    SEPARATED_ROLES,
+    AssessmentStatus,
+    Role,
+)
+from services.errors import Forbidden, NotFound, ValidationFailed
 
 _FALSE = sa.false()
 _TRUE = sa.true()
@@ -64,6 +70,21 @@ def visible_home_ids(user):
     if role == Role.REPRESENTATIVE and user.home_id is not None:
         return sa.select(Home.id).where(Home.id == user.home_id)
     return sa.select(Home.id).where(_FALSE)
+
+
+def scoped_city(user, city: str | None) -> str | None:
+    """The 设区市 a city-level view (dashboard, figures) shows the user: `city` when given and in
+    scope — any of the 13 for a provincial admin, its own for a city admin; without one, a city
+    admin's own city and None for everyone else. A value that is not one of JIANGSU_CITIES is
+    ValidationFailed naming `city`; another city, or a city for anyone else, NotFound (404)."""
+    role = _role(user)
+    if city in (None, ""):
+        return user.city if role == Role.CITY_ADMIN else None
+    if city not in JIANGSU_CITIES:
+        raise ValidationFailed({"city": ["设区市须为江苏省13个设区市之一（如：南京市）"]})
+    if role == Role.PROVINCIAL_ADMIN or (role == Role.CITY_ADMIN and city == user.city):
+        return city
+    raise NotFound()
 
 
 def is_city_admin(user) -> bool:
@@ -201,4 +222,4 @@ def require_role(user, *roles):
 
 
 __all__ = ["city_home_ids", "get_scoped", "is_city_admin", "require_role", "scope_clause",
-           "scoped", "visible_home_ids"]
+           "scoped", "scoped_city", "visible_home_ids"]
