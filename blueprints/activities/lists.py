@@ -15,7 +15,7 @@ from models.enums import Role
 from services.scope import scoped
 
 PER_PAGE = 50
-LISTERS = (Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
+LISTERS = (Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN)  # city: read-only
 
 
 @bp.route("/manage/activities")
