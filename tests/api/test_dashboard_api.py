@@ -10,7 +10,8 @@ from tests.support import factories as f
 
 V = ActivityStatus.VERIFIED
 KEYS = {"year", "homes_active", "representatives", "compliance_rate", "activities_by_theme",
-        "activities_by_month", "appeals_open", "appeals_handling_rate", "appeals_median_days"}
+        "activities_by_month", "appeals_open", "appeals_handling_rate", "appeals_median_days",
+        "linked_levels"}
 THEMES = ["party_building", "window", "neighborhood", "innovation"]
 
 
