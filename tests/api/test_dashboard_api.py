@@ -56,6 +56,7 @@ def test_manager_gets_own_home_exactly(prepared, api):
         "activities_by_month": months(m1=1, m3=1, m12=1),
         "appeals_open": 2,
         "appeals_handling_rate": 1 / 3, "appeals_median_days": None,  # no resolved_at recorded
+        "linked_levels": {"count": 0, "share": 0.0},
     }
     assert set(body["activities_by_theme"]) == set(THEMES)  # zeros included
     assert set(body["activities_by_month"]) == {str(m) for m in range(1, 13)}
