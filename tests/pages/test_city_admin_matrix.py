@@ -158,6 +158,8 @@ def test_city_lists_hold_only_its_city(app, city, api):
     page, _ = _callers(app, city.city_admin)
     html = page.get("/manage/activities").get_data(as_text=True)
     assert "代表甲" in html and "代表丙" not in html
+    assert f"/me/activities/{city.inside['activity_id']}\"" in html  # the read-only detail
+    assert f'value="{city.home_a.id}"' in html and f'value="{city.home_b.id}"' not in html
     html = page.get("/province/homes").get_data(as_text=True)
     assert city.home_a.name in html and city.home_b.name not in html
     assert "/renew" not in html
