@@ -167,6 +167,6 @@ def test_dashboard_pages_show_linked_levels(app, world):
     client = app.test_client()
     login_form(client, world.admin)
     html = client.get("/dashboard/province?year=2026").get_data(as_text=True)
-    assert 'data-testid="kpi-linked-levels">0（0.0%）' in html
+    assert 'data-testid="kpi-linked-levels">0（—）' in html  # no verified activity: no share
     html = client.get(f"/dashboard/home?home_id={world.home_a.id}&year=2026").get_data(as_text=True)
     assert 'data-testid="kpi-linked-levels"' in html
