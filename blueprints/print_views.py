@@ -35,7 +35,7 @@ def results(year: int | None, visible, years) -> str:
                            back_url=url_for("public.results", year=year))
 
 
-@roles_required(ADMIN)
+@roles_required(ADMIN, Role.CITY_ADMIN)
 def assessment_sheet(assessment_id: int) -> str:
     """An assessment's item sheet: items, maximum, automatic and final scores, reasons, evidence."""
     a = get_scoped(Assessment, assessment_id, current_user,
@@ -44,12 +44,15 @@ def assessment_sheet(assessment_id: int) -> str:
     evidence = assessments.compute(a.home_id, a.year).evidence
     return render_template("print/assessment.html", a=a, evidence=evidence,
                            printed_at=printed_at(),
-                           back_url=url_for("provincial.assessment", assessment_id=a.id))
+                           back_url=url_for("provincial.assessment", assessment_id=a.id)
+                           if current_user.role == ADMIN
+                           else url_for("dashboard.home", home_id=a.home_id))
 
 
-@roles_required(MANAGER, ADMIN)
+@roles_required(MANAGER, ADMIN, Role.CITY_ADMIN)
 def home_activities() -> str:
-    """A Home's verified activities of a year (?year=; admins name the Home with ?home_id=)."""
+    """A Home's verified activities of a year (?year=; provincial and city admins name the Home
+    with ?home_id=)."""
     home_id = request.args.get("home_id", type=int)
     if home_id is None:
         home_id = current_user.scope_home_id if current_user.role == MANAGER else None

@@ -2,6 +2,10 @@
 the pages and API operations of their own duty and the ones every account has; every other route
 answers 403 before it looks anything up (the same answer for every id reveals nothing).
 
+A city administrator (SPEC §5.12) reads its city's Homes and changes nothing: every request that
+is not a read (GET/HEAD) answers 403 before it looks anything up, except its own account, the
+routes every account has, and the one-click reminder to a representative (CITY_ADMIN_CHANGES).
+
 The services refuse the same work again (services/scope.py, services/accounts): this gate only
 makes the answer uniform and early.
 """
@@ -35,6 +39,21 @@ DUTY_ENDPOINTS = {
 }
 
 
+#: The changes a city administrator may make besides its own account's (SPEC §5.12).
+CITY_ADMIN_CHANGES = {"dashboard.remind", "account.otp", "account.otp_confirm"}
+READS = {"GET", "HEAD", "OPTIONS"}
+
+
+def city_admin_allowed(endpoint: str | None, method: str) -> bool:
+    """Whether a city administrator may send `method` to `endpoint`: reads anywhere (the scope
+    decides 200 or 404), changes only to its own account, the common routes and the reminder."""
+    if method in READS or endpoint is None:
+        return True
+    blueprint = endpoint.rsplit(".", 1)[0] if "." in endpoint else None
+    return (endpoint in COMMON_ENDPOINTS or blueprint in COMMON_BLUEPRINTS
+            or endpoint in CITY_ADMIN_CHANGES)
+
+
 def allowed(role, endpoint: str | None) -> bool:
     """Whether a separated administrator of `role` may open `endpoint` (others: always True)."""
     if role not in SEPARATED_ROLES or endpoint is None:
@@ -60,4 +79,7 @@ def register(app) -> None:
         user = _caller()
         if user is not None and not allowed(user.role, request.endpoint):
             raise Forbidden("系统、安全和审计管理员只能办理本岗位的工作（三员分立）")
+        if (user is not None and user.role == Role.CITY_ADMIN
+                and not city_admin_allowed(request.endpoint, request.method)):
+            raise Forbidden("设区市科协只能查看本市代表之家的情况，不能修改（可一键提醒代表）")
         return None

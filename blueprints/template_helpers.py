@@ -46,6 +46,13 @@ NAVIGATION = {
         ("单位", "admin.units"),
         ("任务", "jobs_admin.runs"),
     ],
+    # A city association (SPEC §5.12): its city's Homes, read-only.
+    enums.Role.CITY_ADMIN: [
+        ("本市概览", "dashboard.city"),
+        ("代表之家", "provincial.homes"),
+        ("活动", "activities.index"),
+        ("诉求建议", "provincial.appeals"),
+    ],
     # The three separated administrators (三员分立, SPEC §5.13): only their own duty.
     enums.Role.SYSTEM_ADMIN: [
         ("管理员账号", "sysadmin.users"),

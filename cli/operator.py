@@ -18,13 +18,14 @@ from services.errors import ServiceError
 @click.option("--password", required=True)
 @click.option("--role", required=True,
               type=click.Choice(["representative", "home_manager", "provincial_admin",
-                                 "system_admin", "security_admin", "audit_admin"]))
+                                 "city_admin", "system_admin", "security_admin", "audit_admin"]))
 @click.option("--unit-id", type=int, default=None)
 @click.option("--home-id", type=int, default=None)
 @click.option("--name", default=None, help="显示姓名（默认同用户名）")
 @click.option("--level", type=click.Choice(["province", "city", "county"]), default=None)
+@click.option("--city", default=None, help="设区市科协（city_admin）的设区市，如 南京市")
 @with_appcontext
-def create_user_command(username, password, role, unit_id, home_id, name, level):
+def create_user_command(username, password, role, unit_id, home_id, name, level, city):
     """Create an account (an operator with shell access acts as the provincial office)."""
 
     if role == "representative" and level is None:
@@ -32,7 +33,7 @@ def create_user_command(username, password, role, unit_id, home_id, name, level)
     try:
         user = accounts.create_user(None, {
             "username": username, "password": password, "role": role, "unit_id": unit_id,
-            "home_id": home_id, "name": name or username, "level": level})
+            "home_id": home_id, "name": name or username, "level": level, "city": city})
     except ServiceError as error:
         db.session.rollback()
         details = "; ".join(f"{field}: {'，'.join(msgs)}" for field, msgs in error.fields.items())

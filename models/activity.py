@@ -49,6 +49,10 @@ class Activity(TimestampMixin, Base):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     verifier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # 三级联动 (SPEC §5.12): set when the activity is verified — its organiser and co-organisers
+    # then held at least two levels (province, city, county); kept so the summaries subtract
+    # exactly what they added.
+    linked_levels: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     review_comment: Mapped[str] = mapped_column(sa.Text, default="")
     # The survey a 科技工作者状况调查 (kind status_survey) carried out (SPEC §5.10), if any.
     survey_id: Mapped[int | None] = mapped_column(sa.ForeignKey("surveys.id", ondelete="SET NULL"))

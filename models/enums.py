@@ -25,6 +25,7 @@ class Role(LabeledEnum):
     REPRESENTATIVE = "representative", "代表"
     HOME_MANAGER = "home_manager", "代表之家管理员"
     PROVINCIAL_ADMIN = "provincial_admin", "省科协办公室"
+    CITY_ADMIN = "city_admin", "设区市科协"
     SYSTEM_ADMIN = "system_admin", "系统管理员"
     SECURITY_ADMIN = "security_admin", "安全管理员"
     AUDIT_ADMIN = "audit_admin", "审计管理员"
@@ -33,7 +34,7 @@ class Role(LabeledEnum):
 #: The three administrators separated from the business (三员分立, SPEC §5.13).
 SEPARATED_ROLES = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 #: The administrator accounts only the system administrator creates, changes and resets.
-ADMINISTRATOR_ACCOUNT_ROLES = frozenset({Role.PROVINCIAL_ADMIN, *SEPARATED_ROLES})
+ADMINISTRATOR_ACCOUNT_ROLES = frozenset({Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN, *SEPARATED_ROLES})
 #: The business accounts the provincial office keeps.
 BUSINESS_ACCOUNT_ROLES = frozenset({Role.HOME_MANAGER, Role.REPRESENTATIVE})
 

@@ -19,7 +19,8 @@ from models.base import Base
 
 class ActivitySummary(Base):
     """Verified activities of a Home dated in a year and month, of a theme; `published` counts
-    those of them that are also published (报道), which the assessment's B2 item reads by quarter."""
+    those of them that are also published (报道), which the assessment's B2 item reads by quarter;
+    `linked` those that were 三级联动 (SPEC §5.12), which every dashboard reads."""
 
     __tablename__ = "summary_activities"
 
@@ -31,6 +32,8 @@ class ActivitySummary(Base):
     activities: Mapped[int] = mapped_column(default=0)
     participants: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     published: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Of them, those that were 三级联动 when verified (Activity.linked_levels, SPEC §5.12).
+    linked: Mapped[int] = mapped_column(default=0, server_default="0")
 
     __table_args__ = (
         # The province views read one year across all Homes.

@@ -72,6 +72,8 @@ class User(UserMixin, TimestampMixin, Base):
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
     home_id: Mapped[int | None] = mapped_column(sa.ForeignKey("homes.id"), index=True)
     level: Mapped[Level | None] = enum_column(Level, "level", nullable=True)
+    # A city administrator's 设区市 (one of JIANGSU_CITIES): its read-only scope (SPEC §5.12).
+    city: Mapped[str | None] = mapped_column(sa.String(20))
     work_unit: Mapped[str] = mapped_column(sa.String(100), default="")
     speciality: Mapped[str] = mapped_column(sa.String(100), default="")
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -108,6 +110,8 @@ class User(UserMixin, TimestampMixin, Base):
             name="representative_has_home_and_level"),
         sa.CheckConstraint("role != 'home_manager' OR unit_id IS NOT NULL",
                            name="manager_has_unit"),
+        sa.CheckConstraint("role != 'city_admin' OR city IS NOT NULL",
+                           name="city_admin_has_city"),
         # Usernames are unique ignoring case (`ADMIN` beside `admin` is refused); login ignores case.
         # (The plain unique constraint stays: dropping it would rebuild the table on SQLite.)
         sa.Index("uq_users_username_lower", sa.func.lower(username), unique=True),

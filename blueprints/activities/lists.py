@@ -12,10 +12,10 @@ from blueprints.decorators import roles_required
 from extensions import db
 from models import Activity, Home
 from models.enums import Role
-from services.scope import scoped
+from services.scope import scope_clause, scoped
 
 PER_PAGE = 50
-LISTERS = (Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
+LISTERS = (Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN)  # city: read-only
 
 
 @bp.route("/manage/activities")
@@ -25,13 +25,16 @@ def index():
     ignored with a notice."""
     stmt = scoped(Activity, current_user).options(
         sa.orm.joinedload(Activity.organizer), sa.orm.joinedload(Activity.home))
-    accept = ("status", "theme", "year", "q") + (("home_id",) if current_user.is_admin else ())
+    # The office and a city admin read several Homes: they filter and see by Home.
+    multi_home = current_user.role in (Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN)
+    accept = ("status", "theme", "year", "q") + (("home_id",) if multi_home else ())
     stmt, filters = page_filters(stmt, accept)
     page = db.paginate(stmt.order_by(Activity.date.desc(), Activity.id.desc()),
                        per_page=PER_PAGE, error_out=False)
-    homes = (db.session.execute(sa.select(Home.id, Home.name).order_by(Home.name)).all()
-             if current_user.is_admin else [])
-    return render_template("activities/list.html", page=page, mine=False, homes=homes, **filters)
+    homes = (db.session.execute(sa.select(Home.id, Home.name).where(
+        scope_clause(Home, current_user)).order_by(Home.name)).all() if multi_home else [])
+    return render_template("activities/list.html", page=page, mine=False, homes=homes,
+                           multi_home=multi_home, **filters)
 
 
 @bp.route("/manage/activities/print")

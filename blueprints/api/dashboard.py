@@ -1,9 +1,11 @@
-"""GET /dashboard?year=&home_id= — the figures of a dashboard (SPEC §8), verified activities only.
+"""GET /dashboard?year=&home_id=&city= — the figures of a dashboard (SPEC §8), verified activities
+only.
 
 Answers exactly {year, homes_active, representatives, compliance_rate, activities_by_theme,
-activities_by_month, appeals_open, appeals_handling_rate, appeals_median_days, needs}. Scope: a
-representative or a home manager gets their Home (another home_id, or an unknown one, answers
-404); a provincial admin gets the whole province, or the Home given by home_id.
+activities_by_month, appeals_open, appeals_handling_rate, appeals_median_days, linked_levels, needs}.
+Scope: a representative or a home manager gets their Home (another home_id, or an unknown one,
+answers 404); a city admin its city (another city → 404), or one of its city's Homes by home_id; a
+provincial admin the whole province, a city by city, or the Home given by home_id.
 """
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -13,7 +15,9 @@ from blueprints.api.input import Int
 from blueprints.api.schemas import InputSchema
 from blueprints.api.util import year_and_home
 from models.enums import Theme
-from services import dashboard
+from services import clock, dashboard
+from services.scope import scoped_city
+from services.years import FILTER_YEARS
 
 bp = Blueprint("api_dashboard", __name__, description="数据看板")
 
@@ -24,6 +28,17 @@ MONTH_KEYS = [str(m) for m in dashboard.MONTHS]
 class DashboardArgs(InputSchema):
     year = Int(metadata={"description": "Calendar year (default: this year, Asia/Shanghai)."})
     home_id = Int(metadata={"description": "A Home in the caller's scope."})
+    city = fields.String(metadata={
+        "description": "A 设区市 (南京市 …): its Homes' figures — any city for a provincial admin, "
+                       "its own for a city admin (the default for one); 404 otherwise."})
+
+
+class LinkedLevelsSchema(Schema):
+    count = fields.Integer(metadata={
+        "description": "Verified activities of the year whose organiser and co-organisers held "
+                       "at least two representative levels when verified (三级联动)."})
+    share = fields.Float(metadata={
+        "description": "count / verified activities of the year, in [0, 1]; 0 when none."})
 
 
 class NeedFiguresSchema(Schema):
@@ -71,6 +86,8 @@ class DashboardSchema(Schema):
         "description": "SPEC 5.5: the median of calendar days (Asia/Shanghai) from received to "
                        "resolved over the year's appeals that are resolved; null when none."})
     needs = fields.Nested(NeedFiguresSchema, metadata={"description": "SPEC 5.11 需求对接."})
+    linked_levels = fields.Nested(LinkedLevelsSchema, metadata={
+        "description": "SPEC 5.12 三级联动 of the year's verified activities."})
 
 
 @bp.route("/dashboard")
@@ -81,8 +98,14 @@ class DashboardSchema(Schema):
 def dashboard_figures(args):
     """Dashboard figures of the caller's Home, or of the province / a Home for admins."""
     user = api_user()
-    year, home_id = year_and_home(args, user)
-    scope = dashboard.Scope(year=year, home_id=home_id)
+    city = scoped_city(user, args.get("city")) if args.get("home_id") is None else None
+    if city is not None:
+        year = args.get("year", clock.today().year)
+        FILTER_YEARS.check(year)
+        scope = dashboard.Scope(year=year, city=city)
+    else:
+        year, home_id = year_and_home(args, user)
+        scope = dashboard.Scope(year=year, home_id=home_id)
     stats = dashboard.activity_stats(scope)
     kpis = dashboard.kpis(scope, stats=stats)
     by_month = stats.by_month
@@ -98,4 +121,5 @@ def dashboard_figures(args):
         "appeals_handling_rate": appeals["handling_rate"],
         "appeals_median_days": appeals["median_days"],
         "needs": dashboard.need_figures(scope),
+        "linked_levels": dashboard.linked_levels(scope),
     }

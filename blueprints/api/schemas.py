@@ -96,6 +96,8 @@ class UserSchema(Schema):
     unit_id = fields.Method("get_unit_id", allow_none=True)
     home_id = fields.Method("get_home_id", allow_none=True)
     level = fields.String(allow_none=True)
+    city = fields.String(allow_none=True, metadata={
+        "description": "A city administrator's 设区市 (SPEC §5.12); null for other roles."})
     work_unit = fields.String()
     speciality = fields.String()
     must_change_password = fields.Boolean()

@@ -20,10 +20,13 @@ class UserInputSchema(InputSchema):
     password = fields.String(required=True, load_only=True)
     name = fields.String(required=True)
     role = fields.String(required=True, metadata={
-        "enum": ["representative", "home_manager", "provincial_admin"]})
+        "enum": ["representative", "home_manager", "provincial_admin", "city_admin",
+                 "system_admin", "security_admin", "audit_admin"]})
     unit_id = Int(allow_none=True)
     home_id = Int(allow_none=True)
     level = fields.String(allow_none=True, metadata={"enum": ["province", "city", "county"]})
+    city = fields.String(allow_none=True, metadata={
+        "description": "Required for city_admin: one of Jiangsu's 13 设区市 (南京市 …)."})
     mobile = fields.String()
     email = fields.String()
     work_unit = fields.String()
@@ -35,9 +38,14 @@ class UserPatchSchema(InputSchema):
     # Raw: the service sees any value, so a role that may not change it gets 403 before a 422.
     role = fields.Raw(metadata={
         "type": "string",
-        "enum": ["provincial_admin", "system_admin", "security_admin", "audit_admin"],
+        "enum": ["provincial_admin", "city_admin", "system_admin", "security_admin",
+                 "audit_admin"],
         "description": "更改管理员账号的角色：仅系统管理员，仅管理员账号之间，不能更改自己的角色"
                        "（SPEC §5.13）"})
+    city = fields.Raw(metadata={
+        "type": "string",
+        "description": "设区市科协的设区市：改为 city_admin 时必填（原为 city_admin 时可省略）；"
+                       "仅系统管理员"})
 
 
 @bp.route("/users")
@@ -82,8 +90,9 @@ class UserDetail(MethodView):
         """Deactivate or reactivate an account; the system administrator changes the role of an
         administrator account (403 for anyone else, for one's own role and for business roles)."""
         user = get_scoped(User, user_id, api_user())
-        if "role" in data:
-            accounts.change_role(api_user(), user, data["role"])
+        if "role" in data or "city" in data:
+            accounts.change_role(api_user(), user, data.get("role", user.role.value),
+                                 city=data.get("city"))
         if "active" in data:
             accounts.set_active(api_user(), user, data["active"])
         commit()

@@ -1,5 +1,6 @@
-"""Dashboards: the province (provincial admin), a Home (its manager; admins with ?home_id=) and a
-representative's own progress, plus the Excel export of every table. Filters live in the URL."""
+"""Dashboards: the province (provincial admin), a city (its city admin; provincial admins with
+?city=), a Home (its manager; provincial and city admins with ?home_id=) and a representative's own
+progress, plus the Excel export of every table. Filters live in the URL."""
 from dataclasses import replace
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
@@ -19,10 +20,12 @@ from models.enums import JIANGSU_CITIES, Role, Theme, UnitKind
 from services import contacts, dashboard
 from services.clock import today
 from services.compliance import threshold
-from services.scope import get_scoped
+from services.errors import ValidationFailed
+from services.scope import get_scoped, scoped_city
 from services.years import FILTER_YEARS
 
 ADMIN, MANAGER, REP = Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE
+CITY = Role.CITY_ADMIN
 
 # 办结率 as a percentage and the median days, "—" when there is none (SPEC §5.5).
 bp.add_app_template_filter(tables.percent, "rate_percent")
@@ -77,6 +80,20 @@ def _province_data(filters):
     return scope, data, tables.province_tables(data)
 
 
+def _city_filters() -> dict:
+    """The province filters with the city fixed by the caller's scope (services.scope.scoped_city:
+    a city admin's own city, any of the 13 for a provincial admin; another → 404)."""
+    filters = _filters(territory=True)
+    try:
+        city = scoped_city(current_user, request.args.get("city") or None)
+    except ValidationFailed:  # not one of the 13: no such city page
+        abort(404)
+    if city is None:
+        abort(404)
+    filters["city"] = city
+    return filters
+
+
 def _home_data(home, filters):
     scope = dashboard.Scope(home_id=home.id, **filters)
     data = dashboard.home_overview(scope, include_unpublished=current_user.role == ADMIN)
@@ -87,7 +104,20 @@ def _home_data(home, filters):
 @roles_required(ADMIN)
 def province():
     """The province dashboard: KPIs, charts and their tables, filtered by year/city/kind/theme."""
-    filters = _filters(territory=True)
+    return _province_page(_filters(territory=True))
+
+
+@bp.route("/city")
+@roles_required(CITY, ADMIN)
+def city():
+    """A city's dashboard (SPEC §5.12): the province dashboard's figures for the city and each of
+    its Homes side by side — a city admin's own city, or ?city= for a provincial admin."""
+    if current_user.role == ADMIN and not request.args.get("city"):
+        return redirect(url_for("dashboard.province"))
+    return _province_page(_city_filters(), city_view=True)
+
+
+def _province_page(filters, *, city_view=False):
     scope, data, tbls = _province_data(filters)
     charts = {
         "months": dashboard.to_json(dashboard.activities_by_theme_month(
@@ -110,7 +140,8 @@ def province():
     return render_template("dashboard/province.html", scope=scope, data=data, tables=shown,
                            charts=charts, filters=filters, years=_years(),
                            cities=JIANGSU_CITIES, plotly_url=plotly_url(),
-                           exports=exports, needs=dashboard.need_figures(scope))
+                           exports=exports, needs=dashboard.need_figures(scope),
+                           city_view=filters["city"] if city_view else None)
 
 
 PAGED_TABLES = ("homes", "compliance", "scores")
@@ -128,16 +159,18 @@ def _paged(table, filters):
     args = {k: v for k, v in filters.items() if v is not None}
     args.update({k: v for k, v in request.args.items() if k.endswith("_page") and k != arg})
     return replace(table, rows=table.rows[(page - 1) * TABLE_PAGE:page * TABLE_PAGE],
-                   pager=[(n, url_for("dashboard.province", **args, **{arg: n}), n == page)
+                   pager=[(n, url_for(request.endpoint, **args, **{arg: n}), n == page)
                           for n in range(1, pages + 1)])
 
 
 @bp.route("/home")
-@roles_required(MANAGER, ADMIN)
+@roles_required(MANAGER, ADMIN, CITY)
 def home():
-    """A Home's dashboard: the manager's own Home, or ?home_id= for provincial admins."""
-    if current_user.role == ADMIN and request.args.get("home_id") is None:
-        return redirect(url_for("dashboard.province"))
+    """A Home's dashboard: the manager's own Home, or ?home_id= for provincial admins and (their
+    city's Homes) city admins."""
+    if current_user.role in (ADMIN, CITY) and request.args.get("home_id") is None:
+        return redirect(url_for("dashboard.city" if current_user.role == CITY
+                                else "dashboard.province"))
     home_obj = _home_for_request()
     filters = _filters(territory=False)
     scope, data, tbls = _home_data(home_obj, filters)
@@ -149,13 +182,13 @@ def home():
     return render_template("dashboard/home.html", home=home_obj, scope=scope, data=data,
                            tables=tbls, charts=charts, filters=filters, years=_years(),
                            threshold=threshold(), plotly_url=plotly_url(), reminded=reminded,
-                           is_admin=current_user.role == ADMIN,
+                           is_admin=current_user.role in (ADMIN, CITY),
                            exports=_export_urls(tbls, filters, home_id=home_obj.id),
                            needs=dashboard.need_figures(scope))
 
 
 @bp.route("/home/representatives/<int:user_id>/remind", methods=["POST"])
-@roles_required(MANAGER, ADMIN)
+@roles_required(MANAGER, ADMIN, CITY)
 def remind(user_id):
     """One click: remind a representative below the contact threshold (once a day, whoever)."""
     sent = contacts.remind_contacts(current_user, user_id)
@@ -163,7 +196,7 @@ def remind(user_id):
     flash("已提醒该代表联系科技工作者" if sent else "该代表今天已收到提醒，无需重复提醒",
           "success" if sent else "info")
     home_id = request.form.get("home_id", type=int)
-    if current_user.role == ADMIN and home_id:
+    if current_user.role in (ADMIN, CITY) and home_id:
         return redirect(url_for("dashboard.home", home_id=home_id))
     return redirect(url_for("dashboard.home"))
 
@@ -212,10 +245,11 @@ def workbook_bytes(table: tables.Table, subtitle: str):
 
 
 @bp.route("/export")
-@roles_required(MANAGER, ADMIN)
+@roles_required(MANAGER, ADMIN, CITY)
 def export():
     """?table=…&<the page's filters> → that table as Excel. Managers export their Home's tables;
-    admins the province's, or a Home's with ?home_id=."""
+    admins the province's (a city's with ?city=), or a Home's with ?home_id=; city admins their
+    city's, or one of its Homes' with ?home_id=."""
     key = request.args.get("table", "")
     if current_user.role == MANAGER or request.args.get("home_id") is not None:
         home_obj = _home_for_request()
@@ -223,9 +257,10 @@ def export():
         _scope, _data, tbls = _home_data(home_obj, filters)
         where = home_obj.name
     else:
-        filters = _filters(territory=True)
+        filters = _city_filters() if current_user.role == CITY else _filters(territory=True)
         _scope, _data, tbls = _province_data(filters)
-        where = " ".join(filter(None, ["全省", filters.get("city"),
+        where = " ".join(filter(None, ["全省" if current_user.role == ADMIN else None,
+                                       filters.get("city"),
                                        UnitKind(filters["unit_kind"]).label
                                        if filters.get("unit_kind") else None]))
     table = tbls.get(key)

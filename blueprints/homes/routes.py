@@ -19,6 +19,8 @@ from services.scope import get_scoped
 from services.years import PLAN_YEARS
 
 EDITORS = (Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
+#: Who reads a Home's page: its editors and, read-only, the city admins of its city (SPEC §5.12).
+READERS = (*EDITORS, Role.CITY_ADMIN)
 
 
 @bp.route("/")
@@ -34,9 +36,9 @@ def profile():
 
 
 @bp.route("/<int:home_id>")
-@roles_required(*EDITORS)
+@roles_required(*READERS)
 def detail(home_id):
-    """Any Home in the caller's scope (admins: all)."""
+    """Any Home in the caller's scope (admins: all; city admins: their city's, without forms)."""
     return _render(get_scoped(Home, home_id, current_user))
 
 

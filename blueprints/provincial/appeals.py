@@ -12,17 +12,18 @@ from extensions import db
 from models import Appeal, Home
 from models.enums import Role
 from services import todo
-from services.scope import get_scoped
+from services.scope import get_scoped, scoped
 
 PER_PAGE = 30
 
 
 @bp.route("/appeals")
-@roles_required(Role.PROVINCIAL_ADMIN)
+@roles_required(Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN)
 def appeals():
-    """Every Home's appeals (or one Home's with ?home_id=, 404 when it does not exist), open ones
-    first, filtered by ?status=&category=&q=&state=open|overdue; no handling forms."""
-    stmt = sa.select(Appeal).options(sa.orm.joinedload(Appeal.representative),
+    """Every Home's appeals (a city admin: its city's; one Home's with ?home_id=, 404 when it is not
+    in scope), open ones first, filtered by ?status=&category=&q=&state=open|overdue; no handling
+    forms."""
+    stmt = scoped(Appeal, current_user).options(sa.orm.joinedload(Appeal.representative),
                                      sa.orm.joinedload(Appeal.worker),
                                      sa.orm.joinedload(Appeal.home))
     home_id = request.args.get("home_id", type=int)

@@ -18,7 +18,7 @@ from services import homes as application_service
 from services import homes as home_service
 from services import homes as round_service
 from services.errors import Conflict, ValidationFailed
-from services.scope import get_scoped
+from services.scope import get_scoped, scoped
 from services.years import PLAN_YEARS
 
 ADMIN = Role.PROVINCIAL_ADMIN
@@ -107,11 +107,12 @@ def review_decide(application_id):
 # --- Homes and validity --------------------------------------------------------------------
 
 @bp.route("/homes")
-@roles_required(ADMIN)
+@roles_required(ADMIN, Role.CITY_ADMIN)
 def homes():
-    """Every Home with status and validity; those expiring within 60 days are highlighted."""
+    """Every Home (a city admin: its city's, without the renewal buttons) with status and
+    validity; those expiring within 60 days are highlighted."""
     status = request.args.get("status", "")
-    stmt = sa.select(Home).options(sa.orm.joinedload(Home.unit)).order_by(
+    stmt = scoped(Home, current_user).options(sa.orm.joinedload(Home.unit)).order_by(
         Home.status, Home.expires_on, Home.id)
     if status in HomeStatus.values():
         stmt = stmt.where(Home.status == status)

@@ -21,7 +21,7 @@ from services.scope import get_scoped
 from services.years import FILTER_YEARS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-HOME_ROLES = (Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
+HOME_ROLES = (Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN)
 
 
 def _year() -> int:

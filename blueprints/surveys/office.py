@@ -20,7 +20,7 @@ from services import clock, surveys
 from services.errors import Conflict, ValidationFailed
 from services.surveys import survey_values
 
-READERS = (Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE)
+READERS = (Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE)
 
 
 @bp.route("/")

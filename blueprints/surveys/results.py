@@ -56,7 +56,7 @@ def _homes_for_picker():
 
 
 @bp.route("/<int:survey_id>/results")
-@roles_required(Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER)
+@roles_required(Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN, Role.HOME_MANAGER)
 def results(survey_id):
     """Counts, averages and answered per question, each with its chart and table."""
     survey = surveys.get_survey(current_user, survey_id, for_results=True)
@@ -69,7 +69,7 @@ def results(survey_id):
 
 
 @bp.route("/<int:survey_id>/completion")
-@roles_required(Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER)
+@roles_required(Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN, Role.HOME_MANAGER)
 def completion(survey_id):
     """Responses and representatives reached per Home; responses per representative; paged."""
     survey = surveys.get_survey(current_user, survey_id, for_results=True)
@@ -83,7 +83,7 @@ def completion(survey_id):
 
 
 @bp.route("/<int:survey_id>/answers.xlsx")
-@roles_required(Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER)
+@roles_required(Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN, Role.HOME_MANAGER)
 def export(survey_id):
     """The raw answers: one row per response, one column per question (text answers included),
     formula-guarded; recorded in the audit trail as an export."""

@@ -12,7 +12,7 @@ from blueprints.sysadmin import bp
 from blueprints.web import commit_operation
 from extensions import db
 from models import User
-from models.enums import ADMINISTRATOR_ACCOUNT_ROLES, Role
+from models.enums import ADMINISTRATOR_ACCOUNT_ROLES, JIANGSU_CITIES, Role
 from services import accounts
 from services.scope import get_scoped
 
@@ -25,6 +25,8 @@ class AdministratorForm(FlaskForm):
     username = StringField("用户名", validators=[DataRequired("请填写用户名")])
     name = StringField("姓名", validators=[DataRequired("请填写姓名")])
     role = SelectField("角色", choices=ADMINISTRATOR_CHOICES)
+    city = SelectField("设区市（设区市科协必选）",
+                       choices=[("", "（不适用）")] + [(c, c) for c in JIANGSU_CITIES])
     password = PasswordField("初始密码", validators=[DataRequired("请填写初始密码")])
     mobile = StringField("手机号")
     email = StringField("电子邮箱")
@@ -36,7 +38,8 @@ def users():
     """Every administrator account (the office and the three separated administrators)."""
     page = db.paginate(sa.select(User).where(User.role.in_(sorted(ADMINISTRATOR_ACCOUNT_ROLES)))
                        .order_by(User.role, User.id), per_page=50, error_out=False)
-    return render_template("sysadmin/users.html", page=page, roles=ADMINISTRATOR_CHOICES)
+    return render_template("sysadmin/users.html", page=page, roles=ADMINISTRATOR_CHOICES,
+                           cities=JIANGSU_CITIES)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -82,7 +85,9 @@ def user_role(user_id):
     """Change the role of another administrator account (audited as role_changed)."""
     user = get_scoped(User, user_id, current_user)
     role = request.form.get("role", "")
+    city = request.form.get("city") or None
     label = Role(role).label if role in Role.values() else role
-    commit_operation(lambda: accounts.change_role(current_user, user, role), failure="未能更改角色：",
+    commit_operation(lambda: accounts.change_role(current_user, user, role, city=city),
+                     failure="未能更改角色：",
                      success=f"账号 {user.username} 的角色已改为{label}，其会话已结束")
     return redirect(url_for("sysadmin.users"))

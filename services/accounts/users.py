@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from extensions import db
 from models import Home, Unit, User
-from models.enums import ADMINISTRATOR_ACCOUNT_ROLES, Level, Role
+from models.enums import ADMINISTRATOR_ACCOUNT_ROLES, JIANGSU_CITIES, Level, Role
 from services import audit, summaries
 from services import validation as v
 from services.accounts import activation, lockout, sessions
@@ -82,7 +82,7 @@ def create_user(actor: User | None, data: dict, *, activation_code: str | None =
     work_unit = v.text(errors, data, "work_unit", "工作单位", required=False, max_len=100)
     speciality = v.text(errors, data, "speciality", "专业特长", required=False, max_len=100)
 
-    unit_id = home_id = level = None
+    unit_id = home_id = level = city = None
     if actor is not None and actor.role == Role.HOME_MANAGER:
         if role is not None and role != Role.REPRESENTATIVE:
             raise Forbidden("代表之家管理员只能创建本代表之家的代表账号")
@@ -103,11 +103,13 @@ def create_user(actor: User | None, data: dict, *, activation_code: str | None =
         if home_id is not None and db.session.get(Home, home_id) is None:
             errors.add("home_id", "所属代表之家不存在")
         level = v.choice(errors, data, "level", "代表层级", Level)
+    elif role == Role.CITY_ADMIN:
+        city = city_of(errors, data)
     errors.raise_if_any()
 
     _check_username_free(username)
     user = User(username=username, name=name, role=role, mobile=mobile, email=email,
-                unit_id=unit_id, home_id=home_id, level=level, work_unit=work_unit,
+                unit_id=unit_id, home_id=home_id, level=level, city=city, work_unit=work_unit,
                 speciality=speciality, active=True)
     db.session.add(user)
     if activation_code is None:
@@ -118,6 +120,16 @@ def create_user(actor: User | None, data: dict, *, activation_code: str | None =
         [(user.id, None, summaries.representative_home(user))], new=True)
     audit.record(actor, "create", user)
     return user
+
+
+def city_of(errors: Collector, data: dict) -> str | None:
+    """A city administrator's `city` from `data`: one of JIANGSU_CITIES (422 naming `city`)."""
+    city = data.get("city") if isinstance(data, dict) else None
+    city = city.strip() if isinstance(city, str) else city
+    if city not in JIANGSU_CITIES:
+        errors.add("city", "设区市科协须选择江苏省13个设区市之一（如：南京市）")
+        return None
+    return city
 
 
 def create_with_code(actor: User, data: dict) -> tuple[User, str]:
@@ -210,9 +222,11 @@ def get_user(user_id: int) -> User:
     return user
 
 
-def change_role(actor: User, user: User, role) -> User:
+def change_role(actor: User, user: User, role, *, city=None) -> User:
     """The system administrator changes the role of an administrator account to another
-    administrator role (SPEC §5.13: an account has one role; nobody changes their own).
+    administrator role (SPEC §5.13: an account has one role; nobody changes their own). A city
+    administrator needs its `city` (one of JIANGSU_CITIES; 422 naming `city`): given, or kept from
+    before; `city` alone moves a city administrator to another city; other roles have none.
 
     Checked in this order, roles before the value: an actor other than the system administrator
     is Forbidden; so is a change of one's own role, of a business account, or to a business role
@@ -229,12 +243,19 @@ def change_role(actor: User, user: User, role) -> User:
         new = Role(role)
     except ValueError:
         raise ValidationFailed({"role": ["角色不存在"]}) from None
+    new_city = None
+    if new == Role.CITY_ADMIN:
+        errors = Collector()
+        new_city = city_of(errors, {"city": city if city is not None else user.city})
+        errors.raise_if_any()
     user = lock(user)  # two concurrent changes: the second starts from the first's result
-    if user.role == new:
+    if user.role == new and user.city == new_city:
         return user
-    before = user.role
+    before, after = {"role": user.role.value}, {"role": new.value}
+    if user.city or new_city:  # a city administrator's city is part of its role
+        before["city"], after["city"] = user.city, new_city
     user.role = new
+    user.city = new_city
     sessions.end_all_sessions(user)
-    audit.record(actor, "role_changed", user, before={"role": before.value},
-                 after={"role": new.value})
+    audit.record(actor, "role_changed", user, before=before, after=after)
     return user

@@ -208,6 +208,8 @@ def review_activity(actor: User, activity: Activity, decision: str, comment: str
         needs.fulfil_by_activity(actor, activity)  # the need it serves is fulfilled (§5.11)
     else:
         activity.status = S.RETURNED
+    # 三级联动 as of this verification (SPEC §5.12), kept on the activity for the summaries.
+    activity.linked_levels = decision == "verify" and spans_levels(activity)
     sync_activity_contacts(activity)
     summaries.activity_changed(counted, activity)
     audit.record(actor, decision, activity, before=before, after=_state(activity))
@@ -218,6 +220,13 @@ def review_activity(actor: User, activity: Activity, decision: str, comment: str
     else:
         _notify_verified(activity)
     return activity
+
+
+def spans_levels(activity: Activity) -> bool:
+    """Whether the activity's organiser and co-organisers hold at least two representative levels
+    (province, city, county) now — 三级联动 (SPEC §5.12); people without a level count none."""
+    people = [activity.organizer, *activity.co_organizers]
+    return len({p.level for p in people if p is not None and p.level is not None}) >= 2
 
 
 def verify_activity(actor: User, activity: Activity, comment: str = "") -> Activity:

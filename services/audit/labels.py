@@ -48,7 +48,7 @@ KEY_LABELS = {
     "username": "用户名", "reason": "原因", "channel": "渠道", "how": "方式", "by": "方式",
     "what": "内容", "rows": "行数", "trigger": "触发方式", "checked": "已校验条数",
     "bad_id": "不符记录编号", "bad_seq": "不符记录序号", "problem": "问题", "job": "任务",
-    "as_of": "截至日期", "status": "状态", "role": "角色", "password": "密码",
+    "as_of": "截至日期", "status": "状态", "role": "角色", "city": "设区市", "password": "密码",
     "locked_until": "锁定至", "failures": "失败次数", "address": "地址", "accounts": "账号数",
     "second_factor": "第二因素", "recovery_code": "恢复码", "name": "姓名", "title": "标题",
     "active": "启用", "home_id": "代表之家编号", "unit_id": "单位编号", "level": "层级",

@@ -36,11 +36,12 @@ def reminded_today(rep_ids, day: date | None = None) -> set[int]:
 def remind_contacts(actor: User, rep_id, day: date | None = None) -> bool:
     """Remind an active representative in the actor's scope to contact sci-tech workers.
 
-    Managers (their Home's representatives) and provincial admins; Forbidden for representatives;
+    Managers (their Home's representatives), city admins (their city's, the one change they
+    may make) and provincial admins; Forbidden for representatives;
     NotFound outside the scope or for anyone who is not an active representative. True when the
     reminder was sent now, False when one was already sent that day (by anyone).
     """
-    require_role(actor, Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
+    require_role(actor, Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN)
     rep = get_scoped(User, rep_id, actor)
     if rep.role != Role.REPRESENTATIVE or not rep.active:
         raise NotFound()

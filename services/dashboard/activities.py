@@ -42,6 +42,18 @@ class ActivityStats:
         return sum(self.by_theme.values())
 
 
+def linked_levels(scope: Scope) -> dict:
+    """三级联动 of the scope's verified activities of the year (SPEC §5.12): {count, share}, share
+    in [0, 1] and 0 when there is no verified activity — from summary_activities, so its cost
+    follows the Homes. A representative's scope counts the activities they (co-)organised."""
+    if scope.representative_id is None:
+        return summaries.linked_levels(scope.year, summary_home_ids(scope), scope.theme)
+    count, total = db.session.execute(
+        sa.select(sa.func.count(Activity.id).filter(Activity.linked_levels.is_(True)),
+                  sa.func.count(Activity.id)).where(*activity_conditions(scope))).one()
+    return {"count": int(count or 0), "share": int(count or 0) / total if total else 0.0}
+
+
 def activity_stats(scope: Scope) -> ActivityStats:
     """Verified activities by theme and month (all four themes, zeros included) and the sum of
     participants — one grouped query (on summary_activities unless the scope is one

@@ -24,6 +24,7 @@ from services.dashboard.activities import (
     ActivityStats,
     activity_stats,
     home_theme_counts,
+    linked_levels,
     representative_month_counts,
 )
 from services.dashboard.figures import (
@@ -84,6 +85,7 @@ def province_overview(scope: Scope, *, include_unpublished: bool = True) -> dict
     return {
         "kpis": kpis(scope, stats=stats, by_home=by_home),
         "activities": stats,
+        "linked_levels": linked_levels(scope),
         "by_home": home_theme_counts(scope, homes),
         "compliance": compliance_by_home(scope, homes, by_home),
         "assessments": latest_assessments(scope, include_unpublished=include_unpublished),
@@ -102,6 +104,7 @@ def home_overview(scope: Scope, *, include_unpublished: bool = False) -> dict:
     return {
         "kpis": kpis(scope, stats=stats, by_home=by_home),
         "activities": stats,
+        "linked_levels": linked_levels(scope),
         "heatmap": representative_month_counts(scope),
         "contacts": contacts,
         "below": [r for r in contacts if not r.compliant],

@@ -133,6 +133,9 @@ class ActivitySeeding:
         if status == ActivityStatus.RETURNED:
             activity.review_comment = self.rng.choice(d.RETURN_COMMENTS)
         activity.published = status == ActivityStatus.VERIFIED and self.rng.random() < 0.55
+        # 三级联动 as the verification would have set it (SPEC §5.12).
+        levels = {p.level for p in (organizer, *co) if p.level is not None}
+        activity.linked_levels = status == ActivityStatus.VERIFIED and len(levels) >= 2
         return activity, [w for w in workers], [r.id for r in co]
 
     # ------------------------------------------------------------------ contacts

@@ -47,6 +47,7 @@ DEMO_LOGINS = [
     ("rep_nanjing", DEMO_PASSWORD, "南京之家代表"),
     ("xuzhou_admin", DEMO_PASSWORD, "徐州之家管理员"),
     ("changzhou_admin", DEMO_PASSWORD, "常州申报单位"),
+    ("nanjing_city", DEMO_PASSWORD, "南京市科协（设区市，只读）"),
     ("sysadmin", DEMO_PASSWORD, "系统管理员"),
     ("secadmin", DEMO_PASSWORD, "安全管理员"),
     ("auditadmin", DEMO_PASSWORD, "审计管理员"),
@@ -211,6 +212,9 @@ class _Seeder(ActivitySeeding):
         db.session.add_all([User(username=username, name=name, role=role,
                                  password_hash=self.hash, mobile=self.mobile())
                             for username, (name, role) in SEPARATED.items()])
+        # A city association's read-only view of its city's Homes (SPEC §5.12).
+        db.session.add(User(username="nanjing_city", name="陈志远", role=Role.CITY_ADMIN,
+                            city="南京市", password_hash=self.hash, mobile=self.mobile()))
         db.session.add_all([self.admin, *self.manager.values(),
                             *(r for reps in self.reps.values() for r in reps)])
 

@@ -15,6 +15,7 @@ from services.summaries.appeals import (
 from services.summaries.reads import (
     activity_rows,
     compliance_counts_by_home,
+    linked_levels,
     published_quarters,
 )
 from services.summaries.rebuild import (
@@ -40,6 +41,7 @@ __all__ = [
     "contact_key",
     "contacts_changed",
     "differences",
+    "linked_levels",
     "open_count",
     "published_quarters",
     "rebuild",

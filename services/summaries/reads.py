@@ -33,6 +33,23 @@ def activity_rows(year: int, home_ids=None, theme: str | None = None, *, by=("th
     return db.session.execute(stmt)
 
 
+def linked_levels(year: int, home_ids=None, theme: str | None = None) -> dict:
+    """三级联动 (SPEC §5.12): {count, share} of the year's verified activities (of `home_ids`, a
+    list or a select, and of one theme when given) — `count` those that were 三级联动 when
+    verified, `share` count / verified activities as a number in [0, 1] (0 when there is none).
+    One query over the Homes' month rows."""
+    stmt = (sa.select(sa.func.coalesce(sa.func.sum(A.c.linked), 0),
+                      sa.func.coalesce(sa.func.sum(A.c.activities), 0))
+            .where(A.c.year == year))
+    if home_ids is not None:
+        stmt = stmt.where(A.c.home_id.in_(home_ids))
+    if theme:
+        stmt = stmt.where(A.c.theme == theme)
+    count, total = db.session.execute(stmt).one()
+    count, total = int(count or 0), int(total or 0)
+    return {"count": count, "share": count / total if total > 0 else 0.0}
+
+
 def published_quarters(year: int, home_ids=None) -> dict[int, int]:
     """{home_id: number of calendar quarters of `year` with at least one verified and published
     activity} (of `home_ids`, a list or a select, when given; Homes with none are absent) — one

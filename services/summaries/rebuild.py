@@ -21,7 +21,9 @@ def _raw_activities():
                       Activity.theme, sa.func.count(Activity.id).label("activities"),
                       sa.func.coalesce(sa.func.sum(Activity.participants), 0).label("participants"),
                       sa.func.coalesce(sa.func.sum(sa.case((Activity.published.is_(True), 1),
-                                                           else_=0)), 0).label("published"))
+                                                           else_=0)), 0).label("published"),
+                      sa.func.coalesce(sa.func.sum(sa.case((Activity.linked_levels.is_(True), 1),
+                                                           else_=0)), 0).label("linked"))
             .where(Activity.status == ActivityStatus.VERIFIED)
             .group_by(Activity.home_id, _year(Activity.date),
                       sa.extract("month", Activity.date), Activity.theme))
@@ -90,7 +92,8 @@ def rebuild() -> dict:
     for table in TABLES:
         db.session.execute(table.delete())
     db.session.execute(A.insert().from_select(
-        ["home_id", "year", "month", "theme", "activities", "participants", "published"],
+        ["home_id", "year", "month", "theme", "activities", "participants", "published",
+         "linked"],
         _raw_activities()))
     db.session.execute(Y.insert().from_select(
         ["home_id", "year", "theme", "activities", "participants"],
@@ -129,7 +132,8 @@ def differences(limit: int = 20) -> list[str]:
     when they agree). Rows counting 0 are equal to absent rows."""
     pairs = [
         ("summary_activities", sa.select(A.c.home_id, A.c.year, A.c.month, A.c.theme,
-                                         A.c.activities, A.c.participants, A.c.published),
+                                         A.c.activities, A.c.participants, A.c.published,
+                                         A.c.linked),
          _raw_activities(), 4),
         ("summary_activity_years", sa.select(Y.c.home_id, Y.c.year, Y.c.theme, Y.c.activities,
                                              Y.c.participants), _raw_activity_years(), 3),

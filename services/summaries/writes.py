@@ -6,7 +6,9 @@ transaction, after the change:
 - `activity_part(activity)` before the change and `activity_changed(before, activity)` after it
   (create, edit, submit, review, delete; an activity counts while VERIFIED, for its own Home,
   month, year and theme — co-organisers never change a count): one upsert per activity table
-  (the Home's month, the Home's year, the province's month);
+  (the Home's month, the Home's year, the province's month); the month rows also count those
+  published and those 三级联动 (`Activity.linked_levels`, set when verified and kept, so a later
+  write subtracts exactly what was added);
 - `contacts_changed(added=[...], removed=[...])` with (representative_id, worker_id, date) of
   contact records inserted and deleted (manual contacts, activity contacts, a date moved).
 Each table is written by one atomic upsert `INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`
@@ -49,12 +51,14 @@ from services.summaries.tables import A, C, H, L, P, R, Y, upsert
 
 def activity_part(activity) -> tuple | None:
     """What the activity adds to summary_activities: ((home, year, month, theme), participants,
-    published 0 or 1), or None while it is not verified."""
+    published 0 or 1, linked 0 or 1 — 三级联动 as of verification), or None while it is not
+    verified."""
     if activity is None or activity.status != ActivityStatus.VERIFIED or activity.date is None:
         return None
     theme = getattr(activity.theme, "value", activity.theme)
     return ((activity.home_id, activity.date.year, activity.date.month, str(theme)),
-            int(activity.participants or 0), int(bool(activity.published)))
+            int(activity.participants or 0), int(bool(activity.published)),
+            int(bool(activity.linked_levels)))
 
 
 def activity_changed(before: tuple | None, activity_or_part) -> None:
@@ -67,19 +71,20 @@ def activity_changed(before: tuple | None, activity_or_part) -> None:
     deltas: dict[tuple, list[int]] = {}
     for part, sign in ((before, -1), (after, 1)):
         if part is not None:
-            key, people, published = part
-            d = deltas.setdefault(key, [0, 0, 0])
+            key, people, published, linked = part
+            d = deltas.setdefault(key, [0, 0, 0, 0])
             d[0] += sign
             d[1] += sign * people
             d[2] += sign * published
+            d[3] += sign * linked
     rows = [{"home_id": k[0], "year": k[1], "month": k[2], "theme": k[3], "activities": n,
-             "participants": p, "published": b}
-            for k, (n, p, b) in sorted(deltas.items()) if n or p or b]
+             "participants": p, "published": b, "linked": j}
+            for k, (n, p, b, j) in sorted(deltas.items()) if n or p or b or j]
     if not rows:
         return
     db.session.flush()
     counters = ("activities", "participants")
-    upsert(A, ("home_id", "year", "month", "theme"), (*counters, "published"), rows)
+    upsert(A, ("home_id", "year", "month", "theme"), (*counters, "published", "linked"), rows)
     rows = [r for r in rows if r["activities"] or r["participants"]]
     for table, keys in ((Y, ("home_id", "year", "theme")), (P, ("year", "month", "theme"))):
         rolled: dict[tuple, list[int]] = {}

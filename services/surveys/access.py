@@ -5,6 +5,8 @@
 - A home manager reads published and closed surveys and the results and completion of their own
   Home only (another Home answers 404); a representative reads published and closed surveys (to
   hand out their link); neither sees drafts (404).
+- A city admin (SPEC §5.12) reads, like a manager, the results and completion of each Home of its
+  city, named by home_id (a Home of another city, or none, answers 404).
 - The separated administrators are refused every survey route (403).
 """
 import sqlalchemy as sa
@@ -16,8 +18,8 @@ from models.enums import Role, SurveyStatus
 from services.errors import NotFound
 from services.scope import get_scoped, require_role
 
-READERS = (Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE)
-RESULT_READERS = (Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER)
+READERS = (Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE)
+RESULT_READERS = (Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN, Role.HOME_MANAGER)
 
 
 def require_admin(actor) -> None:

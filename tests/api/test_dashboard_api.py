@@ -10,7 +10,8 @@ from tests.support import factories as f
 
 V = ActivityStatus.VERIFIED
 KEYS = {"year", "homes_active", "representatives", "compliance_rate", "activities_by_theme",
-        "activities_by_month", "appeals_open", "appeals_handling_rate", "appeals_median_days", "needs"}
+        "activities_by_month", "appeals_open", "appeals_handling_rate", "appeals_median_days",
+        "linked_levels", "needs"}
 THEMES = ["party_building", "window", "neighborhood", "innovation"]
 
 
@@ -57,6 +58,7 @@ def test_manager_gets_own_home_exactly(prepared, api):
         "appeals_handling_rate": 1 / 3, "appeals_median_days": None,  # no resolved_at recorded
         "needs": {"received": 0, "dispatched": 0, "fulfilled": 0, "fulfilment_rate": None,
                   "median_days_to_assign": None, "average_rating": None},
+        "linked_levels": {"count": 0, "share": 0.0},
     }
     assert set(body["activities_by_theme"]) == set(THEMES)  # zeros included
     assert set(body["activities_by_month"]) == {str(m) for m in range(1, 13)}

@@ -308,7 +308,7 @@ def test_verified_activity_counts_on_the_next_request(world, db, api):
                                      json={"decision": "verify"}).status_code == 200
     after = admin.get("/dashboard?year=2026").get_json()
     assert after["activities_by_theme"]["window"] == 1 and after["activities_by_month"]["3"] == 1
-    assert _rows(tables.A) == [(world.home_a.id, 2026, 3, "window", 1, 30, 0)]
+    assert _rows(tables.A) == [(world.home_a.id, 2026, 3, "window", 1, 30, 0, 0)]
 
 
 def test_contacts_count_distinct_workers_per_representative_and_year(world, db):
