@@ -15,6 +15,7 @@ from models.imports import Import
 from models.login_session import LoginSession
 from models.objection import Objection
 from models.signin import ActivitySignin, Attendee
+from models.subsidy import SubsidyPayment, SubsidyRate
 from models.summary import (
     ActivitySummary,
     ActivityYearSummary,
@@ -52,5 +53,6 @@ __all__ = [
     "ActivitySummary", "ContactSummary", "RepresentativeYearSummary", "HomeRepresentativeSummary",
     "HomeContactLevelSummary", "AppealSummary", "ActivityYearSummary", "ProvinceMonthSummary",
     "ProvinceAppealSummary",
+    "SubsidyRate", "SubsidyPayment",
     "Survey", "SurveyQuestion", "SurveyCode", "SurveyResponse", "SurveyAnswer",
 ]

@@ -48,6 +48,7 @@ def init_api(app):
         security,
         signin,
         signin_public,
+        subsidies,
         surveys,
         tokens,
         units,
@@ -65,7 +66,7 @@ def init_api(app):
     for module in (tokens, me, units, users, rounds, homes, workers, contacts, compliance,
                    activities, appeals, applications, assessments, dashboard, notifications,
                    records, public, objections, imports, audit, security, signin, signin_public,
-                   surveys):
+                   surveys, subsidies):
         for blueprint in (getattr(module, "bp", None), getattr(module, "public_bp", None)):
             if blueprint is not None:
                 api.register_blueprint(blueprint, url_prefix="/api/v1")
