@@ -38,6 +38,7 @@ NAVIGATION = {
         ("活动", "activities.index"),
         ("年度考核", "provincial.assessments"),
         ("公示异议", "provincial.objections"),
+        ("经费奖补", "subsidies.index"),
         ("问卷调查", "surveys.index"),
         ("账号", "admin.users"),
         ("单位", "admin.units"),
