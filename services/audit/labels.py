@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "decide_uphold": "异议成立", "decide_dismiss": "异议不成立",
     "status_received": "诉求受理", "status_forwarded": "诉求转办", "status_resolved": "诉求办结",
     "status_closed": "诉求关闭",
+    "withdraw_co_organizer": "退出联合组织",
     "set_subsidy_rates": "设定奖补标准", "subsidy_paid": "登记奖补拨付", "subsidy_reversed": "红冲奖补拨付",
 }
 

@@ -85,6 +85,10 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("objection_filed", "assessments", "收到公示异议", "收到 {count} 条考核结果公示异议"),
     Kind("objection_uphold", "assessments", "公示异议已处理：异议成立"),
     Kind("objection_dismiss", "assessments", "公示异议已处理：异议不成立"),
+    Kind("joint_activity_added", "activity_review", "被列为联合组织代表",
+         "您被列为 1 项活动的联合组织代表，请登录查看"),
+    Kind("joint_activity_withdrawn", "activity_review", "联合组织代表已退出",
+         "您组织的 1 项活动有联合组织代表退出"),
     Kind("channel_test", "other", "测试消息", "测试消息：这条消息说明推送渠道已配置成功"),
 )}
 
