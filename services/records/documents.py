@@ -197,7 +197,8 @@ def ledger_docx(ledger) -> bytes:
                 paragraph.add_run("  ")
     if ledger.joint:
         _append(doc, _p("联合开展（其他代表之家组织，本之家代表参与）", style_id=heading)
-                + _p(f"以下 {len(ledger.joint)} 次活动计入组织者所在代表之家，不计入本台账的活动次数和参与人次。")
+                + _p(f"以下 {len(ledger.joint)} 次活动计入组织者所在代表之家，"
+                     "不计入本台账的活动次数和参与人次。")
                 + _table(["日期", "活动", "组织者（代表之家）", "本之家联合组织代表"],
                          [[j.activity.date.isoformat(), f"【联合开展】{j.activity.title}",
                            f"{j.activity.organizer.name}（{j.activity.home.name}）",

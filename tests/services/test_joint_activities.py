@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from extensions import db as _db
 from models import Activity, AuditLog, Notification, activity_co_organizers
-from models.enums import ActivityStatus, Role, Theme
+from models.enums import Theme
 from services import activities, assessments, dashboard, records, summaries
 from services.dashboard import Scope
 from tests.conftest import _wipe
