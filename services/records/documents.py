@@ -146,6 +146,8 @@ def _record_xml(doc, record) -> str:
         for item in items:
             role = "组织" if item.role == "organizer" else "联合组织"
             title = item.title + (f"（问卷：{item.survey_title}）" if item.survey_title else "")
+            if item.home_name:
+                title += f"（联合开展 · {item.home_name}）"
             rows.append([theme.label, title, item.date.isoformat(), role])
     parts.append(_table(["主题", "活动", "日期", "角色"], rows, [2.8, 7.8, 3.0, 2.4],
                         nowrap=(0, 2, 3)))

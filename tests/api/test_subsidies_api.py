@@ -8,9 +8,10 @@ import pytest
 import sqlalchemy as sa
 
 from extensions import db as _db
-from models import Assessment, AuditLog, Objection, SubsidyPayment, SubsidyRate
+from models import Assessment, AuditLog, Objection, SubsidyPayment, SubsidyRate, User
 from models.enums import AssessmentStatus, Grade, ObjectionDecision, Role
 from services import clock
+from tests.conftest import count_statements
 from tests.support import factories as f
 
 TODAY = date(2026, 3, 20)
@@ -183,7 +184,8 @@ def test_only_the_office_may_touch_subsidies(api, world, who):
                 "auditor": Role.AUDIT_ADMIN, "city": getattr(Role, "CITY_ADMIN", None)}[who]
         if role is None:
             pytest.skip("no city_admin role on this branch")
-        user = f.user(role, username=f"u_{who}")
+        extra = {"city": "南京市"} if who == "city" and hasattr(User, "city") else {}
+        user = f.user(role, username=f"u_{who}", **extra)
         _db.session.commit()
     else:
         user = getattr(world, who)
@@ -200,3 +202,23 @@ def test_only_the_office_may_touch_subsidies(api, world, who):
 
 def test_anonymous_is_401(api, world):
     assert api().get("/subsidies/2025").status_code == 401
+
+
+def test_the_list_costs_the_same_statements_for_many_homes(api, world):
+    published(world.home_a)
+    _set_rates(api, world)
+    _pay(api, world, world.home_a)
+    office = api(world.admin)
+    office.get("/subsidies/2025")
+    with count_statements() as few:
+        assert office.get("/subsidies/2025").status_code == 200
+    for i in range(8):
+        home = f.home(f.unit(name=f"单位{i}"))
+        _db.session.commit()
+        published(home, Grade.PASS, "70")
+        _pay(api, world, home, voucher=f"V{i}")
+    with count_statements() as many:
+        body = office.get("/subsidies/2025").get_json()
+    assert len(body["items"]) == 9 and body["paid_count"] == 9
+    assert Decimal(body["total_paid"]) == Decimal("50000.00") + 8 * Decimal("10000.25")
+    assert len(many) == len(few)

@@ -123,7 +123,9 @@ def test_the_ledger_lists_it_apart_as_joint_and_the_manager_may_withdraw_there(w
 def test_the_record_of_the_other_homes_co_organiser_holds_it(world):
     a = joint(world)
     record = records.record_of(world.rep_b, 2026)
-    assert [(x.id, x.role) for x in record.activities] == [(a.id, "co_organizer")]
+    assert [(x.id, x.role, x.home_name) for x in record.activities] == [
+        (a.id, "co_organizer", world.home_a.name)]
+    assert records.record_of(world.rep_a2, 2026).activities[0].home_name is None
 
 
 def test_the_picker_searches_across_homes_showing_name_and_home_only(world, login, app):
