@@ -241,3 +241,13 @@ def test_no_figure_counts_a_joint_activity_twice(app, data):
         finally:
             _db.session.rollback()
             _wipe()
+
+
+def test_the_picker_search_is_rate_limited_per_user(world):
+    from tests.conftest import login_form, make_app
+
+    app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="memory://")
+    client = app.test_client()
+    assert login_form(client, world.rep_a).status_code == 302
+    answers = [client.get("/me/co-organizers/search?q=代表").status_code for _ in range(121)]
+    assert answers[:120] == [200] * 120 and answers[120] == 429
