@@ -24,6 +24,7 @@ from blueprints.rep import bp as rep_bp
 from blueprints.security import bp as security_bp
 from blueprints.signin import bp as signin_bp
 from blueprints.signin import public_bp as signin_public_bp
+from blueprints.subsidies import bp as subsidies_bp
 from blueprints.surveys import bp as surveys_bp
 from blueprints.surveys import public_bp as survey_public_bp
 from blueprints.sysadmin import bp as sysadmin_bp
@@ -32,5 +33,5 @@ PAGE_BLUEPRINTS = [
     auth_bp, main_bp, account_bp, admin_bp, rep_bp, manage_bp, activities_bp, provincial_bp,
     homes_bp, applications_bp, public_bp, dashboard_bp, notifications_bp, jobs_admin_bp, records_bp, qr_bp,
     imports_bp, sysadmin_bp, security_bp, audit_bp, channels_bp, pwa_bp, signin_bp, signin_public_bp,
-    surveys_bp, survey_public_bp, needs_bp, need_public_bp,
+    surveys_bp, survey_public_bp, needs_bp, need_public_bp, subsidies_bp,
 ]

@@ -41,6 +41,7 @@ NAVIGATION = {
         ("年度考核", "provincial.assessments"),
         ("公示异议", "provincial.objections"),
         ("需求对接", "needs.index"),
+        ("经费奖补", "subsidies.index"),
         ("问卷调查", "surveys.index"),
         ("账号", "admin.users"),
         ("单位", "admin.units"),

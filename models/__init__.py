@@ -16,6 +16,7 @@ from models.login_session import LoginSession
 from models.need import Need, need_representatives
 from models.objection import Objection
 from models.signin import ActivitySignin, Attendee
+from models.subsidy import SubsidyPayment, SubsidyRate
 from models.summary import (
     ActivitySummary,
     ActivityYearSummary,
@@ -54,5 +55,6 @@ __all__ = [
     "HomeContactLevelSummary", "AppealSummary", "ActivityYearSummary", "ProvinceMonthSummary",
     "ProvinceAppealSummary",
     "Need", "need_representatives",
+    "SubsidyRate", "SubsidyPayment",
     "Survey", "SurveyQuestion", "SurveyCode", "SurveyResponse", "SurveyAnswer",
 ]

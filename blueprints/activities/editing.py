@@ -13,7 +13,7 @@ from blueprints.body_limits import FORM_ALLOWANCE, accepts_upload
 from blueprints.decorators import roles_required
 from blueprints.web import commit_operation
 from extensions import db
-from models import Activity, Need, User, Worker, WorkerLink
+from models import Activity, Home, Need, User, Worker, WorkerLink
 from models.enums import THEME_KINDS, ActivityMode, ActivityStatus, Role, Theme
 from services import activities as service
 from services import needs, surveys
@@ -74,6 +74,19 @@ def _need_choices(activity, home_id) -> list:
     return choices
 
 
+def _other_homes_chosen(chosen: set[str], reps) -> list[tuple[int, str, str]]:
+    """(id, name, Home name) of the chosen co-organisers who are not among `reps` (the Home's
+    own): representatives of other Homes picked through the search (one SELECT, none when
+    nothing else is chosen)."""
+    own = {str(r.id) for r in reps}
+    ids = [int(i) for i in chosen - own if str(i).isdigit()][:1000]
+    if not ids:
+        return []
+    return [tuple(row) for row in db.session.execute(
+        sa.select(User.id, User.name, Home.name).join(Home, Home.id == User.home_id)
+        .where(User.id.in_(ids), User.role == Role.REPRESENTATIVE).order_by(User.name, User.id))]
+
+
 def _render_form(activity, values, errors, organizer, home_id, status=200):
     workers, reps = _choices(organizer, home_id)
     chosen_workers = {str(i) for i in values.get("worker_ids", [])}
@@ -81,6 +94,7 @@ def _render_form(activity, values, errors, organizer, home_id, status=200):
     return render_template(
         "activities/form.html", activity=activity, values=values, errors=errors or {},
         workers=workers, reps=reps, chosen_workers=chosen_workers, chosen_reps=chosen_reps,
+        other_reps=_other_homes_chosen(chosen_reps, reps),
         theme_kinds=THEME_KINDS, themes=list(Theme), modes=list(ActivityMode),
         survey_choices=surveys.survey_choices(), need_choices=_need_choices(activity, home_id),
         today=today().isoformat(), max_files=service.MAX_PER_ACTIVITY), status

@@ -49,6 +49,7 @@ def init_api(app):
         security,
         signin,
         signin_public,
+        subsidies,
         surveys,
         tokens,
         units,
@@ -66,7 +67,7 @@ def init_api(app):
     for module in (tokens, me, units, users, rounds, homes, workers, contacts, compliance,
                    activities, appeals, applications, assessments, dashboard, notifications,
                    records, public, objections, imports, audit, security, signin, signin_public,
-                   surveys, needs):
+                   surveys, needs, subsidies):
         for blueprint in (getattr(module, "bp", None), getattr(module, "public_bp", None)):
             if blueprint is not None:
                 api.register_blueprint(blueprint, url_prefix="/api/v1")

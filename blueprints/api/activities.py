@@ -188,3 +188,21 @@ def upload(activity_id):
     created = service.add_attachments(api_user(), activity, request.files.getlist("files"))
     commit()
     return created
+
+
+class WithdrawnSchema(Schema):
+    activity_id = fields.Integer()
+    representative_id = fields.Integer()
+    withdrawn = fields.Boolean()
+
+
+@bp.route("/activities/<int:activity_id>/co-organizers/<int:user_id>", methods=["DELETE"])
+@token_required
+@bp.doc(security=SECURITY)
+@bp.response(200, WithdrawnSchema)
+def withdraw_co_organizer(activity_id, user_id):
+    """A co-organiser withdraws from a (joint) activity — themselves, or the manager of their Home,
+    or an admin (SPEC §5.12); audited, the organiser is notified. 409 when not a co-organiser."""
+    service.withdraw_co_organizer(api_user(), activity_id, user_id)
+    commit()
+    return {"activity_id": activity_id, "representative_id": user_id, "withdrawn": True}

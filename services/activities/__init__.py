@@ -5,8 +5,10 @@ operations.py holds the operations (create, update, submit, review, delete, atta
 permissions.py who may do what to an activity (`can`, `can_edit`); inputs.py reads and checks the
 fields; contact_sync.py keeps the `activity` contact records in step with SPEC §5.1;
 attachments.py and thumbnails.py the stored files; history.py the review history; search.py the
-keyword and filter query. Every operation takes the acting user first, enforces scope, keeps the
-summary tables in the same transaction and writes its audit entry; the caller commits.
+keyword and filter query; joint.py joint activities across Homes (notifying a co-organiser of
+another Home, withdrawing, the co-organiser picker's search). Every operation takes the acting
+user first, enforces scope, keeps the summary tables in the same transaction and writes its audit
+entry; the caller commits.
 """
 from services.activities.attachments import (
     MAX_PER_ACTIVITY,
@@ -28,6 +30,12 @@ from services.activities.filters import (
 )
 from services.activities.history import (
     review_history,
+)
+from services.activities.joint import (
+    SEARCH_LIMIT,
+    joint_activity_for,
+    search_co_organizers,
+    withdraw_co_organizer,
 )
 from services.activities.operations import (
     add_attachments,
@@ -56,6 +64,10 @@ from services.activities.thumbnails import (
 )
 
 __all__ = [
+    "SEARCH_LIMIT",
+    "joint_activity_for",
+    "search_co_organizers",
+    "withdraw_co_organizer",
     "FILTER_FIELDS",
     "IGNORED_NOTICE",
     "MAX_PER_ACTIVITY",

@@ -120,12 +120,14 @@ def allowed_workers(organizer: User, home_id: int, ids: list[int]) -> dict[int, 
 
 
 def valid_co_organizers(home_id: int, organizer_id: int, ids: list[int]) -> dict[int, User]:
-    """Of `ids`, the active representatives of the Home other than the organiser, by id."""
+    """Of `ids`, the active representatives of any Home (SPEC §5.12: a joint activity across
+    Homes) other than the organiser, by id. `home_id` is the activity's Home: co-organisers of
+    another Home make it a joint activity, which still belongs to that Home alone."""
     if not ids:
         return {}
     return {u.id: u for u in db.session.scalars(sa.select(User).where(
         User.id.in_(ids), User.role == Role.REPRESENTATIVE, User.active.is_(True),
-        User.home_id == home_id, User.id != organizer_id))}
+        User.home_id.is_not(None), User.id != organizer_id))}
 
 
 def validate(data: dict, *, organizer: User, home_id: int, activity: Activity | None = None,
@@ -189,7 +191,7 @@ def validate(data: dict, *, organizer: User, home_id: int, activity: Activity | 
         bad = [str(i) for i in fresh if i not in rows]
         if bad:
             errors.add("co_organizer_ids",
-                       f"联合组织代表必须是本代表之家在职的其他代表（编号 {', '.join(bad)} 不符合）")
+                       f"联合组织代表必须是在职的其他代表（编号 {', '.join(bad)} 不符合）")
         else:
             out["co_organizers"] = [rows[i] for i in co_ids]
         out["co_organizer_ids"] = co_ids

@@ -25,6 +25,7 @@ from services import audit, clock, needs, notifications, summaries
 from services.activities import attachments as attachment_service
 from services.activities.contact_sync import sync_activity_contacts
 from services.activities.inputs import FIELDS, apply, current_values, insert_new, validate
+from services.activities.joint import notify_joint
 from services.activities.permissions import can_delete, can_review, is_manager_of, require_edit
 from services.concurrency import lock
 from services.errors import Collector, Conflict, Forbidden, ValidationFailed
@@ -87,6 +88,7 @@ def create_activity(actor: User, data: dict, *, submit: bool = True, files=()) -
     summaries.activity_changed(None, activity)
     audit.record(actor, "create", activity, after=_state(activity))
     _end_inactivity(activity)
+    notify_joint(activity)
     return activity
 
 
@@ -122,6 +124,7 @@ def update_activity(actor: User, activity: Activity, data: dict, *, submit: bool
     action = "admin_edit_verified" if before["status"] == S.VERIFIED.value else "update"
     audit.record(actor, action, activity, before=before, after=_state(activity))
     _end_inactivity(activity)
+    notify_joint(activity, before_ids=set(before["co_organizer_ids"]))
     return activity
 
 

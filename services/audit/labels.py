@@ -30,6 +30,8 @@ ACTION_LABELS = {
     "decide_uphold": "异议成立", "decide_dismiss": "异议不成立",
     "status_received": "诉求受理", "status_forwarded": "诉求转办", "status_resolved": "诉求办结",
     "status_closed": "诉求关闭",
+    "withdraw_co_organizer": "退出联合组织",
+    "set_subsidy_rates": "设定奖补标准", "subsidy_paid": "登记奖补拨付", "subsidy_reversed": "红冲奖补拨付",
 }
 
 OBJECT_LABELS = {
@@ -40,6 +42,7 @@ OBJECT_LABELS = {
     "assessments": "年度考核", "assessment_items": "考核项目", "objections": "异议",
     "imports": "导入", "notifications": "通知", "job_runs": "任务运行", "audit_log": "审计日志",
     "dashboard": "统计表", "login_sessions": "登录会话", "api_tokens": "API 令牌",
+    "subsidy_rates": "奖补标准", "subsidy_payments": "奖补拨付",
 }
 
 RESULT_LABELS = {"success": "成功", "failure": "失败"}
@@ -57,7 +60,8 @@ KEY_LABELS = {
     "activation_expires_at": "激活码有效期至", "code": "代码", "day": "日期",
     "representative_id": "代表编号", "worker_id": "科技工作者编号", "contacted": "已联系",
     "override_score": "调整得分", "opinion": "意见", "comment": "意见", "count": "数量",
-    "sessions": "会话", "tokens": "令牌",
+    "sessions": "会话", "tokens": "令牌", "amount": "金额", "voucher": "凭证号",
+    "excellent": "优秀", "good": "良好", "pass": "合格",
 }
 
 #: Coded values of the detail (the reasons, channels and ways of a login; triggers; states).

@@ -90,6 +90,10 @@ KINDS: dict[str, Kind] = {k.code: k for k in (
     Kind("need_dispatched", "needs", "省科协派来新的需求", "省科协派来 {count} 项需求，请安排代表接单"),
     Kind("need_assigned", "needs", "请您接单", "您有 {count} 项需求待接单服务"),
     Kind("need_returned", "needs", "代表之家退回需求", "有 {count} 项需求被代表之家退回，请重新派单"),
+    Kind("joint_activity_added", "activity_review", "被列为联合组织代表",
+         "您被列为 1 项活动的联合组织代表，请登录查看"),
+    Kind("joint_activity_withdrawn", "activity_review", "联合组织代表已退出",
+         "您组织的 1 项活动有联合组织代表退出"),
     Kind("channel_test", "other", "测试消息", "测试消息：这条消息说明推送渠道已配置成功"),
 )}
 

@@ -20,7 +20,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from extensions import db
-from models import Activity, Appeal, Survey, User, activity_co_organizers
+from models import Activity, Appeal, Home, Survey, User, activity_co_organizers
 from models.enums import ActivityStatus, AppealStatus, Role, Theme
 from services import compliance
 from services.clock import year_instants
@@ -42,6 +42,7 @@ class RecordActivity:
     date: date
     role: str  # "organizer" or "co_organizer"
     survey_title: str | None = None  # the survey a 科技工作者状况调查 carried out (SPEC §5.10)
+    home_name: str | None = None  # the organising Home when it is not the representative's (联合开展)
 
 
 @dataclass
@@ -122,20 +123,25 @@ def records_for(representatives: list[User], year: int) -> list[Record]:
     pairs = _organiser_pairs(rep_ids)
     rows = db.session.execute(
         sa.select(pairs.c.representative_id, pairs.c.role, Activity.id, Activity.theme,
-                  Activity.kind, Activity.title, Activity.date, Survey.title)
+                  Activity.kind, Activity.title, Activity.date, Survey.title, Activity.home_id,
+                  Home.name)
         .join(Activity, Activity.id == pairs.c.activity_id)
+        .join(Home, Home.id == Activity.home_id)
         .outerjoin(Survey, Survey.id == Activity.survey_id)
         .where(Activity.status == ActivityStatus.VERIFIED,
                Activity.date >= date(year, 1, 1), Activity.date <= date(year, 12, 31))
         .order_by(Activity.date, Activity.id))
     seen = set()
-    for rep_id, role, activity_id, theme, kind, title, day, survey_title in rows:
+    for rep_id, role, activity_id, theme, kind, title, day, survey_title, home_id, home_name \
+            in rows:
         if (rep_id, activity_id) in seen:  # organiser listed as co-organiser too: once
             continue
         seen.add((rep_id, activity_id))
+        joint = home_id != records[rep_id].representative.home_id
         records[rep_id].activities.append(RecordActivity(
             id=activity_id, theme=Theme(theme), kind=kind.value if hasattr(kind, "value") else kind,
-            title=title, date=day, role=role, survey_title=survey_title))
+            title=title, date=day, role=role, survey_title=survey_title,
+            home_name=home_name if joint else None))
 
     counts = compliance.contacted_counts(year, rep_ids)
     for rep_id, contacted in db.session.execute(sa.select(counts.c.representative_id,

@@ -146,6 +146,8 @@ def _record_xml(doc, record) -> str:
         for item in items:
             role = "组织" if item.role == "organizer" else "联合组织"
             title = item.title + (f"（问卷：{item.survey_title}）" if item.survey_title else "")
+            if item.home_name:
+                title += f"（联合开展 · {item.home_name}）"
             rows.append([theme.label, title, item.date.isoformat(), role])
     parts.append(_table(["主题", "活动", "日期", "角色"], rows, [2.8, 7.8, 3.0, 2.4],
                         nowrap=(0, 2, 3)))
@@ -195,6 +197,15 @@ def ledger_docx(ledger) -> bytes:
             for image in entry.thumbnails:
                 paragraph.add_run().add_picture(BytesIO(image), width=Cm(5))
                 paragraph.add_run("  ")
+    if ledger.joint:
+        _append(doc, _p("联合开展（其他代表之家组织，本之家代表参与）", style_id=heading)
+                + _p(f"以下 {len(ledger.joint)} 次活动计入组织者所在代表之家，"
+                     "不计入本台账的活动次数和参与人次。")
+                + _table(["日期", "活动", "组织者（代表之家）", "本之家联合组织代表"],
+                         [[j.activity.date.isoformat(), f"【联合开展】{j.activity.title}",
+                           f"{j.activity.organizer.name}（{j.activity.home.name}）",
+                           "、".join(u.name for u in j.our_representatives)]
+                          for j in ledger.joint], [2.8, 5.2, 4.2, 3.8], nowrap=(0,)))
     out = BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -109,12 +109,14 @@ def test_every_bad_field_named_at_once(world, api):
     assert {"kind", "title", "date", "mode", "summary"} <= set(fields)
 
 
-def test_other_homes_worker_and_co_organiser_refused(world, api):
+def test_other_homes_worker_refused_but_their_co_organiser_taken(world, api):
     theirs = f.worker(linked_by=world.rep_b)
     db.session.commit()
     fields = error_fields(api(world.rep_a).post("/activities", json=body(
         worker_ids=[theirs.id], co_organizer_ids=[world.rep_b.id])))
-    assert set(fields) == {"worker_ids", "co_organizer_ids"}
+    assert set(fields) == {"worker_ids"}
+    resp = api(world.rep_a).post("/activities", json=body(co_organizer_ids=[world.rep_b.id]))
+    assert resp.status_code == 201 and resp.get_json()["co_organizer_ids"] == [world.rep_b.id]
 
 
 # ------------------------------------------------------------------ access matrix
