@@ -20,7 +20,8 @@ from tests.support import factories
 CHANGES = {"dashboard.remind", "account.otp", "account.otp_confirm"}
 COMMON_BLUEPRINTS = {"auth", "public", "api_tokens", "api_me", "api_notifications",
                      "notifications", "api-docs", "api_public", "bootstrap", "pwa",
-                     "signin_public", "api_signin_public", "survey_public", "api_public_surveys"}
+                     "signin_public", "api_signin_public", "survey_public", "api_public_surveys",
+                     "need_public", "api_public_needs"}
 COMMON_ENDPOINTS = {"static", "favicon", "main.index", "main.healthz", "account.profile",
                     "account.first_password", "account.messages", "account.messages_test",
                     "qr.page", "qr.track_form", "qr.track"}
