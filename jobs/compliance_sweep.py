@@ -28,11 +28,12 @@ DIGEST_KIND = "compliance_digest"
 
 def below_threshold(year: int, limit: int) -> sa.Select:
     """A select of the active representatives of active Homes with fewer than `limit` distinct
-    workers contacted in `year`: (user_id, home_id, name, contacted)."""
+    workers contacted in `year`: (user_id, home_id, name, name_key, contacted)."""
     r = RepresentativeYearSummary
     contacted = sa.func.coalesce(r.workers, 0)
     return (sa.select(User.id.label("user_id"), User.home_id.label("home_id"),
-                      User.name.label("name"), contacted.label("contacted"))
+                      User.name.label("name"), User.name_key.label("name_key"),
+                      contacted.label("contacted"))
             .join(Home, Home.id == User.home_id)
             .outerjoin(r, sa.and_(r.representative_id == User.id, r.year == year))
             .where(User.role == Role.REPRESENTATIVE, User.active.is_(True),
@@ -77,7 +78,7 @@ def _digests(today: date, year: int, week: str, limit: int, below) -> int:
     by_home: dict[int, list] = {}
     for home_id, name, contacted in db.session.execute(
             sa.select(below.c.home_id, below.c.name, below.c.contacted)
-            .order_by(below.c.home_id, below.c.name, below.c.user_id)):
+            .order_by(below.c.home_id, below.c.name_key, below.c.user_id)):
         by_home.setdefault(home_id, []).append((name, contacted))
     digest_key = f"{DIGEST_KIND}:{week}"
     done = sa.select(Notification.id).where(Notification.user_id == User.id,

@@ -15,6 +15,7 @@ from sqlalchemy.orm import load_only
 from extensions import db
 from models import Activity, ContactRecord, Home, User, Worker, WorkerLink, activity_co_organizers
 from models.enums import ActivityStatus, Level, Role, Theme
+from models.user import name_sort_key
 
 
 def threshold() -> int:
@@ -163,7 +164,8 @@ def province(year: int, home_ids=None) -> HomeCompliance:
 
 def linked_workers_status(representative_id: int, year: int):
     """The representative's linked workers, each with the number of their contacts in `year` and
-    the latest contact date in `year` (None when not yet contacted) — one query, contacted last."""
+    the latest contact date in `year` (None when not yet contacted) — one query; those contacted
+    first, each group in pinyin order of the name (name_sort_key), then by id."""
     start, end = year_bounds(year)
     per_worker = (
         sa.select(ContactRecord.worker_id.label("worker_id"),
@@ -176,14 +178,17 @@ def linked_workers_status(representative_id: int, year: int):
             .join(WorkerLink, WorkerLink.worker_id == Worker.id)
             .outerjoin(per_worker, per_worker.c.worker_id == Worker.id)
             .where(WorkerLink.representative_id == representative_id)
-            .order_by(per_worker.c.last.is_(None), Worker.name, Worker.id))
-    return [(w, int(n), last) for w, n, last in db.session.execute(stmt)]
+            .order_by(per_worker.c.last.is_(None), Worker.id))
+    rows = [(w, int(n), last) for w, n, last in db.session.execute(stmt)]
+    rows.sort(key=lambda row: (row[2] is None, name_sort_key(row[0].name), row[0].id))
+    return rows
 
 
 def next_uncontacted_worker(representative_id: int, year: int, *,
                             exclude: int | None = None) -> Worker | None:
-    """The first (by name, then id) of the representative's linked workers without a contact in
-    `year`, other than `exclude` — the one to contact next; None when every one was contacted."""
+    """The first (in pinyin order of the name, then id) of the representative's linked workers
+    without a contact in `year`, other than `exclude` — the one to contact next; None when every
+    one was contacted."""
     start, end = year_bounds(year)
     contacted = (sa.select(ContactRecord.id).where(
         ContactRecord.representative_id == representative_id,
@@ -191,10 +196,10 @@ def next_uncontacted_worker(representative_id: int, year: int, *,
         ContactRecord.date >= start, ContactRecord.date <= end).exists())
     stmt = (sa.select(Worker).join(WorkerLink, WorkerLink.worker_id == Worker.id)
             .where(WorkerLink.representative_id == representative_id, ~contacted)
-            .order_by(Worker.name, Worker.id).limit(1))
+            .order_by(Worker.id))
     if exclude is not None:
         stmt = stmt.where(Worker.id != exclude)
-    return db.session.scalar(stmt)
+    return min(db.session.scalars(stmt), key=lambda w: (name_sort_key(w.name), w.id), default=None)
 
 
 @dataclass(frozen=True)

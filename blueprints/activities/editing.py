@@ -15,6 +15,7 @@ from blueprints.web import commit_operation
 from extensions import db
 from models import Activity, Home, Need, User, Worker, WorkerLink
 from models.enums import THEME_KINDS, ActivityMode, ActivityStatus, Role, Theme
+from models.user import name_sort_key
 from services import activities as service
 from services import needs, surveys
 from services.clock import today
@@ -22,14 +23,16 @@ from services.errors import Forbidden, ValidationFailed
 
 
 def _choices(organizer: User, home_id: int):
-    """(workers the organiser may link, active representatives who may co-organise)."""
+    """(workers the organiser may link, active representatives who may co-organise), each in
+    pinyin order of the name (workers by name_sort_key, representatives by users.name_key)."""
     stmt = sa.select(Worker).join(WorkerLink, WorkerLink.worker_id == Worker.id)
     if organizer.role == Role.REPRESENTATIVE:
         stmt = stmt.where(WorkerLink.representative_id == organizer.id)
     else:
         stmt = stmt.join(User, User.id == WorkerLink.representative_id).where(
             User.home_id == home_id, User.role == Role.REPRESENTATIVE)
-    workers = list(db.session.scalars(stmt.distinct().order_by(Worker.name, Worker.id)))
+    workers = sorted(db.session.scalars(stmt.distinct()),
+                     key=lambda w: (name_sort_key(w.name), w.id))
     reps = list(db.session.scalars(sa.select(User).where(
         User.home_id == home_id, User.role == Role.REPRESENTATIVE, User.active.is_(True),
         User.id != organizer.id).order_by(User.name_key, User.id)))

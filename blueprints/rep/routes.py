@@ -14,6 +14,7 @@ from blueprints.web import commit_operation
 from extensions import db
 from models import Activity, Appeal, ContactRecord, Worker, WorkerLink, activity_co_organizers
 from models.enums import ActivityStatus, Role, Theme
+from models.user import name_sort_key
 from services import appeals as appeal_service
 from services import clock, compliance, surveys
 from services import contacts as contact_service
@@ -154,9 +155,12 @@ def worker_unlink(worker_id):
 
 
 def _worker_choices():
-    return [("", "请选择")] + [(str(w.id), w.name) for w in db.session.scalars(
+    """("", "请选择") then (id, name) of my linked workers in pinyin order of the name."""
+    workers = sorted(db.session.scalars(
         sa.select(Worker).join(WorkerLink, WorkerLink.worker_id == Worker.id)
-        .where(WorkerLink.representative_id == current_user.id).order_by(Worker.name))]
+        .where(WorkerLink.representative_id == current_user.id)),
+        key=lambda w: (name_sort_key(w.name), w.id))
+    return [("", "请选择")] + [(str(w.id), w.name) for w in workers]
 
 
 @bp.route("/contacts/new", methods=["GET", "POST"])

@@ -46,14 +46,19 @@ def signin_panel(activity) -> Panel:
     # segno writes only paths and a fixed title: no user text reaches this SVG.
     svg = Markup(signin.qr_svg(url)) if is_open else ""  # noqa: S704
     return Panel(exists=True, open=is_open, count=count,
-                 far_above=signin.far_above(activity.participants, count), can_open=may_open,
+                 far_above=signin.far_above(activity.participants, count,
+                                            settled=bool(signin.settled_ids([activity]))),
+                 can_open=may_open,
                  openable=openable, code=row.code, url=url, closes_at=row.closes_at, qr=svg)
 
 
 @bp.app_template_global("signin_counts")
 def signin_counts(activities) -> dict:
-    """{activity_id: (sign-ins, far above)} for the activities whose sign-in was opened."""
+    """{activity_id: (sign-ins, far above)} for the activities whose sign-in was opened (far above
+    only once the count is settled: sign-in closed or ended, or the activity submitted)."""
     items = list(activities)
     counts = signin.counts_for(a.id for a in items)
-    return {a.id: (counts[a.id], signin.far_above(a.participants, counts[a.id]))
+    settled = signin.settled_ids(a for a in items if a.id in counts)
+    return {a.id: (counts[a.id], signin.far_above(a.participants, counts[a.id],
+                                                  settled=a.id in settled))
             for a in items if a.id in counts}

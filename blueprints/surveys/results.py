@@ -21,7 +21,7 @@ from blueprints.surveys import bp
 from extensions import db
 from models import Home
 from models.enums import QuestionKind, Role
-from services import surveys
+from services import dashboard, surveys
 from services.clock import local
 from services.errors import NotFound
 
@@ -43,7 +43,7 @@ def _figure(question: dict) -> str | None:
            "layout": {"height": max(160, 44 * len(labels) + 60), "autosize": True,
                       "margin": {"l": 110, "r": 12, "t": 10, "b": 30}, "font": FONT,
                       "yaxis": {"autorange": "reversed", "automargin": True},
-                      "xaxis": {"rangemode": "tozero", "tickformat": "d"},
+                      "xaxis": dashboard.count_axis(max(counts.values(), default=0)),
                       "plot_bgcolor": "#ffffff", "paper_bgcolor": "#ffffff"},
            "config": CONFIG}
     return json.dumps(fig, cls=PlotlyJSONEncoder, ensure_ascii=False)

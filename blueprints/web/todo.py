@@ -31,7 +31,7 @@ class Entry:
 def _chain_note(at, result) -> str:
     """The auditor's line: when `flask audit verify` last ran and what it found."""
     if at is None:
-        return "尚未校验（flask audit verify）"
+        return "尚未校验：请系统运维人员运行 flask audit verify"
     verdict = "链完整" if result == "success" else "发现不符"
     return f"上次 {clock.local(at):%Y-%m-%d %H:%M}：{verdict}"
 
@@ -67,7 +67,7 @@ PANEL: dict[Role, list[Entry]] = {
         Entry("locked", "已锁定账号", todo.locked_accounts, "security.users", {"locked": "1"}),
     ],
     Role.AUDIT_ADMIN: [
-        Entry("chain", "审计链校验未通过", todo.chain_checks_failed, "audit.index",
+        Entry("chain", "审计链校验", todo.chain_checks_failed, "audit.index",
               {"action": "audit_verified"},
               note_values=(todo.last_chain_check_at, todo.last_chain_check_result),
               note=_chain_note),

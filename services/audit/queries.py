@@ -33,8 +33,9 @@ def _day(errors: Collector, value, field: str, label: str) -> date | None:
 
 
 def parse_filters(args) -> dict:
-    """Filters from a query string: from, to (dates, Asia/Shanghai, inclusive), actor_id, action,
-    object_type, result. ValidationFailed names each bad one."""
+    """Filters from a query string: from, to (dates, Asia/Shanghai, inclusive), actor_id (a user's
+    id, or a username: digits are read as an id), action, object_type, result. ValidationFailed
+    names each bad one (an unknown username included)."""
     errors = Collector()
     filters = {}
     for field, label in (("from", "开始日期"), ("to", "结束日期")):
@@ -42,10 +43,16 @@ def parse_filters(args) -> dict:
     raw_actor = args.get("actor_id")
     filters["actor_id"] = None
     if raw_actor not in (None, ""):
-        if str(raw_actor).isdigit() and len(str(raw_actor)) <= 12:
+        raw_actor = str(raw_actor).strip()
+        if raw_actor.isdigit() and len(raw_actor) <= 12:
             filters["actor_id"] = int(raw_actor)
+        elif not raw_actor or len(raw_actor) > 64:
+            errors.add("actor_id", "操作人应填写用户编号或用户名（不超过64个字符）")
         else:
-            errors.add("actor_id", "操作人编号应为正整数")
+            found = db.session.scalar(sa.select(User.id).where(User.username == raw_actor))
+            if found is None:
+                errors.add("actor_id", f"操作人：没有用户名为“{raw_actor}”的用户")
+            filters["actor_id"] = found
     for field, label in (("action", "操作"), ("object_type", "对象类型")):
         value = (args.get(field) or "").strip()
         if len(value) > 50:

@@ -47,6 +47,19 @@ def _layout(title: str, *, height: int = 340, **extra) -> dict:
     return layout
 
 
+#: Tick steps a count axis may take (whole numbers only: no 0.5 persons).
+_STEPS = (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 5000, 10000)
+
+
+def count_axis(highest, *, ticks: int = 6, **extra) -> dict:
+    """A Plotly axis for counts up to `highest` (a number): from 0, whole-number ticks only
+    (`tickformat` ",d" and a whole `dtick` of about `ticks` steps, 1 for small counts), so a
+    count never shows at 0.5 nor repeats a tick label. `extra` adds or overrides axis keys."""
+    top = max(int(highest or 0), 1)
+    step = next((s for s in _STEPS if s * ticks >= top), -(-top // ticks))
+    return {"rangemode": "tozero", "tickformat": ",d", "tick0": 0, "dtick": step, **extra}
+
+
 def _trace(kind: str, **props) -> dict:
     """A trace as a plain dict; `marker_color`-style keys become nested (marker: {color})."""
     trace = {"type": kind}
@@ -91,9 +104,10 @@ def activities_by_theme_month(by_theme_month: dict, title: str = "各主题活�
     traces = [_trace("bar", name=_theme_label(code), x=MONTH_LABELS, y=list(months),
                      marker_color=THEME_COLORS.get(code), hovertemplate="%{x} %{y} 项")
               for code, months in by_theme_month.items()]
+    stacked = [sum(column) for column in zip(*by_theme_month.values(), strict=True)] or [0]
     return _figure(traces, _layout(title, barmode="stack",
-                                     yaxis={"title": {"text": "活动数"}, "rangemode": "tozero",
-                                            "gridcolor": "#eee"},
+                                     yaxis=count_axis(max(stacked), title={"text": "活动数"},
+                                                      gridcolor="#eee"),
                                      xaxis={"tickangle": 0}))
 
 
@@ -110,10 +124,12 @@ def home_theme_comparison(rows: list[dict], *, stacked: bool = True,
                              marker_color=THEME_COLORS[theme.value],
                              hovertemplate="%{y}：%{x} 项"))
     height = max(260, 90 + 26 * len(rows) * (1 if stacked else 2))
+    sums = [sum(r["themes"].values()) if stacked else max(r["themes"].values(), default=0)
+            for r in rows]
     return _empty_note(_figure(traces, _layout(title, height=height,
                                      barmode="stack" if stacked else "group",
                                      margin={"l": 110, "r": 12, "t": 40, "b": 50},
-                                     xaxis={"rangemode": "tozero", "gridcolor": "#eee"},
+                                     xaxis=count_axis(max(sums, default=0), gridcolor="#eee"),
                                      yaxis={"automargin": True})), rows)
 
 
@@ -170,8 +186,8 @@ def grade_distribution(grades: dict, title: str = "考核等次分布") -> go.Fi
                 text=[grades.get(c, 0) for c in codes], textposition="auto",
                 hovertemplate="%{x}：%{y} 家")],
         _layout(title, height=280, showlegend=False,
-                yaxis={"title": {"text": "代表之家数"}, "rangemode": "tozero", "dtick": 1,
-                       "gridcolor": "#eee"})), sum(grades.values()))
+                yaxis=count_axis(max(grades.values(), default=0), title={"text": "代表之家数"},
+                                 gridcolor="#eee"))), sum(grades.values()))
 
 
 def representative_heatmap(rows: list[dict], title: str = "代表月度活动热力图") -> go.Figure:
@@ -181,7 +197,9 @@ def representative_heatmap(rows: list[dict], title: str = "代表月度活动热
     return _empty_note(_figure(
         [_trace("heatmap", z=z, x=MONTH_LABELS, y=names, colorscale=BLUES, zmin=0,
                     hovertemplate="%{y} %{x}：%{z} 项<extra></extra>",
-                    colorbar={"title": {"text": "项"}, "thickness": 10})],
+                    colorbar={"title": {"text": "项"}, "thickness": 10, "tickformat": ",d",
+                              "tick0": 0,
+                              "dtick": count_axis(max(map(max, z), default=0))["dtick"]})],
         _layout(title, height=max(240, 80 + 24 * len(rows)),
                 margin={"l": 90, "r": 12, "t": 40, "b": 40},
                 yaxis={"automargin": True}, xaxis={"side": "bottom"})), rows)
@@ -217,15 +235,15 @@ def activities_against_target(by_theme: dict, target: int | None,
                     marker_color=[THEME_COLORS[c] for c in codes], text=values,
                     textposition="auto", hovertemplate="%{x}：%{y} 项")],
             _layout(title, height=280, showlegend=False,
-                    yaxis={"title": {"text": "活动数"}, "rangemode": "tozero",
-                           "range": [0, max(values) + 1], "gridcolor": "#eee"}))
+                    yaxis=count_axis(max(values) + 1, title={"text": "活动数"},
+                                     range=[0, max(values) + 1], gridcolor="#eee")))
     return _figure(
         [_trace("bar", x=[_theme_label(c) for c in codes], y=values, name="已审核活动",
                 marker_color=[THEME_COLORS[c] for c in codes], text=values,
                 textposition="auto", hovertemplate="%{x}：%{y} 项")],
         _layout(title, height=280, showlegend=False,
-                yaxis={"title": {"text": "活动数"}, "rangemode": "tozero",
-                       "range": [0, max([target, *values]) + 1], "gridcolor": "#eee"},
+                yaxis=count_axis(max([target, *values]) + 1, title={"text": "活动数"},
+                                 range=[0, max([target, *values]) + 1], gridcolor="#eee"),
                 shapes=[{"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1,
                          "y0": target, "y1": target,
                          "line": {"color": "#c0392b", "dash": "dash", "width": 2}}],

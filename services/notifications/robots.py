@@ -99,12 +99,16 @@ def _check_url(errors: dict, url: str) -> None:
     if len(url) > URL_MAX:
         errors["webhook_url"] = [f"Webhook 地址不能超过{URL_MAX}个字符"]
         return
+    if not url.lower().startswith(("https://", "http://")):
+        errors["webhook_url"] = ["Webhook 地址：请填写以 https:// 或 http:// 开头的完整地址"]
+        return
     if any(ord(ch) < 33 for ch in url):
         errors["webhook_url"] = ["Webhook 地址不能含有空格或控制字符"]
         return
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        errors["webhook_url"] = ["Webhook 地址应以 https:// 或 http:// 开头，并含有主机名"]
+        errors["webhook_url"] = ["Webhook 地址：请填写以 https:// 或 http:// 开头的完整地址"
+                                 "（含主机名）"]
     elif not host_allowed(url):
         errors["webhook_url"] = ["Webhook 地址的主机不在平台允许的范围内"
                                  "（WEBHOOK_ALLOWED_HOSTS），请联系系统管理员"]

@@ -9,6 +9,8 @@ import base64
 import hashlib
 import hmac
 import json
+import socket
+import ssl
 import time
 import urllib.error
 import urllib.request
@@ -67,6 +69,23 @@ def payload(provider: DeliveryChannel, fmt: RobotFormat, subject: str, text: str
         "content": f"**科协代表之家：{subject}**\n{text}{more}"}}
 
 
+def network_reason(exc: BaseException) -> str:
+    """A failed connection in Chinese for the channel page: 无法解析地址, 连接超时, 连接被拒绝,
+    加密连接（证书）错误, or 网络连接失败 for anything else (the exception class in brackets)."""
+    reason = getattr(exc, "reason", exc)
+    if isinstance(reason, socket.gaierror):
+        return "无法解析地址（域名不存在或服务器无法访问 DNS）"
+    if isinstance(reason, TimeoutError | socket.timeout) or "timed out" in str(reason):
+        return "连接超时（对方未在规定时间内应答）"
+    if isinstance(reason, ConnectionRefusedError):
+        return "连接被拒绝（对方端口未开放）"
+    if isinstance(reason, ConnectionResetError):
+        return "连接被对方中断"
+    if isinstance(reason, ssl.SSLError):
+        return "加密连接（证书）错误"
+    return f"网络连接失败（{type(reason).__name__}）"
+
+
 def post(url: str, body: dict, timeout: float) -> None:
     """POST `body` as UTF-8 JSON; returns when the robot accepted it, else raises SendFailed."""
     if not url.lower().startswith(("http://", "https://")):
@@ -78,17 +97,16 @@ def post(url: str, body: dict, timeout: float) -> None:
         with _opener.open(request, timeout=timeout) as response:
             status, raw = response.status, response.read(ANSWER_LIMIT)
     except urllib.error.HTTPError as exc:
-        raise SendFailed(f"HTTP {exc.code}") from None
+        raise SendFailed(f"对方返回错误 HTTP {exc.code}") from None
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise SendFailed(f"网络错误：{type(reason).__name__}: {reason}") from None
+        raise SendFailed(network_reason(exc)) from None
     if status != 200:
-        raise SendFailed(f"HTTP {status}")
+        raise SendFailed(f"对方返回错误 HTTP {status}")
     try:
         answer = json.loads(raw.decode("utf-8") or "{}")
     except (UnicodeDecodeError, ValueError):
-        raise SendFailed("应答不是 JSON") from None
+        raise SendFailed("对方的应答不是 JSON（地址可能不是机器人的 Webhook）") from None
     code = answer.get("errcode", 0) if isinstance(answer, dict) else None
     if code != 0:
         message = answer.get("errmsg", "") if isinstance(answer, dict) else ""
-        raise SendFailed(f"errcode {code}: {message}"[:500])
+        raise SendFailed(f"机器人拒收（错误码 {code}：{message}）"[:500])

@@ -14,6 +14,7 @@ from services.signin.attendance import (
     attendance,
     counts_for,
     far_above,
+    settled_ids,
     summary_counts,
 )
 from services.signin.attending import (
@@ -64,6 +65,7 @@ __all__ = [
     "close_signin",
     "counts_for",
     "far_above",
+    "settled_ids",
     "is_open",
     "normalize_code",
     "open_signin",

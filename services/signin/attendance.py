@@ -11,6 +11,8 @@ import sqlalchemy as sa
 
 from extensions import db
 from models import Activity, ActivitySignin, Attendee
+from models.enums import ActivityStatus
+from services import clock
 from services.privacy import mask_mobile
 from services.signin.permissions import sees_full_mobile
 
@@ -29,9 +31,12 @@ FAR_FACTOR = 2
 FAR_MARGIN = 10
 
 
-def far_above(participants: int | None, signed: int | None) -> bool:
-    """Whether the declared 参与人数 is far above the sign-ins (False without a sign-in or a figure)."""
-    if signed is None or participants is None:
+def far_above(participants: int | None, signed: int | None, *, settled: bool = True) -> bool:
+    """Whether the declared 参与人数 is far above the sign-ins (False without a sign-in or a figure).
+
+    settled: whether the count is final enough to compare — the sign-in has closed (or ended), or
+    the activity was submitted; while people may still sign in to a draft it is never flagged."""
+    if not settled or signed is None or participants is None:
         return False
     return participants > FAR_FACTOR * signed and participants - signed >= FAR_MARGIN
 
@@ -47,6 +52,19 @@ def counts_for(activity_ids) -> dict[int, int]:
         .where(ActivitySignin.activity_id.in_(ids))
         .group_by(ActivitySignin.activity_id))
     return {activity_id: int(n) for activity_id, n in rows}
+
+
+def settled_ids(activities, now: datetime | None = None) -> set[int]:
+    """The ids of `activities` (loaded Activity objects) whose sign-in count is settled for the
+    far-above flag: submitted (any status but draft), or their sign-in no longer open — one query."""
+    items = list(activities)
+    drafts = sorted({a.id for a in items if a.status == ActivityStatus.DRAFT})
+    still_open = set()
+    if drafts:
+        still_open = set(db.session.scalars(sa.select(ActivitySignin.activity_id).where(
+            ActivitySignin.activity_id.in_(drafts), ActivitySignin.closed_at.is_(None),
+            ActivitySignin.closes_at >= (now or clock.now()))))
+    return {a.id for a in items} - still_open
 
 
 def attendees_of(activity: Activity) -> list[Attendee]:

@@ -122,7 +122,7 @@ def completion(actor, survey: Survey, home_id=None, *, page: int = 1,
         reps_stmt.order_by(None).subquery()))
     reps = [{"id": i, "name": name, "home_id": rep_home, "responses": n}
             for i, name, rep_home, n in db.session.execute(
-                reps_stmt.order_by(sa.func.coalesce(by_rep.c.responses, 0).desc(), User.name,
+                reps_stmt.order_by(sa.func.coalesce(by_rep.c.responses, 0).desc(), User.name_key,
                                    User.id)
                 .limit(per_page).offset((page - 1) * per_page))]
     return Completion(homes, reps, total_homes, total_reps, page, per_page)

@@ -112,7 +112,8 @@ def test_manager_saves_robots_and_secrets_are_never_shown_in_full(client, login,
 
 
 @pytest.mark.parametrize("field, value, message", [
-    ("webhook_url", "ftp://example.cn/x", "Webhook 地址应以 https:// 或 http:// 开头"),
+    ("webhook_url", "ftp://example.cn/x", "请填写以 https:// 或 http:// 开头的完整地址"),
+    ("webhook_url", "not a url", "请填写以 https:// 或 http:// 开头的完整地址"),
     ("webhook_url", "", "请填写 Webhook 地址"),
     ("webhook_url", "https://x.cn/" + "a" * 1000, "Webhook 地址不能超过1000个字符"),
     ("webhook_url", "https://x.cn/a b", "不能含有空格"),
@@ -228,3 +229,29 @@ def test_allowed_hosts_narrow_where_robots_may_be(app, client, login, world, mon
 def test_credentials_in_a_url_are_masked_too():
     assert notifications.masked_url("http://robot:pa55word@10.1.2.3:8080/send?key=abcdefghijklmnop") \
         == "http://****@10.1.2.3:8080/send?key=abcd…mnop"
+
+
+def test_a_failing_robot_reads_in_chinese_with_its_retry_state(app, client, login, world,
+                                                               monkeypatch):
+    """A robot whose host does not resolve: the page says why in Chinese (no exception names)
+    and that the message is being retried (which attempt, when next), not 排队中."""
+    from datetime import timedelta
+
+    from models.base import utcnow
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "https://rephome.example.gov.cn")
+    login(world.admin)
+    resp = client.post("/channels/office/wecom", data={
+        "wecom-webhook_url": "https://no-such-host.invalid/cgi-bin/webhook/send?key=k",
+        "wecom-message_format": "markdown", "wecom-enabled": "y"})
+    assert resp.status_code == 302
+    assert client.post("/channels/office/wecom/test").status_code == 302
+    at = utcnow()
+    for _ in range(3):
+        assert notifications.deliver_due(at)["retrying"] == 1
+        at += timedelta(hours=7)
+    html = client.get("/channels/office").get_data(as_text=True)
+    state = html.split('data-testid="delivery-state">')[1].split("<")[0]
+    assert state == "重试中（第 3 次）"
+    error = html.split('data-testid="delivery-error">')[1].split("<")[0]
+    assert "无法解析地址" in error
+    assert "gaierror" not in html and "Errno" not in html and "下次尝试" in html

@@ -178,3 +178,26 @@ def test_page_access_matrix(client, login, everyone, event, method, path, expect
     assert resp.status_code == expected[index], (role, url)
     if role == "anonymous" and expected[index] == R:
         assert "/login" in resp.headers["Location"]
+
+
+def test_far_above_waits_until_sign_in_closes_or_the_activity_is_submitted(world, event, login):
+    """30 declared, nobody signed in yet: no warning while the sign-in of a draft is open; it
+    appears once the sign-in is closed, and on a submitted activity even while still open."""
+    client = login(world.rep_a)
+    assert client.post(f"/me/activities/{event.id}/signin/open",
+                       data={"closes_at": "23:59"}).status_code == 303
+    page = client.get(f"/me/activities/{event.id}").get_data(as_text=True)
+    assert 'data-testid="signin-count-inline">0<' in page and "远高于签到人数" not in page
+    assert signin.far_above(30, 0, settled=False) is False
+    event.status = ActivityStatus.SUBMITTED
+    db.session.commit()
+    page = client.get(f"/me/activities/{event.id}").get_data(as_text=True)
+    assert 'data-testid="far-above"' in page
+    queue = login(world.manager_a).get("/manage/queue").get_data(as_text=True)
+    assert "参与人数远高于签到" in queue
+    event.status = ActivityStatus.DRAFT
+    db.session.commit()
+    client = login(world.rep_a)
+    assert client.post(f"/me/activities/{event.id}/signin/close").status_code == 303
+    page = client.get(f"/me/activities/{event.id}").get_data(as_text=True)
+    assert 'data-testid="far-above"' in page and "远高于签到人数" in page

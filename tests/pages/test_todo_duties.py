@@ -85,7 +85,8 @@ def test_audit_administrator_sees_the_last_chain_check(app, people):
     client, html = _page(app, people.auditor, "/audit/")
     count, href = _entry(html, "chain")
     assert count == 0 and href == "/audit/?action=audit_verified"
-    assert _note(html) == "尚未校验（flask audit verify）"
+    assert _note(html) == "尚未校验：请系统运维人员运行 flask audit verify"
+    assert "未通过" not in html.split('data-testid="todo-chain"')[1].split("</a>")[0]
     runner = app.test_cli_runner()
     assert runner.invoke(args=["audit", "verify"]).exit_code == 0
     html = client.get("/audit/").get_data(as_text=True)

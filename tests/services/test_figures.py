@@ -100,3 +100,34 @@ def test_cheap_at_scale():
     figures.to_json(figures.representative_heatmap(
         [{"name": f"代表{i}", "months": [i % 3] * 12} for i in range(300)]))
     assert time.perf_counter() - start < 2.0
+
+
+def _whole_ticks(axis, top):
+    """The tick values a Plotly axis with tick0/dtick draws from 0 to `top`."""
+    assert axis.tickformat == ",d" and axis.dtick == int(axis.dtick) and axis.dtick >= 1
+    return [axis.tick0 + i * axis.dtick for i in range(int(top // axis.dtick) + 1)]
+
+
+def test_count_axes_only_have_whole_ticks():
+    """Counts never tick at 0.5 nor repeat a label ("0 1 1"): every count axis steps by a whole
+    number, 1 for small counts, about six ticks for larger ones."""
+    assert figures.count_axis(1)["dtick"] == 1 and figures.count_axis(0)["dtick"] == 1
+    assert figures.count_axis(6)["dtick"] == 1 and figures.count_axis(7)["dtick"] == 2
+    assert figures.count_axis(95)["dtick"] == 20 and figures.count_axis(10**6)["dtick"] >= 10**5
+    small = {"party_building": [1] + [0] * 11}
+    fig = figures.activities_by_theme_month(small)
+    assert _whole_ticks(fig.layout.yaxis, 1) == [0, 1]
+    rows = [{"name": "甲", "themes": {"window": 1}}]
+    assert figures.home_theme_comparison(rows).layout.xaxis.dtick == 1
+    assert figures.grade_distribution({"excellent": 1}).layout.yaxis.dtick == 1
+    for target in (None, 2):
+        mine = figures.activities_against_target({"window": 1}, target)
+        assert mine.layout.yaxis.dtick == 1 and mine.layout.yaxis.tickformat == ",d"
+    heat = figures.representative_heatmap([{"name": "甲", "months": [1] + [0] * 11}])
+    assert heat.data[0].colorbar.dtick == 1
+
+
+def test_survey_result_bars_tick_whole_counts():
+    from blueprints.surveys.results import _figure
+    fig = json.loads(_figure({"kind": "single", "counts": {"是": 1, "否": 0}}))
+    assert fig["layout"]["xaxis"]["dtick"] == 1 and fig["layout"]["xaxis"]["tickformat"] == ",d"
