@@ -15,6 +15,8 @@ from services import clock
 from services.audit.record import snapshot_keys
 
 ACTION_LABELS = {
+    "assign": "安排代表接单", "close_unrated": "关闭未评价需求",
+    "decline": "不予受理", "dispatch": "派单", "fulfil": "需求办结", "rate": "评价",
     "login_success": "登录成功", "login_failure": "登录失败", "logout": "退出登录",
     "account_locked": "账号锁定", "account_unlocked": "账号解锁",
     "otp_enrolled": "绑定第二因素", "otp_recovery_used": "使用恢复码", "otp_reset": "重置第二因素",
@@ -44,6 +46,7 @@ ACTION_LABELS = {
 }
 
 OBJECT_LABELS = {
+    "needs": "需求",
     "users": "用户", "units": "依托单位", "homes": "代表之家", "home_plans": "年度计划",
     "service_team_members": "服务团队成员", "activities": "活动", "attachments": "活动附件",
     "workers": "科技工作者", "worker_links": "科技工作者关联", "contact_records": "联系记录",
@@ -67,6 +70,14 @@ OBJECT_LABELS = {
 RESULT_LABELS = {"success": "成功", "failure": "失败"}
 
 KEY_LABELS = {
+    "assigned_at": "接单时间", "current": "当前", "score": "评分", "decline_reason": "不予受理原因",
+    "description": "描述", "dispatched_at": "派单时间", "fulfilled_at": "办结时间",
+    "hint_representative_id": "来源代表编号", "linked": "三级联动", "linked_levels": "三级联动",
+    "need_id": "需求编号", "organization": "单位", "paid_at": "拨付登记时间",
+    "paid_by_id": "拨付登记人编号", "paid_on": "拨付日期", "pass_": "合格", "rated_at": "评价时间",
+    "rating": "评分", "rating_comment": "评价意见", "received_at": "收到时间",
+    "return_reason": "退回原因", "reverse_reason": "红冲原因", "reversed_at": "红冲时间",
+    "reversed_by_id": "红冲人编号",
     "username": "用户名", "reason": "原因", "channel": "渠道", "how": "方式", "by": "方式",
     "what": "内容", "rows": "行数", "trigger": "触发方式", "checked": "已校验条数",
     "bad_id": "不符记录编号", "bad_seq": "不符记录序号", "problem": "问题", "job": "任务",
