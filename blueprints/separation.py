@@ -19,7 +19,7 @@ COMMON_BLUEPRINTS = {"auth", "public", "api_tokens", "api_me", "api_notification
                      "signin_public", "api_signin_public", "survey_public", "api_public_surveys"}
 COMMON_ENDPOINTS = {"static", "favicon", "main.index", "main.healthz", "account.profile",
                     "account.first_password", "account.messages", "account.messages_test",
-                    "qr.page", "qr.track_form", "qr.track"}
+                    "qr.page", "qr.done", "qr.track_form", "qr.track"}
 
 #: The duty of each separated administrator, by blueprint and by endpoint.
 DUTY_BLUEPRINTS = {

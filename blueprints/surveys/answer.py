@@ -15,7 +15,6 @@ from services import appeals, surveys
 from services.errors import Conflict, ValidationFailed
 from services.surveys import response_limit
 
-
 #: Session key: ids of the surveys (at most 20, newest last) this browser has answered.
 DONE_KEY = "surveys_answered"
 
