@@ -24,7 +24,7 @@ COMMON_BLUEPRINTS = {"auth", "public", "api_tokens", "api_me", "api_notification
                      "need_public", "api_public_needs"}
 COMMON_ENDPOINTS = {"static", "favicon", "main.index", "main.healthz", "account.profile",
                     "account.first_password", "account.messages", "account.messages_test",
-                    "qr.page", "qr.track_form", "qr.track"}
+                    "qr.page", "qr.done", "qr.track_form", "qr.track"}
 
 #: The duty of each separated administrator, by blueprint and by endpoint.
 DUTY_BLUEPRINTS = {

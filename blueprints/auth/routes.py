@@ -128,5 +128,6 @@ def logout():
     accounts.end_session(current_user)
     db.session.commit()
     logout_user()
+    session.pop("account_slip", None)  # a new account's activation code (manage.account_slip)
     flash("您已安全退出", "info")
     return redirect(url_for("auth.login"))

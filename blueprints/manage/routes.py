@@ -3,10 +3,12 @@
 (The verification queue and the activity lists live in blueprints/activities/.) Every page works
 on the manager's own Home; provincial admins have their own pages and get 403 here.
 """
+import hmac
+import time
 from io import BytesIO
 
 import sqlalchemy as sa
-from flask import make_response, redirect, render_template, request, send_file, url_for
+from flask import make_response, redirect, render_template, request, send_file, session, url_for
 from flask_login import current_user
 
 from blueprints import appeal_filters
@@ -29,6 +31,10 @@ from services.years import FILTER_YEARS
 
 MANAGER = Role.HOME_MANAGER
 PER_PAGE = 30
+#: Session key of the last created account's slip in this browser: {"by", "user_id", "code", "at"}.
+SLIP_KEY = "account_slip"
+#: How long (seconds) a reload of the slip page still shows the activation code.
+SLIP_SECONDS = 30 * 60
 
 
 def _home_id() -> int:
@@ -115,15 +121,42 @@ def account_new():
                                    form=form)
         if outcome:
             user, code = outcome.value
-            response = make_response(render_template(
-                "manage/account_code.html", person=user, code=code,
-                login_url=public_url("auth.login")))
-            response.headers["Cache-Control"] = "no-store"
-            return response
+            session[SLIP_KEY] = {"by": current_user.id, "user_id": user.id, "code": code,
+                                 "at": int(time.time())}
+            return redirect(url_for("manage.account_slip"), code=303)
         status = 422
     elif request.method == "POST":
         status = 422
     return render_template("manage/account_new.html", form=form), status
+
+
+@bp.route("/accounts/new/slip")
+@roles_required(MANAGER)
+def account_slip():
+    """The printable slip of the account this manager just created (GET after the redirect, so a
+    reload creates nothing; no-store). The code comes from this browser's session and is shown again
+    on reload for SLIP_SECONDS, to the manager who created the account only, while the code is still
+    unused; after that (or for anyone else) the page says the code was shown once and how to get a
+    new one. Creating another account replaces the slip."""
+    slip = session.get(SLIP_KEY) or {}
+    person = None
+    if slip.get("by") == current_user.id and time.time() - slip.get("at", 0) <= SLIP_SECONDS:
+        person = db.session.get(User, slip.get("user_id"))
+        if (person is None or person.home_id != current_user.scope_home_id
+                or not person.activation_code_hash
+                or not hmac.compare_digest(person.activation_code_hash,
+                                           account_service.digest(slip.get("code", "")))):
+            person = None
+    if person is None:
+        session.pop(SLIP_KEY, None)
+        response = make_response(render_template("manage/account_code.html", person=None,
+                                                 code=None, login_url=None))
+    else:
+        response = make_response(render_template(
+            "manage/account_code.html", person=person, code=slip["code"],
+            login_url=public_url("auth.login")))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/accounts/<int:user_id>/active", methods=["POST"])

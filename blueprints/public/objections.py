@@ -3,9 +3,11 @@
 POST /public/results/objections is limited per address and assessment (PUBLIC_APPEAL_RATE_LIMIT,
 shared with the API); 404 when the assessment is not published, 409 outside the window, 422 naming bad fields.
 A filled honeypot field (hidden from people, filled by bots) is answered like an accepted
-objection and stores nothing, as on the 代表码 form.
+objection and stores nothing, as on the 代表码 form. Post/Redirect/Get: an accepted objection (or a
+trapped bot's) keeps its receipt in the browser's session and answers 303 to the receipt page
+/public/results/objections/done, so a reload files nothing.
 """
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 
 from blueprints.public import bp
 from blueprints.public.routes import results_context
@@ -16,10 +18,14 @@ from services.errors import ValidationFailed
 from services.receipts import new_receipt
 
 FIELDS = ("assessment_id", "name", "contact", "text")
-def accepted(receipt: str) -> str:
-    """The message a filer sees, with the receipt they read the decision with on /track."""
-    return (f"您的异议已受理，省科协办公室将予以核实并答复。请记下查询码 {receipt}，"
-            f"可在“进度查询”页面（/track）凭查询码查看处理结果。")
+#: Session key of the last accepted objection's receipt in this browser: {"receipt", "year"}.
+DONE_KEY = "objection_done"
+
+
+def _done(receipt: str, year: int):
+    """Keep the receipt for this browser and send it to the receipt page (303)."""
+    session[DONE_KEY] = {"receipt": receipt, "year": year}
+    return redirect(url_for("public.objection_done"), code=303)
 
 
 @bp.route("/results/objections", methods=["POST"])
@@ -29,11 +35,9 @@ def objection_file():
     values = {k: request.form.get(k, "") for k in FIELDS}
     if appeals.honeypot_filled(request.form):
         trapped = assessments.published_assessment(values["assessment_id"])  # 404 as for anyone
-        flash(accepted(new_receipt()), "success")  # looks accepted; nothing is stored
-        return redirect(url_for("public.results", year=trapped.year))
+        return _done(new_receipt(), trapped.year)  # looks accepted; nothing is stored
     outcome = commit_operation(
-        lambda: assessments.file_objection(values["assessment_id"], values),
-        success=lambda objection: accepted(objection.receipt), failure=None)
+        lambda: assessments.file_objection(values["assessment_id"], values), failure=None)
     if isinstance(outcome.error, ValidationFailed):  # the form again, its fields named
         context = results_context(request.args.get("year", type=int))
         return render_template("public/results.html", **context, values=values,
@@ -41,4 +45,16 @@ def objection_file():
     if outcome.error is not None:
         flash(outcome.error.message, "danger")
         return redirect(url_for("public.results"))
-    return redirect(url_for("public.results", year=outcome.value.assessment.year))
+    return _done(outcome.value.receipt, outcome.value.assessment.year)
+
+
+@bp.route("/results/objections/done")
+def objection_done():
+    """The receipt page after an accepted objection (GET; a reload shows the same receipt and files
+    nothing), with a button to its progress on /track. Without a receipt in this browser's session
+    it goes to the results page."""
+    kept = session.get(DONE_KEY)
+    if not kept:
+        return redirect(url_for("public.results"))
+    return render_template("public/objection_done.html", receipt=kept["receipt"],
+                           year=kept.get("year"))

@@ -3,8 +3,10 @@
 
 POST /r/{code} is limited per client address and code (PUBLIC_APPEAL_RATE_LIMIT, shared with the API); a
 filled honeypot field is answered like an accepted appeal and stores nothing (the service decides).
+Post/Redirect/Get: an accepted POST keeps the receipt in the browser's session and answers 303 to
+/r/{code}/done, so reloading the receipt page (phones reload tabs) shows the same receipt and files nothing.
 """
-from flask import redirect, render_template, request, url_for
+from flask import redirect, render_template, request, session, url_for
 from markupsafe import Markup
 
 from blueprints.public import qr_bp as bp
@@ -17,6 +19,8 @@ from services.receipts import normalize_receipt
 from services.urls import public_url
 
 FIELDS = ("category", "content", "name", "contact", appeals.HONEYPOT)
+#: Session key of the last accepted appeal's receipt in this browser (see done()).
+DONE_KEY = "appeal_done"
 
 
 def page_url(code: str) -> str:
@@ -36,15 +40,29 @@ def page(code):
         outcome = commit_operation(lambda: appeals.submit_public_appeal(rep, values),
                                    failure=None, errors=(ValidationFailed,))
         if outcome:
-            return render_template("public/qr_done.html", rep=rep, receipt=outcome.value,
-                                   category=AppealCategory(values["category"]).label
-                                   if values["category"] in AppealCategory.values() else "")
+            session[DONE_KEY] = {"code": rep.public_code, "receipt": outcome.value,
+                                 "category": AppealCategory(values["category"]).label
+                                 if values["category"] in AppealCategory.values() else ""}
+            return redirect(url_for("qr.done", code=code), code=303)
         errors, status = outcome.error.fields, 422
     # segno writes only paths and our fixed title: no user text reaches this SVG.
     svg = Markup(appeals.qr_svg(page_url(code), scale=4))  # noqa: S704
     return render_template("public/qr_page.html", rep=rep, svg=svg, values=values,
                            errors=errors, categories=AppealCategory.choices(),
                            honeypot=appeals.HONEYPOT), status
+
+
+@bp.route("/r/<code>/done")
+def done(code):
+    """The receipt page after an accepted appeal (GET; reloading it shows the same receipt and files
+    nothing). The receipt comes from this browser's session: {"code", "receipt", "category"} set by the
+    POST; without one for this code (another browser, or nothing filed) it goes back to the form."""
+    rep = appeals.representative_by_code(code)
+    kept = session.get(DONE_KEY)
+    if not kept or kept.get("code") != rep.public_code:
+        return redirect(url_for("qr.page", code=code))
+    return render_template("public/qr_done.html", rep=rep, receipt=kept["receipt"],
+                           category=kept.get("category", ""))
 
 
 @bp.route("/track")

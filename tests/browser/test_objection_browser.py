@@ -38,7 +38,10 @@ def test_objection_on_a_phone_and_the_honeypot(server, browser, world):
     box = button.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= 390
     button.click()
-    expect(page.locator(".alert-success")).to_contain_text("异议已受理")
+    expect(page.get_by_test_id("objection-done")).to_contain_text("异议已受理")
+    receipt = page.get_by_test_id("receipt").inner_text().strip()
+    page.reload()  # a phone reloads the tab after switching apps: same receipt, nothing filed
+    expect(page.get_by_test_id("receipt")).to_have_text(receipt)
     page.wait_for_load_state("load")  # the width counts once the stylesheets apply
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     [objection] = _objections()
@@ -53,7 +56,9 @@ def test_objection_on_a_phone_and_the_honeypot(server, browser, world):
     form.locator("#obj-text").fill("http://spam.example")
     form.locator("input[name=website]").fill("http://spam.example", force=True)
     form.locator("button[type=submit]").click()
-    expect(bot.locator(".alert-success")).to_contain_text("异议已受理")
+    expect(bot.get_by_test_id("objection-done")).to_contain_text("异议已受理")
     assert len(_objections()) == 1
+    page.get_by_role("link", name="查看办理进度").click()
+    expect(page.locator("body")).to_contain_text("已受理，正在核实")
     for watch in watches:
         watch.assert_clean()

@@ -33,6 +33,11 @@ def test_worker_follows_a_suggestion_to_its_resolution(server, browser, world): 
     receipt = receipt_el.inner_text().strip()
     assert len(receipt) >= 10
     no_sideways_scroll(worker)
+    # The receipt page is a GET after a redirect: reloading it (as a phone does after switching
+    # apps) shows the same receipt and files nothing more.
+    assert worker.url.endswith(f"/r/{world.rep_a.public_code}/done")
+    worker.reload()
+    expect(receipt_el).to_have_text(receipt)
 
     worker.get_by_role("link", name="查看办理进度").click()
     expect(worker.get_by_test_id("status")).to_have_text("已受理")
@@ -44,6 +49,7 @@ def test_worker_follows_a_suggestion_to_its_resolution(server, browser, world): 
     log_in(manager, server, world.manager_a)
     manager.goto(f"{server}/manage/appeals")
     item = manager.locator("[data-testid^=appeal-]").filter(has_text=SUGGESTION)
+    expect(item).to_have_count(1)
     expect(item.get_by_test_id("from-qr")).to_have_text("来自代表码")
     item.locator("textarea[name=response]").fill(RESPONSE)
     item.get_by_role("button", name="办结").click()

@@ -71,6 +71,10 @@ def test_a_worker_answers_on_a_phone_through_a_dropped_network(server, browser, 
     no_sideways_scroll(phone)
     key = f"rephome-survey-{survey.id}"
     assert phone.evaluate(f"window.localStorage.getItem('{key}')") is None
+    # The thank-you page is a GET after a redirect: a reload sends nothing again.
+    assert phone.url.endswith(f"/q/{survey.id}/thanks")
+    phone.reload()
+    expect(phone.get_by_test_id("survey-thanks")).to_be_visible()
 
     _db.session.expire_all()
     response = _db.session.query(SurveyResponse).one()

@@ -44,10 +44,32 @@ def test_results_page_shows_the_window_and_the_form_while_it_is_open(published, 
 def test_filing_from_the_page(published, client, monkeypatch, db):
     on(monkeypatch, START)
     resp = client.post("/public/results/objections", data={"assessment_id": published.id, **FORM})
-    assert resp.status_code == 302
+    assert resp.status_code == 303
+    assert resp.headers["Location"].endswith("/public/results/objections/done")
     assert "异议已受理" in client.get(resp.headers["Location"]).get_data(as_text=True)
     [o] = db.session.scalars(sa.select(Objection)).all()
     assert o.name == "李四" and o.assessment_id == published.id
+
+
+def test_reloading_the_objection_receipt_page_files_nothing(published, client, app, monkeypatch,
+                                                            db):
+    """The receipt page is a GET after a redirect: reloading it (as a phone does after switching
+    apps) shows the same receipt, links its progress, and files nothing."""
+    on(monkeypatch, START)
+    client.post("/public/results/objections", data={"assessment_id": published.id, **FORM})
+    [o] = db.session.scalars(sa.select(Objection)).all()
+    for _ in range(3):
+        resp = client.get("/public/results/objections/done")
+        html = resp.get_data(as_text=True)
+        assert resp.status_code == 200
+        assert f'data-testid="receipt">{o.receipt}<' in html
+        assert f'href="/track?receipt={o.receipt}"' in html and "查看办理进度" in html
+        assert '<a href="/track">/track</a>' in html
+        assert "year=2025" in html  # back to the results of that year
+    assert len(db.session.scalars(sa.select(Objection)).all()) == 1
+    # Another browser sees no receipt: it is sent to the results.
+    other = app.test_client().get("/public/results/objections/done")
+    assert other.status_code == 302 and other.headers["Location"].endswith("/public/results")
 
 
 def test_page_errors_name_the_field_and_outside_the_window_is_refused(published, client,
@@ -79,8 +101,11 @@ def test_filled_honeypot_is_answered_as_accepted_and_stores_nothing(published, c
     on(monkeypatch, START)
     resp = client.post("/public/results/objections",
                        data={"assessment_id": published.id, **FORM, "website": trap})
-    assert resp.status_code == 302 and "year=2025" in resp.headers["Location"]
-    assert "异议已受理" in client.get(resp.headers["Location"]).get_data(as_text=True)
+    # The same redirect and receipt page as an accepted objection (with a receipt that finds nothing).
+    assert resp.status_code == 303
+    assert resp.headers["Location"].endswith("/public/results/objections/done")
+    done = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert "异议已受理" in done and "查看办理进度" in done and "year=2025" in done
     assert db.session.scalars(sa.select(Objection)).all() == []
     assert db.session.scalar(sa.select(sa.func.count(Notification.id))) == 0
     assert db.session.scalar(sa.select(sa.func.count(AuditLog.id))
@@ -94,7 +119,7 @@ def test_blank_honeypot_files_as_usual(published, client, monkeypatch, db):
     on(monkeypatch, START)
     resp = client.post("/public/results/objections",
                        data={"assessment_id": published.id, **FORM, "website": "  "})
-    assert resp.status_code == 302
+    assert resp.status_code == 303
     assert len(db.session.scalars(sa.select(Objection)).all()) == 1
 
 

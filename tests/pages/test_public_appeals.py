@@ -17,9 +17,16 @@ def _appeals():
 
 
 def _post_page(client, code, **data):
+    """POST the public form; an accepted one must answer 303 to /r/{code}/done, which is then
+    fetched (GET) and returned, as a browser does (Post/Redirect/Get)."""
     form = {"category": "policy", "content": "建议设立青年科技人才专项。"}
     form.update(data)
-    return client.post(f"/r/{code}", data=form)
+    resp = client.post(f"/r/{code}", data=form)
+    if resp.status_code in (301, 302, 303, 307, 308):
+        assert resp.status_code == 303
+        assert resp.headers["Location"].endswith(f"/r/{code}/done")
+        resp = client.get(resp.headers["Location"])
+    return resp
 
 
 # --- Codes -------------------------------------------------------------------------------------
@@ -90,6 +97,34 @@ def test_page_submission_stores_a_qr_appeal_and_shows_the_receipt(world, client)
     assert appeal.receipt == receipt and len(receipt) >= 10
     assert appeal.submitter_name == "王工" and appeal.submitter_contact == "13900001111"
     assert appeal.worker_id is None
+
+
+def test_reloading_the_receipt_page_shows_the_same_receipt_and_files_nothing(world, client):
+    """Phones reload a tab after switching apps: the receipt page is a GET, so a reload repeats
+    nothing."""
+    code = world.rep_a.public_code
+    resp = client.post(f"/r/{code}", data={"category": "policy", "content": "建议设立专项。"})
+    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/r/{code}/done")
+    first = client.get(f"/r/{code}/done")
+    assert first.status_code == 200
+    receipt = RECEIPT_RE.search(first.get_data(as_text=True)).group(1)
+    assert "政策" in first.get_data(as_text=True) or "诉求建议" in first.get_data(as_text=True)
+    for _ in range(3):
+        again = client.get(f"/r/{code}/done")
+        assert again.status_code == 200
+        assert RECEIPT_RE.search(again.get_data(as_text=True)).group(1) == receipt
+    assert [a.receipt for a in _appeals()] == [receipt]
+
+
+def test_the_receipt_page_shows_nothing_to_another_browser_or_another_code(world, client, app):
+    code = world.rep_a.public_code
+    _post_page(client, code)
+    other = app.test_client()
+    resp = other.get(f"/r/{code}/done")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/r/{code}")
+    resp = client.get(f"/r/{world.rep_b.public_code}/done")
+    assert resp.status_code == 302 and 'data-testid="receipt"' not in resp.get_data(as_text=True)
+    assert client.get("/r/unknown-code-123/done").status_code == 404
 
 
 def test_submission_notifies_the_representative_and_the_homes_managers_and_is_audited(world, client):

@@ -29,11 +29,25 @@ def test_door_page_signs_in_and_says_what_is_kept(client, world, event):
     assert 'data-testid="privacy"' in page and "180 天后删除" in page
     resp = client.post(f"/s/{code}", data={"name": "王小明", "mobile": "+86 139 1234 5678",
                                            "is_worker": "1", "work_unit": "东南大学"})
-    assert resp.status_code == 201
-    assert 'data-testid="attendee-no">1<' in resp.get_data(as_text=True)
+    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/s/{code}/done")
+    done = client.get(resp.headers["Location"]).get_data(as_text=True)
+    assert 'data-testid="attendee-no">1<' in done and "签到成功" in done
+    # A reload of the number's page (phones reload tabs after switching apps) sends nothing again.
+    reload = client.get(f"/s/{code}/done").get_data(as_text=True)
+    assert "您已签到（序号 1）" in reload and 'name="mobile"' not in reload
     again = client.post(f"/s/{code.lower()}", data={"name": "王小明", "mobile": "13912345678"})
-    assert again.status_code == 200 and "您已签到" in again.get_data(as_text=True)
+    assert again.status_code == 303
+    again = client.get(again.headers["Location"])
+    assert again.status_code == 200 and "您已签到（序号 1）" in again.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Attendee.id))) == 1
+
+
+def test_the_number_page_needs_a_sign_in_in_this_browser(client, app, world, event):
+    code = _open(event, world.rep_a)
+    client.post(f"/s/{code}", data={"name": "王小明", "mobile": "13912345678"})
+    other = app.test_client().get(f"/s/{code}/done")
+    assert other.status_code == 302 and other.headers["Location"].endswith(f"/s/{code}")
+    assert client.get("/s/NOSUCHCODE/done").status_code == 404
 
 
 def test_door_page_refusals(client, world, event):
@@ -43,7 +57,8 @@ def test_door_page_refusals(client, world, event):
     text = bad.get_data(as_text=True)
     assert bad.status_code == 422 and "请填写姓名" in text and "手机号应为11位" in text
     hp = client.post(f"/s/{code}", data={"name": "bot", "mobile": "13900000000", "website": "x"})
-    assert hp.status_code == 201
+    assert hp.status_code == 303  # the same redirect and number page as a real sign-in
+    assert "签到成功" in client.get(hp.headers["Location"]).get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Attendee.id))) == 0
     signin.close_signin(world.rep_a, event)
     db.session.commit()
@@ -151,7 +166,7 @@ MATRIX = [
     ("POST", "/me/activities/{id}/signin/close", [R, 303, 303, N4, 303, N4, N4, F3, F3, F3, F3]),
     ("POST", "/me/activities/{id}/signin/proxy", [R, 303, F3, N4, F3, N4, N4, F3, F3, F3, F3]),
     ("GET", "/s/{code}", [200] * 11),
-    ("POST", "/s/{code}", [201] * 11),
+    ("POST", "/s/{code}", [303] * 11),  # to the number page /s/{code}/done
 ]
 
 

@@ -100,7 +100,14 @@ def test_codes_print_as_slips_once(login, world, inside):
 
 
 def _answer_page(client, survey, **form):
-    return client.post(f"/q/{survey.id}", data=form)
+    """POST the answering page; accepted answers must answer 303 to /q/{id}/thanks, which is then
+    fetched (GET) and returned, as a browser does (Post/Redirect/Get)."""
+    resp = client.post(f"/q/{survey.id}", data=form)
+    if resp.status_code in (301, 302, 303, 307, 308):
+        assert resp.status_code == 303
+        assert resp.headers["Location"].endswith(f"/q/{survey.id}/thanks")
+        resp = client.get(resp.headers["Location"])
+    return resp
 
 
 def _form(survey, single="高校", multiple=("科研经费",), scale="4", text="", **extra):
@@ -120,6 +127,24 @@ def test_the_public_page_takes_answers(client, world, inside):
     assert resp.status_code == 200 and 'data-testid="survey-thanks"' in resp.get_data(as_text=True)
     response = _db.session.scalar(sa.select(SurveyResponse))
     assert response.representative_id == world.rep_a.id and response.home_id == world.home_a.id
+
+
+def test_reloading_the_thank_you_page_adds_no_response(client, world, inside, app):
+    """Phones reload a tab after switching apps: the thank-you page is a GET, so a reload sends
+    nothing again."""
+    survey = published(world.admin)
+    resp = client.post(f"/q/{survey.id}", data=_form(survey))
+    assert resp.status_code == 303 and resp.headers["Location"].endswith(f"/q/{survey.id}/thanks")
+    for _ in range(3):
+        page = client.get(f"/q/{survey.id}/thanks")
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and 'data-testid="survey-thanks"' in html
+        assert f'data-clear-survey="rephome-survey-{survey.id}"' in html
+    assert _db.session.scalar(sa.select(sa.func.count(SurveyResponse.id))) == 1
+    # Another browser that answered nothing is sent to the survey.
+    other = app.test_client().get(f"/q/{survey.id}/thanks")
+    assert other.status_code == 302 and other.headers["Location"].endswith(f"/q/{survey.id}")
+    assert client.get("/q/999999/thanks").status_code == 404
 
 
 def test_the_public_page_names_bad_answers_and_keeps_them(client, world, inside):

@@ -166,8 +166,14 @@ def _walk_through(base: str, world, verify=True, origin=None):
     resp = s.post(f"{base}/r/{rep.public_code}",
                   data={"category": "policy", "content": "端口后面的诉求", "website": "",
                         "csrf_token": _token(form.text)},
-                  headers={"Referer": f"{origin}/r/{rep.public_code}", "Origin": origin})
-    assert resp.status_code == 200 and "查询码" in resp.text, resp.text[:800]
+                  headers={"Referer": f"{origin}/r/{rep.public_code}", "Origin": origin},
+                  allow_redirects=False)
+    assert resp.status_code == 303, resp.text[:800]
+    # The receipt page after the redirect keeps the port too.
+    location = resp.headers["Location"]
+    assert not location.startswith("http") or location.startswith(origin + "/"), location
+    done = s.get(f"{base}/r/{rep.public_code}/done")
+    assert done.status_code == 200 and "查询码" in done.text, done.text[:800]
     card = s.get(f"{base}/cards/representatives/{rep.id}.pdf")
     assert card.status_code == 200 and card.content.startswith(b"%PDF")
     return pdf_text(card.content)
