@@ -3,6 +3,7 @@
 - provincial_admin: every need; dispatches, declines, closes an unrated fulfilled need.
 - home_manager: the needs dispatched to their Home (home_id); assigns and returns them.
 - representative: the needs assigned to them.
+- city_admin: read-only, the needs dispatched to the Homes of its city (SPEC §5.12), mobiles masked.
 - the separated administrators: 403 on every need route; anyone else sees none (404).
 Contact mobiles are shown in full to admins, the Home's managers and the assigned representatives,
 masked (138****5678) to anyone else who can see the need.
@@ -14,9 +15,9 @@ from models import Need, need_representatives
 from models.enums import SEPARATED_ROLES, Role
 from services.errors import Forbidden, NotFound
 from services.privacy import mask_mobile
-from services.scope import require_role
+from services.scope import city_home_ids, require_role
 
-READERS = (Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE)
+READERS = (Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE)
 
 
 def require_reader(actor) -> None:
@@ -31,6 +32,8 @@ def need_clause(actor):
         raise Forbidden("系统、安全和审计管理员不办理业务（三员分立）")
     if role == Role.PROVINCIAL_ADMIN:
         return sa.true()
+    if role == Role.CITY_ADMIN:
+        return Need.home_id.in_(city_home_ids(actor.city))
     if role == Role.HOME_MANAGER:
         home_id = actor.scope_home_id
         return Need.home_id == home_id if home_id is not None else sa.false()
