@@ -6,14 +6,14 @@ deliver_messages job sends; message_preferences each user's e-mail choice per to
 columns of notifications (emailed_at, email_attempts, email_error) give way to the queue.
 
 Revision ID: 0006_delivery
-Revises: 0006_i20
+Revises: 0006_login_notice
 Create Date: 2026-12-07 18:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0006_delivery'
-down_revision = '0006_i20'
+down_revision = '0006_login_notice'
 branch_labels = None
 depends_on = None
 

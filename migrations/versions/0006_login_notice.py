@@ -1,14 +1,14 @@
 """users.last_failure_at: when the last failed login of the account happened, told to the owner at
 the next successful login together with the count and the address (SPEC §5.13).
 
-Revision ID: 0006_i20
+Revision ID: 0006_login_notice
 Revises: 0006_published_quarters
 Create Date: 2026-12-07 18:40:00
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0006_i20'
+revision = '0006_login_notice'
 down_revision = '0006_published_quarters'
 branch_labels = None
 depends_on = None
