@@ -16,12 +16,14 @@ def test_a_representative_reads_and_changes_their_topics(world, api):
     assert resp.status_code == 200
     body = resp.get_json()
     assert body["in_app"] is True and body["mail_configured"] is False
-    assert [t["code"] for t in body["topics"]] == ["activity_review", "reminders", "appeals", "other"]
+    assert [t["code"] for t in body["topics"]] == ["activity_review", "reminders", "appeals", "needs",
+                                                  "other"]
     assert all(t["email"] for t in body["topics"])
     resp = client.put("/notifications/preferences", json={"email": {"reminders": False}})
     assert resp.status_code == 200, resp.get_json()
     topics = {t["code"]: t["email"] for t in resp.get_json()["topics"]}
-    assert topics == {"activity_review": True, "reminders": False, "appeals": True, "other": True}
+    assert topics == {"activity_review": True, "reminders": False, "appeals": True, "needs": True,
+                      "other": True}
     stored = dict(_db.session.execute(sa.select(MessagePreference.topic, MessagePreference.email)
                                       .where(MessagePreference.user_id == world.rep_a.id)).all())
     assert stored["reminders"] is False and stored["activity_review"] is True

@@ -122,7 +122,7 @@ def test_each_user_chooses_what_comes_by_mail(world, smtp):
     assert queued(kind="activity_returned")[0].status == DeliveryStatus.SKIPPED
     assert _db.session.scalar(sa.select(sa.func.count(Notification.id))) == 2  # in-app both
     choices = dict((t.code, on) for t, on in notifications.email_choices(world.rep_a))
-    assert choices == {"activity_review": False, "reminders": False, "appeals": False,
+    assert choices == {"activity_review": False, "reminders": False, "appeals": False, "needs": False,
                        "other": False} | {"reminders": True}
     entry = _db.session.scalar(sa.select(AuditLog).where(
         AuditLog.action == "update_message_preferences"))
