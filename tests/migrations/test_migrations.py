@@ -1,4 +1,5 @@
 """The Alembic migrations build the schema on an empty database and agree with the models."""
+import logging
 import os
 import uuid
 
@@ -50,6 +51,18 @@ def test_upgrade_on_empty_database_matches_models(empty_database_url):
         assert set(db.metadata.tables) <= tables
         assert _diff(app) == []
         db.engine.dispose()
+
+
+def test_migrating_in_a_running_process_leaves_its_loggers_speaking(empty_database_url):
+    """`flask db upgrade` inside a process (make run, the tests) must not silence the loggers the
+    process already has: the host-mismatch warning and the missing-glyph report are read by operators."""
+    speakers = [logging.getLogger(name) for name in
+                ("blueprints.errors.lost_token", "services.fonts", "rephome.test.existing")]
+    app = make_app(SQLALCHEMY_DATABASE_URI=empty_database_url)
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    assert [log.name for log in speakers if log.disabled] == []
 
 
 def test_downgrade_to_base_and_upgrade_again(empty_database_url):

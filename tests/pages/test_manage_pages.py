@@ -160,7 +160,9 @@ def test_accounts_create_and_deactivate(world, login):
     client = login(world.manager_a)
     resp = client.post("/manage/accounts/new", data={"username": "newrep", "name": "新代表",
                                                      "level": "county"})
-    assert resp.status_code == 200 and 'data-testid="activation-code"' in resp.get_data(as_text=True)
+    assert resp.status_code == 303
+    slip = client.get(resp.headers["Location"])
+    assert slip.status_code == 200 and 'data-testid="activation-code"' in slip.get_data(as_text=True)
     user = _db.session.scalar(sa.select(User).where(User.username == "newrep"))
     assert user.home_id == world.home_a.id and user.role.value == "representative"
     resp = client.post("/manage/accounts/new", data={"username": "", "name": "", "level": ""})

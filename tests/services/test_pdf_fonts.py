@@ -106,9 +106,6 @@ def test_the_rare_character_itself_is_drawn():
 def test_a_character_no_font_has_is_drawn_as_a_box_and_reported(caplog):
     buf = io.BytesIO()
     pdf = fonts.new_canvas(buf, (200, 100))
-    # An earlier test in the same process may have configured logging with
-    # disable_existing_loggers (gunicorn, `flask serve`): the module's logger must speak here.
-    logging.getLogger("services.fonts").disabled = False
     with caplog.at_level(logging.WARNING, logger="services.fonts"):
         missing = fonts.draw_text(pdf, 10, 40, f"甲{NO_FONT}乙", 20)
     assert missing == [NO_FONT]
