@@ -2,7 +2,8 @@
 
 The sending, retries with exponential backoff and the rate per channel are the service's
 (services.notifications.deliver_due); the job gives them the lease (never two runs at once) and a
-Job run record. A run that found nothing due leaves no record (the table is `quiet`).
+Job run record. A scheduled run that found nothing due leaves no record (the job is `quiet`); a run
+from `flask jobs run` or the jobs page is always recorded.
 """
 from datetime import date
 

@@ -77,9 +77,12 @@ def run_job(name: str, today: date | None = None, *, trigger: str = "cli", actor
     db.session.commit()
 
     owner = locking.new_owner()
+    # A quiet job's idle minutes are not kept when the scheduler runs it; a run someone asked for
+    # (the CLI, the page) is always recorded.
+    unrecorded_if_idle = job.quiet and trigger == "scheduler"
     if not locking.acquire(name, owner):
         held = locking.holder(name)
-        if job.quiet:
+        if unrecorded_if_idle:
             return JobRun(job_name=name, as_of=today, status=JobStatus.SKIPPED,
                           counts={"trigger": trigger})
         run = JobRun(job_name=name, as_of=today, started_at=utcnow(), finished_at=utcnow(),
@@ -105,7 +108,7 @@ def run_job(name: str, today: date | None = None, *, trigger: str = "cli", actor
             run.counts = {**counts, "trigger": trigger}
             run.status = JobStatus.SUCCESS
             run.finished_at = utcnow()
-            if job.quiet and not counts.get("attempted"):
+            if unrecorded_if_idle and not counts.get("attempted"):
                 return _forget(run)
             _audit(run, trigger, actor)
             db.session.commit()  # the job's work, its record and its audit entry, once

@@ -27,8 +27,9 @@ class ScheduledJob:
     func: Callable = field(compare=False)
     when: str  # the schedule in words (Chinese), for `flask jobs list` and the admin page
     does: str
-    # A quiet job keeps no Job run for a run that did nothing (counts["attempted"] == 0) and none
-    # for a run skipped because another process holds the lease: it runs every minute.
+    # A quiet job runs every minute: a scheduled run that did nothing (counts["attempted"] == 0) or
+    # was skipped because another process holds the lease keeps no Job run. Runs from the CLI or
+    # the jobs page are always recorded.
     quiet: bool = False
 
     def trigger(self):

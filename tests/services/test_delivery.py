@@ -350,15 +350,24 @@ def test_queueing_trouble_never_stops_the_action(world, smtp, monkeypatch):
 # ---------------------------------------------------------------- the job
 
 def test_the_job_records_runs_that_sent_something_and_none_when_idle(world, receiver):
-    assert run_job("deliver_messages").status == JobStatus.SUCCESS
-    assert _db.session.scalar(sa.select(sa.func.count(JobRun.id))) == 0    # idle: no record
+    assert run_job("deliver_messages", trigger="scheduler").status == JobStatus.SUCCESS
+    assert _db.session.scalar(sa.select(sa.func.count(JobRun.id))) == 0    # idle minute: no record
     robot(world.home_a, DeliveryChannel.WECOM, receiver.url(key="k"))
     notifications.announce(notifications.home_owner(world.home_a.id), "appeal_received", "",
                            {"count": 1})
     _db.session.commit()
-    run = run_job("deliver_messages")
+    run = run_job("deliver_messages", trigger="scheduler")
     assert run.status == JobStatus.SUCCESS and run.counts["delivered"] == 1
     assert _db.session.scalar(sa.select(sa.func.count(JobRun.id))) == 1
+
+
+def test_an_idle_run_someone_asked_for_is_recorded(db):
+    """SPEC §7: every run records a Job run; only the scheduler's idle minutes are not kept."""
+    run = run_job("deliver_messages")                      # `flask jobs run deliver_messages`
+    assert run.status == JobStatus.SUCCESS and run.counts["attempted"] == 0
+    stored = _db.session.scalars(sa.select(JobRun)).all()
+    assert [(r.job_name, r.status, r.counts["trigger"]) for r in stored] == [
+        ("deliver_messages", JobStatus.SUCCESS, "cli")]
 
 
 def test_the_job_is_in_the_schedule_every_minute_and_not_caught_up(db):
