@@ -16,7 +16,8 @@ STATES = {"open": "未办结", "overdue": "超期未办结"}
 
 def apply(stmt):
     """(stmt narrowed by ?status=&category=&q=&state= and ordered open first, newest first,
-    the values for the form) — a dict with status, category, q and state ('' when unused)."""
+    the values for the form) — a dict with status, category, q and state ('' when unused), and
+    overdue_before / overdue_days for marking each overdue appeal 超期."""
     status = request.args.get("status", "")
     if status in AppealStatus.values():
         stmt = stmt.where(Appeal.status == status)
@@ -40,4 +41,6 @@ def apply(stmt):
     open_first = sa.case((Appeal.status.in_(["received", "forwarded"]), 0), else_=1)
     stmt = stmt.order_by(open_first, Appeal.created_at.desc(), Appeal.id.desc())
     return stmt, {"status": status, "category": category, "q": q, "state": state,
-                  "states": STATES}
+                  "states": STATES, "is_overdue": todo.is_overdue,
+                  "overdue_before": todo.overdue_before(),
+                  "overdue_days": todo.overdue_days()}

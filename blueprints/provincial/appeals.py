@@ -11,7 +11,6 @@ from blueprints.provincial import bp
 from extensions import db
 from models import Appeal, Home
 from models.enums import Role
-from services import todo
 from services.scope import get_scoped, scoped
 
 PER_PAGE = 30
@@ -32,4 +31,4 @@ def appeals():
     stmt, filters = appeal_filters.apply(stmt)
     page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
     return render_template("manage/appeals.html", page=page, read_only=True, home_id=home_id,
-                           overdue_days=todo.overdue_days(), **filters)
+                           **filters)

@@ -27,6 +27,7 @@ from services.todo.duties import (
     locked_accounts,
 )
 from services.todo.overdue import (
+    is_overdue,
     overdue_before,
     overdue_clause,
     overdue_days,
@@ -46,6 +47,7 @@ __all__ = [
     "count_all",
     "objections_undecided",
     "oldest_draft_year",
+    "is_overdue",
     "overdue_before",
     "overdue_clause",
     "overdue_days",

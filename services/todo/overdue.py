@@ -24,6 +24,12 @@ def overdue_before() -> datetime:
     return datetime.combine(day, time(), clock.SHANGHAI).astimezone(UTC)
 
 
+def is_overdue(appeal: Appeal, before: datetime | None = None) -> bool:
+    """The same rule as `overdue_clause` for one loaded appeal (`before`: `overdue_before()`,
+    passed in when a page marks many)."""
+    return appeal.status in OPEN and appeal.created_at < (before or overdue_before())
+
+
 def overdue_clause():
     """A WHERE clause on Appeal: open and received before `overdue_before()`."""
     return Appeal.status.in_(OPEN) & (Appeal.created_at < overdue_before())

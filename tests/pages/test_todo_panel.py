@@ -3,9 +3,10 @@ read-only province appeals list (open / overdue), and the panel's statement coun
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from extensions import db as _db
-from models import Assessment, Notification, Objection
+from models import Appeal, Assessment, Notification, Objection
 from models.enums import (
     ActivityStatus,
     AppealStatus,
@@ -241,3 +242,25 @@ def test_panel_is_one_statement(world, app):
             with count_statements() as statements:
                 items = todo_items(user)
             assert items and len(statements) == 1, user.role
+
+
+def _marked(html: str) -> set[int]:
+    """Ids of the appeals the list marks 超期."""
+    marked = set()
+    for chunk in html.split('data-testid="appeal-')[1:]:
+        appeal_id, _, rest = chunk.partition('"')
+        if 'data-testid="overdue"' in rest.split('data-testid="appeal-')[0]:
+            marked.add(int(appeal_id))
+    return marked
+
+
+def test_each_list_marks_the_overdue_appeals(world, login):
+    """An open appeal received more than APPEAL_OVERDUE_DAYS days ago is marked 超期 on the
+    manager's list and the office's; 15 days is not yet overdue, a resolved one never is."""
+    _office_world(world)
+    ids = dict(_db.session.execute(sa.select(Appeal.content, Appeal.id)).all())
+    manager = login(world.manager_a).get("/manage/appeals").get_data(as_text=True)
+    assert _marked(manager) == {ids["诉求甲超期"]}
+    assert "超期：未办结且受理已超过 15 天" in manager
+    office = login(world.admin).get("/province/appeals").get_data(as_text=True)
+    assert _marked(office) == {ids["诉求甲超期"], ids["诉求丙超期转办"]}
