@@ -1,8 +1,12 @@
 """Word (.docx) plumbing every document shares: Chinese declared as the East Asian language, East
 Asian fonts named explicitly (`w:eastAsia`, else Chinese shows in a fallback font) and table column
 widths written where Word, LibreOffice and WPS each read them."""
+from docx import Document
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from services.input_rules import for_export
 
 BODY_FONT = "宋体"
 TITLE_FONT = "黑体"
@@ -70,3 +74,30 @@ def set_east_asian_font(target, name: str) -> None:
         rpr.insert(0, fonts)
     for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
         fonts.set(qn(attr), name)
+
+
+def a4_document(*, top_bottom_cm: float = 2.54, left_right_cm: float = 2.8,
+                body_size_pt: float = 12):
+    """A new python-docx Document on A4 portrait (21.0 × 29.7 cm) with the given margins (cm),
+    Chinese declared as its East Asian language and the Normal style in BODY_FONT at
+    `body_size_pt` points — the page every official form of RepHome starts from."""
+    doc = Document()
+    section = doc.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
+    section.top_margin = section.bottom_margin = Cm(top_bottom_cm)
+    section.left_margin = section.right_margin = Cm(left_right_cm)
+    normal = doc.styles["Normal"]
+    set_east_asian_font(normal, BODY_FONT)
+    normal.font.size = Pt(body_size_pt)
+    set_east_asian_language(doc)
+    return doc
+
+
+def text_run(paragraph, text, font: str = BODY_FONT, size: float = 12, bold: bool = False):
+    """Append `text` (None → empty; made safe for export by input_rules.for_export) to
+    `paragraph` as a run in `font` at `size` points; returns the run."""
+    run = paragraph.add_run(for_export("" if text is None else str(text)))
+    set_east_asian_font(run, font)
+    run.font.size = Pt(size)
+    run.bold = bold
+    return run

@@ -8,10 +8,9 @@ them (a fixed layout, w:tblGrid gridCol widths and a w:tcW on every cell), not o
 """
 from io import BytesIO
 
-from docx import Document
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
+from docx.shared import Cm
 
 from models import Application
 from services.homes.applications import DATE_LINE, PLEDGE_TEXT, SCHEME_GUIDANCE, SEAL_LINE
@@ -20,21 +19,13 @@ from services.word import (
     BODY_FONT,
     CAPTION_FONT,
     TITLE_FONT,
+    a4_document,
     fix_column_widths,
-    set_east_asian_font,
-    set_east_asian_language,
+    text_run,
 )
 
 TITLE = "科协代表之家申报书"
 COLUMN_WIDTHS = (Cm(3.4), Cm(4.8), Cm(2.8), Cm(4.4))  # 15.4 cm: the text width of A4 here
-
-
-def _run(paragraph, text: str, font: str = BODY_FONT, size: float = 12, bold: bool = False):
-    run = paragraph.add_run(for_export(text))
-    set_east_asian_font(run, font)
-    run.font.size = Pt(size)
-    run.bold = bold
-    return run
 
 
 def _cell_text(cell, text: str, *, font=BODY_FONT, size=12, bold=False,
@@ -45,7 +36,7 @@ def _cell_text(cell, text: str, *, font=BODY_FONT, size=12, bold=False,
     for i, line in enumerate(lines):
         paragraph = first if i == 0 else cell.add_paragraph()
         paragraph.alignment = align
-        _run(paragraph, line, font, size, bold)
+        text_run(paragraph, line, font, size, bold)
     cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     return cell
 
@@ -59,32 +50,23 @@ def _seal_block(cell, text: str):
     """Opinion text, then the seal and date places aligned right."""
     _cell_text(cell, text)
     for _ in range(2):
-        _run(cell.add_paragraph(), "")
+        text_run(cell.add_paragraph(), "")
     for line in (SEAL_LINE, DATE_LINE):
         paragraph = cell.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _run(paragraph, line)
+        text_run(paragraph, line)
 
 
 def build(application: Application) -> bytes:
     """The .docx bytes of the application's 申报书."""
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin = section.bottom_margin = Cm(2.54)
-    section.left_margin = section.right_margin = Cm(2.8)
-
-    normal = doc.styles["Normal"]
-    set_east_asian_font(normal, BODY_FONT)
-    normal.font.size = Pt(12)
-    set_east_asian_language(doc)
+    doc = a4_document()
 
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(title, TITLE, TITLE_FONT, 22, bold=True)
+    text_run(title, TITLE, TITLE_FONT, 22, bold=True)
     sub = doc.add_paragraph()
     sub.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(sub, f"（{application.round.year}年度）", BODY_FONT, 14)
+    text_run(sub, f"（{application.round.year}年度）", BODY_FONT, 14)
 
     table = doc.add_table(rows=6, cols=4)
     table.style = "Table Grid"
@@ -105,7 +87,7 @@ def build(application: Application) -> bytes:
     scheme = _cell_text(rows[3].cells[1].merge(rows[3].cells[3]), f"（{SCHEME_GUIDANCE}）",
                         font=CAPTION_FONT, size=10.5)
     for line in for_export(application.scheme or "").splitlines() or [""]:
-        _run(scheme.add_paragraph(), line)
+        text_run(scheme.add_paragraph(), line)
     _caption(rows[4].cells[0], "单位意见")
     _seal_block(rows[4].cells[1].merge(rows[4].cells[3]), PLEDGE_TEXT)
     _caption(rows[5].cells[0], "省科协意见")

@@ -21,7 +21,7 @@ from docx.shared import Cm, Pt
 from models.enums import Kind, Level
 from services.input_rules import for_export
 from services.records.annual import MONTHS
-from services.word import BODY_FONT, TITLE_FONT, set_east_asian_font
+from services.word import TITLE_FONT, a4_document, set_east_asian_font
 
 
 def clean(text) -> str:
@@ -37,15 +37,9 @@ def _document() -> Document:
     """An A4 document whose styles carry the fonts, so runs need no formatting of their own
     (python-docx's per-run formatting is far too slow for a Home's hundreds of records;
     bench/RESULTS.md, "Records and search")."""
-    doc = Document()
+    doc = a4_document(top_bottom_cm=2.2, left_right_cm=2.5, body_size_pt=11)
     doc.style_ids = {}
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin = section.bottom_margin = Cm(2.2)
-    section.left_margin = section.right_margin = Cm(2.5)
     normal = doc.styles["Normal"]
-    set_east_asian_font(normal, BODY_FONT)
-    normal.font.size = Pt(11)
     for name, size, centred in ((TITLE_STYLE, 18, True), (HEADING_STYLE, 12, False)):
         style = doc.styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         doc.style_ids[name] = style.style_id

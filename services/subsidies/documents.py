@@ -4,31 +4,15 @@ office's seal lines — the way the provincial office sends it with the transfer
 from decimal import Decimal
 from io import BytesIO
 
-from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
-from services.input_rules import for_export
 from services.subsidies.listing import SubsidyRow
-from services.word import (
-    BODY_FONT,
-    TITLE_FONT,
-    fix_column_widths,
-    set_east_asian_font,
-    set_east_asian_language,
-)
+from services.word import TITLE_FONT, a4_document, fix_column_widths, text_run
 
 ISSUER = "江苏省科学技术协会"
 COLUMN_WIDTHS = (Cm(4.2), Cm(11.2))
-
-
-def _run(paragraph, text, font=BODY_FONT, size=12, bold=False):
-    run = paragraph.add_run(for_export("" if text is None else str(text)))
-    set_east_asian_font(run, font)
-    run.font.size = Pt(size)
-    run.bold = bold
-    return run
 
 
 def yuan(amount: Decimal | None) -> str:
@@ -38,20 +22,12 @@ def yuan(amount: Decimal | None) -> str:
 
 def notice_docx(year: int, row: SubsidyRow, issued_on) -> bytes:
     """The .docx bytes of the 拨付通知 of `row` (a listed Home of `year`), dated `issued_on`."""
-    doc = Document()
-    section = doc.sections[0]
-    section.page_height, section.page_width = Cm(29.7), Cm(21.0)
-    section.top_margin = section.bottom_margin = Cm(2.54)
-    section.left_margin = section.right_margin = Cm(2.8)
-    normal = doc.styles["Normal"]
-    set_east_asian_font(normal, BODY_FONT)
-    normal.font.size = Pt(12)
-    set_east_asian_language(doc)
+    doc = a4_document()
 
     title = doc.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _run(title, f"{year}年度科协代表之家经费奖补拨付通知", TITLE_FONT, 18, bold=True)
-    _run(doc.add_paragraph(), f"{row.unit_name}：")
+    text_run(title, f"{year}年度科协代表之家经费奖补拨付通知", TITLE_FONT, 18, bold=True)
+    text_run(doc.add_paragraph(), f"{row.unit_name}：")
     body = (f"根据{year}年度科协代表之家动态考核结果（已公示期满），你单位{row.home_name}"
             f"考核等次为“{row.grade.label}”，核定经费奖补 {yuan(row.amount)}。")
     if row.payment is not None:
@@ -61,7 +37,7 @@ def notice_docx(year: int, row: SubsidyRow, issued_on) -> bytes:
         body += "款项拨付后另行告知凭证号。"
     paragraph = doc.add_paragraph()
     paragraph.paragraph_format.first_line_indent = Pt(24)
-    _run(paragraph, body)
+    text_run(paragraph, body)
 
     lines = [("代表之家", row.home_name), ("依托单位", row.unit_name),
              ("考核总分", f"{row.total:.2f}"), ("考核等次", row.grade.label),
@@ -72,14 +48,14 @@ def notice_docx(year: int, row: SubsidyRow, issued_on) -> bytes:
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for (caption, value), tr in zip(lines, table.rows, strict=True):
-        _run(tr.cells[0].paragraphs[0], caption, bold=True)
-        _run(tr.cells[1].paragraphs[0], value)
+        text_run(tr.cells[0].paragraphs[0], caption, bold=True)
+        text_run(tr.cells[1].paragraphs[0], value)
     fix_column_widths(table, COLUMN_WIDTHS)
 
     for text in ("", ISSUER, "（盖章）", f"{issued_on.year}年{issued_on.month}月{issued_on.day}日"):
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _run(p, text)
+        text_run(p, text)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
