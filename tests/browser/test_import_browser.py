@@ -32,12 +32,12 @@ def test_upload_shows_progress_then_report_then_import(browser, server, world, m
     page.click("form[data-upload-progress] button[type=submit]")
     status = page.locator("[data-upload-status]")
     expect(status).to_be_visible(timeout=5000)
-    expect(status).to_contain_text("正在逐行校验", timeout=5000)
+    expect(status).to_contain_text("正在逐行校验")
     expect(page.locator("[data-upload-bar]")).to_have_attribute("aria-valuenow", "100")
-    page.wait_for_url(re.compile(r".*/imports/\d+$"), timeout=15000)
+    page.wait_for_url(re.compile(r".*/imports/\d+$"))
     expect(page.locator("[data-testid=import-counts]")).to_contain_text("40")
     page.click("text=确认导入")
-    page.wait_for_url(re.compile(r".*/imports/\d+$"), timeout=15000)
+    page.wait_for_url(re.compile(r".*/imports/\d+$"))
     expect(page.locator("h1")).to_contain_text("已导入")
     expect(page.locator("text=下载新账号的用户名和激活码")).to_be_visible()
     for watch in watches:
@@ -58,7 +58,7 @@ def test_refused_rows_read_whole_on_a_phone(browser, server, world):  # noqa: F8
     page.set_input_files("#file", files=[{"name": "代表名册.xlsx", "mimeType": XLSX,
                                           "buffer": xlsx(REP_HEADER, rows)}])
     page.click("form[data-upload-progress] button[type=submit]")
-    page.wait_for_url(re.compile(r".*/imports/\d+$"), timeout=15000)
+    page.wait_for_url(re.compile(r".*/imports/\d+$"))
     table = page.get_by_test_id("refused-rows")
     expect(table).to_contain_text("代表层级")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

@@ -28,7 +28,7 @@ DRAFTS = """() => new Promise((resolve, reject) => {
 SUMMARY = "在社区活动室举办科普讲座，听取科技工作者关于职称评审的意见建议。"
 
 
-def wait_for_drafts(page, check, timeout=5.0):
+def wait_for_drafts(page, check, timeout=20.0):
     """Poll this device's drafts until check(drafts) holds."""
     deadline = time.monotonic() + timeout
     while True:
