@@ -31,7 +31,7 @@ def test_upload_shows_progress_then_report_then_import(browser, server, world, m
                                           "buffer": xlsx(REP_HEADER, reps(40), title_rows=1)}])
     page.click("form[data-upload-progress] button[type=submit]")
     status = page.locator("[data-upload-status]")
-    expect(status).to_be_visible(timeout=5000)
+    expect(status).to_be_visible()
     expect(status).to_contain_text("正在逐行校验")
     expect(page.locator("[data-upload-bar]")).to_have_attribute("aria-valuenow", "100")
     page.wait_for_url(re.compile(r".*/imports/\d+$"))
