@@ -1,4 +1,5 @@
-"""Small helpers the job modules share: links without a request, ISO-week keys, managers by Home."""
+"""Small helpers the job modules share: links without a request, ISO-week keys, the managers of a
+selection of Homes still to notify."""
 from datetime import date
 
 import sqlalchemy as sa
@@ -29,25 +30,17 @@ def active_home_ids() -> list[int]:
     return list(db.session.scalars(sa.select(Home.id).where(Home.status == HomeStatus.ACTIVE)))
 
 
-def managers_by_home(home_ids) -> dict[int, list[User]]:
-    """Active managers of each Home (a Home's managers are those of its host unit) — one query."""
-    ids = list(home_ids)
-    result: dict[int, list[User]] = {hid: [] for hid in ids}
-    if not ids:
-        return result
-    rows = db.session.execute(
-        sa.select(Home.id, User).join(User, User.unit_id == Home.unit_id)
-        .where(Home.id.in_(ids), User.role == Role.HOME_MANAGER, User.active.is_(True))
-        .order_by(Home.id, User.id))
-    for home_id, user in rows:
-        result[home_id].append(user)
-    return result
-
-
-def already_notified(dedupe_key: str, user_ids) -> set[int]:
-    """Which of `user_ids` already have a notification with this key (one query)."""
-    ids = list(user_ids)
-    if not ids:
-        return set()
-    return set(db.session.scalars(sa.select(Notification.user_id).where(
-        Notification.dedupe_key == dedupe_key, Notification.user_id.in_(ids))))
+def unnotified_managers(homes, dedupe_key: str | None = None):
+    """A select of (home_id, manager user_id) for the active managers of the Homes in `homes` (a
+    subquery or table with a `home_id` column — the job's own selection, never a list of ids) who
+    hold no notification with `dedupe_key`. When dedupe_key is None, `homes` must carry a
+    `dedupe_key` column: the key differs per Home. Ordered by Home, then manager; the statement's
+    parameters do not grow with the data (an anti-join, no IN list)."""
+    key = homes.c.dedupe_key if dedupe_key is None else sa.literal(dedupe_key)
+    done = sa.select(Notification.id).where(Notification.user_id == User.id,
+                                            Notification.dedupe_key == key).exists()
+    return (sa.select(homes.c.home_id, User.id.label("user_id"))
+            .join(Home, Home.id == homes.c.home_id)
+            .join(User, User.unit_id == Home.unit_id)
+            .where(User.role == Role.HOME_MANAGER, User.active.is_(True), ~done)
+            .order_by(homes.c.home_id, User.id))

@@ -1,6 +1,7 @@
 """compliance_sweep and inactivity_reminder write their reminders in SQL: the e-mails they queue
 follow the same rules as `notify`'s, and no statement's parameters grow with the representatives
-(an `IN (…)` of every id passed the driver's 65,535-parameter limit at a national scale)."""
+(an `IN (…)` of every id passed the driver's 65,535-parameter limit at a national scale);
+queue_digest and validity_watch find the managers still to notify the same way."""
 from datetime import date
 
 import pytest
@@ -78,3 +79,37 @@ def test_parameters_do_not_grow_with_the_representatives(world, job, mail_on):
         run = run_job(job, date(2026, 3, 9))
     assert run.status == JobStatus.SUCCESS and run.counts["notified"] == 3 + 3 * 7
     assert many["max"] == few["max"], many["statement"]
+
+
+@pytest.mark.parametrize("job, day", [("queue_digest", date(2026, 3, 10)),
+                                      ("validity_watch", date(2026, 12, 1))])
+def test_manager_jobs_find_who_was_notified_without_a_list_of_ids(db, job, day):
+    """queue_digest and validity_watch find the managers still to notify with an anti-join: the
+    largest parameter list is the same for 2 Homes as for 8, and each manager is notified once."""
+    from datetime import UTC, datetime
+
+    def add(n):
+        for _ in range(n):
+            home = f.home(expires_on=date(2027, 1, 10))
+            f.manager(home)
+            f.manager(home)
+            rep = f.representative(home)
+            f.activity(rep, submitted_at=datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
+        _db.session.commit()
+
+    add(2)
+    with largest_bind_list() as few:
+        first = run_job(job, day)
+    assert first.status == JobStatus.SUCCESS and first.counts[_NOTIFIED[job]] == 4
+    add(6)
+    with largest_bind_list() as many:
+        second = run_job(job, day)
+    assert second.status == JobStatus.SUCCESS, second.error
+    assert second.counts[_NOTIFIED[job]] == 12          # the new Homes' managers, not the first ones
+    assert many["max"] == few["max"], many["statement"]
+    assert _db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
+        Notification.kind == _KIND[job])) == 16
+
+
+_NOTIFIED = {"queue_digest": "notified", "validity_watch": "warned"}
+_KIND = {"queue_digest": "queue_digest", "validity_watch": "home_expiring"}
