@@ -20,10 +20,9 @@ import random
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 
-from models.enums import JIANGSU_CITIES, NeedKind, QuestionKind
+from models.enums import NeedKind, QuestionKind
 from models.user import name_sort_key
-from services.audit.chain import entry_hash
-from services.signin.opening import CODE_ALPHABET, SIGNIN_CODE_LENGTH
+from services.audit import entry_hash
 
 CITY_ADMIN_USERNAME = "bench_city"
 AUDITOR_USERNAME = "bench_auditor"
@@ -33,6 +32,10 @@ SIGNIN_SHARE = 0.02
 HALL = 500  # attendees of the largest sign-in (Home 1's first)
 OPEN_SIGNINS = 16  # sign-ins open for the load (one per load thread, at most)
 CHUNK = 100_000
+#: Codes as services/signin/opening.py draws them: 8 characters without look-alikes (0/O, 1/I/L);
+#: receipts take 12 of the same alphabet (services/receipts.py).
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+SIGNIN_CODE_LENGTH = 8
 #: The large survey's questions: (text, kind, options).
 QUESTIONS = (
     ("您的工作单位类型", QuestionKind.SINGLE, ["高校", "科研院所", "企业", "医疗卫生机构", "其他"]),

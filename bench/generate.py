@@ -93,7 +93,7 @@ def generate(scale: float, years: int = 1, *, force: bool = False, seed: int = S
 def add_extras(main: Rows, scale: float) -> dict:
     """The newer tables (bench/extras.py) after the main rows, in one transaction, the audit
     log continuing the chain from its head; {table: rows written}."""
-    from services.audit.chain import head
+    from services.audit import head
     from services.clock import now
     connection = db.session.connection()
     first_id = (connection.execute(sa.text("SELECT COALESCE(MAX(id), 0) FROM audit_log"))

@@ -73,7 +73,7 @@ def post_floor():
 
     from extensions import db
     from models.summary import CONTACT_LEVEL_CAP
-    from services.audit.chain import seal
+    from services.audit import seal
 
     data = request.get_json()
     raw = request.headers.get("Authorization", "").partition(" ")[2]
