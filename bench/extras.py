@@ -241,20 +241,24 @@ def _signins(rng, main, now):
             if value not in codes:
                 codes.add(value)
                 return value
-    signins, attendees = [], []
-    mobile = 0
+    signins, sizes = [], []
     for r in chosen:
         count = HALL if r is hall else rng.randint(5, 60)
         opened = datetime.combine(r[c["date"]], time(1), UTC)
         closes = min(opened + timedelta(hours=12), now).replace(microsecond=0)
         signins.append((len(signins) + 1, r[c["id"]], code(), r[c["organizer_id"]], opened,
                         closes, closes, count, None, opened, opened))
-        for no in range(1, count + 1):
-            mobile += 1
-            signed = min(opened + timedelta(seconds=no * 7), now).replace(microsecond=0)
-            attendees.append((len(attendees) + 1, r[c["id"]], no, f"签到人{no}",
-                              f"15{mobile:09d}", f"基准工作单位{rng.randrange(500)}", "", False,
-                              False, signed, None, "", None, signed, signed))
+        sizes.append((r[c["id"]], opened, count))
+
+    def attendees():  # drawn while written (a million rows at scale 30)
+        number = 0
+        for activity_id, opened, count in sizes:
+            for no in range(1, count + 1):
+                number += 1
+                signed = min(opened + timedelta(seconds=no * 7), now).replace(microsecond=0)
+                yield (number, activity_id, no, f"签到人{no}", f"15{number:09d}",
+                       f"基准工作单位{rng.randrange(500)}", "", False, False, signed, None, "",
+                       None, signed, signed)
     tomorrow = (now + timedelta(days=1)).replace(microsecond=0)
     for r in drafts[:OPEN_SIGNINS]:  # open for the sign-in POST load (no attendees yet)
         signins.append((len(signins) + 1, r[c["id"]], code(), r[c["organizer_id"]],
@@ -265,7 +269,7 @@ def _signins(rng, main, now):
                               "created_at", "updated_at"), iter([signins])),
         "attendees": (("id", "activity_id", "attendee_no", "name", "mobile", "work_unit", "field",
                        "is_worker", "proxy", "signed_at", "worker_id", "worker_note",
-                       "cleared_at", "created_at", "updated_at"), _chunks(iter(attendees))),
+                       "cleared_at", "created_at", "updated_at"), _chunks(attendees())),
     }
 
 
@@ -276,37 +280,42 @@ AUDIT_COLUMNS = ("id", "seq", "created_at", "actor_id", "address", "action", "ob
 def _audit(rng, count, user_ids, now, first_day, first_id, head):
     """The entries, oldest first, each sealed: seq follows the head, hash = entry_hash(row, the
     previous hash) over the row as the database will answer it (whole seconds in UTC; JSON
-    columns as the objects they decode to)."""
+    columns as the objects they decode to). Times spread evenly with jitter from 1 January to now
+    (never decreasing); drawn block by block, so memory does not grow with the count."""
     start = datetime.combine(first_day, time(), UTC)
     span = max(1, int((now - start).total_seconds()) - 1)
-    seconds = sorted(rng.randrange(span) for _ in range(count))
-    actions = rng.choices([a[:2] for a in AUDIT_ACTIONS], [a[2] for a in AUDIT_ACTIONS], k=count)
+    step = span / count
+    kinds = [a[:2] for a in AUDIT_ACTIONS]
+    weights = [a[2] for a in AUDIT_ACTIONS]
     seq, previous = head
-    for i in range(count):
-        action, object_type = actions[i]
-        actor = rng.choice(user_ids)
-        detail = before = after = None
-        object_id = rng.randrange(1, 100_000)
-        result = "success"
-        if object_type == "users":
-            object_id = actor
-            if action == "login_failure":
-                result, detail = "failure", {"username": f"user{actor}", "reason": "password"}
-        elif action == "export":
-            object_id, detail = None, {"what": object_type, "rows": rng.randrange(1, 6000)}
-        elif action == "update":
-            before, after = {"title": f"活动{object_id}"}, {"title": f"活动{object_id}（修订）"}
-        else:
-            after = {"status": "submitted", "title": f"活动{object_id}"}
-        seq += 1
-        entry = {"id": first_id + i, "seq": seq, "created_at": start + timedelta(seconds=seconds[i]),
-                 "actor_id": actor, "address": f"10.{actor % 250}.{i % 250}.{rng.randrange(1, 250)}",
-                 "action": action, "object_type": object_type, "object_id": object_id,
-                 "result": result, "detail": detail, "before": before, "after": after,
-                 "reason": ""}
-        previous = entry_hash(entry, previous)
-        yield (entry["id"], seq, entry["created_at"], actor, entry["address"], action, object_type,
-               object_id, result, _json(detail), _json(before), _json(after), "", previous)
+    for block in range(0, count, CHUNK):
+        actions = rng.choices(kinds, weights, k=min(CHUNK, count - block))
+        for offset, (action, object_type) in enumerate(actions):
+            i = block + offset
+            actor = rng.choice(user_ids)
+            detail = before = after = None
+            object_id = rng.randrange(1, 100_000)
+            result = "success"
+            if object_type == "users":
+                object_id = actor
+                if action == "login_failure":
+                    result, detail = "failure", {"username": f"user{actor}", "reason": "password"}
+            elif action == "export":
+                object_id, detail = None, {"what": object_type, "rows": rng.randrange(1, 6000)}
+            elif action == "update":
+                before, after = {"title": f"活动{object_id}"}, {"title": f"活动{object_id}（修订）"}
+            else:
+                after = {"status": "submitted", "title": f"活动{object_id}"}
+            seq += 1
+            moment = start + timedelta(seconds=int((i + rng.random()) * step))
+            entry = {"id": first_id + i, "seq": seq, "created_at": moment, "actor_id": actor,
+                     "address": f"10.{actor % 250}.{i % 250}.{rng.randrange(1, 250)}",
+                     "action": action, "object_type": object_type, "object_id": object_id,
+                     "result": result, "detail": detail, "before": before, "after": after,
+                     "reason": ""}
+            previous = entry_hash(entry, previous)
+            yield (entry["id"], seq, moment, actor, entry["address"], action, object_type,
+                   object_id, result, _json(detail), _json(before), _json(after), "", previous)
 
 
 def _json(value):

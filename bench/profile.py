@@ -21,6 +21,16 @@ sys.path.insert(0, str(ROOT))
 OTHERS = ("assessment", "sweep", "post_activity")
 
 
+def page_requests(app, year) -> dict:
+    """{target key: a function making that target's request once (answers the response)} for
+    every page and API target of bench/targets.py (all seven values of each unpacked)."""
+    from bench.targets import page_targets
+    _h, _r, targets = page_targets(app, year)
+    return {key: (lambda client=client, path=path, headers=headers:
+                  client.get(path, headers=headers))
+            for key, _label, client, path, headers, _floor, _kind in targets}
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -29,13 +39,9 @@ def main(argv=None):
     parser.add_argument("--out")
     parser.add_argument("--list", action="store_true", help="print the scenarios and stop")
     args = parser.parse_args(argv)
-    try:
-        from pyinstrument import Profiler
-    except ImportError:
-        sys.exit("pip install pyinstrument (a development tool; the bench itself does not need it)")
     import sqlalchemy as sa
 
-    from bench.run import page_targets, post_bodies
+    from bench.web import post_bodies
     from bench.wsgi import make_app
     from extensions import db
     from services.clock import today
@@ -49,21 +55,20 @@ def main(argv=None):
     def listen(conn, cursor, statement, parameters, context, executemany):
         statements.append(" ".join(statement.split())[:160])
 
-    pages = {}
-    if args.list or args.scenario not in OTHERS:
-        _h, _r, targets = page_targets(app, year)
-        pages = {key: (client, path, headers)
-                 for key, _label, client, path, headers, _floor, _kind in targets}
+    pages = page_requests(app, year) if args.list or args.scenario not in OTHERS else {}
     if args.list or not args.scenario:
         print("\n".join([*pages, *OTHERS]))
         return
     if args.scenario not in pages and args.scenario not in OTHERS:
         sys.exit(f"unknown scenario {args.scenario!r}; one of: {', '.join([*pages, *OTHERS])}")
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        sys.exit("pip install pyinstrument (a development tool; the bench itself does not need it)")
 
     def work():
         if args.scenario in pages:
-            client, path, headers = pages[args.scenario]
-            return lambda: client.get(path, headers=headers)
+            return pages[args.scenario]
         if args.scenario == "assessment":
             from services import assessments
 

@@ -74,6 +74,14 @@ def section(*, db, scale, runs, machine, generation, pages, rows, web, scale2, b
                      f"in plain SQL) | "
                      f"{share:.0%} | ≥ {limits['share']:.0%} of the write floor | "
                      f"{_mark(share >= limits['share'])} |")
+        if web.get("post_floor_unchained"):
+            bare = web["post_floor_unchained"]
+            lines.append(f"| (context) the write floor without sealing its audit entry "
+                         f"(`/bench/post-floor?chain=0`, one round after the others) | "
+                         f"{bare['rps']:,.0f} req/s, p95 {_lat(bare)} | — | the floor with the "
+                         f"chain = {floor_rps / bare['rps']:.0%} of it | — | — |"
+                         if bare["rps"] else "| (context) write floor without sealing | 0 | — | — "
+                         "| — | — |")
         if web.get("signin"):
             signin, signin_floor = web["signin"], web["signin_floor"]
             lines.append(f"| Sign-in at the door, POST /s/{{code}} ({writers} concurrent writers, "
@@ -149,6 +157,8 @@ def _save_json(path: Path, db: str, scale: float, kwargs: dict) -> Path:
         "post_floor_rps": web["post_floor"]["rps"] if web else None,
         "post_p95_ms": web["post"].get("p95_ms") if web else None,
         "post_floor_p95_ms": web["post_floor"].get("p95_ms") if web else None,
+        "post_floor_unchained_rps": (web.get("post_floor_unchained") or {}).get("rps")
+        if web else None,
         "signin_rps": web["signin"]["rps"] if web and web.get("signin") else None,
         "signin_floor_rps": web["signin_floor"]["rps"] if web and web.get("signin") else None,
         "signin_p95_ms": web["signin"].get("p95_ms") if web and web.get("signin") else None,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from bench.province import BENCH_PASSWORD
 from bench.targets import token
+from bench.wsgi import seal_leftovers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -93,9 +94,11 @@ def signin_jobs(app, threads: int, round_no: int, path: str):
 
     from extensions import db
     from models import ActivitySignin
+    from services import clock
     with app.app_context():
         codes = db.session.scalars(sa.select(ActivitySignin.code)
-                                   .where(ActivitySignin.closed_at.is_(None))
+                                   .where(ActivitySignin.closed_at.is_(None),
+                                          ActivitySignin.closes_at > clock.now())
                                    .order_by(ActivitySignin.id).limit(threads)).all()
     assert codes, "no open sign-in: the extras step seeds them (bench/extras.py)"
     return [{"method": "POST", "path": path.format(code=codes[t % len(codes)]), "ok": [303],
@@ -119,8 +122,10 @@ def load(port, threads_spec, seconds, max_requests):
 def measure_web(app, url, targets, seconds, threads, web_threads=4):
     """gunicorn (2 workers, gthread, keep-alive): the pages once each (for memory), then
     /bench/ping, POST /api/v1/activities (every write sealing its audit entry into the hash
-    chain) against /bench/post-floor, and the door's sign-in POST /s/{code} against
-    /bench/signin-floor/{code}, each product/floor pair twice, alternately, with `threads`
+    chain) against /bench/post-floor (then, for the chain's own cost, that floor once without
+    sealing: /bench/post-floor?chain=0, its entries sealed after), and the door's sign-in
+    POST /s/{code} against /bench/signin-floor/{code}, each product/floor pair twice,
+    alternately, with `threads`
     concurrent writers; throughput (2xx, 303 for sign-ins), p50/p95 latency, peak RSS of the
     workers."""
     port = free_port()
@@ -157,6 +162,10 @@ def measure_web(app, url, targets, seconds, threads, web_threads=4):
         post_floor2 = load(port, floor_jobs, seconds, 100000)
         post = _merge(post_first, post)
         post_floor = _merge(post_floor, post_floor2)
+        # The same floor without sealing (the chain's own cost); alone, then sealed in one go.
+        unchained = load(port, [{**job, "path": "/bench/post-floor?chain=0"} for job in bodies],
+                         seconds, 100000)
+        seal_leftovers(app)
         # Sign-ins at the door, product and floor alternately, each round with fresh mobiles.
         signin_rounds = []
         for round_no, path in ((3, "/s/{code}"), (4, "/bench/signin-floor/{code}"),
@@ -175,11 +184,13 @@ def measure_web(app, url, targets, seconds, threads, web_threads=4):
     print(f"  ping {ping['rps']:.0f} req/s {ping['statuses']}; POST activities "
           f"{post['rps']:.0f} req/s (p95 {_ms(post['p95_ms'])}) {post['statuses']}; share of the "
           f"floor {ratio:.2f}; plain-SQL write floor {post_floor['rps']:.0f} req/s "
-          f"(p95 {_ms(post_floor['p95_ms'])}) {post_floor['statuses']}; sign-in POST "
+          f"(p95 {_ms(post_floor['p95_ms'])}) {post_floor['statuses']}, without sealing "
+          f"{unchained['rps']:.0f} req/s (p95 {_ms(unchained['p95_ms'])}); sign-in POST "
           f"{signin['rps']:.0f} req/s (p95 {_ms(signin['p95_ms'])}) {signin['statuses']}, floor "
           f"{signin_floor['rps']:.0f} req/s, share {signin_ratio:.2f}; pages {pages['statuses']};"
           f" peak worker RSS {rss:.0f} MB", flush=True)
     return {"ping": ping, "post": post, "post_floor": post_floor, "pages": pages, "ratio": ratio,
+            "post_floor_unchained": unchained,
             "signin": signin, "signin_floor": signin_floor, "signin_ratio": signin_ratio,
             "rss_mb": rss, "threads": threads,
             "workers": len(workers), "web_threads": web_threads}

@@ -280,3 +280,8 @@ def test_the_newer_pages_answer_with_their_floors(app, db, bench_db, monkeypatch
                 assert count_statements(app, client, path, headers) > 0
     finally:
         raw.close()
+    from bench.profile import page_requests
+    requests = page_requests(app, today().year)
+    assert list(requests) == keys
+    for key, request in requests.items():
+        assert request().status_code == 200, key
