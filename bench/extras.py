@@ -1,19 +1,21 @@
-"""The bench province's newer tables, seeded in a step of their own after the main rows: the audit
-log (a valid SHA-256 hash chain), surveys with their responses and answers, needs with their
-dispatches and assigned representatives, and on-site sign-ins with their attendees; plus the
-accounts that read them (a city administrator of Home 1's city, an audit administrator).
+"""The bench province's audit, survey, needs and sign-in tables, seeded in a step of their own
+after the main rows: the audit log (a valid SHA-256 hash chain), surveys with their responses and
+answers, needs with their dispatches and assigned representatives, and on-site sign-ins with
+their attendees; plus the accounts that read them (a city administrator of Home 1's city, an
+audit administrator).
 
-Per unit of scale (scale 30 is the issue's "10 M audit entries, 100,000 survey responses"):
+Per unit of scale (scale 30: 10 M audit entries, 100,000 survey responses):
 333,334 audit entries (sealed in id order: seq = 1, 2, … and each hash computed exactly as
 services/audit/chain.py computes it, so `flask audit verify` passes), 3,334 responses to the
 large named survey (six questions, about six answer rows each) plus a tenth of that to a closed
 anonymous one, 2,000 needs (all statuses; dispatched ones to a Home of their city, assigned ones
 to 1–3 of its representatives), and a sign-in for 2% of the submitted and verified offline
-activities (5–60 attendees each; the first one of Home 1 is a hall of 500), and OPEN_SIGNINS
+activities (5–60 attendees each; Home 1's first such activity is a hall of 500), and OPEN_SIGNINS
 sign-ins still open until tomorrow (no attendees) for the sign-in POST load.
 
-`rows` is pure except for the chain's starting point (the head and the next id, read by the
-caller); each table comes as an iterator of row chunks so that 10 M entries never sit in memory.
+`build` is pure (one seeded generator, no database): the caller reads the chain's starting point
+(its head and the next id) and passes it in; each table comes as an iterator of row chunks, so
+10 M entries never sit in memory at once.
 """
 import json
 import random

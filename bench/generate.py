@@ -46,9 +46,9 @@ def generate(scale: float, years: int = 1, *, force: bool = False, seed: int = S
              today: date | None = None, analyze: bool = True, with_extras: bool = True) -> dict:
     """Fill the database with the bench province; returns row counts and timings (seconds):
     {rows, build_s, write_s, summaries_s, analyze_s, total_s} for the main seed and, unless
-    `with_extras` is False, {extras_rows, extras_s} for the newer tables (bench/extras.py: audit
-    log, surveys, needs, sign-ins), seeded in a step of its own and timed apart (analyze_s covers
-    both). Refuses (RuntimeError) a non-empty database unless `force`, which wipes it first."""
+    `with_extras` is False, {extras_rows, extras_s} for the audit log, surveys, needs and sign-ins
+    (bench/extras.py), seeded in a step of their own and timed apart (analyze_s covers both).
+    Refuses (RuntimeError) a non-empty database unless `force`, which wipes it first."""
     from services.clock import today as clock_today
     if scale <= 0:
         raise ValueError("scale must be positive")
@@ -91,8 +91,8 @@ def generate(scale: float, years: int = 1, *, force: bool = False, seed: int = S
 
 
 def add_extras(main: Rows, scale: float) -> dict:
-    """The newer tables (bench/extras.py) after the main rows, in one transaction, the audit
-    log continuing the chain from its head; {table: rows written}."""
+    """The audit, survey, needs and sign-in tables (bench/extras.py) after the main rows, in one
+    transaction, the audit log continuing the chain from its head; {table: rows written}."""
     from services.audit import head
     from services.clock import now
     connection = db.session.connection()

@@ -49,7 +49,7 @@ def section(*, db, scale, runs, machine, generation, pages, rows, web, scale2, b
                  + ", ".join(f"{t} {n:,}" for t, n in gen_rows.items()) + ".")
     extra_rows = generation.get("extras_rows")
     if extra_rows:
-        lines.append(f"- Newer tables, a step of their own (bench/extras.py): "
+        lines.append(f"- Audit, survey, needs and sign-in tables, a step of their own (bench/extras.py): "
                      f"{sum(extra_rows.values()):,} rows in {generation['extras_s']:.1f} s (audit "
                      "entries sealed into a valid hash chain): "
                      + ", ".join(f"{t} {n:,}" for t, n in extra_rows.items()) + ".")
