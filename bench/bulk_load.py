@@ -47,30 +47,39 @@ def _sqlite_rows(data: list) -> list:
 def write(connection: sa.Connection, rows: Rows, chunk: int = 20000) -> None:
     """Insert every table's rows through the driver: executemany (SQLite) or COPY (PostgreSQL).
     On PostgreSQL the id sequences then continue after the highest id written."""
+    write_streams(connection, {table: (columns, iter([data]))
+                               for table, (columns, data) in rows.tables.items()}, chunk)
+
+
+def write_streams(connection: sa.Connection, streams: dict, chunk: int = 20000) -> None:
+    """As `write`, for {table: (columns, iterator of row lists)}: each table's rows are drawn chunk
+    by chunk (never all in memory) and the tables written in the given order. A table may appear
+    with fewer columns than it has (the others take their defaults)."""
     dialect = connection.dialect.name
     raw = connection.connection.dbapi_connection
     cursor = raw.cursor()
     if dialect == "sqlite":  # a large page cache for the load only (random index inserts)
         cursor.execute("PRAGMA cache_size=-262144")
-    rebuild = _drop_indexes(cursor, list(rows.tables)) if dialect == "postgresql" else []
-    for table, (columns, data) in rows.tables.items():
-        if not data:
-            continue
+    rebuild = _drop_indexes(cursor, list(streams)) if dialect == "postgresql" else []
+    for table, (columns, chunks) in streams.items():
         names = ", ".join(columns)
-        if dialect == "postgresql":
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
-                for row in data:
-                    copy.write_row(row)
-        else:
-            marks = ", ".join("?" * len(columns))
-            sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 — our table names
-            for start in range(0, len(data), chunk):
-                cursor.executemany(sql, _sqlite_rows(data[start:start + chunk]))
+        for data in chunks:
+            if not data:
+                continue
+            if dialect == "postgresql":
+                with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                    for row in data:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join("?" * len(columns))
+                sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608 — our names
+                for start in range(0, len(data), chunk):
+                    cursor.executemany(sql, _sqlite_rows(data[start:start + chunk]))
     for definition in rebuild:  # one sorted build per index rather than row-by-row inserts
         cursor.execute(definition)
     if dialect == "postgresql":
-        for table in rows.tables:
-            if "id" in rows.tables[table][0]:
+        for table, (columns, _chunks) in streams.items():
+            if "id" in columns:
                 cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                                f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)")
     else:

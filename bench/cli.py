@@ -2,6 +2,7 @@
 import click
 from flask.cli import with_appcontext
 
+from bench.extras import AUDITOR_USERNAME, CITY_ADMIN_USERNAME
 from bench.generate import generate
 from bench.province import ADMIN_USERNAME, BENCH_PASSWORD, SEED
 
@@ -27,7 +28,13 @@ def seed_bench_command(scale, years, force, seed):
                f"ANALYZE {stats['analyze_s']:.1f}）")
     for table, n in stats["rows"].items():
         click.echo(f"  {table:<24} {n:>9,}")
-    click.echo(f"登录：{ADMIN_USERNAME} / bench_mgr_0001 / bench_rep_000001，密码 {BENCH_PASSWORD}")
+    extra = stats.get("extras_rows") or {}
+    click.echo(f"新增表（审计日志、调查、需求、签到）：{sum(extra.values()):,} 行，单独用时 "
+               f"{stats.get('extras_s', 0):.1f} 秒")
+    for table, n in extra.items():
+        click.echo(f"  {table:<24} {n:>9,}")
+    click.echo(f"登录：{ADMIN_USERNAME} / bench_mgr_0001 / bench_rep_000001 / {CITY_ADMIN_USERNAME} / "
+               f"{AUDITOR_USERNAME}，密码 {BENCH_PASSWORD}")
 
 
 def register(app) -> None:

@@ -200,15 +200,18 @@ def _round2(x) -> Decimal:
 
 
 def assessment_batch(raw: Raw, year: int, *, committed: bool = False):
-    """The SPEC §5.4 items of every active Home without an assessment of `year`, from grouped
+    """The SPEC §5.4 items of every active Home recognised by 30 June of `year` without an
+    assessment of it, from grouped
     queries over all Homes at once, then the assessments and their items inserted (rolled back).
     `committed`: the assessment_drafts job's floor — its audit entries too, and committed."""
     p = _bounds(year)
     quarter = "CASE WHEN {m} <= 3 THEN 1 WHEN {m} <= 6 THEN 2 WHEN {m} <= 9 THEN 3 ELSE 4 END" \
         .format(m=raw.month.format(col="date"))
     homes = raw.all("SELECT id, venue_address, has_sign, has_facilities, management_rules "
-                    "FROM homes WHERE status = 'active' AND id NOT IN "
-                    "(SELECT home_id FROM assessments WHERE year = :y) ORDER BY id", y=year)
+                    "FROM homes WHERE status = 'active' AND (recognized_on IS NULL OR "
+                    "recognized_on <= :cutoff) AND id NOT IN "
+                    "(SELECT home_id FROM assessments WHERE year = :y) ORDER BY id", y=year,
+                    cutoff=date(year, 6, 30))  # SPEC §5.4: recognised by 30 June of the year
     plans = {h: (plan, funding) for h, plan, funding in raw.all(
         "SELECT home_id, plan, funding FROM home_plans WHERE year = :y", y=year)}
     teams = dict(raw.all("SELECT home_id, COUNT(id) FROM service_team_members GROUP BY home_id"))
@@ -379,3 +382,4 @@ def queue(raw: Raw, home_id: int | None, per_page: int = 50):
         FROM activities a JOIN users u ON u.id = a.organizer_id JOIN homes h ON h.id = a.home_id
         WHERE {where} ORDER BY a.submitted_at, a.id LIMIT :n""", n=per_page, **params)
     return [total, rows, _children(raw, [r[0] for r in rows])[::2]]
+

@@ -11,7 +11,8 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from bench.bulk_load import write
+from bench import extras
+from bench.bulk_load import write, write_streams
 from bench.province import ADMIN_USERNAME, BENCH_PASSWORD, PER_SCALE, SEED, Rows, build, counts_for
 from extensions import db
 
@@ -42,8 +43,11 @@ def wipe() -> None:
 
 
 def generate(scale: float, years: int = 1, *, force: bool = False, seed: int = SEED,
-             today: date | None = None, analyze: bool = True) -> dict:
-    """Fill the database with the bench province; returns row counts and timings (seconds).
+             today: date | None = None, analyze: bool = True, with_extras: bool = True) -> dict:
+    """Fill the database with the bench province; returns row counts and timings (seconds):
+    {rows, build_s, write_s, summaries_s, analyze_s, total_s} for the main seed and, unless
+    `with_extras` is False, {extras_rows, extras_s} for the audit log, surveys, needs and sign-ins
+    (bench/extras.py), seeded in a step of their own and timed apart (analyze_s covers both).
     Refuses (RuntimeError) a non-empty database unless `force`, which wipes it first."""
     from services.clock import today as clock_today
     if scale <= 0:
@@ -64,6 +68,8 @@ def generate(scale: float, years: int = 1, *, force: bool = False, seed: int = S
     summaries.rebuild()  # the summary tables the pages read, from the rows just written
     db.session.commit()
     written = time.perf_counter()
+    extra_rows = add_extras(rows, scale) if with_extras else {}
+    extras_done = time.perf_counter()
     if analyze:  # fresh statistics after a bulk load, as an operator (or autovacuum) would run
         if db.engine.dialect.name == "postgresql":
             # VACUUM also sets the visibility map, without which PostgreSQL will not choose
@@ -79,5 +85,27 @@ def generate(scale: float, years: int = 1, *, force: bool = False, seed: int = S
     done = time.perf_counter()
     return {"rows": {t: len(r) for t, (_c, r) in rows.tables.items()},
             "build_s": built - started, "write_s": wrote - built,
-            "summaries_s": written - wrote, "analyze_s": done - written,
-            "total_s": done - started}
+            "summaries_s": written - wrote, "analyze_s": done - extras_done,
+            "total_s": (written - started) + (done - extras_done),
+            "extras_rows": extra_rows, "extras_s": extras_done - written}
+
+
+def add_extras(main: Rows, scale: float) -> dict:
+    """The audit, survey, needs and sign-in tables (bench/extras.py) after the main rows, in one
+    transaction, the audit log continuing the chain from its head; {table: rows written}."""
+    from services.audit import head
+    from services.clock import now
+    connection = db.session.connection()
+    first_id = (connection.execute(sa.text("SELECT COALESCE(MAX(id), 0) FROM audit_log"))
+                .scalar_one() + 1)
+    streams = extras.build(main, scale, now=now(), first_id=first_id, head=head(connection))
+    counted = {}
+
+    def counting(table, chunks):
+        for chunk in chunks:
+            counted[table] = counted.get(table, 0) + len(chunk)
+            yield chunk
+    write_streams(connection, {t: (cols, counting(t, chunks))
+                               for t, (cols, chunks) in streams.items()})
+    db.session.commit()
+    return counted

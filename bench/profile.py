@@ -3,10 +3,13 @@
     .venv/bin/pip install pyinstrument
     python bench/profile.py sqlite:///bench/data/bench-1.db province_page [--out FILE]
 
-Scenarios: province_page, dashboard_api, home_page, compliance_api, representatives_page,
-assessment (one Home's create_assessment, rolled back), sweep (compliance_sweep, its
-notifications deleted afterwards), post_activity (one POST /api/v1/activities, rolled back by
-deleting it). The request is made once untimed first, then profiled; SQL statements are listed.
+Scenarios: the key of any page or API target of bench/targets.py (province_page,
+dashboard_api, home_page, compliance_api, representatives_page, city_page, survey_results_page,
+survey_results_api, needs_office, needs_home, attendance, audit_first, audit_filtered, the
+exports, activities_page_first … queue_home; `--list` prints them), assessment (one Home's
+create_assessment, rolled back), sweep (compliance_sweep, its notifications deleted afterwards),
+post_activity (one POST /api/v1/activities, rolled back by deleting it). The request is made once
+untimed first, then profiled; SQL statements are listed.
 """
 import argparse
 import sys
@@ -15,23 +18,30 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PAGES = ("province_page", "dashboard_api", "home_page", "compliance_api", "representatives_page")
+OTHERS = ("assessment", "sweep", "post_activity")
+
+
+def page_requests(app, year) -> dict:
+    """{target key: a function making that target's request once (answers the response)} for
+    every page and API target of bench/targets.py (all seven values of each unpacked)."""
+    from bench.targets import page_targets
+    _h, _r, targets = page_targets(app, year)
+    return {key: (lambda client=client, path=path, headers=headers:
+                  client.get(path, headers=headers))
+            for key, _label, client, path, headers, _floor, _kind in targets}
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("url")
-    parser.add_argument("scenario", choices=(*PAGES, "assessment", "sweep", "post_activity"))
+    parser.add_argument("scenario", nargs="?", help="a target's key or one of " + ", ".join(OTHERS))
     parser.add_argument("--out")
+    parser.add_argument("--list", action="store_true", help="print the scenarios and stop")
     args = parser.parse_args(argv)
-    try:
-        from pyinstrument import Profiler
-    except ImportError:
-        sys.exit("pip install pyinstrument (a development tool; the bench itself does not need it)")
     import sqlalchemy as sa
 
-    from bench.run import page_targets, post_bodies
+    from bench.web import post_bodies
     from bench.wsgi import make_app
     from extensions import db
     from services.clock import today
@@ -45,12 +55,20 @@ def main(argv=None):
     def listen(conn, cursor, statement, parameters, context, executemany):
         statements.append(" ".join(statement.split())[:160])
 
+    pages = page_requests(app, year) if args.list or args.scenario not in OTHERS else {}
+    if args.list or not args.scenario:
+        print("\n".join([*pages, *OTHERS]))
+        return
+    if args.scenario not in pages and args.scenario not in OTHERS:
+        sys.exit(f"unknown scenario {args.scenario!r}; one of: {', '.join([*pages, *OTHERS])}")
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        sys.exit("pip install pyinstrument (a development tool; the bench itself does not need it)")
+
     def work():
-        if args.scenario in PAGES:
-            _h, _r, targets = page_targets(app, year)
-            _k, _l, client, path, headers, _floor, _kind = next(
-                t for t in targets if t[0] == args.scenario)
-            return lambda: client.get(path, headers=headers)
+        if args.scenario in pages:
+            return pages[args.scenario]
         if args.scenario == "assessment":
             from services import assessments
 

@@ -17,6 +17,10 @@ def _ms(s):
     return f"{s * 1000:,.1f} ms" if s is not None else "—"
 
 
+def _lat(run):
+    return "—" if run.get("p95_ms") is None else f"{run['p95_ms']:,.0f} ms"
+
+
 def _mark(ok):
     return "—" if ok is None else ("✅" if ok else "❌")
 
@@ -43,6 +47,12 @@ def section(*, db, scale, runs, machine, generation, pages, rows, web, scale2, b
                  f" write {generation['write_s']:.1f} s, summary tables "
                  f"{generation.get('summaries_s', 0):.1f} s, ANALYZE {generation['analyze_s']:.1f} s): "
                  + ", ".join(f"{t} {n:,}" for t, n in gen_rows.items()) + ".")
+    extra_rows = generation.get("extras_rows")
+    if extra_rows:
+        lines.append(f"- Audit, survey, needs and sign-in tables, a step of their own (bench/extras.py): "
+                     f"{sum(extra_rows.values()):,} rows in {generation['extras_s']:.1f} s (audit "
+                     "entries sealed into a valid hash chain): "
+                     + ", ".join(f"{t} {n:,}" for t, n in extra_rows.items()) + ".")
     lines.append(f"- The largest Home (id {pages['home_id']}) has {pages['home_reps']} "
                  "representatives; Home pages and compliance are measured on it.")
     lines += ["", "| scenario | median | floor | ratio | target | met |",
@@ -54,12 +64,31 @@ def section(*, db, scale, runs, machine, generation, pages, rows, web, scale2, b
     if web:
         share = web["ratio"]
         floor_rps = web["post_floor"]["rps"]
-        lines.append(f"| POST /api/v1/activities throughput (gunicorn 2 gthread workers × "
+        writers = web.get("threads", 4)
+        lines.append(f"| POST /api/v1/activities throughput, audit chain sealed at each commit "
+                     f"({writers} concurrent writers; gunicorn 2 gthread workers × "
                      f"{web.get('web_threads', 4)} threads, keep-alive) | "
-                     f"{web['post']['rps']:,.0f} req/s | {floor_rps:,.0f} req/s "
-                     f"(`/bench/post-floor`: the same rows and summary rows in plain SQL) | "
+                     f"{web['post']['rps']:,.0f} req/s, p95 {_lat(web['post'])} | "
+                     f"{floor_rps:,.0f} req/s, p95 {_lat(web['post_floor'])} "
+                     f"(`/bench/post-floor`: the same rows, summary rows and sealed audit entry "
+                     f"in plain SQL) | "
                      f"{share:.0%} | ≥ {limits['share']:.0%} of the write floor | "
                      f"{_mark(share >= limits['share'])} |")
+        if web.get("post_floor_unchained"):
+            bare = web["post_floor_unchained"]
+            lines.append(f"| (context) the write floor without sealing its audit entry "
+                         f"(`/bench/post-floor?chain=0`, one round after the others) | "
+                         f"{bare['rps']:,.0f} req/s, p95 {_lat(bare)} | — | the floor with the "
+                         f"chain = {floor_rps / bare['rps']:.0%} of it | — | — |"
+                         if bare["rps"] else "| (context) write floor without sealing | 0 | — | — "
+                         "| — | — |")
+        if web.get("signin"):
+            signin, signin_floor = web["signin"], web["signin_floor"]
+            lines.append(f"| Sign-in at the door, POST /s/{{code}} ({writers} concurrent writers, "
+                         f"one open sign-in each) | {signin['rps']:,.0f} req/s, p95 "
+                         f"{_lat(signin)} | {signin_floor['rps']:,.0f} req/s, p95 "
+                         f"{_lat(signin_floor)} (`/bench/signin-floor`: the locked count and the "
+                         f"attendee in plain SQL) | {web['signin_ratio']:.0%} | reported | — |")
         lines.append(f"| (context) `/bench/ping`, a trivial GET | {web['ping']['rps']:,.0f} req/s "
                      f"| — | POST = {web['post']['rps'] / web['ping']['rps']:.0%} of it | — | — |")
         lines.append(f"| Peak RSS of a web worker (VmHWM, {web['workers']} workers) | "
@@ -126,6 +155,13 @@ def _save_json(path: Path, db: str, scale: float, kwargs: dict) -> Path:
         "statements_2x": (kwargs.get("scale2") or {}).get("statements"),
         "post_rps": web["post"]["rps"] if web else None,
         "post_floor_rps": web["post_floor"]["rps"] if web else None,
+        "post_p95_ms": web["post"].get("p95_ms") if web else None,
+        "post_floor_p95_ms": web["post_floor"].get("p95_ms") if web else None,
+        "post_floor_unchained_rps": (web.get("post_floor_unchained") or {}).get("rps")
+        if web else None,
+        "signin_rps": web["signin"]["rps"] if web and web.get("signin") else None,
+        "signin_floor_rps": web["signin_floor"]["rps"] if web and web.get("signin") else None,
+        "signin_p95_ms": web["signin"].get("p95_ms") if web and web.get("signin") else None,
     }
     out.write_text(json.dumps(data, ensure_ascii=False, indent=1, default=str))
     return out

@@ -200,7 +200,9 @@ def main(argv=None):
     print(f"RepHome bench: scale {args.scale:g} on {args.db}", flush=True)
     url = database_url(args.db, args.scale)
     app, gen = prepare(url, args.scale)
-    print(f"  generated {sum(gen['rows'].values()):,} rows in {gen['total_s']:.1f} s", flush=True)
+    print(f"  generated {sum(gen['rows'].values()):,} rows in {gen['total_s']:.1f} s; then "
+          f"(audit, surveys, needs, sign-ins) {sum(gen['extras_rows'].values()):,} rows in "
+          f"{gen['extras_s']:.1f} s", flush=True)
     pages = measure_pages(app, url, args.runs, year)
     rows = pages["rows"]
     rows.append(measure_batch(app, url, min(3, args.runs), year))

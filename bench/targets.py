@@ -4,7 +4,8 @@ its statement count and SQL time."""
 import statistics
 import time
 
-from bench import floors
+from bench import floors, page_floors
+from bench.extras import AUDITOR_USERNAME, CITY_ADMIN_USERNAME
 from bench.province import ADMIN_USERNAME, BENCH_PASSWORD
 
 
@@ -61,6 +62,60 @@ def deep_page(app, per_page=20):
     return last, encode("activities", list(before)), tuple(before)
 
 
+def service_subjects(app):
+    """What the audit, survey, needs and sign-in pages are measured on: the city administrator's
+    city, the survey with the most responses, and the activity with the most attendees with its
+    Home's manager."""
+    import sqlalchemy as sa
+
+    from extensions import db
+    from models import Activity, Attendee, SurveyResponse, User
+    with app.app_context():
+        city = db.session.scalar(sa.select(User.city).where(User.username == CITY_ADMIN_USERNAME))
+        survey_id = db.session.scalar(
+            sa.select(SurveyResponse.survey_id).group_by(SurveyResponse.survey_id)
+            .order_by(sa.func.count().desc(), SurveyResponse.survey_id).limit(1))
+        hall = db.session.execute(
+            sa.select(Attendee.activity_id, Activity.home_id)
+            .join(Activity, Activity.id == Attendee.activity_id)
+            .group_by(Attendee.activity_id, Activity.home_id)
+            .order_by(sa.func.count().desc(), Attendee.activity_id).limit(1)).one()
+    assert city and survey_id, "the extras step (bench/extras.py) seeds the city admin and surveys"
+    return city, survey_id, tuple(hall)
+
+
+def service_targets(app, year, admin_c, admin_h, manager_c, home_id):
+    """The pages of the audit, survey, needs and sign-in tables: city dashboard, survey results
+    (page and API), needs lists (office and the largest Home's manager), an activity's attendance
+    (the largest sign-in), /audit first page and a filtered one."""
+    city, survey_id, (hall_id, hall_home) = service_subjects(app)
+    city_c, auditor_c = logged_in(app, CITY_ADMIN_USERNAME), logged_in(app, AUDITOR_USERNAME)
+    hall_c = manager_c if hall_home == home_id else logged_in(app, manager_of(app, hall_home))
+    filtered = "/audit/?action=login_failure&result=failure"
+    return [
+        ("city_page", f"市级工作台 /dashboard/city（{city}，市科协管理员）", city_c,
+         "/dashboard/city", {}, lambda raw: page_floors.city_page(raw, year, city), "page"),
+        ("survey_results_page", f"调查结果 /surveys/{survey_id}/results（省科协，全省）", admin_c,
+         f"/surveys/{survey_id}/results", {},
+         lambda raw: page_floors.survey_results(raw, survey_id), "page"),
+        ("survey_results_api", f"GET /api/v1/surveys/{survey_id}/results（全省）",
+         app.test_client(), f"/api/v1/surveys/{survey_id}/results", admin_h,
+         lambda raw: page_floors.survey_results(raw, survey_id), "api"),
+        ("needs_office", "需求列表 /needs/（省科协，全部）", admin_c, "/needs/", {},
+         lambda raw: page_floors.needs_list(raw, None), "page"),
+        ("needs_home", "需求列表 /needs/（最大的家的管理员）", manager_c, "/needs/", {},
+         lambda raw: page_floors.needs_list(raw, home_id), "page"),
+        ("attendance", f"签到名单 /me/activities/{hall_id}/attendance（签到最多的活动，其家管理员）",
+         hall_c, f"/me/activities/{hall_id}/attendance", {},
+         lambda raw: page_floors.attendance(raw, hall_id), "page"),
+        ("audit_first", "审计日志 /audit/ 第一页（审计管理员）", auditor_c, "/audit/", {},
+         lambda raw: page_floors.audit_page(raw), "page"),
+        ("audit_filtered", "审计日志 /audit/?action=login_failure&result=failure（筛选后第一页）",
+         auditor_c, filtered, {},
+         lambda raw: page_floors.audit_page(raw, "login_failure", "failure"), "page"),
+    ]
+
+
 def page_targets(app, year, *, extended=True):
     """(key, label, client, path, headers, floor function, kind) of every measured page or API
     call. kind: "page" (≤ 1.5 × floor, < 1 s), "api" (≤ 1.5 × (floor + one authenticated
@@ -110,6 +165,7 @@ def page_targets(app, year, *, extended=True):
         ("representatives_page", "代表列表 /manage/representatives（最大的家）", manager_c,
          "/manage/representatives", {},
          lambda raw: floors.representatives_table(raw, year, home_id), "page"),
+        *service_targets(app, year, admin_c, admin_h, manager_c, home_id),
         *extra,
     ]
 

@@ -11,7 +11,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 
 def bench_config(database_url: str) -> dict:
     """The product's defaults with the bench database; CSRF and rate limits off (the bench logs in
-    and posts faster than any person), no scheduler, no mail."""
+    and posts faster than any person), no scheduler, no mail, and no second factor: the bench logs
+    its administrators in many times within one TOTP step, and a code is accepted once (a page
+    costs the same either way: the per-request check reads the same user attribute)."""
     return {
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SECRET_KEY": "bench-secret-key-not-for-production",
@@ -19,6 +21,7 @@ def bench_config(database_url: str) -> dict:
         "RATELIMIT_ENABLED": False,
         "SCHEDULER_ENABLED": False,
         "MAIL_SERVER": "",
+        "SECOND_FACTOR": "off",
         "UPLOAD_DIR": str(DATA_DIR / "uploads"),
     }
 
@@ -35,6 +38,8 @@ def make_app(database_url: str):
     app.add_url_rule("/bench/ping", "bench_ping", ping)
     app.add_url_rule("/bench/auth-ping", "bench_auth_ping", auth_ping)
     app.add_url_rule("/bench/post-floor", "bench_post_floor", post_floor, methods=["POST"])
+    app.add_url_rule("/bench/signin-floor/<code>", "bench_signin_floor", signin_floor,
+                     methods=["POST"])
     return app
 
 
@@ -55,8 +60,11 @@ def auth_ping():
 def post_floor():
     """The write floor of POST /api/v1/activities: the same rows (token lookup, the activity, its
     worker, the SPEC §5.1 contact record, its summary rows — one upsert per summary table, as
-    services/summaries/writes.py writes them — the audit entry) in plain SQL, one commit — no ORM,
-    validation or schema. Bench only: it trusts its input."""
+    services/summaries/writes.py writes them — the audit entry, sealed into the hash chain as every
+    commit seals it: the chain's lock, its head, the hash, one UPDATE — services/audit/chain.py's
+    `seal`, itself four Core statements) in plain SQL, one commit — no ORM, validation or schema.
+    Bench only: it trusts its input. `?chain=0` leaves the entry unsealed, to show what the chain
+    costs; the bench seals those entries afterwards (`seal_leftovers`), so the chain stays whole."""
     import hashlib
     import json
     from datetime import UTC, date, datetime
@@ -66,6 +74,7 @@ def post_floor():
 
     from extensions import db
     from models.summary import CONTACT_LEVEL_CAP
+    from services.audit import seal
 
     data = request.get_json()
     raw = request.headers.get("Authorization", "").partition(" ")[2]
@@ -118,8 +127,54 @@ def post_floor():
         "INSERT INTO audit_log (actor_id, action, object_type, object_id, after, reason, created_at)"
         " VALUES (:u, 'create', 'Activity', :a, :after, '', :now)"),
         {"u": user_id, "a": activity_id, "after": json.dumps(data, ensure_ascii=False), "now": now})
+    if request.args.get("chain") != "0":  # ?chain=0: left unsealed (the chain's cost, bench only)
+        seal(db.session)
     db.session.commit()
     return jsonify({"id": activity_id}), 201
+
+
+def seal_leftovers(app) -> int:
+    """Seal the entries `/bench/post-floor?chain=0` left unsealed (one `seal`, as a commit would);
+    how many."""
+    from extensions import db
+    from services.audit import seal
+    with app.app_context():
+        sealed = seal(db.session)
+        db.session.commit()
+    return sealed
+
+
+def signin_floor(code):
+    """The write floor of a sign-in at the door (POST /s/{code}): the sign-in row locked by a
+    counting UPDATE (as services/signin/attending.py serialises an activity's sign-ins), the
+    mobile looked up, the attendee inserted, one commit — plain SQL, no validation, session or
+    rendering. Bench only: it trusts its form. Answers 303 like the page."""
+    from datetime import UTC, datetime
+
+    import sqlalchemy as sa
+    from flask import request
+
+    from extensions import db
+
+    conn = db.session.connection()
+    form = request.form
+    now = datetime.now(UTC).replace(tzinfo=None) if conn.dialect.name == "sqlite" \
+        else datetime.now(UTC)
+    activity_id, number = conn.execute(sa.text(
+        "UPDATE activity_signins SET last_attendee_no = last_attendee_no + 1 "
+        "WHERE code = :c AND closed_at IS NULL AND closes_at >= :now "
+        "RETURNING activity_id, last_attendee_no"), {"c": code, "now": now}).one()
+    found = conn.execute(sa.text("SELECT attendee_no FROM attendees WHERE activity_id = :a AND "
+                                 "mobile = :m"), {"a": activity_id, "m": form["mobile"]}).first()
+    if found is None:
+        conn.execute(sa.text(
+            "INSERT INTO attendees (activity_id, attendee_no, name, mobile, work_unit, field, "
+            "is_worker, proxy, signed_at, worker_note, created_at, updated_at) VALUES (:a, :n, "
+            ":name, :m, :unit, :field, false, false, :now, '', :now, :now)"),
+            {"a": activity_id, "n": number, "name": form["name"], "m": form["mobile"],
+             "unit": form.get("work_unit", ""), "field": form.get("field", ""), "now": now})
+    db.session.commit()
+    return "", 303, {"Location": f"/s/{code}/done"}
 
 
 def create():

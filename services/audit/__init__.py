@@ -4,7 +4,7 @@ record — writing entries (changes, security events, exports); chain — sealin
 hash; verify — checking the chain (and recording each check); queries — the audit administrator's reads;
 labels — the Chinese names of actions, object types, results and details for the viewer and export.
 """
-from services.audit.chain import install, seal
+from services.audit.chain import entry_hash, head, install, seal
 from services.audit.labels import (
     ACTION_LABELS,
     OBJECT_LABELS,
@@ -60,7 +60,9 @@ __all__ = [
     "Verdict",
     "client_address",
     "entry_detail",
+    "entry_hash",
     "export_entries",
+    "head",
     "install",
     "json_safe_values",
     "list_entries",
