@@ -3,7 +3,6 @@
 progress, plus the Excel export of every table. Filters live in the URL."""
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from blueprints import xlsx
@@ -240,24 +239,18 @@ def representative():
                            plotly_url=plotly_url())
 
 
-_safe = xlsx.safe
-
-
 def workbook_bytes(table: tables.Table, subtitle: str):
-    """One table as an .xlsx sheet named in Chinese: title, filters line, notes (a rate is kept out
-    of the count columns), then header, rows and footer with number formats."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = xlsx.sheet_name(table.sheet or table.title)
-    ws.append([xlsx.safe(table.title)])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([xlsx.safe(subtitle)])
-    for label, value, fmt in table.notes:
-        ws.append([label, value])
-        if fmt in xlsx.NUMBER_FORMATS and value is not None:
-            ws.cell(row=ws.max_row, column=2).number_format = xlsx.NUMBER_FORMATS[fmt]
-    xlsx.write_rows(ws, table.headers, table.rows, table.formats, table.footer)
-    xlsx.autofit(ws, first_row=3)  # notes, header and rows; the title lines may overflow
+    """One table as an .xlsx sheet named in Chinese (write-only): title, filters line, notes (a
+    rate is kept out of the count columns), then header (frozen), rows and footer with number
+    formats; the columns fit the notes, header and rows (the title lines may overflow)."""
+    wb = xlsx.book()
+    above = [xlsx.Line([xlsx.Styled(table.title, font=Font(bold=True, size=13))], fit=False),
+             xlsx.Line([subtitle], fit=False)]
+    above += [xlsx.Line([label, xlsx.Styled(value, number_format=fmt)
+                         if fmt in xlsx.NUMBER_FORMATS and value is not None else value])
+              for label, value, fmt in table.notes]
+    xlsx.write_table(wb, table.sheet or table.title, table.headers, table.rows, table.formats,
+                     table.footer, above=above)
     return xlsx.save(wb)
 
 
