@@ -70,7 +70,8 @@ class User(UserMixin, TimestampMixin, Base):
     mobile: Mapped[str] = mapped_column(sa.String(20), default="", index=True)
     email: Mapped[str] = mapped_column(sa.String(120), default="")
     unit_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"), index=True)
-    home_id: Mapped[int | None] = mapped_column(sa.ForeignKey("homes.id"), index=True)
+    # Indexed by ix_users_home_id_role_active (home_id first), below.
+    home_id: Mapped[int | None] = mapped_column(sa.ForeignKey("homes.id"))
     level: Mapped[Level | None] = enum_column(Level, "level", nullable=True)
     # A city administrator's 设区市 (one of JIANGSU_CITIES): its read-only scope (SPEC §5.12).
     city: Mapped[str | None] = mapped_column(sa.String(20))
@@ -117,6 +118,10 @@ class User(UserMixin, TimestampMixin, Base):
         sa.Index("uq_users_username_lower", sa.func.lower(username), unique=True),
         # Lists of people in name order, keyset-paged: (name_key, id).
         sa.Index("ix_users_name_key", name_key, id),
+        # A Home's representatives (active ones) and their ids from the index alone: the
+        # representatives table, its export and the Home's compliance read only that Home's
+        # entries, whatever the plan guesses for `role = $n` (a bound parameter in a generic plan).
+        sa.Index("ix_users_home_id_role_active", home_id, role, active, id),
     )
 
     @validates("name")

@@ -7,8 +7,8 @@ from io import BytesIO
 
 from flask import render_template, request, send_file
 from flask_login import current_user
-from openpyxl import Workbook
 
+from blueprints import xlsx
 from blueprints.audit import bp
 from blueprints.decorators import roles_required
 from blueprints.web.exports import log_export
@@ -16,7 +16,6 @@ from blueprints.xlsx import XLSX_MIME
 from models.enums import Role
 from services import audit, clock
 from services.errors import ValidationFailed
-from services.input_rules import for_spreadsheet
 
 AUDITOR = Role.AUDIT_ADMIN
 PER_PAGE = 50
@@ -57,21 +56,21 @@ def export():
     """The filtered range as .xlsx (newest first, at most EXPORT_LIMIT rows)."""
     filters, _errors = _filters()
     rows, truncated = audit.export_entries(current_user, filters)
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet("审计日志")
-    sheet.append(HEADERS)
-    for entry, username, name in rows:
-        raw = json.dumps(audit.entry_detail(entry), ensure_ascii=False, default=str)
-        sheet.append([entry.id, clock.local(entry.created_at).strftime("%Y-%m-%d %H:%M:%S"),
-                      for_spreadsheet(f"{name}（{username}）" if username else "—"),
-                      entry.address or "", for_spreadsheet(audit.action_label(entry.action)),
-                      for_spreadsheet(audit.object_label(entry.object_type)), entry.object_id,
-                      audit.result_label(entry.result),
-                      for_spreadsheet("；".join(audit.readable_detail(entry))),
-                      for_spreadsheet(entry.action), for_spreadsheet(entry.object_type),
-                      entry.result, for_spreadsheet(raw)])
-    if truncated:
-        sheet.append([f"超过 {audit.EXPORT_LIMIT} 行，已截断：请缩小时间范围分批导出"])
+    workbook = xlsx.book()
+
+    def lines():
+        for entry, username, name in rows:
+            raw = json.dumps(audit.entry_detail(entry), ensure_ascii=False, default=str)
+            yield [entry.id, clock.local(entry.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                   f"{name}（{username}）" if username else "—", entry.address or "",
+                   audit.action_label(entry.action), audit.object_label(entry.object_type),
+                   entry.object_id, audit.result_label(entry.result),
+                   "；".join(audit.readable_detail(entry)), entry.action, entry.object_type,
+                   entry.result, raw]
+
+    xlsx.write_table(workbook, "审计日志", HEADERS, lines(),
+                     footer=[f"超过 {audit.EXPORT_LIMIT} 行，已截断：请缩小时间范围分批导出"]
+                     if truncated else None)
     out = BytesIO()
     workbook.save(out)
     log_export("审计日志（Excel）", len(rows), object_type="audit_log")

@@ -1,11 +1,8 @@
 """Dashboards: the province (provincial admin), a city (its city admin; provincial admins with
 ?city=), a Home (its manager; provincial and city admins with ?home_id=) and a representative's own
 progress, plus the Excel export of every table. Filters live in the URL."""
-from dataclasses import replace
-
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from blueprints import xlsx
@@ -74,10 +71,8 @@ def _export_urls(tbls, filters, **extra) -> dict:
     return {key: url_for("dashboard.export", table=key, **args) for key in tbls}
 
 
-def _province_data(filters):
-    scope = dashboard.Scope(**filters)
-    data = dashboard.province_overview(scope, include_unpublished=True)
-    return scope, data, tables.province_tables(data)
+def _province_scope(filters):
+    return dashboard.Scope(**filters)
 
 
 def _city_filters() -> dict:
@@ -118,7 +113,13 @@ def city():
 
 
 def _province_page(filters, *, city_view=False):
-    scope, data, tbls = _province_data(filters)
+    scope = _province_scope(filters)
+    data = dashboard.province_overview(scope, include_unpublished=True)
+    q = request.args.get("q", "").strip()[:50]
+    windows = {key: tables.Window(page=request.args.get(f"{key}_page", 1, type=int),
+                                  size=TABLE_PAGE, q=q)
+               for key in tables.PER_HOME_TABLES}
+    tbls = tables.province_tables(data, windows)
     charts = {
         "months": dashboard.to_json(dashboard.activities_by_theme_month(
             data["activities"].by_theme_month)),
@@ -136,31 +137,46 @@ def _province_page(filters, *, city_view=False):
             data["assessments"]["grades"], title=tbls["grades"].title)),
     }
     exports = _export_urls(tbls, filters)
-    shown = {**tbls, **{key: _paged(tbls[key], filters) for key in PAGED_TABLES}}
-    return render_template("dashboard/province.html", scope=scope, data=data, tables=shown,
+    for key in tables.PER_HOME_TABLES:
+        tbls[key].pager = _pager(tbls[key], filters, q)
+    # One link prefix for every Home's row: ?year= first, the Home's id appended per row.
+    home_link = url_for("dashboard.home", year=filters["year"]) + "&home_id="
+    return render_template("dashboard/province.html", scope=scope, data=data, tables=tbls,
                            charts=charts, filters=filters, years=_years(),
                            cities=JIANGSU_CITIES, plotly_url=plotly_url(),
                            exports=exports, needs=dashboard.need_figures(scope),
+                           home_link=home_link, q=q,
                            city_view=filters["city"] if city_view else None)
 
 
-PAGED_TABLES = ("homes", "compliance", "scores")
 TABLE_PAGE = 50
+#: Page links shown either side of the current page (the first and last are always shown).
+PAGER_REACH = 2
 
 
-def _paged(table, filters):
-    """One page (?<key>_page=N, 50 rows) of a per-Home table, with links to every page; the
-    table as it is when it fits on one page. The export always holds every row."""
-    pages = (len(table.rows) + TABLE_PAGE - 1) // TABLE_PAGE
+def _pager(table, filters, q):
+    """The page links of a per-Home table (?<key>_page=N, TABLE_PAGE rows a page): the first,
+    the last and PAGER_REACH either side of the current one, None for a gap; [] when the
+    table fits on one page. The links keep the filters, the name filter and the other
+    tables' pages; the prefix is built once. The export always holds every row."""
+    pages = -(-table.count // TABLE_PAGE)
     if pages <= 1:
-        return table
+        return []
     arg = f"{table.key}_page"
-    page = min(max(request.args.get(arg, 1, type=int), 1), pages)
     args = {k: v for k, v in filters.items() if v is not None}
+    if q:
+        args["q"] = q
     args.update({k: v for k, v in request.args.items() if k.endswith("_page") and k != arg})
-    return replace(table, rows=table.rows[(page - 1) * TABLE_PAGE:page * TABLE_PAGE],
-                   pager=[(n, url_for(request.endpoint, **args, **{arg: n}), n == page)
-                          for n in range(1, pages + 1)])
+    prefix = url_for(request.endpoint, **args) + f"&{arg}="
+    shown = sorted({1, pages, *range(max(1, table.page - PAGER_REACH),
+                                     min(pages, table.page + PAGER_REACH) + 1)})
+    pager, last = [], 0
+    for n in shown:
+        if n > last + 1:
+            pager.append((None, None, False))
+        pager.append((n, f"{prefix}{n}", n == table.page))
+        last = n
+    return pager
 
 
 @bp.route("/home")
@@ -223,49 +239,52 @@ def representative():
                            plotly_url=plotly_url())
 
 
-_safe = xlsx.safe
-
-
 def workbook_bytes(table: tables.Table, subtitle: str):
-    """One table as an .xlsx sheet named in Chinese: title, filters line, notes (a rate is kept out
-    of the count columns), then header, rows and footer with number formats."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = xlsx.sheet_name(table.sheet or table.title)
-    ws.append([xlsx.safe(table.title)])
-    ws["A1"].font = Font(bold=True, size=13)
-    ws.append([xlsx.safe(subtitle)])
-    for label, value, fmt in table.notes:
-        ws.append([label, value])
-        if fmt in xlsx.NUMBER_FORMATS and value is not None:
-            ws.cell(row=ws.max_row, column=2).number_format = xlsx.NUMBER_FORMATS[fmt]
-    xlsx.write_rows(ws, table.headers, table.rows, table.formats, table.footer)
-    xlsx.autofit(ws, first_row=3)  # notes, header and rows; the title lines may overflow
+    """One table as an .xlsx sheet named in Chinese (write-only): title, filters line, notes (a
+    rate is kept out of the count columns), then header (frozen), rows and footer with number
+    formats; the columns fit the notes, header and rows (the title lines may overflow)."""
+    wb = xlsx.book()
+    above = [xlsx.Line([xlsx.Styled(table.title, font=Font(bold=True, size=13))], fit=False),
+             xlsx.Line([subtitle], fit=False)]
+    above += [xlsx.Line([label, xlsx.Styled(value, number_format=fmt)
+                         if fmt in xlsx.NUMBER_FORMATS and value is not None else value])
+              for label, value, fmt in table.notes]
+    xlsx.write_table(wb, table.sheet or table.title, table.headers, table.rows, table.formats,
+                     table.footer, above=above)
     return xlsx.save(wb)
 
 
 @bp.route("/export")
 @roles_required(MANAGER, ADMIN, CITY)
 def export():
-    """?table=…&<the page's filters> → that table as Excel. Managers export their Home's tables;
-    admins the province's (a city's with ?city=), or a Home's with ?home_id=; city admins their
-    city's, or one of its Homes' with ?home_id=."""
+    """?table=…&<the page's filters> → that table as Excel (only that table's figures are
+    computed). Managers export their Home's tables; admins the province's (a city's with
+    ?city=), or a Home's with ?home_id=; city admins their city's, or one of its Homes' with
+    ?home_id=. Per-Home tables hold every Home (no paging, no name filter)."""
     key = request.args.get("table", "")
     if current_user.role == MANAGER or request.args.get("home_id") is not None:
         home_obj = _home_for_request()
+        if key not in tables.HOME_TABLES:
+            abort(404)
         filters = _filters(territory=False)
-        _scope, _data, tbls = _home_data(home_obj, filters)
+        parts, build = tables.HOME_TABLES[key]
+        data = dashboard.home_overview(dashboard.Scope(home_id=home_obj.id, **filters),
+                                       include_unpublished=current_user.role == ADMIN,
+                                       parts=parts)
+        table = build(data, threshold())
         where = home_obj.name
     else:
         filters = _city_filters() if current_user.role == CITY else _filters(territory=True)
-        _scope, _data, tbls = _province_data(filters)
+        if key not in tables.PROVINCE_TABLES:
+            abort(404)
+        parts, build = tables.PROVINCE_TABLES[key]
+        data = dashboard.province_overview(_province_scope(filters), include_unpublished=True,
+                                           parts=parts)
+        table = build(data, tables.EVERY_ROW)
         where = " ".join(filter(None, ["全省" if current_user.role == ADMIN else None,
                                        filters.get("city"),
                                        UnitKind(filters["unit_kind"]).label
                                        if filters.get("unit_kind") else None]))
-    table = tbls.get(key)
-    if table is None:
-        abort(404)
     theme = Theme(filters["theme"]).label if filters.get("theme") else "全部主题"
     year = table.year or filters["year"]
     subtitle = f"{where} · {year}年 · {theme}"

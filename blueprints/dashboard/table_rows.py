@@ -25,8 +25,14 @@ class Table:
     notes: list = field(default_factory=list)
     year: int | None = None
     sheet: str = ""
-    pager: list = field(default_factory=list)  # [(page number, url, current)] when paginated
+    pager: list = field(default_factory=list)  # [(page number or None for a gap, url, current)]
     heat: tuple | None = None
+    # Per-Home tables: the Home of each row shown (a link to its dashboard), the rows matched
+    # before paging and the page shown (Window).
+    home_ids: list = field(default_factory=list)
+    name_column: int = 0
+    count: int = 0
+    page: int = 1
 
     def heat_class(self, column: int, value) -> str:
         """The heat-map class of a cell ("" outside the shaded columns): 0 for none, then 1–4 by
@@ -36,6 +42,34 @@ class Table:
         top = self.heat[2]
         level = 0 if value <= 0 or top <= 0 else min(4, -(-4 * value // top))
         return f"heat-{level}"
+
+
+@dataclass(frozen=True)
+class Window:
+    """Which rows of a per-Home table are built: those whose Home name contains `q`, then page
+    `page` of `size` rows (clamped to the pages there are); every matched row when size is None
+    (an export). Only the rows in the window become table rows."""
+    page: int = 1
+    size: int | None = None
+    q: str = ""
+
+    def fill(self, table: Table, items, *, name, home_id, row) -> Table:
+        """Set the table's rows, home_ids, count and page from `items` (in table order):
+        `name`, `home_id` and `row` read an item's Home name, Home id and table row."""
+        matched = [it for it in items if self.q in name(it)] if self.q else list(items)
+        table.count = len(matched)
+        if self.size is None:
+            table.page, chosen = 1, matched
+        else:
+            pages = max(1, -(-table.count // self.size))
+            table.page = min(max(self.page, 1), pages)
+            chosen = matched[(table.page - 1) * self.size:table.page * self.size]
+        table.rows = [row(it) for it in chosen]
+        table.home_ids = [home_id(it) for it in chosen]
+        return table
+
+
+EVERY_ROW = Window()
 
 
 def percent(rate: float | None) -> str:
@@ -73,33 +107,49 @@ def months_table(stats) -> Table:
     return table
 
 
-def homes_table(rows) -> Table:
+def _name(r):
+    return r["name"]
+
+
+def _home_id(r):
+    return r["home_id"]
+
+
+def homes_table(rows, window: Window = EVERY_ROW) -> Table:
+    """Verified activities per Home by theme (the rows of `window`)."""
     table = Table("homes", "各代表之家活动对比", ["代表之家", *THEME_HEADERS, "合计"], sheet="活动对比")
-    table.rows = [[r["name"], *[r["themes"][t.value] for t in Theme], r["total"]] for r in rows]
-    return table
+    return window.fill(table, rows, name=_name, home_id=_home_id, row=lambda r: [
+        r["name"], *[r["themes"][t.value] for t in Theme], r["total"]])
 
 
-def compliance_table(rows) -> Table:
+def compliance_table(rows, window: Window = EVERY_ROW) -> Table:
     """Homes with representatives ranked by rate (lowest first); a Home with none has no rate
-    (—), is listed last and left out of the ranking, and a note says why."""
+    (—), is listed last and left out of the ranking, and a note says why (the rows of
+    `window`; the note counts every Home)."""
     table = Table("compliance", "各代表之家联系达标率", ["代表之家", "达标代表", "在册代表", "达标率"],
                   formats={3: "percent"}, sheet="联系达标率")
     ranked = [r for r in rows if r["total"]]
     empty = [r for r in rows if not r["total"]]
-    table.rows = ([[r["name"], r["compliant"], r["total"], r["rate"]] for r in ranked]
-                  + [[r["name"], 0, 0, None] for r in empty])
+    window.fill(table, ranked + empty, name=_name, home_id=_home_id,
+                row=lambda r: [r["name"], r["compliant"], r["total"], r["rate"]] if r["total"]
+                else [r["name"], 0, 0, None])
     if empty:
         table.notes.append(("说明", f"{len(empty)} 个代表之家还没有在册代表，达标率无从计算，"
                                   "显示为“—”，不参加排名", None))
     return table
 
 
-def scores_table(ranking, year: int) -> Table:
+def scores_table(ranking, year: int, window: Window = EVERY_ROW) -> Table:
+    """The assessment ranking (the rows of `window`, each keeping its place in the whole
+    ranking)."""
     table = Table("scores", f"{year}年度考核得分排名", ["名次", "代表之家", "总分", "等次", "状态"],
-                  formats={2: "score"}, year=year, sheet="考核得分排名")
-    table.rows = [[i, r["name"], float(r["total"]), Grade(r["grade"]).label if r["grade"] else "—",
-                   AssessmentStatus(r["status"]).label] for i, r in enumerate(ranking, 1)]
-    return table
+                  formats={2: "score"}, year=year, sheet="考核得分排名", name_column=1)
+    return window.fill(
+        table, list(enumerate(ranking, 1)), name=lambda it: it[1]["name"],
+        home_id=lambda it: it[1]["home_id"],
+        row=lambda it: [it[0], it[1]["name"], float(it[1]["total"]),
+                        Grade(it[1]["grade"]).label if it[1]["grade"] else "—",
+                        AssessmentStatus(it[1]["status"]).label])
 
 
 def grades_table(grades, year: int) -> Table:
@@ -163,19 +213,43 @@ def own_table(stats, home_stats, target: int) -> Table:
     return table
 
 
-def province_tables(data) -> dict:
-    return {t.key: t for t in (
-        months_table(data["activities"]), homes_table(data["by_home"]),
-        compliance_table(data["compliance"]),
-        scores_table(data["assessments"]["ranking"], data["assessments"]["year"]),
-        grades_table(data["assessments"]["grades"], data["assessments"]["year"]),
-        appeals_table(data["appeals"]),
-        home_status_table(data["homes_by_status"]), expiring_table(data["expiring"]))}
+#: The province dashboard's tables: key → (the province_overview parts it reads, its builder
+#: from those parts and a Window — per-Home tables honour the window, the others hold every row).
+PROVINCE_TABLES = {
+    "months": (("activities",), lambda d, w: months_table(d["activities"])),
+    "homes": (("by_home",), lambda d, w: homes_table(d["by_home"], w)),
+    "compliance": (("compliance",), lambda d, w: compliance_table(d["compliance"], w)),
+    "scores": (("assessments",), lambda d, w: scores_table(
+        d["assessments"]["ranking"], d["assessments"]["year"], w)),
+    "grades": (("assessments",), lambda d, w: grades_table(
+        d["assessments"]["grades"], d["assessments"]["year"])),
+    "appeals": (("appeals",), lambda d, w: appeals_table(d["appeals"])),
+    "home_status": (("homes_by_status",), lambda d, w: home_status_table(d["homes_by_status"])),
+    "expiring": (("expiring",), lambda d, w: expiring_table(d["expiring"])),
+}
+#: The province tables with a row per Home: paged (and filtered by name) on the page.
+PER_HOME_TABLES = ("homes", "compliance", "scores")
+
+
+def province_tables(data, windows: dict | None = None) -> dict:
+    """Every province table from a whole overview; `windows` maps a per-Home table's key to the
+    Window of rows to build (every row when absent)."""
+    windows = windows or {}
+    return {key: build(data, windows.get(key, EVERY_ROW))
+            for key, (_parts, build) in PROVINCE_TABLES.items()}
+
+
+#: A Home dashboard's tables: key → (the home_overview parts it reads, its builder from those
+#: parts and the contact threshold).
+HOME_TABLES = {
+    "months": (("activities",), lambda d, n: months_table(d["activities"])),
+    "heatmap": (("heatmap",), lambda d, n: heatmap_table(d["heatmap"])),
+    "representatives": (("contacts",), lambda d, n: representatives_table(d["contacts"], n)),
+    "scores": (("assessments",), lambda d, n: scores_table(
+        d["assessments"]["ranking"], d["assessments"]["year"])),
+    "appeals": (("appeals",), lambda d, n: appeals_table(d["appeals"])),
+}
 
 
 def home_tables(data, threshold: int) -> dict:
-    return {t.key: t for t in (
-        months_table(data["activities"]), heatmap_table(data["heatmap"]),
-        representatives_table(data["contacts"], threshold),
-        scores_table(data["assessments"]["ranking"], data["assessments"]["year"]),
-        appeals_table(data["appeals"]))}
+    return {key: build(data, threshold) for key, (_parts, build) in HOME_TABLES.items()}

@@ -10,7 +10,6 @@ status (409)."""
 import sqlalchemy as sa
 from flask import make_response, redirect, render_template, request, url_for
 from flask_login import current_user
-from openpyxl import Workbook
 
 from blueprints import xlsx
 from blueprints.decorators import roles_required
@@ -156,11 +155,8 @@ def export():
         home_id = current_user.scope_home_id
         home = db.session.get(Home, home_id) if home_id else None
         rows = [_row(home.name, needs.need_figures(year, home_id=home_id))] if home else []
-    wb = Workbook()
-    ws = wb.active
-    ws.title = xlsx.sheet_name(f"{year}年需求对接")
-    xlsx.write_rows(ws, EXPORT_HEADER, rows, {4: "percent"})
-    xlsx.autofit(ws)
+    wb = xlsx.book()
+    xlsx.write_table(wb, f"{year}年需求对接", EXPORT_HEADER, rows, {4: "percent"})
     data = xlsx.save(wb).getvalue()
     log_export("needs.xlsx", len(rows), object_type="needs")
     resp = make_response(data)

@@ -7,7 +7,6 @@ from io import BytesIO
 
 from flask import redirect, render_template, request, send_file, url_for
 from flask_login import current_user, login_required
-from openpyxl import Workbook
 
 from blueprints import xlsx
 from blueprints.activities.loading import after_save_url, load_activity
@@ -102,18 +101,16 @@ def export(activity_id):
     """The attendance list as an Excel workbook (the same masking as the page); audited."""
     activity = load_activity(activity_id)
     data = signin.attendance(current_user, activity)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = xlsx.sheet_name("签到名单")
-    ws.append([xlsx.safe(f"{activity.title}（{activity.date.isoformat()}）签到名单")])
-    ws.append([])
-    xlsx.write_rows(ws, ["序号", "姓名", "工作单位", "从事领域", "手机号", "科技工作者", "代签",
-                         "签到时间", "说明"],
-                    [(r.attendee_no, r.name, r.work_unit, r.field, r.mobile,
-                      "是" if r.is_worker else "否", "是" if r.proxy else "",
-                      clock.local(r.signed_at).strftime("%Y-%m-%d %H:%M"), r.note)
-                     for r in data["items"]])
-    xlsx.autofit(ws, first_row=3)
+    wb = xlsx.book()
+    xlsx.write_table(
+        wb, "签到名单", ["序号", "姓名", "工作单位", "从事领域", "手机号", "科技工作者", "代签",
+                     "签到时间", "说明"],
+        [(r.attendee_no, r.name, r.work_unit, r.field, r.mobile,
+          "是" if r.is_worker else "否", "是" if r.proxy else "",
+          clock.local(r.signed_at).strftime("%Y-%m-%d %H:%M"), r.note)
+         for r in data["items"]],
+        above=[xlsx.Line([f"{activity.title}（{activity.date.isoformat()}）签到名单"], fit=False),
+               xlsx.Line([])])
     out = xlsx.save(wb)
     log_export("签到名单（Excel）", data["count"], object_type="activities", object_id=activity.id)
     return send_file(out, as_attachment=True, download_name=f"签到名单-{activity.id}.xlsx",

@@ -9,7 +9,7 @@ from openpyxl.styles import Font
 from blueprints.decorators import roles_required
 from blueprints.subsidies import bp
 from blueprints.web.exports import log_export
-from blueprints.xlsx import XLSX_MIME, autofit, safe, sheet_name
+from blueprints.xlsx import XLSX_MIME, Line, Styled, book, write_table
 from models.enums import Role
 from services import clock, subsidies
 from services.errors import NotFound
@@ -23,31 +23,22 @@ AMOUNT_COLUMN = 7  # 1-based: 奖补金额
 
 
 def workbook_for(listing) -> Workbook:
-    """One sheet: a title row, the header, a row per listed Home, the total row (合计)."""
-    wb = Workbook()
-    ws = wb.active
-    ws.title = sheet_name(f"{listing.year}年度经费奖补")
-    ws.append([f"{listing.year}年度科协代表之家经费奖补拨付表"])
-    ws["A1"].font = Font(bold=True, size=14)
-    ws.append(HEADERS)
-    for cell in ws[2]:
-        cell.font = Font(bold=True)
-    for n, r in enumerate(listing.rows, start=1):
-        ws.append([n, safe(r.home_name), safe(r.unit_name), safe(r.city or ""), r.total,
-                   r.grade.label, r.amount, r.payment.paid_on if r.payment else None,
-                   safe(r.payment.voucher) if r.payment else "",
-                   "已拨付" if r.payment else "待拨付"])
-        ws.cell(row=ws.max_row, column=5).number_format = "0.00"
-        ws.cell(row=ws.max_row, column=AMOUNT_COLUMN).number_format = YUAN_FORMAT
-        ws.cell(row=ws.max_row, column=8).number_format = "yyyy-mm-dd"
-    ws.append(["合计", f"{len(listing.rows)}家", "", "", None, "", listing.total_amount, None,
-               f"已拨付{listing.paid_count}家", f"已拨付金额 {listing.total_paid:,.2f} 元"])
-    total = ws.max_row
-    for cell in ws[total]:
-        cell.font = Font(bold=True)
-    ws.cell(row=total, column=AMOUNT_COLUMN).number_format = YUAN_FORMAT
-    ws.freeze_panes = "A3"
-    autofit(ws, first_row=2)
+    """One sheet (write-only): a title row, the header (frozen), a row per listed Home, the
+    total row (合计, bold); 考核总分 two decimals, amounts in yuan, 拨付日期 a date cell."""
+    wb = book()
+    bold = Font(bold=True)
+    rows = ([n, r.home_name, r.unit_name, r.city or "", Styled(r.total, number_format="0.00"),
+             r.grade.label, Styled(r.amount, number_format=YUAN_FORMAT),
+             Styled(r.payment.paid_on, number_format="yyyy-mm-dd") if r.payment else None,
+             r.payment.voucher if r.payment else "", "已拨付" if r.payment else "待拨付"]
+            for n, r in enumerate(listing.rows, start=1))
+    total = [Styled(v, font=bold, number_format=YUAN_FORMAT if i == AMOUNT_COLUMN - 1 else None)
+             for i, v in enumerate(["合计", f"{len(listing.rows)}家", "", "", None, "",
+                                    listing.total_amount, None, f"已拨付{listing.paid_count}家",
+                                    f"已拨付金额 {listing.total_paid:,.2f} 元"])]
+    title = Styled(f"{listing.year}年度科协代表之家经费奖补拨付表", font=Font(bold=True, size=14))
+    write_table(wb, f"{listing.year}年度经费奖补", HEADERS, rows, footer=total,
+                above=[Line([title], fit=False)])
     return wb
 
 

@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from flask import render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup
-from openpyxl import Workbook
 from plotly.utils import PlotlyJSONEncoder
 
 from blueprints import xlsx
@@ -90,12 +89,9 @@ def export(survey_id):
     survey = surveys.get_survey(current_user, survey_id, for_results=True)
     headers, rows = surveys.export_rows(current_user, survey, request.args.get("home_id") or None)
     db.session.commit()  # the export's audit entry
-    book = Workbook()
-    sheet = book.active
-    sheet.title = xlsx.sheet_name("答卷")
-    xlsx.write_rows(sheet, headers, [[r[0], local(r[1]).strftime("%Y-%m-%d %H:%M"), *r[2:]]
-                                     for r in rows])
-    xlsx.autofit(sheet)
+    book = xlsx.book()
+    xlsx.write_table(book, "答卷", headers, ([r[0], local(r[1]).strftime("%Y-%m-%d %H:%M"), *r[2:]]
+                                           for r in rows))
     return send_file(xlsx.save(book), mimetype=xlsx.XLSX_MIME, as_attachment=True,
                      download_name=f"{survey.title[:40]}-答卷.xlsx")
 

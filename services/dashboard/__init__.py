@@ -46,6 +46,8 @@ from services.dashboard.figures import (
     need_figures,
 )
 from services.dashboard.overviews import (
+    HOME_PARTS,
+    PROVINCE_PARTS,
     active_representatives,
     home_overview,
     kpis,
@@ -59,9 +61,11 @@ from services.dashboard.territory import (
 )
 
 __all__ = [
+    "HOME_PARTS",
     "MONTHS",
     "MONTH_LABELS",
     "OPEN_APPEALS",
+    "PROVINCE_PARTS",
     "Scope",
     "active_representatives",
     "activities_against_target",

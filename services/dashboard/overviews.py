@@ -77,40 +77,71 @@ def kpis(scope: Scope, *, stats: ActivityStats | None = None,
 
 # --- Whole pages -------------------------------------------------------------------------------
 
-def province_overview(scope: Scope, *, include_unpublished: bool = True) -> dict:
-    """Everything the province dashboard shows, in a fixed number of statements."""
-    homes = homes_in_scope(scope)
-    stats = activity_stats(scope)
-    by_home = compliance_homes(scope)
-    return {
-        "kpis": kpis(scope, stats=stats, by_home=by_home),
-        "activities": stats,
-        "linked_levels": linked_levels(scope),
-        "by_home": home_theme_counts(scope, homes),
-        "compliance": compliance_by_home(scope, homes, by_home),
-        "assessments": latest_assessments(scope, include_unpublished=include_unpublished),
-        "appeals": appeals_by_status(scope),
-        "homes_by_status": homes_by_status(scope),
-        "expiring": expiring_homes(scope),
-    }
+#: The parts of the province overview, each computed on its own (an export asks for one table's).
+PROVINCE_PARTS = ("kpis", "activities", "linked_levels", "by_home", "compliance", "assessments",
+                  "appeals", "homes_by_status", "expiring")
 
 
-def home_overview(scope: Scope, *, include_unpublished: bool = False) -> dict:
-    """Everything a Home dashboard shows (scope.home_id set), in a fixed number of statements."""
-    contacts = contacts_per_representative(scope)
-    stats = activity_stats(scope)
-    by_home = {scope.home_id: compliance.HomeCompliance(
-        scope.home_id, sum(r.compliant for r in contacts), len(contacts))}
-    return {
-        "kpis": kpis(scope, stats=stats, by_home=by_home),
-        "activities": stats,
-        "linked_levels": linked_levels(scope),
-        "heatmap": representative_month_counts(scope),
-        "contacts": contacts,
-        "below": [r for r in contacts if not r.compliant],
-        "assessments": latest_assessments(scope, include_unpublished=include_unpublished),
-        "appeals": appeals_by_status(scope),
+def province_overview(scope: Scope, *, include_unpublished: bool = True,
+                      parts=PROVINCE_PARTS) -> dict:
+    """What the province dashboard shows, in a fixed number of statements: a dict holding the
+    named `parts` (PROVINCE_PARTS, all by default) and only those, so an export of one table
+    computes that table's figures alone. Figures shared by parts (the Homes of the territory,
+    the activity stats, the per-Home compliance) are read once."""
+    wanted = set(parts)
+    unknown = wanted - set(PROVINCE_PARTS)
+    if unknown:
+        raise ValueError(f"unknown parts: {sorted(unknown)}")
+    homes = homes_in_scope(scope) if wanted & {"by_home", "compliance"} else None
+    stats = activity_stats(scope) if wanted & {"kpis", "activities"} else None
+    by_home = compliance_homes(scope) if wanted & {"kpis", "compliance"} else None
+    makers = {
+        "kpis": lambda: kpis(scope, stats=stats, by_home=by_home),
+        "activities": lambda: stats,
+        "linked_levels": lambda: linked_levels(scope),
+        "by_home": lambda: home_theme_counts(scope, homes),
+        "compliance": lambda: compliance_by_home(scope, homes, by_home),
+        "assessments": lambda: latest_assessments(scope, include_unpublished=include_unpublished),
+        "appeals": lambda: appeals_by_status(scope),
+        "homes_by_status": lambda: homes_by_status(scope),
+        "expiring": lambda: expiring_homes(scope),
     }
+    return {part: makers[part]() for part in PROVINCE_PARTS if part in wanted}
+
+
+#: The parts of a Home's overview, each computed on its own.
+HOME_PARTS = ("kpis", "activities", "linked_levels", "heatmap", "contacts", "below",
+              "assessments", "appeals")
+
+
+def home_overview(scope: Scope, *, include_unpublished: bool = False,
+                  parts=HOME_PARTS) -> dict:
+    """What a Home dashboard shows (scope.home_id set), in a fixed number of statements: a dict
+    holding the named `parts` (HOME_PARTS, all by default) and only those."""
+    wanted = set(parts)
+    unknown = wanted - set(HOME_PARTS)
+    if unknown:
+        raise ValueError(f"unknown parts: {sorted(unknown)}")
+    contacts = (contacts_per_representative(scope)
+                if wanted & {"kpis", "contacts", "below"} else None)
+    stats = activity_stats(scope) if wanted & {"kpis", "activities"} else None
+
+    def home_kpis():
+        by_home = {scope.home_id: compliance.HomeCompliance(
+            scope.home_id, sum(r.compliant for r in contacts), len(contacts))}
+        return kpis(scope, stats=stats, by_home=by_home)
+
+    makers = {
+        "kpis": home_kpis,
+        "activities": lambda: stats,
+        "linked_levels": lambda: linked_levels(scope),
+        "heatmap": lambda: representative_month_counts(scope),
+        "contacts": lambda: contacts,
+        "below": lambda: [r for r in contacts if not r.compliant],
+        "assessments": lambda: latest_assessments(scope, include_unpublished=include_unpublished),
+        "appeals": lambda: appeals_by_status(scope),
+    }
+    return {part: makers[part]() for part in HOME_PARTS if part in wanted}
 
 
 def representative_overview(scope: Scope) -> dict:

@@ -5,6 +5,7 @@ Reading an import is reading.py, running one operations.py; this module only wri
 from io import BytesIO
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -118,24 +119,27 @@ def refused_workbook(record: Import) -> bytes:
     while header_cells and header_cells[-1] in (None, ""):
         header_cells.pop()
     width = max([len(header_cells), *(len(_trimmed(cells)) for _n, cells in kept)])
-    out_book = Workbook()
-    out = out_book.active
-    out.title = "错误行"
-    out.append(["原行号", NAME_HEADER, *_padded(header_cells, width), "错误原因"])
-    for number, cells in kept:
-        out.append([number, _safe(names.get(number, "")), *_padded(_trimmed(cells), width),
-                    "；".join(reasons[number])])
-    for cell in out[1]:
-        cell.font = Font(bold=True)
-    out.freeze_panes = "C2"
+    # Write-only: the widths and the frozen panes go on before the first row.
+    out_book = Workbook(write_only=True)
+    out = out_book.create_sheet("错误行")
     out.column_dimensions["A"].width = 8
     out.column_dimensions["B"].width = 16
     for index in range(width):
         out.column_dimensions[get_column_letter(index + 3)].width = 16
-    reason_column = out.column_dimensions[get_column_letter(width + 3)]
-    reason_column.width = 48
-    for row in out.iter_rows(min_row=2, min_col=width + 3, max_col=width + 3):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    out.column_dimensions[get_column_letter(width + 3)].width = 48
+    out.freeze_panes = "C2"
+    header = []
+    for value in ["原行号", NAME_HEADER, *_padded(header_cells, width), "错误原因"]:
+        cell = WriteOnlyCell(out, value)
+        cell.font = Font(bold=True)
+        header.append(cell)
+    out.append(header)
+    wrap = Alignment(wrap_text=True, vertical="top")
+    for number, cells in kept:
+        reason = WriteOnlyCell(out, "；".join(reasons[number]))
+        reason.alignment = wrap
+        out.append([number, _safe(names.get(number, "")), *_padded(_trimmed(cells), width),
+                    reason])
     buffer = BytesIO()
     out_book.save(buffer)
     return buffer.getvalue()

@@ -11,7 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from blueprints.dashboard.assets import plotly_url
-from blueprints.dashboard.routes import _safe
+from blueprints.xlsx import safe as _safe
 from extensions import db
 from models.enums import ActivityStatus, Kind, Theme
 from services.clock import today

@@ -225,6 +225,8 @@ def test_refused_rows_line_up_with_the_header_and_import_once_corrected(world, d
     assert "手机号" in book[2][-1] or "用户名" in book[2][-1]
     sheet = load_workbook(BytesIO(data)).active
     assert sheet.freeze_panes == "C2" and sheet.column_dimensions["J"].width >= 40
+    assert all(cell.font.b for cell in sheet[1]) and sheet["J2"].alignment.wrap_text
+    assert isinstance(sheet["A2"].value, int)  # 原行号 stays a number
     # Corrected in place and uploaded again: the reasons (and the names beside the row numbers)
     # are not imported as data.
     fixed = [list(r) for r in book]
