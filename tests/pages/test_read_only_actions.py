@@ -103,3 +103,31 @@ def test_a_separated_admin_is_shown_no_action_outside_its_duty(app, busy, role):
              if endpoint is None or not permits(user, endpoint, "POST")]
     assert wrong == []
     assert found.refused == []
+
+
+@pytest.mark.parametrize("role, endpoint, method, expected", [
+    (Role.CITY_ADMIN, "homes.update_profile", "POST", False),  # the gate: a change
+    (Role.CITY_ADMIN, "dashboard.remind", "POST", True),  # its one change
+    (Role.CITY_ADMIN, "surveys.results", "GET", True),
+    (Role.CITY_ADMIN, "surveys.new", "GET", False),  # roles_required: the office only
+    (Role.CITY_ADMIN, "channels.index", "GET", False),
+    (Role.HOME_MANAGER, "homes.update_profile", "POST", True),
+    (Role.HOME_MANAGER, "surveys.new", "GET", False),
+    (Role.PROVINCIAL_ADMIN, "surveys.new", "GET", True),
+    (Role.AUDIT_ADMIN, "audit.index", "GET", True),
+    (Role.AUDIT_ADMIN, "dashboard.remind", "POST", False),  # 三员分立
+    (Role.SECURITY_ADMIN, "security.users", "GET", True),
+    (Role.SECURITY_ADMIN, "sysadmin.users", "GET", False),
+    (Role.PROVINCIAL_ADMIN, "no.such_endpoint", "POST", False),
+])
+def test_may_reads_the_gate_and_the_views_roles(app, world, role, endpoint, method, expected):
+    """`may(endpoint, method)` answers as the request would: 403 before the view ⇔ False."""
+    from flask_login import login_user
+
+    from blueprints.template_helpers import may
+    user = {Role.HOME_MANAGER: world.manager_a, Role.PROVINCIAL_ADMIN: world.admin}.get(role) \
+        or factories.user(role, city="南京市" if role == Role.CITY_ADMIN else None)
+    _db.session.commit()
+    with app.test_request_context("/"):
+        login_user(user)
+        assert may(endpoint, method) is expected
