@@ -44,6 +44,10 @@ def busy(world):
     factories.activity(world.rep_a, status=ActivityStatus.SUBMITTED, title="待审核活动")
     factories.activity(world.rep_a2, status=ActivityStatus.VERIFIED, title="已审核活动",
                        date=date(2026, 3, 2))
+    # 苏州's activity co-organised by 南京's rep_a: in Home A's 台账 as 联合开展.
+    joint = factories.activity(world.rep_b, status=ActivityStatus.VERIFIED, title="跨市联合活动",
+                               date=today.replace(day=1))
+    joint.co_organizers = [world.rep_a]
     worker = factories.worker(world.rep_a)
     factories.contact(world.rep_a, worker)
     factories.appeal(world.rep_a)
@@ -80,6 +84,8 @@ def test_a_city_admin_is_shown_no_action_that_would_403(app, busy):
     assert f"/me/activities/{busy.today_activity.id}" in opened
     assert f"/me/activities/{busy.today_activity.id}/attendance" in opened
     assert "/surveys/" in opened and "/home/" in opened and "/needs/" in opened
+    ledger = client.get(f"/records/ledger/{busy.home_a.id}").get_data(as_text=True)
+    assert "跨市联合活动" in ledger and 'data-testid="ledger-withdraw"' not in ledger
     assert f"/surveys/{busy.survey.id}/results" in opened
     assert f"/surveys/{busy.survey.id}/completion" in opened
     wrong = [(page, action, endpoint) for page, action, endpoint in found.forms
