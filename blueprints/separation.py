@@ -63,6 +63,18 @@ def allowed(role, endpoint: str | None) -> bool:
             or endpoint in DUTY_ENDPOINTS[role] or blueprint in DUTY_BLUEPRINTS[role])
 
 
+def permits(user, endpoint: str | None, method: str = "POST") -> bool:
+    """Whether the gate lets `user` send `method` to `endpoint`: the one rule behind the gate and
+    behind `may(...)` in templates, so a page shows only the actions its viewer may take (a
+    separated administrator's duty; a city administrator's reads, own account and reminder).
+    Anonymous visitors: True (the login page answers them)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return True
+    if not allowed(user.role, endpoint):
+        return False
+    return user.role != Role.CITY_ADMIN or city_admin_allowed(endpoint, method)
+
+
 def _caller():
     if request.path.startswith("/api/"):
         from blueprints.api.auth import load_api_user
@@ -77,9 +89,9 @@ def register(app) -> None:
         if request.endpoint in (None, "main.healthz", "static", "bootstrap.static"):
             return None  # open to everyone; /healthz must answer even when the database does not
         user = _caller()
-        if user is not None and not allowed(user.role, request.endpoint):
-            raise Forbidden("系统、安全和审计管理员只能办理本岗位的工作（三员分立）")
-        if (user is not None and user.role == Role.CITY_ADMIN
-                and not city_admin_allowed(request.endpoint, request.method)):
+        if user is None or permits(user, request.endpoint, request.method):
+            return None
+        if user.role == Role.CITY_ADMIN:
             raise Forbidden("设区市科协只能查看本市代表之家的情况，不能修改（可一键提醒代表）")
+        raise Forbidden("系统、安全和审计管理员只能办理本岗位的工作（三员分立）")
         return None

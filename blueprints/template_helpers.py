@@ -53,6 +53,8 @@ NAVIGATION = {
         ("代表之家", "provincial.homes"),
         ("活动", "activities.index"),
         ("诉求建议", "provincial.appeals"),
+        ("需求对接", "needs.index"),
+        ("问卷调查", "surveys.index"),
     ],
     # The three separated administrators (三员分立, SPEC §5.13): only their own duty.
     enums.Role.SYSTEM_ADMIN: [
@@ -133,6 +135,35 @@ def can(action: str, obj) -> bool:
     raise TypeError(f"no permission predicates for {type(obj).__name__}")
 
 
+def may(endpoint: str, method: str = "POST") -> bool:
+    """Template global: may the signed-in user send `method` to `endpoint` at all? The same two
+    rules that answer 403 before a view runs: the separation gate (blueprints/separation.py: the
+    separated administrators' duties, a city administrator's reads, own account and reminder) and
+    the view's `roles_required`. A page shows a form, button or action link only when `may` says
+    so; per-object rules (an activity's edit or review) are `can(action, obj)`. False for an
+    unknown endpoint and for visitors."""
+    from blueprints.separation import permits
+    if not current_user.is_authenticated:
+        return False
+    view = current_app.view_functions.get(endpoint)
+    if view is None:
+        return False
+    roles = getattr(view, "allowed_roles", None)
+    if roles is not None and current_user.role not in roles:
+        return False
+    return permits(current_user, endpoint, method)
+
+
+def activity_url(activity) -> str:
+    """Where a link to `activity` goes for the signed-in user: the review page for those who
+    review it (the provincial office, a manager of its Home), its read page for everyone else."""
+    reviewer = (current_user.is_authenticated and may("activities.review", "GET")
+                and (current_user.role == enums.Role.PROVINCIAL_ADMIN
+                     or current_user.scope_home_id == activity.home_id))
+    return url_for("activities.review" if reviewer else "activities.detail",
+                   activity_id=activity.id)
+
+
 def register(app):
     from blueprints import display
     from blueprints.web.todo import todo_items
@@ -143,4 +174,5 @@ def register(app):
         local(dt).strftime(fmt) if dt else "")
     app.jinja_env.globals.update(nav_items=nav_items, unread_count=unread_count,
                                  endpoint_exists=endpoint_exists, enums=enums, today=today,
-                                 can=can, todo_items=todo_items)
+                                 can=can, may=may, activity_url=activity_url,
+                                 todo_items=todo_items)

@@ -8,7 +8,7 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from blueprints.activities import bp
-from blueprints.activities.loading import after_save_url, load_activity
+from blueprints.activities.loading import after_save_url, load_activity, load_readable_activity
 from blueprints.body_limits import FORM_ALLOWANCE, accepts_upload
 from blueprints.decorators import roles_required
 from blueprints.web import commit_operation
@@ -132,10 +132,12 @@ def new():
 @bp.route("/me/activities/<int:activity_id>")
 @login_required
 def detail(activity_id):
-    """One activity, with the actions the caller may take."""
-    activity = load_activity(activity_id)
+    """One activity, with the actions the caller may take. The manager of a co-organiser's Home
+    reads a joint activity here too (read-only: it may withdraw its Home's co-organisers)."""
+    activity = load_readable_activity(activity_id)
     return render_template("activities/detail.html", activity=activity,
-                           history=service.review_history(activity.id))
+                           history=service.review_history(activity.id),
+                           joint_view=service.reads_as_joint_home(current_user, activity))
 
 
 @bp.route("/me/activities/<int:activity_id>/edit", methods=["GET", "POST"])

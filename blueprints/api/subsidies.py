@@ -94,8 +94,8 @@ def _payment(p) -> dict | None:
 @bp.arguments(RatesInputSchema)
 @bp.response(200, RatesSchema)
 def put_rates(data, year):
-    """Set a year's award per grade (yuan, ≥ 0, two decimals; fail is 0); 409 once a payment of
-    the year stands."""
+    """Set a year's award per grade (yuan, ≥ 0, two decimals; fail is 0); 409 once any payment
+    of the year was recorded (standing or reversed)."""
     body = {"excellent": data.get("excellent"), "good": data.get("good"),
             "pass": data.get("pass_")}
     rates = subsidies.set_rates(api_user(), year, body)

@@ -89,6 +89,10 @@ class CodesSchema(Schema):
 
 class HomeArgs(InputSchema):
     home_id = Int(metadata={"description": "A Home in the caller's scope (404 otherwise)."})
+    city = fields.String(metadata={
+        "description": "A 设区市 (南京市 …): the responses of its Homes taken together — any city "
+                       "for a provincial admin, its own for a city admin (the default for one, "
+                       "without home_id); 404 otherwise."})
 
 
 class CompletionArgs(HomeArgs):
@@ -109,6 +113,8 @@ class QuestionResultSchema(Schema):
 class ResultsSchema(Schema):
     responses = fields.Integer()
     home_id = fields.Integer(allow_none=True)
+    city = fields.String(allow_none=True, metadata={
+        "description": "The 设区市 counted (its Homes together); null for one Home or the province."})
     questions = fields.List(fields.Nested(QuestionResultSchema))
 
 
@@ -273,10 +279,11 @@ def codes(data, survey_id):
 @bp.arguments(HomeArgs, location="query")
 @bp.response(200, ResultsSchema)
 def results(args, survey_id):
-    """Counts per option, averages and answered per question, for the province or one Home."""
+    """Counts per option, averages and answered per question, for the province, a city (a city
+    admin's own by default) or one Home."""
     user = _user()
     survey = surveys.get_survey(user, survey_id, for_results=True)
-    return surveys.results(user, survey, args.get("home_id"))
+    return surveys.results(user, survey, args.get("home_id"), args.get("city"))
 
 
 @bp.route("/surveys/<int:survey_id>/completion")
@@ -287,8 +294,8 @@ def completion(args, survey_id):
     """Responses and representatives reached per Home; responses per representative (paged)."""
     user = _user()
     survey = surveys.get_survey(user, survey_id, for_results=True)
-    return surveys.completion(user, survey, args.get("home_id"), page=args["page"],
-                              per_page=args["per_page"])
+    return surveys.completion(user, survey, args.get("home_id"), city=args.get("city"),
+                              page=args["page"], per_page=args["per_page"])
 
 
 @public_bp.route("/public/surveys/<int:survey_id>")

@@ -21,9 +21,9 @@ from models import Home, Unit, User
 from models.enums import JIANGSU_CITIES, HomeStatus, NeedKind, NeedStatus, Role
 from services import clock, needs
 from services.errors import Conflict, ValidationFailed
-from services.scope import require_role
+from services.scope import city_home_ids, require_role
 
-READERS = (Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE)
+READERS = (Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE)
 PER_PAGE = 50
 
 
@@ -139,10 +139,10 @@ def _row(name, f):
 
 
 @bp.route("/export.xlsx")
-@roles_required(Role.PROVINCIAL_ADMIN, Role.HOME_MANAGER)
+@roles_required(Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN, Role.HOME_MANAGER)
 def export():
     """The figures of a year (?year=, default this year) per Home and for the province (office),
-    or of the manager's own Home."""
+    per Home of its city and for the city (a city admin), or of the manager's own Home."""
     year = request.args.get("year", type=int) or clock.today().year
     if not 2000 <= year <= clock.today().year + 1:
         year = clock.today().year
@@ -150,6 +150,13 @@ def export():
         figures = needs.by_home(year)
         homes = db.session.execute(sa.select(Home.id, Home.name).order_by(Home.name)).all()
         rows = [_row("全省", figures[None])]
+        rows += [_row(name, figures.get(home_id, needs.EMPTY)) for home_id, name in homes]
+    elif current_user.role == Role.CITY_ADMIN:
+        city_homes = city_home_ids(current_user.city)
+        figures = needs.by_home(year, city_homes)
+        homes = db.session.execute(sa.select(Home.id, Home.name).where(Home.id.in_(city_homes))
+                                   .order_by(Home.name)).all()
+        rows = [_row(current_user.city, figures[None])]
         rows += [_row(name, figures.get(home_id, needs.EMPTY)) for home_id, name in homes]
     else:
         home_id = current_user.scope_home_id

@@ -2,8 +2,9 @@
 per Home and per representative (paged), the raw answers as .xlsx; and a representative's
 printable survey card (their link and QR code).
 
-The office reads the province or any Home (?home_id=); a manager their own Home (another: 404);
-other roles 403 (services.surveys checks)."""
+The office reads the province or any Home (?home_id=); a city admin its city (its Homes taken
+together) or one of its Homes (?home_id=; another city's: 404); a manager their own Home (another:
+404); other roles 403 (services.surveys checks)."""
 import json
 
 import sqlalchemy as sa
@@ -23,6 +24,7 @@ from models.enums import QuestionKind, Role
 from services import dashboard, surveys
 from services.clock import local
 from services.errors import NotFound
+from services.scope import city_home_ids
 
 CONFIG = {"responsive": True, "displayModeBar": False, "displaylogo": False}
 FONT = {"family": '"Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", sans-serif', "size": 12}
@@ -49,9 +51,20 @@ def _figure(question: dict) -> str | None:
 
 
 def _homes_for_picker():
-    if current_user.role != Role.PROVINCIAL_ADMIN:
-        return []
-    return db.session.execute(sa.select(Home.id, Home.name).order_by(Home.name)).all()
+    """The Homes the scope picker offers: every Home for the office, its city's for a city admin,
+    none for a manager (their own Home only)."""
+    if current_user.role == Role.PROVINCIAL_ADMIN:
+        return db.session.execute(sa.select(Home.id, Home.name).order_by(Home.name)).all()
+    if current_user.role == Role.CITY_ADMIN:
+        return db.session.execute(sa.select(Home.id, Home.name)
+                                  .where(Home.id.in_(city_home_ids(current_user.city)))
+                                  .order_by(Home.name)).all()
+    return []
+
+
+def _whole() -> str:
+    """The picker's first option: what results without a Home cover for the caller."""
+    return current_user.city if current_user.role == Role.CITY_ADMIN else "全省"
 
 
 @bp.route("/<int:survey_id>/results")
@@ -63,7 +76,7 @@ def results(survey_id):
     found = surveys.results(current_user, survey, home_id)
     charts = {q["id"]: _figure(q) for q in found["questions"]}
     return render_template("surveys/results.html", survey=survey, found=found, charts=charts,
-                           homes=_homes_for_picker(), home_id=found["home_id"],
+                           homes=_homes_for_picker(), home_id=found["home_id"], whole=_whole(),
                            shown=surveys.shown_status(survey), plotly_url=plotly_url())
 
 
@@ -78,7 +91,7 @@ def completion(survey_id):
     done = surveys.completion(current_user, survey, home_id, page=page, per_page=50)
     pages = max(1, -(-max(done.total_homes, done.total_representatives) // done.per_page))
     return render_template("surveys/completion.html", survey=survey, done=done, pages=pages,
-                           homes=_homes_for_picker(), home_id=home_id)
+                           homes=_homes_for_picker(), home_id=home_id, whole=_whole())
 
 
 @bp.route("/<int:survey_id>/answers.xlsx")

@@ -34,6 +34,8 @@ from services.activities.history import (
 from services.activities.joint import (
     SEARCH_LIMIT,
     joint_activity_for,
+    readable_activity,
+    reads_as_joint_home,
     search_co_organizers,
     withdraw_co_organizer,
 )
@@ -66,6 +68,8 @@ from services.activities.thumbnails import (
 __all__ = [
     "SEARCH_LIMIT",
     "joint_activity_for",
+    "readable_activity",
+    "reads_as_joint_home",
     "search_co_organizers",
     "withdraw_co_organizer",
     "FILTER_FIELDS",

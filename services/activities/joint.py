@@ -2,9 +2,10 @@
 
 The activity belongs to its organiser's Home for every figure and score (its `home_id`); a
 co-organiser of another Home sees it (services/scope.py lists co-organised activities for a
-representative) but does not edit it. Such a co-organiser is notified when added, and may
-withdraw — so may the manager of their Home, and the provincial office — audited; the organiser
-is told.
+representative) but does not edit it, and so does the manager of that co-organiser's Home: it
+opens the activity's page read-only (`readable_activity`), without the activity entering its lists
+or figures. Such a co-organiser is notified when added, and may withdraw — so may the manager of
+their Home, and the provincial office — audited; the organiser is told.
 """
 import sqlalchemy as sa
 
@@ -15,7 +16,7 @@ from services import audit, notifications, summaries
 from services.activities.contact_sync import sync_activity_contacts
 from services.concurrency import lock
 from services.errors import Conflict, Forbidden, NotFound
-from services.scope import require_role
+from services.scope import require_role, scope_clause
 
 
 def notify_joint(activity: Activity, before_ids=()) -> int:
@@ -34,6 +35,42 @@ def notify_joint(activity: Activity, before_ids=()) -> int:
             dedupe_key=f"joint_activity_added:{activity.id}:{user.id}")
         sent += 1
     return sent
+
+
+def _co_organised_by_home(home_id: int):
+    """WHERE: one of the activity's co-organisers is a representative of Home `home_id`."""
+    return Activity.id.in_(
+        sa.select(activity_co_organizers.c.activity_id)
+        .join(User, User.id == activity_co_organizers.c.user_id)
+        .where(User.home_id == home_id))
+
+
+def readable_activity(actor: User, activity_id, *, options=()) -> Activity:
+    """The activity if `actor` may read it: in the actor's scope (services/scope.py), or — read
+    only — a joint activity one of whose co-organisers is a representative of the Home `actor`
+    manages (it may withdraw them; edit, verify and the attendance stay with the organiser's side).
+    NotFound (404) for anything else, another Home's manager included. One statement."""
+    try:
+        activity_id = int(activity_id)
+    except (TypeError, ValueError):
+        raise NotFound() from None
+    visible = scope_clause(Activity, actor)
+    if actor.role == Role.HOME_MANAGER and actor.scope_home_id is not None:
+        visible = sa.or_(visible, _co_organised_by_home(actor.scope_home_id))
+    stmt = sa.select(Activity).where(Activity.id == activity_id, visible)
+    if options:
+        stmt = stmt.options(*options)
+    activity = db.session.scalar(stmt)
+    if activity is None:
+        raise NotFound()
+    return activity
+
+
+def reads_as_joint_home(actor: User, activity: Activity) -> bool:
+    """True when `actor` reads `activity` only as the manager of a co-organiser's Home (not the
+    activity's own Home): its page is read-only for them and shows no attendance list."""
+    return (actor.role == Role.HOME_MANAGER and actor.scope_home_id is not None
+            and actor.scope_home_id != activity.home_id)
 
 
 def joint_activity_for(actor: User, activity_id) -> Activity:

@@ -7,7 +7,13 @@ Word 拨付通知 of one Home.
 """
 from services.subsidies.documents import notice_docx, notice_filename, yuan
 from services.subsidies.fields import MAX_AMOUNT, money, parse_year
-from services.subsidies.listing import SubsidyList, SubsidyRow, ineligibility, subsidy_list
+from services.subsidies.listing import (
+    SubsidyList,
+    SubsidyRow,
+    ineligibility,
+    rates_fixed,
+    subsidy_list,
+)
 from services.subsidies.operations import (
     rates_of,
     record_payment,
@@ -25,6 +31,7 @@ __all__ = [
     "notice_docx",
     "notice_filename",
     "parse_year",
+    "rates_fixed",
     "rates_of",
     "record_payment",
     "require_office",

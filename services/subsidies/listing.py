@@ -3,7 +3,8 @@
 A Home is listed for year Y when its assessment of Y is `published`, its publicity window has
 ended (publicity_end < today, Asia/Shanghai) with the result still published, and every objection
 to it is decided. An upheld objection returns the assessment to `draft`, so it is not listed.
-Three statements whatever the number of Homes: the rates, the rows, the payments.
+Four statements whatever the number of Homes: the rates, whether any payment of the year exists,
+the rows, the payments.
 """
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,10 +40,12 @@ class SubsidyRow:
 @dataclass
 class SubsidyList:
     """A year's list: rates (None while unset), rows, the sum of the amounts due and of the
-    standing payments, and whether the rates are fixed (a standing payment exists)."""
+    standing payments, and whether the rates are fixed (a payment of the year was ever recorded,
+    standing or reversed, for a listed Home or not)."""
     year: int
     rates: SubsidyRate | None
     rows: list[SubsidyRow]
+    fixed: bool = False
 
     @property
     def total_amount(self) -> Decimal:
@@ -56,13 +59,16 @@ class SubsidyList:
     def paid_count(self) -> int:
         return sum(1 for r in self.rows if r.payment is not None)
 
-    @property
-    def fixed(self) -> bool:
-        return self.paid_count > 0
-
 
 def rates_of(year: int) -> SubsidyRate | None:
     return db.session.scalar(sa.select(SubsidyRate).where(SubsidyRate.year == year))
+
+
+def rates_fixed(year: int) -> bool:
+    """Whether year `year`'s rates are fixed (SPEC §5.12): a payment of the year was ever recorded,
+    standing or reversed (红冲). One statement."""
+    return db.session.scalar(sa.select(SubsidyPayment.id).where(SubsidyPayment.year == year)
+                             .limit(1)) is not None
 
 
 def eligible_clause(year: int, today: date):
@@ -98,6 +104,7 @@ def subsidy_list(year: int, today: date | None = None, home_ids=None) -> Subsidy
     `home_ids` narrows it (one Home's 拨付通知)."""
     today = today or clock.today()
     rates = rates_of(year)
+    fixed = rates_fixed(year)
     grade_order = sa.case({Grade.EXCELLENT.value: 0, Grade.GOOD.value: 1, Grade.PASS.value: 2},
                           value=Assessment.grade, else_=3)
     stmt = (sa.select(Assessment.id, Assessment.home_id, Assessment.total, Assessment.grade,
@@ -123,4 +130,4 @@ def subsidy_list(year: int, today: date | None = None, home_ids=None) -> Subsidy
                 row.payment = p
             else:
                 row.reversed.append(p)
-    return SubsidyList(year=year, rates=rates, rows=rows)
+    return SubsidyList(year=year, rates=rates, rows=rows, fixed=fixed)

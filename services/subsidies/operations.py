@@ -2,8 +2,9 @@
 validation): a year's rates, a payment to a listed Home, and its reversal (红冲).
 
 - Rates: `{excellent, good, pass}` in yuan, each ≥ 0 with at most two decimals (`fail` is 0).
-  Created or replaced; Conflict once the year has a standing payment (a reversed one does not fix
-  them: reversing is how a payment made at a wrong rate is corrected).
+  Created or replaced until the first payment of the year is recorded; from then on they are fixed
+  for good (Conflict), whether that payment still stands or was reversed (红冲): a reversal
+  corrects a payment, never the year's rates, so every payment of a year was made at one rate.
 - A payment `{paid_on, voucher}` of a listed Home (services/subsidies/listing.py) records the
   award of its grade at the year's rates. Once: a second standing payment of the Home and year is
   a Conflict. Rates and payments of a year both lock the year's rate row, so a rate change and a
@@ -27,7 +28,7 @@ from services import validation as v
 from services.errors import Collector, Conflict, NotFound
 from services.scope import require_role
 from services.subsidies.fields import money, parse_amount, parse_year
-from services.subsidies.listing import ineligibility, rates_of
+from services.subsidies.listing import ineligibility, rates_fixed, rates_of
 
 VOUCHER_MAX = 50
 REASON_MAX = 500
@@ -54,7 +55,8 @@ def _standing(year: int, home_id: int | None = None):
 
 def set_rates(actor: User, year, data: dict) -> SubsidyRate:
     """Create or replace the year's award per grade. Forbidden for other roles; ValidationFailed
-    naming `year`, `excellent`, `good`, `pass`; Conflict once a payment of the year stands."""
+    naming `year`, `excellent`, `good`, `pass`; Conflict once any payment of the year was recorded
+    (standing or reversed)."""
     require_office(actor)
     year = parse_year(year)
     errors = Collector()
@@ -63,8 +65,8 @@ def set_rates(actor: User, year, data: dict) -> SubsidyRate:
                                    ("pass", "合格奖补标准"))}
     errors.raise_if_any()
     rates = _locked_rates(year)
-    if db.session.scalar(_standing(year).limit(1)) is not None:
-        raise Conflict(f"{year}年度已有拨付记录，奖补标准不能再修改（如需更正请先红冲拨付）")
+    if rates_fixed(year):
+        raise Conflict(f"{year}年度已登记过拨付（含已红冲的），奖补标准已固定，不能再修改")
     before = audit.snapshot(rates) if rates is not None else None
     if rates is None:
         rates = SubsidyRate(year=year)
@@ -165,4 +167,5 @@ def reverse_payment(actor: User, year, home_id, data: dict) -> SubsidyPayment:
     return payment
 
 
-__all__ = ["require_office", "set_rates", "record_payment", "reverse_payment", "rates_of"]
+__all__ = ["rates_fixed", "require_office", "set_rates", "record_payment", "reverse_payment",
+           "rates_of"]

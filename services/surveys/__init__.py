@@ -6,7 +6,7 @@ one-time answer codes; answering.py the public side (reading a survey, storing a
 results.py counts, averages, completion and the raw export; links.py absolute links and QR codes;
 limits.py SURVEY_RATE_LIMIT.
 """
-from services.surveys.access import get_survey, require_admin, results_home_id
+from services.surveys.access import ResultScope, get_survey, require_admin, results_scope
 from services.surveys.answering import public_survey, public_view, submit_response, window_message
 from services.surveys.codes import (
     CODE_LENGTH,
@@ -41,6 +41,7 @@ from services.surveys.operations import (
 from services.surveys.results import Completion, completion, export_rows, results
 
 __all__ = [
+    "ResultScope",
     "ANSWER_TEXT_MAX",
     "CODE_LENGTH",
     "COUNT_MAX",
@@ -68,7 +69,7 @@ __all__ = [
     "require_admin",
     "response_limit",
     "results",
-    "results_home_id",
+    "results_scope",
     "shown_status",
     "submit_response",
     "survey_choices",

@@ -2,7 +2,9 @@
 answered each question, completion per Home and per representative, and the raw answers.
 
 Every figure is a GROUP BY in SQL: a results page costs the same few statements whatever the
-number of responses. Scope: the office reads the province or any Home; a manager their own Home.
+number of responses. Scope (services/surveys/access.py, `results_scope`): the office reads the
+province, a city or any Home; a city admin its city (the sum over its Homes) or one of its Homes; a
+manager their own Home.
 """
 from dataclasses import dataclass
 
@@ -12,28 +14,26 @@ from extensions import db
 from models import Home, Survey, SurveyAnswer, SurveyResponse, User
 from models.enums import HomeStatus, QuestionKind, Role
 from services import audit
-from services.surveys.access import results_home_id
+from services.surveys.access import ResultScope, results_scope
 from services.surveys.fields import CHOICE_KINDS, SCALE_MAX, SCALE_MIN
 
 MAX_PER_PAGE = 100
 
 
-def _responses(survey: Survey, home_id: int | None):
-    conditions = [SurveyResponse.survey_id == survey.id]
-    if home_id is not None:
-        conditions.append(SurveyResponse.home_id == home_id)
-    return conditions
+def _responses(survey: Survey, scope: ResultScope):
+    return [SurveyResponse.survey_id == survey.id, *scope.where(SurveyResponse.home_id)]
 
 
-def results(actor, survey: Survey, home_id=None) -> dict:
-    """{responses, home_id, questions: [{id, text, kind, counts, average, answered}]}.
+def results(actor, survey: Survey, home_id=None, city=None) -> dict:
+    """{responses, home_id, city, questions: [{id, text, kind, counts, average, answered}]} of the
+    scope `results_scope(actor, home_id, city)` gives (home_id and city None: the province).
 
     counts: {option: n} for single and multiple (every option, 0 included) and {"1".."5": n} for
     scale; average: the mean of a scale question's answers (None when none); answered: the
     responses that answered the question. Text answers are in the export only. Three statements.
     """
-    home_id = results_home_id(actor, home_id)
-    where = _responses(survey, home_id)
+    scope = results_scope(actor, home_id, city)
+    where = _responses(survey, scope)
     total = db.session.scalar(sa.select(sa.func.count(SurveyResponse.id)).where(*where))
     joined = (sa.select(SurveyAnswer.question_id)
               .join(SurveyResponse, SurveyResponse.id == SurveyAnswer.response_id).where(*where))
@@ -62,7 +62,8 @@ def results(actor, survey: Survey, home_id=None) -> dict:
             "id": q.id, "text": q.text, "kind": q.kind.value, "counts": shown,
             "average": float(avg) if avg is not None and q.kind == QuestionKind.SCALE else None,
             "answered": n})
-    return {"responses": total, "home_id": home_id, "questions": questions}
+    return {"responses": total, "home_id": scope.home_id, "city": scope.city,
+            "questions": questions}
 
 
 @dataclass(frozen=True)
@@ -77,13 +78,13 @@ class Completion:
     per_page: int
 
 
-def completion(actor, survey: Survey, home_id=None, *, page: int = 1,
+def completion(actor, survey: Survey, home_id=None, *, city=None, page: int = 1,
                per_page: int = 50) -> Completion:
     """Per Home: responses and representatives_reached (distinct representatives with ≥ 1
-    response); per representative: responses — for the Homes in scope (active ones, and any
-    with responses), most responses first, paged (`page` from 1, `per_page` ≤ 100). Four
-    statements."""
-    home_id = results_home_id(actor, home_id)
+    response); per representative: responses — for the Homes in scope (`results_scope`: one Home,
+    a city's, or the province's; active ones, and any with responses), most responses first,
+    paged (`page` from 1, `per_page` ≤ 100). Four statements."""
+    scope = results_scope(actor, home_id, city)
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
     page = max(1, int(page))
     by_home = (sa.select(SurveyResponse.home_id.label("home_id"),
@@ -92,9 +93,10 @@ def completion(actor, survey: Survey, home_id=None, *, page: int = 1,
                          .label("reached"))
                .where(SurveyResponse.survey_id == survey.id)
                .group_by(SurveyResponse.home_id).subquery())
-    homes_where = [sa.or_(Home.status == HomeStatus.ACTIVE, by_home.c.responses.is_not(None))]
-    if home_id is not None:
-        homes_where = [Home.id == home_id]
+    homes_where = [sa.or_(Home.status == HomeStatus.ACTIVE, by_home.c.responses.is_not(None)),
+                   *scope.where(Home.id)]
+    if scope.home_id is not None:
+        homes_where = [Home.id == scope.home_id]
     homes_stmt = (sa.select(Home.id, Home.name, sa.func.coalesce(by_home.c.responses, 0),
                             sa.func.coalesce(by_home.c.reached, 0))
                   .outerjoin(by_home, by_home.c.home_id == Home.id).where(*homes_where))
@@ -113,8 +115,7 @@ def completion(actor, survey: Survey, home_id=None, *, page: int = 1,
               .group_by(SurveyResponse.representative_id).subquery())
     reps_where = [User.role == Role.REPRESENTATIVE,
                   sa.or_(User.active.is_(True), by_rep.c.responses.is_not(None))]
-    if home_id is not None:
-        reps_where.append(User.home_id == home_id)
+    reps_where += scope.where(User.home_id)
     reps_stmt = (sa.select(User.id, User.name, User.home_id,
                            sa.func.coalesce(by_rep.c.responses, 0))
                  .outerjoin(by_rep, by_rep.c.rep_id == User.id).where(*reps_where))
@@ -128,12 +129,13 @@ def completion(actor, survey: Survey, home_id=None, *, page: int = 1,
     return Completion(homes, reps, total_homes, total_reps, page, per_page)
 
 
-def export_rows(actor, survey: Survey, home_id=None) -> tuple[list[str], list[list]]:
-    """(headers, rows) of the raw answers: one row per response (序号, 提交时间, 代表之家, 代表),
-    one column per question — an option, the options ticked joined by "；", a scale point or the
-    text. Recorded in the audit trail as an export. Two statements."""
-    home_id = results_home_id(actor, home_id)
-    where = _responses(survey, home_id)
+def export_rows(actor, survey: Survey, home_id=None, city=None) -> tuple[list[str], list[list]]:
+    """(headers, rows) of the raw answers of the scope `results_scope(actor, home_id, city)`
+    gives: one row per response (序号, 提交时间, 代表之家, 代表), one column per question — an
+    option, the options ticked joined by "；", a scale point or the text. Recorded in the audit
+    trail as an export. Two statements."""
+    scope = results_scope(actor, home_id, city)
+    where = _responses(survey, scope)
     responses = db.session.execute(
         sa.select(SurveyResponse.id, SurveyResponse.answered_at, Home.name, User.name)
         .outerjoin(Home, Home.id == SurveyResponse.home_id)
@@ -164,5 +166,6 @@ def export_rows(actor, survey: Survey, home_id=None) -> tuple[list[str], list[li
                 cells.append(got[0])
         rows.append([n, answered_at, home_name or "", rep_name or "", *cells])
     audit.record_export(actor, "survey_answers.xlsx", len(rows), object_type="surveys",
-                        object_id=survey.id, detail={"home_id": home_id})
+                        object_id=survey.id,
+                        detail={"home_id": scope.home_id, "city": scope.city})
     return headers, rows

@@ -135,6 +135,11 @@ def test_pay_once_reverse_and_pay_again(api, world):
     assert resp.status_code == 200 and resp.get_json()["reversed"] is True
     assert office.delete(f"/subsidies/2025/homes/{world.home_a.id}/payment",
                          json={"reason": "再次"}).status_code == 409
+    # Fixed for good: every payment of the year reversed still leaves the rates as they were.
+    fixed = _set_rates(api, world, {"excellent": "1", "good": "1", "pass": "1"})
+    assert fixed.status_code == 409, fixed.get_json()
+    assert "已固定" in fixed.get_json()["error"]["message"]
+    assert office.get("/subsidies/2025").get_json()["rates_fixed"] is True
     assert _pay(api, world, world.home_a, voucher="更正凭证").status_code == 201
     body = office.get("/subsidies/2025").get_json()
     row = body["items"][0]
@@ -222,3 +227,40 @@ def test_the_list_costs_the_same_statements_for_many_homes(api, world):
     assert len(body["items"]) == 9 and body["paid_count"] == 9
     assert Decimal(body["total_paid"]) == Decimal("50000.00") + 8 * Decimal("10000.25")
     assert len(many) == len(few)
+
+
+def test_rates_change_freely_until_the_first_payment_of_that_year(api, world):
+    """Before any payment the rates may be replaced; a payment of another year fixes nothing."""
+    published(world.home_a)
+    published(world.home_a, year=2024)
+    assert _set_rates(api, world).status_code == 200
+    assert _set_rates(api, world, year=2024).status_code == 200
+    assert api(world.admin).get("/subsidies/2025").get_json()["rates_fixed"] is False
+    assert _set_rates(api, world, {"excellent": "60000", "good": "1", "pass": "0"}).status_code == 200
+    assert _pay(api, world, world.home_a, year=2024).status_code == 201
+    assert _set_rates(api, world, {"excellent": "70000", "good": "1", "pass": "0"}).status_code == 200
+    assert _set_rates(api, world, year=2024).status_code == 409
+    rates = _db.session.scalar(sa.select(SubsidyRate).where(SubsidyRate.year == 2025))
+    assert rates.excellent == Decimal("70000.00")
+
+
+def test_rates_stay_fixed_after_every_payment_is_reversed(api, world):
+    published(world.home_a)
+    assert _set_rates(api, world).status_code == 200
+    assert _pay(api, world, world.home_a).status_code == 201
+    office = api(world.admin)
+    assert office.delete(f"/subsidies/2025/homes/{world.home_a.id}/payment",
+                         json={"reason": "错付"}).status_code == 200
+    assert _db.session.scalar(sa.select(sa.func.count(SubsidyPayment.id)).where(
+        SubsidyPayment.current.is_(True))) == 0
+    resp = _set_rates(api, world, {"excellent": "1", "good": "1", "pass": "1"})
+    assert resp.status_code == 409 and resp.get_json()["error"]["code"] == "conflict"
+    rates = _db.session.scalar(sa.select(SubsidyRate).where(SubsidyRate.year == 2025))
+    assert rates.excellent == Decimal("50000.00")  # unchanged
+    # Even when the Home is no longer listed (its result withdrawn), the reversed payment counts.
+    a = _db.session.scalar(sa.select(Assessment).where(Assessment.home_id == world.home_a.id))
+    a.status = AssessmentStatus.DRAFT
+    _db.session.commit()
+    assert office.get("/subsidies/2025").get_json()["items"] == []
+    assert office.get("/subsidies/2025").get_json()["rates_fixed"] is True
+    assert _set_rates(api, world).status_code == 409

@@ -110,7 +110,8 @@ CITY_READS = {
     "surveys.index", "api_units.Units", "api_users.Users", "api_rounds.Rounds", "api_homes.homes",
     "api_workers.Workers", "api_contacts.Contacts", "api_activities.Activities",
     "api_appeals.Appeals", "api_applications.Applications", "api_dashboard.dashboard_figures",
-    "api_surveys.Surveys", "account.otp",
+    "api_surveys.Surveys", "account.otp", "needs.index", "needs.export",
+    "api_compliance.compliance_report",
 }
 NOT_RUN = {"auth.logout", "api_tokens.Tokens", "static", "bootstrap.static"}
 

@@ -59,7 +59,7 @@ def test_the_office_sets_rates_pays_and_reverses(listed, login):
     assert "不能重复拨付" in resp.get_data(as_text=True)
     resp = office.post("/subsidies/2025/rates", data={"excellent": "1", "good": "1", "pass": "1"},
                        follow_redirects=True)
-    assert "奖补标准不能再修改" in resp.get_data(as_text=True)
+    assert "奖补标准已固定，不能再修改" in resp.get_data(as_text=True)
     resp = office.post(f"/subsidies/2025/homes/{listed.home_a.id}/reverse", data={"reason": ""},
                        follow_redirects=True)
     assert "请填写红冲原因" in resp.get_data(as_text=True)
@@ -68,6 +68,13 @@ def test_the_office_sets_rates_pays_and_reverses(listed, login):
     assert "已红冲" in resp.get_data(as_text=True)
     payments = list(_db.session.scalars(sa.select(SubsidyPayment)))
     assert len(payments) == 1 and payments[0].current is None
+    # Reversed, yet the rates stay fixed: the page says so and the form is disabled.
+    html = office.get("/subsidies/?year=2025").get_data(as_text=True)
+    assert 'data-testid="rates-fixed"' in html and "奖补标准已固定" in html
+    assert 'id="rate-excellent" name="excellent"' in html and "disabled" in html
+    resp = office.post("/subsidies/2025/rates", data={"excellent": "1", "good": "1", "pass": "1"},
+                       follow_redirects=True)
+    assert "奖补标准已固定，不能再修改" in resp.get_data(as_text=True)
     assert _db.session.scalar(sa.select(sa.func.count(AuditLog.id)).where(
         AuditLog.action.in_(["subsidy_paid", "subsidy_reversed", "set_subsidy_rates"]))) == 3
 
