@@ -1,5 +1,6 @@
 """活动: every activity of the manager's Home (the admin: of the province, or of one Home), with
-the filters status, theme, year, Home (admin) and a keyword, newest first, 50 a page; and a Home's
+the filters status, theme, year, Home (admin) and a keyword, newest first, 50 a page (keyset:
+下一页 / 上一页 by cursor, the total capped at 10,000); and a Home's
 verified activities of a year as an A4 print page."""
 import sqlalchemy as sa
 from flask import render_template
@@ -9,6 +10,7 @@ from blueprints import print_views
 from blueprints.activities import bp
 from blueprints.activities.filtering import page_filters
 from blueprints.decorators import roles_required
+from blueprints.web import keyset_pager
 from extensions import db
 from models import Activity, Home
 from models.enums import Role
@@ -29,8 +31,7 @@ def index():
     multi_home = current_user.role in (Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN)
     accept = ("status", "theme", "year", "q") + (("home_id",) if multi_home else ())
     stmt, filters = page_filters(stmt, accept)
-    page = db.paginate(stmt.order_by(Activity.date.desc(), Activity.id.desc()),
-                       per_page=PER_PAGE, error_out=False)
+    page = keyset_pager(stmt.order_by(Activity.date.desc(), Activity.id.desc()), PER_PAGE)
     homes = (db.session.execute(sa.select(Home.id, Home.name).where(
         scope_clause(Home, current_user)).order_by(Home.name)).all() if multi_home else [])
     return render_template("activities/list.html", page=page, mine=False, homes=homes,
