@@ -413,3 +413,24 @@ def test_the_api_keeps_page_mode_by_default_and_after_on_request(world, db, api)
     assert keyset["next"] and "total" not in keyset
     refused = client.get("/activities?after=garbage")
     assert refused.status_code == 422 and "after" in refused.get_json()["error"]["fields"]
+
+
+def test_audit_log_walks_every_entry_once_and_refuses_a_bad_cursor(world, db, client, login,
+                                                                   monkeypatch):
+    import blueprints.audit.routes as audit_routes
+    from models import AuditLog
+    monkeypatch.setattr(audit_routes, "PER_PAGE", PER_PAGE)
+    auditor = f.user(Role.AUDIT_ADMIN)
+    db.session.commit()
+    for user in (world.rep_a, world.manager_a, world.rep_b, auditor):
+        login(user)  # each sign-in is an entry
+    pages, urls = walk(client, "/audit/")
+    seen = [i for page in pages for i in page]
+    top = seen[0]
+    assert seen == _ordered(sa.select(AuditLog.id).where(AuditLog.id <= top)
+                            .order_by(AuditLog.id.desc()))
+    assert len(seen) > PER_PAGE and len(seen) == len(set(seen))
+    for cursor in ("garbage", "-1", "１２", "9" * 13):
+        response = client.get(f"/audit/?after={cursor}")
+        assert response.status_code == 422, cursor
+        assert 'data-testid="bad-cursor"' in response.get_data(as_text=True)
