@@ -434,3 +434,38 @@ def test_audit_log_walks_every_entry_once_and_refuses_a_bad_cursor(world, db, cl
         response = client.get(f"/audit/?after={cursor}")
         assert response.status_code == 422, cursor
         assert 'data-testid="bad-cursor"' in response.get_data(as_text=True)
+
+
+def test_objections_walk_undecided_first_and_a_decision_keeps_the_page(world, db, client, login,
+                                                                       small_pages, monkeypatch):
+    from decimal import Decimal
+
+    import blueprints.provincial.objections as objections_page
+    from models import Assessment, Objection
+    from models.enums import AssessmentStatus, Grade, ObjectionDecision
+    from services.receipts import new_receipt
+    monkeypatch.setattr(objections_page, "PER_PAGE", PER_PAGE)
+    assessment = Assessment(home_id=world.home_a.id, year=2025, status=AssessmentStatus.PUBLISHED,
+                            total=Decimal("80"), grade=Grade.GOOD,
+                            publicity_start=date(2026, 3, 1), publicity_end=date(2026, 3, 7))
+    db.session.add(assessment)
+    db.session.flush()
+    moment = utcnow()
+    for i in range(8):  # filed in three instants: ties on filed_at
+        db.session.add(Objection(
+            assessment_id=assessment.id, receipt=new_receipt(), name="李四", contact="13900002222",
+            text="不符", filed_at=moment - timedelta(hours=i // 3),
+            decision=ObjectionDecision.DISMISS if i % 4 == 0 else None,
+            response="不属实" if i % 4 == 0 else "", decided_at=moment if i % 4 == 0 else None))
+    db.session.commit()
+    login(world.admin)
+    ordered = _ordered(sa.select(Objection.id).order_by(
+        sa.case((Objection.decision.is_(None), 0), else_=1), Objection.filed_at.desc(),
+        Objection.id.desc()))
+    assert_walks(client, "/province/objections", ordered)
+    second = _link(client.get("/province/objections").get_data(as_text=True), "next")
+    cursor = second.split("after=", 1)[1]
+    target = _ids(client.get(second).get_data(as_text=True))[0]
+    response = client.post(f"/province/objections/{target}/decision?after={cursor}",
+                           data={"decision": "dismiss", "response": "经核实不属实。"})
+    assert response.status_code == 302 and f"after={cursor}" in response.headers["Location"]
