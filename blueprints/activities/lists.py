@@ -14,6 +14,7 @@ from blueprints.web import keyset_pager
 from extensions import db
 from models import Activity, Home
 from models.enums import Role
+from services import summaries
 from services.scope import scope_clause, scoped
 
 PER_PAGE = 50
@@ -31,11 +32,25 @@ def index():
     multi_home = current_user.role in (Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN)
     accept = ("status", "theme", "year", "q") + (("home_id",) if multi_home else ())
     stmt, filters = page_filters(stmt, accept)
-    page = keyset_pager(stmt.order_by(Activity.date.desc(), Activity.id.desc()), PER_PAGE)
+    page = keyset_pager(stmt.order_by(Activity.date.desc(), Activity.id.desc()), PER_PAGE,
+                        total=_summary_total(filters))
     homes = (db.session.execute(sa.select(Home.id, Home.name).where(
         scope_clause(Home, current_user)).order_by(Home.name)).all() if multi_home else [])
     return render_template("activities/list.html", page=page, mine=False, homes=homes,
                            multi_home=multi_home, **filters)
+
+
+def _summary_total(filters: dict) -> int | None:
+    """The list's exact total from the activity summaries when they hold it — verified activities
+    of one year (of a theme, of a Home), no keyword — else None (the page counts, capped)."""
+    if filters.get("status") != "verified" or not filters.get("year") or filters.get("q"):
+        return None
+    homes = sa.select(Home.id).where(scope_clause(Home, current_user))
+    if filters.get("home_id"):
+        homes = homes.where(Home.id == int(filters["home_id"]))
+    elif current_user.role == Role.PROVINCIAL_ADMIN:
+        homes = None  # the whole province: the province's month rows
+    return summaries.verified_total(int(filters["year"]), homes, filters.get("theme") or None)
 
 
 @bp.route("/manage/activities/print")

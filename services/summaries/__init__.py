@@ -19,6 +19,7 @@ from services.summaries.reads import (
     published_quarters,
     submitted_count,
     submitted_expression,
+    verified_total,
 )
 from services.summaries.rebuild import (
     differences,
@@ -51,5 +52,6 @@ __all__ = [
     "representatives_changed",
     "submitted_count",
     "submitted_expression",
+    "verified_total",
     "year_figures",
 ]

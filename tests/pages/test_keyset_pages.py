@@ -469,3 +469,44 @@ def test_objections_walk_undecided_first_and_a_decision_keeps_the_page(world, db
     response = client.post(f"/province/objections/{target}/decision?after={cursor}",
                            data={"decision": "dismiss", "response": "经核实不属实。"})
     assert response.status_code == 302 and f"after={cursor}" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("who,query", [
+    ("manager_a", "status=verified&year=2026"),
+    ("manager_a", "status=verified&year=2026&theme=window"),
+    ("admin", "status=verified&year=2026"),
+    ("admin", "status=verified&year=2026&home_id={home_b}"),
+])
+def test_verified_totals_of_a_year_come_from_the_summary(world, db, client, login, who, query):
+    _activities(world, db, 12)
+    f.activity(world.rep_b, status=ActivityStatus.VERIFIED, date=date(2025, 12, 31))
+    db.session.commit()
+    login(getattr(world, who))
+    url = "/manage/activities?" + query.format(home_b=world.home_b.id)
+    with count_statements() as statements:
+        body = client.get(url).get_data(as_text=True)
+    assert not [s for s in statements if "count(" in s.lower() and "FROM activities" in s]
+    where = [Activity.status == ActivityStatus.VERIFIED, Activity.date >= date(2026, 1, 1),
+             Activity.date <= date(2026, 12, 31)]
+    if who == "manager_a":
+        where.append(Activity.home_id == world.home_a.id)
+    if "home_id" in query:
+        where.append(Activity.home_id == world.home_b.id)
+    if "theme" in query:
+        where.append(Activity.theme == "window")
+    total = db.session.scalar(sa.select(sa.func.count(Activity.id)).where(*where))
+    assert f'data-testid="total">{total}<' in body and f"共 {total} 条" in body
+
+
+def test_a_city_admins_verified_total_stays_in_its_city(world, db, client, login):
+    _activities(world, db, 9)
+    city = f.user(Role.CITY_ADMIN, city="南京市")
+    db.session.commit()
+    login(city)
+    body = client.get(f"/manage/activities?status=verified&year=2026&home_id={world.home_b.id}"
+                      ).get_data(as_text=True)
+    assert _ids(body) == [] and 'data-testid="total">0<' in body
+    body = client.get("/manage/activities?status=verified&year=2026").get_data(as_text=True)
+    total = db.session.scalar(sa.select(sa.func.count(Activity.id)).where(
+        Activity.status == ActivityStatus.VERIFIED, Activity.home_id == world.home_a.id))
+    assert total and f'data-testid="total">{total}<' in body and len(_ids(body)) == total
