@@ -50,9 +50,9 @@ def deep_page(app, per_page=20):
     """The last page number of the admin's activity list and the cursor that opens it."""
     import sqlalchemy as sa
 
-    from blueprints.api.keyset import encode
     from extensions import db
     from models import Activity
+    from services.paging import encode
     with app.app_context():
         total = db.session.scalar(sa.select(sa.func.count(Activity.id)))
         last = max(1, -(-total // per_page))

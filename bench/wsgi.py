@@ -101,6 +101,10 @@ def post_floor():
             "activity_id, created_at, updated_at) VALUES (:u, :w, :day, 'activity', :s, :a, :now, "
             ":now)"), {"u": user_id, "w": worker_id, "day": day, "s": "活动：" + data["title"],
                        "a": activity_id, "now": now})
+    conn.execute(sa.text(  # the Home's submitted count (the verification queue), as the product
+        "INSERT INTO summary_home_submitted (home_id, activities) VALUES (:h, 1) "
+        "ON CONFLICT (home_id) DO UPDATE SET activities = summary_home_submitted.activities "
+        "+ excluded.activities"), {"h": home_id})
     for worker_id in data["worker_ids"]:  # the summary rows: atomic upserts, as the product
         n = conn.execute(sa.text(
             "INSERT INTO summary_contacts (representative_id, worker_id, year, contacts) "

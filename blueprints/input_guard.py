@@ -29,7 +29,7 @@ from services.input_rules import (
 MAX_JSON_DEPTH = 32
 MAX_LIST_ITEMS = 1000  # SPEC §10: a list in a body (worker_ids, co_organizer_ids, …) holds ≤ 1,000
 
-# Query arguments the server-rendered pages read as numbers (db.paginate reads page/per_page).
+# Query arguments the server-rendered pages read as numbers (page: a survey's completion pages).
 # A year only has to be a 32-bit number here: its range is a named range of services.years that
 # each page applies (an activity list ignores a year outside it with a notice, other pages show
 # their default year).

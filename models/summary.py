@@ -7,6 +7,7 @@ atomic upserts (`INSERT … ON CONFLICT DO UPDATE SET n = n + :delta`); rebuilt 
 nothing. They hold only what stays true whatever the settings and memberships:
 - verified activities (and their participants) per Home × year × month × theme — an activity
   counts once, for its own Home, whoever co-organised it;
+- submitted activities (待审核) per Home, for the verification queues;
 - contact records per representative × worker × year, and per representative × year the number
   of distinct workers with at least one (compliance is derived when reading, with
   CONTACT_THRESHOLD, and the representative's current Home and active flag).
@@ -116,6 +117,17 @@ class HomeRepresentativeSummary(Base):
     home_id: Mapped[int] = mapped_column(sa.ForeignKey("homes.id", ondelete="CASCADE"),
                                          primary_key=True)
     representatives: Mapped[int] = mapped_column(default=0)
+
+
+class HomeSubmittedSummary(Base):
+    """Activities of a Home now submitted (待审核): what its verification queue and the 待办
+    panels count, without reading the activities."""
+
+    __tablename__ = "summary_home_submitted"
+
+    home_id: Mapped[int] = mapped_column(sa.ForeignKey("homes.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    activities: Mapped[int] = mapped_column(default=0)
 
 
 class HomeContactLevelSummary(Base):

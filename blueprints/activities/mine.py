@@ -7,7 +7,7 @@ from flask_login import current_user
 from blueprints.activities import bp
 from blueprints.activities.filtering import page_filters
 from blueprints.decorators import roles_required
-from extensions import db
+from blueprints.web import keyset_pager
 from models import Activity
 from models.enums import Role
 from services.scope import scoped
@@ -22,6 +22,5 @@ def mine():
     stmt = scoped(Activity, current_user).options(
         sa.orm.joinedload(Activity.organizer), sa.orm.selectinload(Activity.workers))
     stmt, filters = page_filters(stmt, ("status", "theme", "year", "q"))
-    page = db.paginate(stmt.order_by(Activity.date.desc(), Activity.id.desc()), per_page=PER_PAGE,
-                       error_out=False)
+    page = keyset_pager(stmt.order_by(Activity.date.desc(), Activity.id.desc()), PER_PAGE)
     return render_template("activities/list.html", page=page, mine=True, homes=[], **filters)

@@ -9,11 +9,12 @@ from blueprints.activities import bp
 from blueprints.activities.filtering import page_filters
 from blueprints.activities.loading import load_activity
 from blueprints.decorators import roles_required
-from blueprints.web import commit_operation
+from blueprints.web import commit_operation, keyset_pager
 from extensions import db
 from models import Activity
 from models.enums import ActivityStatus, Role
 from services import activities as service
+from services import summaries
 from services.errors import ValidationFailed
 from services.scope import scoped
 
@@ -31,8 +32,15 @@ def queue():
     # (status, submitted_at, id) is indexed: the page is read in index order, not sorted
     # (a submitted activity always has submitted_at).
     stmt, filters = page_filters(stmt, ("q",))
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    # Unfiltered, the queue's total is the summary of submitted activities (exact, one row read).
+    total = None if filters["q"] else summaries.submitted_count(_queue_home())
+    page = keyset_pager(stmt, PER_PAGE, total=total)
     return render_template("activities/queue.html", page=page, q=filters["q"])
+
+
+def _queue_home() -> int | None:
+    """The Home whose queue the caller reviews (None: the province's, for the office)."""
+    return None if current_user.role == Role.PROVINCIAL_ADMIN else current_user.scope_home_id
 
 
 def _waiting():
@@ -49,8 +57,10 @@ def review(activity_id):
     item = load_activity(activity_id)
     others = _waiting().where(Activity.id != item.id)
     next_waiting = db.session.scalar(others.with_only_columns(Activity.id).limit(1))
-    left = db.session.scalar(sa.select(sa.func.count()).select_from(
-        others.order_by(None).with_only_columns(Activity.id).subquery())) if next_waiting else 0
+    left = 0
+    if next_waiting:  # the queue's count from the summary, this activity left out
+        left = max(0, summaries.submitted_count(_queue_home())
+                   - (item.status == ActivityStatus.SUBMITTED))
     return render_template("activities/detail.html", activity=item,
                            history=service.review_history(item.id),
                            next_waiting=next_waiting, waiting_left=left)

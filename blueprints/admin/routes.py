@@ -6,7 +6,7 @@ from flask_login import current_user
 from blueprints.admin import bp
 from blueprints.admin.forms import UnitForm, UserForm
 from blueprints.decorators import roles_required
-from blueprints.web import commit_operation
+from blueprints.web import commit_operation, keyset_pager
 from extensions import db
 from models import Home, Unit, User
 from models.enums import Role
@@ -34,7 +34,7 @@ def users():
     if q:
         like = f"%{q}%"
         stmt = stmt.where(sa.or_(User.username.ilike(like), User.name.ilike(like)))
-    page = db.paginate(stmt.order_by(User.role, User.name_key, User.id), per_page=PER_PAGE, error_out=False)
+    page = keyset_pager(stmt.order_by(User.role, User.name_key, User.id), PER_PAGE)
     return render_template("admin/users.html", page=page, role=role, status=status, q=q)
 
 
@@ -85,7 +85,7 @@ def units():
     q = request.args.get("q", "").strip()
     if q:
         stmt = stmt.where(Unit.name.ilike(f"%{q}%"))
-    page = db.paginate(stmt.order_by(Unit.kind, Unit.name), per_page=PER_PAGE, error_out=False)
+    page = keyset_pager(stmt.order_by(Unit.kind, Unit.name, Unit.id), PER_PAGE)
     return render_template("admin/units.html", page=page, kind=kind, q=q)
 
 

@@ -4,6 +4,7 @@ from flask import request
 
 from extensions import db
 from services.errors import ValidationFailed
+from services.paging import count_capped, page_after
 
 
 def json_body() -> dict:
@@ -18,10 +19,9 @@ def paginate(stmt, page: int, per_page: int, dump) -> dict:
     """{items, total, page, per_page} for a select; `dump` turns the rows into JSON-ready items.
 
     With `?after=CURSOR` in the request (SPEC §8) the answer is keyset-paged instead:
-    {items, next, per_page} (blueprints/api/keyset.py; `after=` empty starts at the first item)."""
+    {items, next, per_page} (services/paging.py; `after=` empty starts at the first item)."""
     after = request.args.get("after")
     if after is not None:
-        from blueprints.api.keyset import page_after
         return page_after(stmt, after, per_page, dump)
     total, estimated = count_capped(stmt)
     rows = db.session.scalars(_offset_page(stmt, per_page, (page - 1) * per_page)).all()
@@ -29,33 +29,6 @@ def paginate(stmt, page: int, per_page: int, dump) -> dict:
     if estimated:
         body["total_estimated"] = True
     return body
-
-
-EXACT_TOTAL_LIMIT = 10_000
-
-
-def count_capped(stmt) -> tuple[int, bool]:
-    """(total, estimated) of a select's rows: exact up to EXACT_TOTAL_LIMIT (SPEC §8).
-
-    The exact count stops reading after EXACT_TOTAL_LIMIT + 1 rows, so its cost never follows the
-    size of the table. Above the limit PostgreSQL's planner estimate of the rows is given (at least
-    the limit + 1) with `estimated` true; SQLite, which keeps no estimate, counts exactly and flags the
-    total as estimated all the same, so a client sees one contract on either database.
-    """
-    bare = stmt.order_by(None)
-    capped = db.session.scalar(sa.select(sa.func.count()).select_from(
-        bare.limit(EXACT_TOTAL_LIMIT + 1).subquery()))
-    if capped <= EXACT_TOTAL_LIMIT:
-        return capped, False
-    bind = db.session.get_bind()
-    if bind.dialect.name == "postgresql":
-        compiled = bare.compile(dialect=bind.dialect)
-        plan = db.session.connection().exec_driver_sql(
-            "EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
-        rows = int(plan[0]["Plan"]["Plan Rows"])
-    else:
-        rows = db.session.scalar(sa.select(sa.func.count()).select_from(bare.subquery()))
-    return max(rows, EXACT_TOTAL_LIMIT + 1), True
 
 
 def _offset_page(stmt, limit: int, offset: int):

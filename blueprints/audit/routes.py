@@ -5,12 +5,13 @@ label for the auditor."""
 import json
 from io import BytesIO
 
-from flask import render_template, request, send_file
+from flask import abort, make_response, render_template, request, send_file
 from flask_login import current_user
 
 from blueprints import xlsx
 from blueprints.audit import bp
 from blueprints.decorators import roles_required
+from blueprints.web import list_url
 from blueprints.web.exports import log_export
 from blueprints.xlsx import XLSX_MIME
 from models.enums import Role
@@ -31,8 +32,15 @@ def _filters():
 
 
 def _after():
+    """The `after=` cursor (the last id of the previous page; empty: the first page); anything
+    else answers 422 with the page that names it (blueprints/web/paging.py)."""
     raw = request.args.get("after", "")
-    return int(raw) if raw.isdigit() and len(raw) <= 12 else None
+    if not raw:
+        return None
+    if raw.isascii() and raw.isdigit() and len(raw) <= 12:
+        return int(raw)
+    abort(make_response(render_template("errors/bad_cursor.html", field="after",
+                                        first_url=list_url()), 422))
 
 
 @bp.route("/")

@@ -8,7 +8,7 @@ from flask_login import current_user
 from blueprints.decorators import roles_required
 from blueprints.jobs_admin import bp
 from blueprints.jobs_admin.labels import JOB_LABELS, count_label, count_value
-from extensions import db
+from blueprints.web import keyset_pager
 from jobs import schedule
 from models import JobRun
 from models.enums import JobStatus, Role
@@ -34,8 +34,7 @@ def runs():
         stmt = stmt.where(JobRun.status == status)
     else:
         status = ""
-    page = db.paginate(stmt.order_by(JobRun.started_at.desc(), JobRun.id.desc()),
-                       per_page=PER_PAGE, error_out=False)
+    page = keyset_pager(stmt.order_by(JobRun.started_at.desc(), JobRun.id.desc()), PER_PAGE)
     return render_template("jobs_admin/runs.html", page=page, job=job, status=status,
                            jobs=schedule.JOBS, last=last_runs(), job_labels=JOB_LABELS,
                            count_label=count_label, count_value=count_value)

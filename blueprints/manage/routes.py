@@ -16,7 +16,7 @@ from blueprints.decorators import roles_required
 from blueprints.manage import bp
 from blueprints.manage.account_forms import RepresentativeAccountForm
 from blueprints.manage.export import representatives_workbook
-from blueprints.web import commit_operation
+from blueprints.web import commit_operation, keyset_pager
 from blueprints.web.exports import log_export
 from extensions import db
 from models import Appeal, User
@@ -102,7 +102,7 @@ def accounts():
     home_id = _home_id()
     stmt = (sa.select(User).where(User.role == Role.REPRESENTATIVE, User.home_id == home_id)
             .order_by(User.active.desc(), User.name_key, User.id))
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = keyset_pager(stmt, PER_PAGE)
     return render_template("manage/accounts.html", page=page)
 
 
@@ -180,7 +180,7 @@ def appeals():
     stmt = (sa.select(Appeal).where(Appeal.home_id == home_id)
             .options(sa.orm.joinedload(Appeal.representative), sa.orm.joinedload(Appeal.worker)))
     stmt, filters = appeal_filters.apply(stmt)
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = keyset_pager(stmt, PER_PAGE)
     return render_template("manage/appeals.html", page=page, read_only=False, **filters)
 
 

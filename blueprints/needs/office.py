@@ -14,7 +14,7 @@ from flask_login import current_user
 from blueprints import xlsx
 from blueprints.decorators import roles_required
 from blueprints.needs import bp
-from blueprints.web import commit_operation
+from blueprints.web import commit_operation, keyset_pager
 from blueprints.web.exports import log_export
 from extensions import db
 from models import Home, Unit, User
@@ -30,17 +30,14 @@ PER_PAGE = 50
 @bp.route("/")
 @roles_required(*READERS)
 def index():
-    """The queue with filters (kind, status, city, keyword) and keyset pages (?after=)."""
+    """The queue with filters (kind, status, city, keyword) and keyset pages (?after= / ?before=)."""
     try:
         filters, error = needs.parse_filters(request.args), None
     except ValidationFailed as refused:
         filters, error = {}, "；".join(m for ms in refused.fields.values() for m in ms)
-    rows, next_cursor = needs.page_of(needs.list_needs(current_user, filters),
-                                      request.args.get("after", ""), PER_PAGE)
-    args = {k: v for k, v in request.args.items() if k != "after"}
-    return render_template("needs/index.html", rows=rows, filters=filters, error=error,
-                           next_url=url_for("needs.index", after=next_cursor, **args)
-                           if next_cursor else None,
+    page = keyset_pager(needs.with_page_loads(needs.list_needs(current_user, filters)), PER_PAGE)
+    return render_template("needs/index.html", rows=page.items, page=page, filters=filters,
+                           error=error,
                            kinds=NeedKind.choices(), statuses=NeedStatus.choices(),
                            cities=JIANGSU_CITIES,
                            office=current_user.role == Role.PROVINCIAL_ADMIN), \

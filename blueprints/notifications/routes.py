@@ -4,7 +4,7 @@ from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from blueprints.notifications import bp
-from blueprints.web import commit_operation
+from blueprints.web import commit_operation, keyset_pager
 from extensions import db
 from models import Notification
 from services import notifications as service
@@ -38,7 +38,7 @@ def index():
         stmt = stmt.where(Notification.read_at.is_(None))
     stmt = stmt.order_by(sa.case((Notification.read_at.is_(None), 0), else_=1),
                          Notification.created_at.desc(), Notification.id.desc())
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = keyset_pager(stmt, PER_PAGE)
     return render_template("notifications/index.html", page=page, show=show,
                            unread=service.unread_count(current_user.id))
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 from blueprints import appeal_filters
 from blueprints.decorators import roles_required
 from blueprints.provincial import bp
-from extensions import db
+from blueprints.web import keyset_pager
 from models import Appeal, Home
 from models.enums import Role
 from services.scope import get_scoped, scoped
@@ -29,6 +29,6 @@ def appeals():
     if home_id is not None:
         stmt = stmt.where(Appeal.home_id == get_scoped(Home, home_id, current_user).id)
     stmt, filters = appeal_filters.apply(stmt)
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = keyset_pager(stmt, PER_PAGE)
     return render_template("manage/appeals.html", page=page, read_only=True, home_id=home_id,
                            **filters)

@@ -4,8 +4,7 @@ from flask_login import current_user
 
 from blueprints.decorators import roles_required
 from blueprints.provincial import bp
-from blueprints.web import commit_operation
-from extensions import db
+from blueprints.web import commit_operation, keyset_pager
 from models.enums import ObjectionDecision, Role
 from services import assessments as service
 
@@ -16,7 +15,7 @@ PER_PAGE = 20
 @roles_required(Role.PROVINCIAL_ADMIN)
 def objections():
     """All objections to published results, undecided first, with the decision forms."""
-    page = db.paginate(service.all_objections(current_user), per_page=PER_PAGE, error_out=False)
+    page = keyset_pager(service.all_objections(current_user), PER_PAGE)
     return render_template("provincial/objections.html", page=page,
                            decisions=ObjectionDecision.choices())
 
@@ -33,4 +32,5 @@ def objection_decide(objection_id):
         success=lambda _: ("已认定异议成立：考核结果已撤回公示，退回草稿重新考核"
                            if objection.decision == ObjectionDecision.UPHOLD
                            else "已认定异议不成立，维持公示结果"))
-    return redirect(url_for("provincial.objections", page=request.args.get("page", 1, type=int)))
+    return redirect(url_for("provincial.objections", **{
+        k: v for k, v in request.args.items() if k in ("after", "before")}))

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import abort, render_template, request
 
 from blueprints.public import bp
+from blueprints.web import keyset_pager
 from extensions import db
 from models import Activity, Attachment, Home
 from models.enums import ActivityStatus, Theme
@@ -24,14 +25,14 @@ def published_reports():
 
 @bp.route("/reports")
 def reports():
-    """Published activity reports, paginated, optionally by theme."""
+    """Published activity reports, newest first, keyset-paged, optionally by theme."""
     stmt = published_reports()
     theme = request.args.get("theme", "")
     if theme in Theme.values():
         stmt = stmt.where(Activity.theme == theme)
     else:
         theme = ""
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = keyset_pager(stmt, PER_PAGE)
     return render_template("public/reports.html", page=page, theme=theme)
 
 

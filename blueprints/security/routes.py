@@ -5,8 +5,7 @@ from flask_login import current_user
 
 from blueprints.decorators import roles_required
 from blueprints.security import bp
-from blueprints.web import commit_operation
-from extensions import db
+from blueprints.web import commit_operation, keyset_pager
 from models import User
 from models.base import utcnow
 from models.enums import Role
@@ -14,6 +13,7 @@ from services import accounts, clock
 from services.scope import get_scoped, scoped
 
 SECURITY = Role.SECURITY_ADMIN
+PER_PAGE = 50
 ACTIONS = {
     "unlock": (accounts.unlock_account, "已解除锁定"),
     "otp-reset": (accounts.reset_second_factor, "已重置第二因素，该用户的会话均已结束"),
@@ -33,7 +33,7 @@ def users():
     locked, now = request.args.get("locked") == "1", utcnow()
     if locked:
         stmt = stmt.where(User.locked_until > now)
-    page = db.paginate(stmt.order_by(User.id), per_page=50, error_out=False)
+    page = keyset_pager(stmt.order_by(User.id), PER_PAGE)
     return render_template("security/users.html", page=page, q=q, locked=locked, now=now,
                            local=clock.local)
 

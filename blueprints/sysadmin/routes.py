@@ -9,14 +9,14 @@ from wtforms.validators import DataRequired
 
 from blueprints.decorators import roles_required
 from blueprints.sysadmin import bp
-from blueprints.web import commit_operation
-from extensions import db
+from blueprints.web import commit_operation, keyset_pager
 from models import User
 from models.enums import ADMINISTRATOR_ACCOUNT_ROLES, JIANGSU_CITIES, Role
 from services import accounts
 from services.scope import get_scoped
 
 SYSTEM = Role.SYSTEM_ADMIN
+PER_PAGE = 50
 #: (value, label) of every administrator role, in the enum's order.
 ADMINISTRATOR_CHOICES = [(r.value, r.label) for r in Role if r in ADMINISTRATOR_ACCOUNT_ROLES]
 
@@ -36,8 +36,8 @@ class AdministratorForm(FlaskForm):
 @roles_required(SYSTEM)
 def users():
     """Every administrator account (the office and the three separated administrators)."""
-    page = db.paginate(sa.select(User).where(User.role.in_(sorted(ADMINISTRATOR_ACCOUNT_ROLES)))
-                       .order_by(User.role, User.id), per_page=50, error_out=False)
+    page = keyset_pager(sa.select(User).where(User.role.in_(sorted(ADMINISTRATOR_ACCOUNT_ROLES)))
+                        .order_by(User.role, User.id), PER_PAGE)
     return render_template("sysadmin/users.html", page=page, roles=ADMINISTRATOR_CHOICES,
                            cities=JIANGSU_CITIES)
 

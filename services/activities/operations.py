@@ -162,6 +162,7 @@ def submit_activity(actor: User, activity: Activity) -> Activity:
     if activity.status not in (S.DRAFT, S.RETURNED):
         raise Conflict(f"活动当前状态为“{activity.status.label}”，不能提交")
     before = _state(activity)
+    counted = summaries.activity_part(activity)
     # A draft may have been saved long ago: its date and links must still be acceptable.
     validate(current_values(activity), organizer=activity.organizer, home_id=activity.home_id,
              activity=activity)
@@ -173,6 +174,7 @@ def submit_activity(actor: User, activity: Activity) -> Activity:
     activity.verified_at = None
     activity.review_comment = ""
     sync_activity_contacts(activity)
+    summaries.activity_changed(counted, activity)
     audit.record(actor, "submit", activity, before=before, after=_state(activity))
     _end_inactivity(activity)
     return activity

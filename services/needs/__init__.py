@@ -36,10 +36,10 @@ from services.needs.operations import (
 from services.needs.queries import (
     linked_activities,
     list_needs,
-    page_of,
     parse_filters,
     public_view,
     receipt_exists,
+    with_page_loads,
 )
 from services.needs.suggestions import SUGGESTIONS_MAX, Suggestion, rank, suggest, words
 
@@ -68,7 +68,7 @@ __all__ = [
     "need_clause",
     "need_figures",
     "need_limit",
-    "page_of",
+    "with_page_loads",
     "parse_filters",
     "public_view",
     "rank",

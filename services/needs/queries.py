@@ -1,5 +1,4 @@
 """Reading needs: the filtered list every queue and GET /needs share, and what a receipt shows."""
-from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -87,27 +86,11 @@ def public_view(need: Need) -> dict:
     }
 
 
-def _cursor_of(need: Need) -> str:
-    return f"{int(need.received_at.timestamp() * 1_000_000)}.{need.id}"
-
-
-def page_of(stmt, after: str = "", per_page: int = 50) -> tuple[list[Need], str | None]:
-    """One keyset page of a `list_needs` select: (needs, the cursor of the next page or None).
-    `after` is the previous page's cursor ("" or anything unreadable: the first page). Two
-    statements per page (the needs, their representatives), whatever the number of needs."""
-    try:
-        micros, need_id = (int(part) for part in after.split(".", 1))
-        moment = datetime.fromtimestamp(micros / 1_000_000, UTC)
-        stmt = stmt.where(sa.or_(Need.received_at < moment,
-                                 sa.and_(Need.received_at == moment, Need.id < need_id)))
-    except (ValueError, OverflowError, OSError):
-        pass
-    rows = list(db.session.scalars(stmt.options(selectinload(Need.representatives),
-                                                selectinload(Need.home))
-                                   .limit(per_page + 1)))
-    more = len(rows) > per_page
-    rows = rows[:per_page]
-    return rows, (_cursor_of(rows[-1]) if more and rows else None)
+def with_page_loads(stmt):
+    """A `list_needs` select with what a page of it shows loaded with it (the Home, the
+    representatives): two statements per page whatever the number of needs; paged by the
+    keyset mechanism of services.paging (cursor `after=` / `before=`)."""
+    return stmt.options(selectinload(Need.representatives), selectinload(Need.home))
 
 
 def receipt_exists(receipt) -> bool:

@@ -2,9 +2,9 @@
 checked on demand, read by the province figures — the public surface of services/summaries/.
 
 writes.py holds the activity, contact and representative writers; appeals.py the appeals
-summary (writes and reads); reads.py the activity rollups and per-Home compliance counts;
-rebuild.py `rebuild` and `differences`; tables.py, a leaf, the tables named once and the atomic
-counter upsert every writer shares.
+summary (writes and reads); reads.py the activity rollups, per-Home compliance counts and
+submitted (待审核) counts; rebuild.py `rebuild` and `differences`; tables.py, a leaf, the
+tables named once and the atomic counter upsert every writer shares.
 """
 from services.summaries.appeals import (
     appeal_changed,
@@ -17,6 +17,9 @@ from services.summaries.reads import (
     compliance_counts_by_home,
     linked_levels,
     published_quarters,
+    submitted_count,
+    submitted_expression,
+    verified_total,
 )
 from services.summaries.rebuild import (
     differences,
@@ -47,5 +50,8 @@ __all__ = [
     "rebuild",
     "representative_home",
     "representatives_changed",
+    "submitted_count",
+    "submitted_expression",
+    "verified_total",
     "year_figures",
 ]

@@ -9,7 +9,7 @@ from models.enums import Role
 from models.summary import (
     CONTACT_LEVEL_CAP,
 )
-from services.summaries.tables import A, H, L, P, R, Y
+from services.summaries.tables import A, H, L, P, Q, R, Y
 
 
 def activity_rows(year: int, home_ids=None, theme: str | None = None, *, by=("theme", "month")):
@@ -31,6 +31,35 @@ def activity_rows(year: int, home_ids=None, theme: str | None = None, *, by=("th
     if theme:
         stmt = stmt.where(table.c.theme == theme)
     return db.session.execute(stmt)
+
+
+def verified_total(year: int, home_ids=None, theme: str | None = None) -> int:
+    """Verified activities dated in `year` (of `home_ids`, a list or a select, and of one theme
+    when given): one sum over the Homes' year rows (the province's months without Homes)."""
+    table = P if home_ids is None else Y
+    stmt = sa.select(sa.func.coalesce(sa.func.sum(table.c.activities), 0)).where(
+        table.c.year == year)
+    if home_ids is not None:
+        stmt = stmt.where(table.c.home_id.in_(home_ids))
+    if theme:
+        stmt = stmt.where(table.c.theme == theme)
+    return int(db.session.scalar(stmt) or 0)
+
+
+def submitted_expression(home_id: int | None = None) -> sa.ColumnElement:
+    """Activities now submitted (待审核) of one Home, or of the province when `home_id` is None,
+    as a scalar SQL expression (an int, 0 when none) read from summary_home_submitted — for a
+    statement that reads several counts at once (services.todo)."""
+    stmt = sa.select(sa.func.coalesce(sa.func.sum(Q.c.activities), 0))
+    if home_id is not None:
+        stmt = stmt.where(Q.c.home_id == home_id)
+    return stmt.scalar_subquery()
+
+
+def submitted_count(home_id: int | None = None) -> int:
+    """Activities now submitted (待审核) of one Home, or of the province when `home_id` is None:
+    one read of summary_home_submitted (one row, or one per Home), never of the activities."""
+    return int(db.session.scalar(sa.select(submitted_expression(home_id))) or 0)
 
 
 def linked_levels(year: int, home_ids=None, theme: str | None = None) -> dict:

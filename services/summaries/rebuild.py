@@ -8,7 +8,7 @@ from models import Activity, ContactRecord, User
 from models.enums import ActivityStatus, Role
 from models.summary import CONTACT_LEVEL_CAP
 from services.summaries import appeals as summary_appeals
-from services.summaries.tables import A, C, H, L, P, R, S, V, Y
+from services.summaries.tables import A, C, H, L, P, Q, R, S, V, Y
 
 
 def _year(column):
@@ -66,6 +66,12 @@ def _raw_home_representatives():
             .group_by(User.home_id))
 
 
+def _raw_home_submitted():
+    return (sa.select(Activity.home_id, sa.func.count(Activity.id).label("activities"))
+            .where(Activity.status == ActivityStatus.SUBMITTED)
+            .group_by(Activity.home_id))
+
+
 def _raw_levels(per_year=None):
     """Per Home × year × level 1..CAP: active representatives with at least `level` distinct
     workers in the year, from `per_year` (representative_id, year, workers; default the raw
@@ -83,7 +89,7 @@ def _raw_levels(per_year=None):
             .group_by(User.home_id, per_year.c.year, levels.c.level))
 
 
-TABLES = (A, Y, P, C, R, H, L, S, V)
+TABLES = (A, Y, P, C, R, H, Q, L, S, V)
 
 
 def rebuild() -> dict:
@@ -109,6 +115,7 @@ def rebuild() -> dict:
         ["representative_id", "year", "workers"], _raw_representative_years()))
     db.session.execute(H.insert().from_select(
         ["home_id", "representatives"], _raw_home_representatives()))
+    db.session.execute(Q.insert().from_select(["home_id", "activities"], _raw_home_submitted()))
     db.session.execute(L.insert().from_select(
         ["home_id", "year", "level", "representatives"],
         _raw_levels(sa.select(R.c.representative_id, R.c.year, R.c.workers))))
@@ -145,6 +152,8 @@ def differences(limit: int = 20) -> list[str]:
          _raw_representative_years(), 2),
         ("summary_home_representatives", sa.select(H.c.home_id, H.c.representatives),
          _raw_home_representatives(), 1),
+        ("summary_home_submitted", sa.select(Q.c.home_id, Q.c.activities),
+         _raw_home_submitted(), 1),
         ("summary_home_contact_levels", sa.select(L.c.home_id, L.c.year, L.c.level,
                                                   L.c.representatives), _raw_levels(), 3),
     ]

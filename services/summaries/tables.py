@@ -14,6 +14,7 @@ from models.summary import (
     ContactSummary,
     HomeContactLevelSummary,
     HomeRepresentativeSummary,
+    HomeSubmittedSummary,
     ProvinceAppealSummary,
     ProvinceMonthSummary,
     RepresentativeYearSummary,
@@ -25,6 +26,7 @@ P = ProvinceMonthSummary.__table__
 C = ContactSummary.__table__
 R = RepresentativeYearSummary.__table__
 H = HomeRepresentativeSummary.__table__
+Q = HomeSubmittedSummary.__table__  # the verification queues
 L = HomeContactLevelSummary.__table__
 S = AppealSummary.__table__
 V = ProvinceAppealSummary.__table__

@@ -4,11 +4,14 @@ checked on demand, read by the province views.
 Writing — every service that changes what a summary counts calls one of these in its own
 transaction, after the change:
 - `activity_part(activity)` before the change and `activity_changed(before, activity)` after it
-  (create, edit, submit, review, delete; an activity counts while VERIFIED, for its own Home,
-  month, year and theme — co-organisers never change a count): one upsert per activity table
-  (the Home's month, the Home's year, the province's month); the month rows also count those
-  published and those 三级联动 (`Activity.linked_levels`, set when verified and kept, so a later
-  write subtracts exactly what was added);
+  (create, edit, submit, review, withdraw a co-organiser, delete; an activity counts while
+  VERIFIED, for its own Home, month, year and theme — co-organisers never change a count): one
+  upsert per activity table (the Home's month, the Home's year, the province's month); the month
+  rows also count those published and those 三级联动 (`Activity.linked_levels`, set when
+  verified and kept, so a later write subtracts exactly what was added);
+- the same two calls keep summary_home_submitted: a Home's activities while submitted (待审核),
+  so the verification queues and 待办 read their counts without reading the activities (one
+  upsert when an activity enters or leaves 待审核: create, submit, edit, review, delete);
 - `contacts_changed(added=[...], removed=[...])` with (representative_id, worker_id, date) of
   contact records inserted and deleted (manual contacts, activity contacts, a date moved).
 Each table is written by one atomic upsert `INSERT … ON CONFLICT DO UPDATE SET n = n + excluded.n`
@@ -45,20 +48,29 @@ from models.summary import (
 )
 from services import compliance, notifications
 from services.clock import year_instants
-from services.summaries.tables import A, C, H, L, P, R, Y, upsert
+from services.summaries.tables import A, C, H, L, P, Q, R, Y, upsert
 
 # --- Activities ---------------------------------------------------------------------------------
 
 def activity_part(activity) -> tuple | None:
-    """What the activity adds to summary_activities: ((home, year, month, theme), participants,
-    published 0 or 1, linked 0 or 1 — 三级联动 as of verification), or None while it is not
-    verified."""
-    if activity is None or activity.status != ActivityStatus.VERIFIED or activity.date is None:
+    """What the activity adds to the activity summaries, as (verified, submitted):
+    `verified` is ((home, year, month, theme), participants, published 0 or 1, linked 0 or 1 —
+    三级联动 as of verification) while the activity is verified, else None; `submitted` is its
+    Home while it is submitted (待审核, summary_home_submitted), else None. None when it counts in
+    neither (or for no activity)."""
+    if activity is None:
         return None
-    theme = getattr(activity.theme, "value", activity.theme)
-    return ((activity.home_id, activity.date.year, activity.date.month, str(theme)),
-            int(activity.participants or 0), int(bool(activity.published)),
-            int(bool(activity.linked_levels)))
+    status = activity.status
+    submitted = activity.home_id if status == ActivityStatus.SUBMITTED else None
+    verified = None
+    if status == ActivityStatus.VERIFIED and activity.date is not None:
+        theme = getattr(activity.theme, "value", activity.theme)
+        verified = ((activity.home_id, activity.date.year, activity.date.month, str(theme)),
+                    int(activity.participants or 0), int(bool(activity.published)),
+                    int(bool(activity.linked_levels)))
+    if verified is None and submitted is None:
+        return None
+    return (verified, submitted)
 
 
 def activity_changed(before: tuple | None, activity_or_part) -> None:
@@ -68,6 +80,28 @@ def activity_changed(before: tuple | None, activity_or_part) -> None:
         else activity_part(activity_or_part)
     if before == after:
         return
+    before_verified, before_submitted = before or (None, None)
+    after_verified, after_submitted = after or (None, None)
+    if before_submitted != after_submitted:
+        _submitted_changed(before_submitted, after_submitted)
+    if before_verified != after_verified:
+        _verified_changed(before_verified, after_verified)
+
+
+def _submitted_changed(before: int | None, after: int | None) -> None:
+    """One upsert of summary_home_submitted: the Home it left -1, the Home it entered +1."""
+    per_home = Counter()
+    if before is not None:
+        per_home[before] -= 1
+    if after is not None:
+        per_home[after] += 1
+    rows = [{"home_id": h, "activities": n} for h, n in sorted(per_home.items()) if n]
+    if rows:
+        db.session.flush()
+        upsert(Q, ("home_id",), ("activities",), rows)
+
+
+def _verified_changed(before: tuple | None, after: tuple | None) -> None:
     deltas: dict[tuple, list[int]] = {}
     for part, sign in ((before, -1), (after, 1)):
         if part is not None:

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from extensions import db
 from models import Activity, Appeal, Application, Assessment, Notification, Objection, User
 from models.enums import ActivityStatus, ApplicationStatus, AssessmentStatus, Role
-from services import clock, compliance
+from services import clock, compliance, summaries
 from services.todo.overdue import OPEN, overdue_clause
 
 Count = Callable[[User], sa.ColumnElement]
@@ -38,11 +38,11 @@ def unread_notifications(user: User) -> sa.ColumnElement:
 
 
 def activities_to_verify(user: User) -> sa.ColumnElement:
-    """Submitted activities of the manager's Home (the verification queue)."""
+    """Submitted activities of the manager's Home (the verification queue), read from the
+    per-Home summary of submitted activities (services.summaries), not from the activities."""
     if user.scope_home_id is None:
         return _zero()
-    return _count(Activity.id, Activity.home_id == user.scope_home_id,
-                  Activity.status == ActivityStatus.SUBMITTED)
+    return summaries.submitted_expression(user.scope_home_id)
 
 
 def appeals_waiting(user: User) -> sa.ColumnElement:

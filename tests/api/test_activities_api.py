@@ -300,10 +300,11 @@ def test_post_statement_count_does_not_grow_with_linked_workers(world, api, db, 
     assert counts[0] == counts[1]
 
 
-def test_post_writes_in_seven_statements(world, api, db):
+def test_post_writes_in_eight_statements(world, api, db):
     """POST /activities with a linked worker already contacted this year: the token, the worker
     check (which loads the row it attaches), then one INSERT each for the activity, its link, the
-    contact record, the summary row and the audit entry — nothing read twice, no unit-of-work
+    contact record, the contact summary row, the Home's submitted count (an upsert) and the audit
+    entry — nothing read twice, no unit-of-work
     round trips (bench: POST against the plain-SQL write floor, issue 14)."""
     from tests.conftest import count_statements
     from tests.support import factories
@@ -322,11 +323,11 @@ def test_post_writes_in_seven_statements(world, api, db):
     # the head of the chain and one UPDATE.
     sealing = [s for s in statements if "pg_advisory_xact_lock" in s]
     words = [s.split() for s in statements if s not in sealing]
-    writes, seal = words[:7], words[7:]
+    writes, seal = words[:8], words[8:]
     tables = [w[2] if w[0] == "INSERT" else w[w.index("FROM") + 1] for w in writes]
     assert tables == ["api_tokens", "workers", "activities", "activity_workers", "contact_records",
-                      "summary_contacts", "audit_log"], statements
-    assert [w[0] for w in writes] == ["SELECT"] * 2 + ["INSERT"] * 5
+                      "summary_contacts", "summary_home_submitted", "audit_log"], statements
+    assert [w[0] for w in writes] == ["SELECT"] * 2 + ["INSERT"] * 6
     assert [(w[0], "audit_log" in " ".join(w)) for w in seal] == [
         ("SELECT", True), ("SELECT", True), ("UPDATE", True)], statements
     assert len(sealing) == (1 if db.engine.dialect.name == "postgresql" else 0)

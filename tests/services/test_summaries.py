@@ -261,8 +261,19 @@ def _raw_published_quarters(year):
     return {h: len(q) for h, q in quarters.items()}
 
 
+def _raw_submitted():
+    """{home_id: submitted activities} from the activities."""
+    return dict(_db.session.execute(
+        sa.select(Activity.home_id, sa.func.count(Activity.id))
+        .where(Activity.status == ActivityStatus.SUBMITTED).group_by(Activity.home_id)).all())
+
+
 def assert_summaries_exact(app=None):
     assert summaries.differences() == []
+    raw = _raw_submitted()  # the verification queues' counts (summary_home_submitted)
+    homes = _db.session.scalars(sa.select(Home.id)).all()
+    assert {h: summaries.submitted_count(h) for h in homes} == {h: raw.get(h, 0) for h in homes}
+    assert summaries.submitted_count() == sum(raw.values())
     for year in (2025, 2026):
         assert _summary_figures(year) == _raw_figures(year)
         assert summaries.published_quarters(year) == _raw_published_quarters(year)
@@ -373,9 +384,10 @@ def test_rebuild_restores_and_check_reports(world, db, app):
 
 
 def test_summary_writes_are_single_upserts(world, db):
-    """Reviewing an activity that links two workers adds one upsert per activity summary (its
-    Home's month, its Home's year, the province's month) and none
-    for contacts already counted at submission: the writes do not grow with the rows behind."""
+    """Reviewing an activity that links two workers adds one upsert of its Home's submitted
+    count and one per activity summary (its Home's month, its Home's year, the province's month)
+    and none for contacts already counted at submission: the writes do not grow with the rows
+    behind."""
     workers = [f.worker(linked_by=world.rep_a) for _ in range(2)]
     activity = activity_service.create_activity(world.rep_a, {
         "theme": "window", "kind": "exchange", "title": "座谈", "mode": "offline",
@@ -387,7 +399,8 @@ def test_summary_writes_are_single_upserts(world, db):
         db.session.flush()
     upserts = [s for s in statements if "ON CONFLICT" in s]
     assert [u.split()[2] for u in upserts] == [
-        "summary_activities", "summary_activity_years", "summary_province_months"]
+        "summary_home_submitted", "summary_activities", "summary_activity_years",
+        "summary_province_months"]
     assert summaries.differences() == []
 
 

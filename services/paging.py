@@ -1,24 +1,32 @@
-"""Keyset pagination for API lists (SPEC §8 `?after=CURSOR`): a page costs the same at any depth.
+"""Keyset paging (`?after=CURSOR`, `?before=CURSOR`): a page costs the same at any depth — one
+mechanism for the JSON API (SPEC §8) and the pages, plus capped totals.
 
 A list's select is ordered by columns that end with a unique one (e.g. `date DESC, id DESC`).
-The cursor is opaque to clients: URL-safe base64 of JSON `[list tag, [sort values of the last
-item]]`. The next page is the rows strictly after those values in the list's order — a row
+The cursor is opaque to clients: URL-safe base64 of JSON `[list tag, [sort values of an item]]`.
+The page after a cursor is the rows strictly after those values in the list's order — a row
 comparison `(date, id) < (:d, :i)` when every key runs the same way (an index on the keys serves
-it), else the equivalent OR of prefixes. One SELECT per page (plus the list's eager loads), no
-count, `per_page + 1` rows fetched to know whether there is a next page.
+it), else the equivalent OR of prefixes; the page before a cursor is read the same way in the
+reverse order. One SELECT per page (plus the list's eager loads), no count, `per_page + 1` rows
+fetched to know whether another page follows.
 
 A cursor that cannot be decoded, belongs to another list or carries values of the wrong type or
-out of their column's range answers 422 naming `after` — every part is checked here, once, before a
-statement is built: integers within their column (int32, int64 for BigInteger), dates and
-timestamps between 1900 and 2100 (a timestamp's offset applied: `9999-12-31T23:59:59-14:00` is
-year 10000 in UTC), finite numbers, texts of at most MAX_TEXT characters without NUL or lone
-surrogates, enum values among the enum's. An empty `after=` starts at the first item.
+out of their column's range answers 422 naming `after` (or `before`) — every part is checked
+here, once, before a statement is built: integers within their column (int32, int64 for
+BigInteger), dates and timestamps between 1900 and 2100 (a timestamp's offset applied:
+`9999-12-31T23:59:59-14:00` is year 10000 in UTC), finite numbers, texts of at most MAX_TEXT
+characters without NUL or lone surrogates, enum values among the enum's. An empty cursor starts
+at the first item.
+
+Totals (`count_capped`) stop counting after EXACT_TOTAL_LIMIT + 1 rows, so no list counts a
+whole table: exact up to the limit, above it the API gives PostgreSQL's planner estimate and the
+pages say "10,000+".
 """
 import base64
 import binascii
 import enum
 import json
 import math
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
@@ -137,8 +145,8 @@ def encode(tag: str, values) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def decode(cursor: str, tag: str, keys) -> list:
-    """The sort values a cursor carries; ValidationFailed naming `after` for anything else."""
+def decode(cursor: str, tag: str, keys, field: str = "after") -> list:
+    """The sort values a cursor carries; ValidationFailed naming `field` for anything else."""
     try:
         if len(cursor) > MAX_CURSOR:
             raise ValueError
@@ -149,11 +157,16 @@ def decode(cursor: str, tag: str, keys) -> list:
             raise ValueError
         return [_decode_value(expr, raw) for (expr, _), raw in zip(keys, data[1], strict=True)]
     except (ValueError, TypeError, OverflowError, RecursionError, UnicodeError, binascii.Error):
-        raise ValidationFailed({"after": [BAD_CURSOR]}) from None
+        raise ValidationFailed({field: [BAD_CURSOR]}) from None
+
+
+def _reversed(keys) -> list[tuple]:
+    return [(expr, not desc) for expr, desc in keys]
 
 
 def _after(keys, values):
-    """The condition `row comes after values` in the order of `keys`."""
+    """The condition `row comes after values` in the order of `keys` (with `_reversed(keys)`:
+    before them)."""
     params = [sa.bindparam(None, value, type_=expr.type) for (expr, _), value in
               zip(keys, values, strict=True)]
     directions = {desc for _, desc in keys}
@@ -171,13 +184,84 @@ def _after(keys, values):
 def page_after(stmt, cursor: str, per_page: int, dump) -> dict:
     """{items, next, per_page}: the `per_page` rows after `cursor` ('' = from the start) in the
     select's order; `next` is the cursor of the last item, null when nothing follows."""
+    page = keyset_page(stmt, after=cursor, per_page=per_page)
+    return {"items": dump(page.items), "next": page.next, "per_page": per_page}
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    """One page of a list: `items` in the list's order; `next` the cursor for `after=` (None when
+    nothing follows), `prev` the cursor for `before=` (None on the first page; "" when the page
+    before is the first one read from the start)."""
+
+    items: list
+    next: str | None
+    prev: str | None
+    per_page: int
+
+
+def _read(stmt, keys, per_page: int) -> list:
+    labelled = stmt.add_columns(*(expr.label(f"_keyset_{i}") for i, (expr, _) in enumerate(keys)))
+    return db.session.execute(labelled.limit(per_page + 1)).all()
+
+
+def keyset_page(stmt, *, after: str = "", before: str = "", per_page: int = 50) -> KeysetPage:
+    """The `per_page` rows of an ordered select (of one entity) after the cursor `after`, or
+    before the cursor `before` ('' for both: the first page), in the select's order — one SELECT
+    (a page before that turns out shorter than `per_page`, rows having gone meanwhile, is the
+    first page read again: two). ValidationFailed (422) naming `after` / `before` for a cursor
+    that is not one of this list's."""
     keys = _keys(stmt)
     tag = _tag(stmt)
-    if cursor:
-        stmt = stmt.where(_after(keys, decode(cursor, tag, keys)))
-    stmt = stmt.add_columns(*(expr.label(f"_keyset_{i}") for i, (expr, _) in enumerate(keys)))
-    rows = db.session.execute(stmt.limit(per_page + 1)).all()
+    if before:
+        values = decode(before, tag, keys, "before")
+        back = _reversed(keys)
+        rows = _read(stmt.where(_after(back, values)).order_by(None)
+                     .order_by(*(expr.desc() if desc else expr.asc() for expr, desc in back)),
+                     keys, per_page)
+        more = len(rows) > per_page
+        rows = list(reversed(rows[:per_page]))
+        if more or len(rows) == per_page:
+            return KeysetPage([r[0] for r in rows], encode(tag, rows[-1][1:]) if rows else None,
+                              encode(tag, rows[0][1:]) if more else None, per_page)
+        after = ""  # fewer than a page before the cursor: that is the first page
+    start = decode(after, tag, keys) if after else None
+    rows = _read(stmt.where(_after(keys, start)) if start is not None else stmt, keys, per_page)
     more = len(rows) > per_page
     rows = rows[:per_page]
-    next_cursor = encode(tag, rows[-1][1:]) if more and rows else None
-    return {"items": dump([row[0] for row in rows]), "next": next_cursor, "per_page": per_page}
+    prev = None
+    if start is not None:
+        prev = encode(tag, rows[0][1:]) if rows else ""
+    return KeysetPage([r[0] for r in rows], encode(tag, rows[-1][1:]) if more and rows else None,
+                      prev, per_page)
+
+
+EXACT_TOTAL_LIMIT = 10_000
+
+
+def count_capped(stmt, *, estimate: bool = True) -> tuple[int, bool]:
+    """(total, estimated) of a select's rows: exact up to EXACT_TOTAL_LIMIT (SPEC §8).
+
+    The exact count stops reading after EXACT_TOTAL_LIMIT + 1 rows, so its cost never follows the
+    size of the table. Above the limit, with `estimate`, PostgreSQL's planner estimate of the rows
+    is given (at least the limit + 1) with `estimated` true; SQLite, which keeps no estimate,
+    counts exactly and flags the total as estimated all the same, so a client sees one contract on
+    either database. Without `estimate` (the pages: one statement whatever the data) the answer
+    above the limit is (EXACT_TOTAL_LIMIT + 1, True), shown as "10,000+".
+    """
+    bare = stmt.order_by(None)
+    capped = db.session.scalar(sa.select(sa.func.count()).select_from(
+        bare.limit(EXACT_TOTAL_LIMIT + 1).subquery()))
+    if capped <= EXACT_TOTAL_LIMIT:
+        return capped, False
+    if not estimate:
+        return EXACT_TOTAL_LIMIT + 1, True
+    bind = db.session.get_bind()
+    if bind.dialect.name == "postgresql":
+        compiled = bare.compile(dialect=bind.dialect)
+        plan = db.session.connection().exec_driver_sql(
+            "EXPLAIN (FORMAT JSON) " + str(compiled), compiled.params).scalar()
+        rows = int(plan[0]["Plan"]["Plan Rows"])
+    else:
+        rows = db.session.scalar(sa.select(sa.func.count()).select_from(bare.subquery()))
+    return max(rows, EXACT_TOTAL_LIMIT + 1), True
