@@ -63,6 +63,7 @@ OBJECT_LABELS = {
     "summary_contacts": "联系汇总", "summary_activity_years": "年度活动汇总",
     "summary_home_contact_levels": "代表之家分层联系汇总",
     "summary_home_representatives": "代表之家代表汇总",
+    "summary_home_submitted": "代表之家待审核活动汇总",
     "summary_province_appeals": "全省诉求汇总", "summary_province_months": "全省月度汇总",
     "summary_representative_years": "代表年度汇总",
 }
