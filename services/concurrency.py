@@ -60,3 +60,22 @@ def lock_id(model, row_id) -> bool:
     False when there is no such row."""
     return db.session.scalar(sa.select(model.id).where(model.id == row_id).with_for_update()) \
         is not None
+
+
+def hold_people(user_ids) -> None:
+    """Take the key-share locks of the users this transaction will reference (the people it notifies,
+    the representatives its contact records name) before it touches the shared summary rows.
+
+    Why: inserting a row that references a user takes that lock anyway (PostgreSQL's foreign-key
+    check, FOR KEY SHARE), but late — after the summary upserts. A move or (de)activation of the
+    user locks the user's row FOR UPDATE first and the summary rows after; a writer holding a
+    summary row while it waits behind that move, and a third writer that already references the
+    user waiting for the same summary row, deadlock. Taken first, the lock makes every writer go
+    users → summaries. In id order; a no-op on SQLite (one writer at a time)."""
+    ids = sorted({int(i) for i in user_ids if i is not None})
+    if not ids or db.session.get_bind().dialect.name != "postgresql":
+        return
+    from models import User
+
+    db.session.execute(sa.select(User.id).where(User.id.in_(ids)).order_by(User.id)
+                       .with_for_update(key_share=True))

@@ -27,7 +27,7 @@ from services.activities.contact_sync import sync_activity_contacts
 from services.activities.inputs import FIELDS, apply, current_values, insert_new, validate
 from services.activities.joint import notify_joint
 from services.activities.permissions import can_delete, can_review, is_manager_of, require_edit
-from services.concurrency import lock
+from services.concurrency import hold_people, lock
 from services.errors import Collector, Conflict, Forbidden, ValidationFailed
 from services.scope import require_role, scoped
 
@@ -187,6 +187,8 @@ def review_activity(actor: User, activity: Activity, decision: str, comment: str
     require_role(actor, Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
     if not locked:
         lock(activity)
+    # The people its contact records and messages will name: their locks before the summary rows.
+    hold_people([activity.organizer_id, *(p.id for p in activity.co_organizers)])
     if actor.role == Role.HOME_MANAGER and not is_manager_of(actor, activity):
         raise Forbidden("只能审核本代表之家的活动")
     errors = Collector()

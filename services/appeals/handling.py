@@ -14,7 +14,7 @@ from models.base import utcnow
 from models.enums import AppealCategory, AppealSource, AppealStatus, Role
 from services import audit, notifications, summaries
 from services import validation as v
-from services.concurrency import lock
+from services.concurrency import hold_people, lock
 from services.errors import Collector, Conflict, ValidationFailed
 from services.scope import require_role
 
@@ -63,6 +63,7 @@ def change_status(actor: User, appeal: Appeal, data: dict) -> Appeal:
     The appeal's row is locked before its status is checked: of racing changes one wins, 409."""
     require_role(actor, Role.HOME_MANAGER, Role.PROVINCIAL_ADMIN)
     lock(appeal)
+    hold_people([appeal.representative_id])  # notified below: its lock before the summary rows
     errors = Collector()
     status = v.choice(errors, data, "status", "状态", AppealStatus, required=False)
     has_response = "response" in data and data.get("response") is not None

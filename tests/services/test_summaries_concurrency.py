@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from extensions import db as _db
 from models import Activity, Appeal, ContactRecord, User
 from models.enums import ActivityStatus
+from models.summary import AppealSummary
 from services import accounts, compliance, dashboard, summaries
 from services import accounts as account_lifecycle
 from services import activities as activity_service
@@ -205,3 +206,74 @@ def test_concurrent_moves_contacts_and_appeals_keep_per_home_summaries_exact(db,
     raw = {h: (c.compliant, c.total) for h, c in compliance.homes(2026).items() if c.total}
     assert {h: (c.compliant, c.total) for h, c in dashboard.compliance_homes(
         dashboard.Scope(year=2026)).items()} == raw
+
+
+def test_a_change_waiting_behind_a_move_holds_no_summary_row(db):
+    """The deadlock once seen among the 20 writers above, step by step. C has referenced
+    representative X (as inserting X's new appeal does) and has yet to count it in the Home's
+    appeal summary; B, moving X, waits for C; A resolves another appeal of X in the same Home and
+    year. A must queue behind B before it holds the summary row C needs next — otherwise C waits
+    for A, A (notifying X) behind B, B for C, and PostgreSQL aborts one of them."""
+    home = f.home()
+    admin = f.admin()
+    rep = f.representative(home)
+    appeal = f.appeal(rep, content="待办结的诉求")
+    db.session.commit()
+    row = summary_appeals.appeal_part(appeal)
+    ids = {"rep": rep.id, "admin": admin.id, "appeal": appeal.id}
+    app = make_app(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 4, "max_overflow": 2})
+    errors, done = [], {}
+
+    def mover():  # B: the move's first step, the representative's row FOR UPDATE
+        try:
+            with app.app_context(), _db.engine.connect() as conn:
+                conn.execute(sa.text("SET LOCAL lock_timeout = '20s'"))
+                conn.execute(sa.select(User.id).where(User.id == ids["rep"]).with_for_update())
+                done["B"] = time.monotonic()
+                conn.rollback()
+        except Exception as error:
+            errors.append(("B", repr(error)))
+
+    def resolver():  # A: the office resolves X's earlier appeal (and notifies X)
+        try:
+            with app.app_context():
+                _db.session.execute(sa.text("SET lock_timeout = '20s'"))
+                appeal_service.change_status(_db.session.get(User, ids["admin"]),
+                                             _db.session.get(Appeal, ids["appeal"]),
+                                             {"status": "resolved", "response": "已答复"})
+                _db.session.commit()
+                done["A"] = time.monotonic()
+                _db.session.remove()
+        except Exception as error:
+            errors.append(("A", repr(error)))
+
+    with app.app_context(), _db.engine.connect() as c:
+        c.execute(sa.text("SET LOCAL lock_timeout = '20s'"))
+        # C: X referenced (the foreign-key check of an insert takes this very lock)
+        c.execute(sa.select(User.id).where(User.id == ids["rep"]).with_for_update(key_share=True))
+        b = threading.Thread(target=mover)
+        b.start()
+        time.sleep(0.5)                      # B now waits for C
+        a = threading.Thread(target=resolver)
+        a.start()
+        time.sleep(1.0)                      # A has gone as far as it can
+        try:  # C counts its appeal in the row A would hold: it must not wait for anyone
+            c.execute(sa.text("SET LOCAL lock_timeout = '2s'"))
+            t = AppealSummary.__table__
+            c.execute(sa.update(t)
+                      .where(*[t.c[k] == v for k, v in
+                               zip(("home_id", "year", "status", "days"), row, strict=True)])
+                      .values(appeals=t.c.appeals))
+            c.commit()
+            done["C"] = time.monotonic()
+        except Exception as error:
+            errors.append(("C", repr(error)))
+            c.rollback()
+        b.join(timeout=30)
+        a.join(timeout=30)
+    with app.app_context():
+        _db.engine.dispose()
+    assert errors == []                          # no deadlock, no lock timeout for C
+    assert set(done) == {"A", "B", "C"} and done["B"] < done["A"]   # the move, then the change
+    db.session.expire_all()
+    assert db.session.get(Appeal, ids["appeal"]).status.value == "resolved"
