@@ -124,3 +124,27 @@ def test_the_ledger_links_the_joint_activity_to_its_page(joint, login):
     html = client.get(f"/records/ledger/{joint.home_b.id}?year={year}").get_data(as_text=True)
     assert 'data-testid="ledger-joint-link"' in html and f"/me/activities/{a.id}\"" in html
     assert client.get(f"/me/activities/{a.id}").status_code == 200
+
+
+def test_the_ledger_withdrawal_asks_first_and_reports_on_the_ledger(joint, login):
+    """The 台账 print page loads the shared confirm script (the 退出 button carries data-confirm),
+    shows the 联合开展 badge with a background, keeps dates on one line, and the withdrawal's
+    result is flashed on the 台账 it returns to — not on some later page."""
+    a = joint.activity
+    activities.review_activity(joint.manager_a, _db.session.get(Activity, a.id), "verify")
+    _db.session.commit()
+    client = login(joint.manager_b)
+    url = f"/records/ledger/{joint.home_b.id}?year={a.date.year}"
+    html = client.get(url).get_data(as_text=True)
+    assert re.search(r"/static/js/confirm[.\w]*\.js", html)
+    assert re.search(r'<button data-confirm="[^"]+" data-testid="ledger-withdraw">', html)
+    assert re.search(r'class="badge text-bg-\w+" data-testid="ledger-joint-badge">联合开展', html)
+    assert f'<td class="text-nowrap">{a.date.isoformat()}</td>' in html
+    nxt = re.search(r'name="next" value="([^"]+)"', html).group(1).replace("&amp;", "&")
+    resp = client.post(f"/me/activities/{a.id}/co-organizers/{joint.rep_b.id}/withdraw",
+                       data={"next": nxt}, follow_redirects=True)
+    assert resp.status_code == 200 and resp.request.path == f"/records/ledger/{joint.home_b.id}"
+    page = resp.get_data(as_text=True)
+    assert 'data-testid="print-flash"' in page and "已退出联合组织" in page
+    # Shown once: the next page does not repeat it.
+    assert "已退出联合组织" not in client.get(url).get_data(as_text=True)
