@@ -12,7 +12,7 @@ from blueprints.web.exports import log_export
 from blueprints.xlsx import XLSX_MIME, Line, Styled, book, write_table
 from models.enums import Role
 from services import clock, subsidies
-from services.errors import NotFound
+from services.errors import Conflict, NotFound
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: Yuan with thousands separators and two decimals; the stored value stays a plain number.
@@ -58,11 +58,15 @@ def export(year):
 @bp.route("/<int:year>/homes/<int:home_id>/notice.docx")
 @roles_required(Role.PROVINCIAL_ADMIN)
 def notice(year, home_id):
-    """The Word 拨付通知 of one listed Home (404 when the Home is not listed for the year)."""
+    """The Word 拨付通知 of one listed Home (404 when the Home is not listed for the year; 409 with
+    a Chinese page while the year's rates are not set — the notice would state no amount)."""
     year = subsidies.parse_year(year)
-    rows = subsidies.subsidy_list(year, home_ids=[home_id]).rows
+    listing = subsidies.subsidy_list(year, home_ids=[home_id])
+    rows = listing.rows
     if not rows:
         raise NotFound()
+    if listing.rates is None:
+        raise Conflict(f"{year}年度奖补标准尚未设定，暂不能生成拨付通知；请先设定奖补标准")
     data = subsidies.notice_docx(year, rows[0], clock.today())
     log_export(f"{year}年度经费奖补拨付通知", 1, object_type="homes", object_id=home_id)
     return send_file(BytesIO(data), as_attachment=True, mimetype=DOCX_MIME,

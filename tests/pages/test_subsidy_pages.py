@@ -122,3 +122,62 @@ def test_other_roles_are_refused(listed, login, who):
     assert client.post("/subsidies/2025/rates", data={}).status_code == 403
     assert client.post(f"/subsidies/2025/homes/{listed.home_a.id}/pay", data={}).status_code == 403
     assert client.get("/subsidies/2025/export.xlsx").status_code == 403
+
+
+def test_the_word_notice_waits_for_the_years_rates(listed, login, api):
+    """Before the rates are set the page offers no 拨付通知 link and the route answers 409 with a
+    Chinese page (the notice would say 核定经费奖补 —); once set, the link and the file come."""
+    office = login(listed.admin)
+    html = office.get("/subsidies/?year=2025").get_data(as_text=True)
+    assert 'data-testid="notice-link"' not in html and "/notice.docx" not in html
+    assert html.count('data-testid="notice-unavailable"') == 2
+    resp = office.get(f"/subsidies/2025/homes/{listed.home_a.id}/notice.docx")
+    assert resp.status_code == 409 and resp.mimetype == "text/html"
+    assert "奖补标准尚未设定" in resp.get_data(as_text=True)
+    # An unlisted Home stays 404 either way.
+    assert office.get("/subsidies/2025/homes/99999/notice.docx").status_code == 404
+    api(listed.admin).put("/subsidies/2025/rates",
+                          json={"excellent": "230000", "good": "30000", "pass": "0"})
+    html = office.get("/subsidies/?year=2025").get_data(as_text=True)
+    assert html.count('data-testid="notice-link"') == 2 and "notice-unavailable" not in html
+    resp = office.get(f"/subsidies/2025/homes/{listed.home_a.id}/notice.docx")
+    assert resp.status_code == 200 and resp.mimetype.endswith("wordprocessingml.document")
+
+
+def test_amounts_never_wrap(listed, login, api):
+    """Every amount on the page sits in a text-nowrap element (a 390 px phone broke
+    "230,000.0 / 0 元" mid-number)."""
+    import re
+    api(listed.admin).put("/subsidies/2025/rates",
+                          json={"excellent": "230000", "good": "30000", "pass": "0"})
+    office = login(listed.admin)
+    office.post(f"/subsidies/2025/homes/{listed.home_a.id}/pay",
+                data={"paid_on": "2026-03-19", "voucher": "记-031"})
+    office.post(f"/subsidies/2025/homes/{listed.home_a.id}/reverse", data={"reason": "金额有误"})
+    office.post(f"/subsidies/2025/homes/{listed.home_a.id}/pay",
+                data={"paid_on": "2026-03-19", "voucher": "记-032"})
+    html = office.get("/subsidies/?year=2025").get_data(as_text=True)
+    amounts = re.findall(r"[\d,]+\.\d\d 元", html)
+    assert len(amounts) >= 6  # totals, two rows, the payment and the reversed one
+    for m in re.finditer(r"[\d,]+\.\d\d 元", html):
+        opening = html.rfind("<", 0, m.start())
+        tag = html[opening:html.index(">", opening) + 1]
+        assert "text-nowrap" in tag, (m.group(0), tag)
+
+
+def test_a_reversal_without_reason_is_refused_naming_the_field(listed, login, api):
+    """The server refuses an empty (or blank) 红冲原因 in Chinese, and the payment stands."""
+    api(listed.admin).put("/subsidies/2025/rates",
+                          json={"excellent": "50000", "good": "30000", "pass": "0"})
+    office = login(listed.admin)
+    office.post(f"/subsidies/2025/homes/{listed.home_a.id}/pay",
+                data={"paid_on": "2026-03-19", "voucher": "记-031"})
+    html = office.get("/subsidies/?year=2025").get_data(as_text=True)
+    assert 'name="reason" maxlength="500" placeholder="红冲原因（必填）" required' in html
+    for reason in ("", "   "):
+        resp = office.post(f"/subsidies/2025/homes/{listed.home_a.id}/reverse",
+                           data={"reason": reason}, follow_redirects=True)
+        assert "红冲原因" in resp.get_data(as_text=True) and "未能红冲" in resp.get_data(as_text=True)
+    payment = _db.session.scalar(sa.select(SubsidyPayment))
+    _db.session.refresh(payment)
+    assert payment.current is not None
