@@ -84,3 +84,46 @@ def test_the_office_sets_rates_and_pays_on_a_phone(server, browser, world):
     assert payment.amount == Decimal("50000.00") and payment.voucher == "记-2026-118"
     for watch in watches:
         watch.assert_clean()
+
+
+def test_reversing_checks_the_reason_before_asking_and_amounts_stay_whole(server, browser, world):
+    """红冲 with the reason empty: the browser's required-field message, no confirmation dialog,
+    nothing sent; with a reason the dialog comes. Amounts of 230,000.00 元 keep to one line."""
+    year = today().year - 1
+    db.session.add(Assessment(home_id=world.home_a.id, year=year, status=AssessmentStatus.PUBLISHED,
+                              total=Decimal("91"), grade=Grade.EXCELLENT,
+                              publicity_start=today() - timedelta(days=10),
+                              publicity_end=today() - timedelta(days=3)))
+    db.session.commit()
+    watches = []
+    page = new_page(browser, watches)
+    log_in(page, server, world.admin)
+    page.goto(f"{server}/subsidies/?year={year}")
+    for field, value in (("#rate-excellent", "230000"), ("#rate-good", "1"), ("#rate-pass", "1")):
+        page.fill(field, value)
+    page.get_by_role("button", name="保存标准").click()
+    page.get_by_test_id("pay-form").get_by_label("凭证号").fill("记-1")
+    page.get_by_role("button", name="登记拨付").click()
+    expect(page.get_by_test_id("row-paid")).to_be_visible()
+    for testid in ("total-amount", "total-paid", "row-amount"):
+        one_line = page.get_by_test_id(testid).evaluate(
+            "e => e.getClientRects().length === 1 && e.scrollWidth <= e.clientWidth + 1 &&"
+            " e.getBoundingClientRect().height < 2 * parseFloat(getComputedStyle(e).lineHeight)")
+        assert one_line, testid
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.locator("summary", has_text="红冲").click()
+    page.get_by_role("button", name="红冲", exact=True).click()
+    page.wait_for_timeout(300)
+    assert dialogs == []
+    assert page.locator("input[name=reason]").evaluate("e => !e.validity.valid && e === "
+                                                       "document.activeElement")
+    page.fill("input[name=reason]", "金额有误")
+    page.get_by_role("button", name="红冲", exact=True).click()
+    page.wait_for_timeout(300)
+    assert len(dialogs) == 1 and "确定红冲" in dialogs[0]
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(SubsidyPayment)).current is not None
+    _no_sideways(page)
+    for watch in watches:
+        watch.assert_clean()
