@@ -157,3 +157,35 @@ def test_run_now_failure_is_shown(client, login, world, monkeypatch):
     login(_system_admin())  # jobs run by hand: the system administrator (SPEC §5.13)
     html = client.post("/admin/jobs/boom/run", follow_redirects=True).get_data(as_text=True)
     assert "运行失败：RuntimeError: 磁盘已满" in html
+
+
+def test_counts_never_show_a_python_repr(client, login, world):
+    """Lists of dicts (the drafts job's ineligible Homes), dicts, booleans, None and floats read as
+    Chinese text: no brackets, quotes, True/False or ids."""
+    add_run("assessment_drafts", JobStatus.SUCCESS, counts={
+        "year": 2025, "created": 3,
+        "ineligible": [{"home_id": 8, "home": "徐工集团科协代表之家", "reason": "认定晚于6月30日"},
+                       {"home_id": 9, "home": "常州市科协代表之家", "reason": "已撤销"}],
+        "homes": [], "window_days": 7.0, "skipped": None, "emailed": True,
+        "by_city": {"trigger": "cli", "failed": 0.5}})
+    _db.session.commit()
+    login(world.admin)
+    html = client.get("/admin/jobs/?job=assessment_drafts").get_data(as_text=True)
+    assert ("不参加考核：徐工集团科协代表之家（认定晚于6月30日）、常州市科协代表之家（已撤销）"
+            in html)
+    assert "代表之家：无" in html and "天数：7<" in html and "已跳过：—" in html
+    assert "已发邮件：是" in html and "by_city：触发方式：命令行，失败：0.5" in html
+    run_text = re.search(r'data-testid="run".*?</tr>', html, re.S).group(0)
+    for repr_mark in ("[", "{", "'", "home_id", "True", "None", "7.0"):
+        assert repr_mark not in run_text, repr_mark
+
+
+def test_count_value_reads_every_shape():
+    from blueprints.jobs_admin.labels import count_value
+    assert count_value("trigger", "web") == "页面立即运行"
+    assert count_value("created", 0) == "0" and count_value("x", False) == "否"
+    assert count_value("x", [1, 2]) == "1、2" and count_value("x", ()) == "无"
+    assert count_value("x", {"name": "甲", "home_id": 1}) == "甲"
+    assert count_value("x", {"name": "甲", "notified": 2}) == "甲（已通知：2）"
+    assert count_value("x", {"home_id": 1}) == "—"
+    assert count_value("x", [[{"home": "乙"}]]) == "乙"
