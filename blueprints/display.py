@@ -1,6 +1,7 @@
 """How figures read on pages: rates without a denominator, the last valid day, participants not
 given, file sizes. Registered as Jinja filters by blueprints.template_helpers; exports use the same
 functions so a page and its Excel file say the same thing."""
+import re
 from datetime import date
 
 NO_DENOMINATOR = "—"
@@ -40,10 +41,49 @@ def file_size(n: int | None) -> str:
     return f"{n / 1024 / 1024:.1f} MB"
 
 
+#: Chinese words of the switch values the settings take.
+SWITCH_WORDS = {"off": "关闭", "on": "开启", "required": "开启（必须）", "optional": "可选"}
+_UNITS = {"second": "秒", "minute": "分钟", "hour": "小时", "day": "天", "month": "月",
+          "year": "年"}
+_EVERY_ONE = {"second": "每秒", "minute": "每分钟", "hour": "每小时", "day": "每天", "month": "每月",
+              "year": "每年"}
+_LIMIT = re.compile(r"^\s*(\d+)\s*(?:/|per)\s*(\d+)?\s*(second|minute|hour|day|month|year)s?\s*$",
+                    re.IGNORECASE)
+
+
+def rate_limit_text(limit: str) -> str | None:
+    """A Flask-Limiter string in Chinese: "10 per minute" / "5/minute" → 每分钟 10 次,
+    "100 per hour" → 每小时 100 次, "3 per 5 minutes" → 每 5 分钟 3 次; several limits joined by
+    ";" or "," read "、"-joined. None when `limit` is not such a string."""
+    parts = [p for p in re.split(r"[;,]", limit) if p.strip()]
+    texts = []
+    for part in parts:
+        m = _LIMIT.match(part)
+        if not m:
+            return None
+        count, many, unit = m.group(1), m.group(2), m.group(3).lower()
+        every = f"每 {many} {_UNITS[unit]}" if many and many != "1" else _EVERY_ONE[unit]
+        texts.append(f"{every} {count} 次")
+    return "、".join(texts) or None
+
+
+def setting_value(value) -> str:
+    """A configuration value as people read it: None —, True/False 是/否, off/on/required
+    关闭/开启/开启（必须）, a rate limit in Chinese (rate_limit_text), anything else as written."""
+    if value is None:
+        return NO_DENOMINATOR
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, str):
+        word = SWITCH_WORDS.get(value.strip().lower())
+        return word or rate_limit_text(value) or value
+    return str(value)
+
+
 def register(app) -> None:
     from blueprints.dashboard.table_rows import cell_text
     app.jinja_env.globals["table_cell"] = cell_text
     app.jinja_env.filters.update(rate_text=rate_text, valid_until=valid_until,
-                                 file_size=file_size)
+                                 file_size=file_size, setting_value=setting_value)
     app.jinja_env.globals.update(participants=participants, days_left=days_left,
                                  current_opinion=lambda a: a.current_opinion)
