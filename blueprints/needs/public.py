@@ -1,9 +1,10 @@
 """The public side of 需求对接 (SPEC §5.11), phone-first, no login: /needs/new files a need (?rep=
-a 代表码 records that representative as a hint; ?city= preselects a city), /needs/track finds a
+a 代表码 records that representative as a hint; ?city= preselects a city), /needs/new/done shows the receipt
+after filing (Post/Redirect/Get: the receipt is kept in this browser's session), /needs/track finds a
 receipt, /needs/track/{receipt} shows the progress and takes the one rating. Filing is limited
 per client address (PUBLIC_APPEAL_RATE_LIMIT, shared with the API); a filled honeypot is answered
 like an accepted need and stores nothing."""
-from flask import redirect, render_template, request, url_for
+from flask import redirect, render_template, request, session, url_for
 
 from blueprints.needs import public_bp as bp
 from blueprints.web import commit_operation
@@ -16,6 +17,8 @@ from services.receipts import normalize_receipt
 
 FIELDS = ("kind", "title", "description", "organization", "contact_name", "contact_mobile",
           "city", "field")
+#: Session key of the last filed need's receipt in this browser.
+DONE_KEY = "need_done"
 
 
 def _hint(code: str):
@@ -29,7 +32,8 @@ def _hint(code: str):
 @bp.route("/needs/new", methods=["GET", "POST"])
 @need_limit
 def new():
-    """The form; POST files the need and shows the receipt."""
+    """The form; POST files the need and sends the browser to its receipt page (303), so a reload
+    shows the receipt again and files nothing; a refused form comes back with its fields (422)."""
     rep_code = request.values.get("rep", "")[:64]
     rep: User | None = _hint(rep_code)
     values = {k: "" for k in FIELDS}
@@ -45,12 +49,23 @@ def new():
                                     honeypot=appeals.honeypot_filled(request.form)),
             failure=None, errors=(ValidationFailed,))
         if done:
-            return render_template("needs/done.html", receipt=done.value)
+            session[DONE_KEY] = done.value  # a honeypot's look-alike receipt too: nothing tells
+            return redirect(url_for("need_public.done"), code=303)
         errors, status = done.error.fields, 422
     return render_template("needs/new.html", values=values, errors=errors, rep=rep,
                            rep_code=rep_code if rep is not None else "",
                            kinds=NeedKind.choices(), cities=JIANGSU_CITIES,
                            labels=needs.LABELS, honeypot=appeals.HONEYPOT), status
+
+
+@bp.route("/needs/new/done")
+def done():
+    """The receipt of the need last filed in this browser (GET; a reload shows the same receipt),
+    with a button to its progress; without one in the session it goes to the blank form."""
+    receipt = session.get(DONE_KEY)
+    if not receipt:
+        return redirect(url_for("need_public.new"))
+    return render_template("needs/done.html", receipt=receipt)
 
 
 @bp.route("/needs/track")

@@ -22,12 +22,19 @@ def _stored() -> list[Need]:
 
 
 def test_public_form_files_a_need_and_shows_the_receipt(client, world):
+    """Post/Redirect/Get: the POST answers 303 to the receipt page; a reload of that page shows the
+    same receipt and files nothing more."""
     assert client.get("/needs/new").status_code == 200
     resp = client.post("/needs/new", data=body())
-    assert resp.status_code == 200
+    assert resp.status_code == 303 and resp.headers["Location"].endswith("/needs/new/done")
     [row] = _stored()
-    page = resp.get_data(as_text=True)
-    assert row.receipt in page and "需求已提交" in page
+    for _ in range(2):  # the page and its reload
+        page = client.get("/needs/new/done")
+        assert page.status_code == 200
+        text = page.get_data(as_text=True)
+        assert row.receipt in text and "需求已提交" in text
+        assert f"/needs/track/{row.receipt}" in text
+    assert len(_stored()) == 1
     track = client.get(f"/needs/track/{row.receipt}").get_data(as_text=True)
     assert "已受理" in track and "13912345678" not in track
 
@@ -42,9 +49,26 @@ def test_public_form_names_bad_fields_in_chinese(client, world):
 
 
 def test_public_form_honeypot_stores_nothing(client, world):
-    resp = client.post("/needs/new", data=body(website="x"))
+    resp = client.post("/needs/new", data=body(website="x"), follow_redirects=True)
     assert resp.status_code == 200 and "需求已提交" in resp.get_data(as_text=True)
+    assert [r.status_code for r in resp.history] == [303]  # answered like an accepted need
     assert _stored() == []
+
+
+def test_the_receipt_page_without_a_filing_goes_to_the_form(client, world):
+    resp = client.get("/needs/new/done")
+    assert resp.status_code == 302 and resp.headers["Location"].endswith("/needs/new")
+    # A refused form is no filing: the receipt page still has nothing to show.
+    assert client.post("/needs/new", data=body(title="")).status_code == 422
+    assert client.get("/needs/new/done").status_code == 302
+
+
+def test_a_second_filing_shows_its_own_receipt(client, world):
+    client.post("/needs/new", data=body())
+    client.post("/needs/new", data=body(title="第二个需求"))
+    second = db.session.scalar(sa.select(Need).where(Need.title == "第二个需求"))
+    text = client.get("/needs/new/done").get_data(as_text=True)
+    assert second.receipt in text and len(_stored()) == 2
 
 
 def test_from_a_rep_code_page_the_representative_is_a_hint(client, world):
