@@ -26,6 +26,37 @@ def days_left(home, today: date) -> int | None:
     return (home.expires_on - today).days if home.expires_on else None
 
 
+def days_text(value: float | None) -> str:
+    """A number of days as read everywhere (dashboard cards, tables, exports' headers say 天):
+    whole numbers without ".0" ("19 天"), one decimal otherwise ("19.5 天"), — when there is none
+    (no resolved appeal, no assigned need)."""
+    if value is None:
+        return NO_DENOMINATOR
+    value = round(float(value), 1)
+    return f"{value:.0f} 天" if value.is_integer() else f"{value:.1f} 天"
+
+
+def percent(rate: float | None) -> str:
+    """A rate as a percentage with one decimal; — when there is none (nothing to divide by)."""
+    return rate_text(rate)
+
+
+def cell_text(value, fmt: str | None = None) -> str:
+    """A dashboard table's cell as the page shows it: None —, fmt percent / score (two decimals) /
+    days (days_text), a date ISO, anything else as str."""
+    if value is None:
+        return NO_DENOMINATOR
+    if fmt == "percent":
+        return percent(value)
+    if fmt == "days":
+        return days_text(value)
+    if fmt == "score":
+        return f"{value:.2f}"
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
 def participants(n: int | None) -> str:
     """参与人数 as read: "25 人", or 未填写 when it was not given (never "0 人")."""
     return "未填写" if n is None else f"{n} 人"
@@ -81,9 +112,9 @@ def setting_value(value) -> str:
 
 
 def register(app) -> None:
-    from blueprints.dashboard.table_rows import cell_text
     app.jinja_env.globals["table_cell"] = cell_text
     app.jinja_env.filters.update(rate_text=rate_text, valid_until=valid_until,
-                                 file_size=file_size, setting_value=setting_value)
+                                 file_size=file_size, setting_value=setting_value,
+                                 days_text=days_text)
     app.jinja_env.globals.update(participants=participants, days_left=days_left,
                                  current_opinion=lambda a: a.current_opinion)

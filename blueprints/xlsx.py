@@ -20,7 +20,9 @@ from openpyxl.utils import get_column_letter
 from services.input_rules import for_spreadsheet
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NUMBER_FORMATS = {"percent": "0.0%", "score": "0.00", "date": "yyyy-mm-dd"}
+#: Days stay numbers and read like the pages' days_text: "19 天", "19.5 天".
+NUMBER_FORMATS = {"percent": "0.0%", "score": "0.00", "date": "yyyy-mm-dd",
+                  "days": 'General" 天"'}
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 #: Column widths fit the header, the footer and at most this many rows (the first ones).
 FIT_ROWS = 2000
@@ -102,7 +104,7 @@ def write_table(wb: Workbook, title: str, headers: list, rows: Iterable,
                 minimum: int = 6, maximum: int = 60, freeze_column: int = 1):
     """Append a sheet named `title` (sheet_name) to the write-only workbook `wb`: the `above`
     lines, then the header (bold; the panes frozen below it and left of `freeze_column`), the
-    rows and the footer. `formats` maps a column index (0-based) to percent / score / date: such
+    rows and the footer. `formats` maps a column index (0-based) to percent / score / date / days: such
     a cell holding a number or a date gets that number format. Rows are values (or Styled);
     they may be a generator: only the first FIT_ROWS are held to measure the widths.
 

@@ -26,7 +26,7 @@ CITY = Role.CITY_ADMIN
 
 # 办结率 as a percentage and the median days, "—" when there is none (SPEC §5.5).
 bp.add_app_template_filter(tables.percent, "rate_percent")
-bp.add_app_template_filter(tables.days, "median_days")
+bp.add_app_template_filter(tables.days_text, "median_days")
 
 
 def _year() -> int:

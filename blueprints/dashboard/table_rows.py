@@ -2,6 +2,7 @@
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from blueprints.display import cell_text, days_text, percent  # noqa: F401  (the tables' cells)
 from models.enums import AppealStatus, AssessmentStatus, Grade, HomeStatus, Theme
 from services.dashboard import MONTH_LABELS
 
@@ -72,31 +73,6 @@ class Window:
 EVERY_ROW = Window()
 
 
-def percent(rate: float | None) -> str:
-    """A rate as a percentage; — when there is none (nothing to divide by)."""
-    return "—" if rate is None else f"{rate * 100:.1f}%"
-
-
-def days(value) -> str:
-    """A number of days (a median may end in .5); — when there is none."""
-    if value is None:
-        return "—"
-    return f"{value:g} 天"
-
-
-def cell_text(value, fmt: str | None = None) -> str:
-    """A cell as the page shows it (None → —)."""
-    if value is None:
-        return "—"
-    if fmt == "percent":
-        return percent(value)
-    if fmt == "score":
-        return f"{value:.2f}"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
 def months_table(stats) -> Table:
     """Verified activities per month and theme, with totals."""
     table = Table("months", "各主题活动月度分布", ["月份", *THEME_HEADERS, "合计"], sheet="月度分布")
@@ -165,7 +141,7 @@ def appeals_table(appeals) -> Table:
     received = sum(appeals["counts"].values())
     table.footer = ["合计", received]
     table.notes.append(("办结率", appeals["handling_rate"] if received else None, "percent"))
-    table.notes.append(("办结用时中位数（天）", appeals["median_days"], None))
+    table.notes.append(("办结用时中位数", appeals["median_days"], "days"))
     return table
 
 

@@ -127,7 +127,7 @@ def assign(need_id):
                 {"representative_ids": request.form.getlist("representative_ids")}, "已安排接单代表")
 
 
-EXPORT_HEADER = ["范围", "收到需求", "已派单", "已完成", "完成率", "受理至接单天数（中位数）", "平均评分"]
+EXPORT_HEADER = ["范围", "收到需求", "已派单", "已完成", "完成率", "受理至接单用时中位数", "平均评分"]
 
 
 def _row(name, f):
@@ -160,7 +160,7 @@ def export():
         home = db.session.get(Home, home_id) if home_id else None
         rows = [_row(home.name, needs.need_figures(year, home_id=home_id))] if home else []
     wb = xlsx.book()
-    xlsx.write_table(wb, f"{year}年需求对接", EXPORT_HEADER, rows, {4: "percent"})
+    xlsx.write_table(wb, f"{year}年需求对接", EXPORT_HEADER, rows, {4: "percent", 5: "days"})
     data = xlsx.save(wb).getvalue()
     log_export("needs.xlsx", len(rows), object_type="needs")
     resp = make_response(data)
