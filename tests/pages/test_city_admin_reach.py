@@ -14,6 +14,7 @@ from extensions import db as _db
 from models import Activity
 from models.enums import NeedStatus, Role, UnitKind
 from services import activities
+from tests.conftest import count_statements
 from tests.support import factories
 from tests.support.needs import need
 
@@ -221,3 +222,17 @@ def test_city_dashboard_shows_no_province_wide_todo(city, login):
     assert 'data-testid="todo-overdue"' not in html
     own = login(city.city_admin).get("/dashboard/city").get_data(as_text=True)
     assert 'data-testid="todo"' not in own
+
+
+def test_representatives_list_statements_do_not_grow(city, login):
+    client = login(city.city_admin)
+    client.get("/records/representatives")
+    with count_statements() as few:
+        client.get("/records/representatives")
+    for i in range(12):
+        factories.representative(city.home_n2 if i % 2 else city.home_a, username=f"more{i}")
+    _db.session.commit()
+    with count_statements() as many:
+        html = client.get("/records/representatives").get_data(as_text=True)
+    assert html.count('class="list-group-item') == 15
+    assert len(many) == len(few)
