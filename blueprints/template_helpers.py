@@ -4,9 +4,10 @@ from flask import current_app, url_for
 from flask_login import current_user
 
 from extensions import db
-from models import Activity, Notification, enums
-from services import activities
+from models import Activity, Notification, User, enums
+from services import accounts, activities
 from services.clock import local, today
+from services.errors import Forbidden
 from services.privacy import mask_mobile
 
 #: Navigation per role: (label, endpoint). Entries whose endpoint does not exist yet are skipped.
@@ -52,6 +53,7 @@ NAVIGATION = {
         ("本市概览", "dashboard.city"),
         ("代表之家", "provincial.homes"),
         ("活动", "activities.index"),
+        ("代表", "records.representatives"),
         ("诉求建议", "provincial.appeals"),
         ("需求对接", "needs.index"),
         ("问卷调查", "surveys.index"),
@@ -127,11 +129,19 @@ def label(value, enum_name: str | None = None):
 
 def can(action: str, obj) -> bool:
     """Template global: may the signed-in user do `action` to `obj`? The same predicates the
-    services enforce (services.activities.can for an Activity); False when nobody is signed in."""
+    services enforce (services.activities.can for an Activity; for a User, action "manage": edit,
+    deactivate, reset — services.accounts.require_manageable, 三员分立); False when nobody is
+    signed in."""
     if not current_user.is_authenticated:
         return False
     if isinstance(obj, Activity):
         return activities.can(current_user, action, obj)
+    if isinstance(obj, User) and action == "manage":
+        try:
+            accounts.require_manageable(current_user, obj)
+        except Forbidden:
+            return False
+        return True
     raise TypeError(f"no permission predicates for {type(obj).__name__}")
 
 

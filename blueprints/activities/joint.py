@@ -23,8 +23,8 @@ def _user_key() -> str:
 @roles_required(Role.REPRESENTATIVE, Role.HOME_MANAGER)
 @limiter.limit(SEARCH_RATE_LIMIT, key_func=_user_key)
 def co_organizer_search():
-    """`?q=` part of a name → `{items: [{id, name, home}]}` of active representatives of any Home
-    (at most SEARCH_LIMIT)."""
+    """`?q=` part of a name → `{items: [{id, name, home}]}` of active representatives of the
+    other Homes (not the caller's own; at most SEARCH_LIMIT)."""
     return jsonify({"items": service.search_co_organizers(current_user, request.args.get("q", "")),
                     "limit": service.SEARCH_LIMIT})
 

@@ -3,15 +3,14 @@
 Role first (403), then the Home's scope (404), then the form (422 with the field named). Saving
 and the test message go through the service; the test message is queued, never sent here.
 """
-import sqlalchemy as sa
 from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from blueprints.channels import bp
 from blueprints.channels.forms import RobotForm
 from blueprints.decorators import roles_required
+from blueprints.template_helpers import may
 from blueprints.web import commit_operation
-from extensions import db
 from models import Home
 from models.enums import DeliveryChannel, Role
 from services import notifications
@@ -25,13 +24,31 @@ PROVIDER = "<any(wecom, dingtalk):provider>"
 @bp.route("/")
 @roles_required(*HOME_EDITORS)
 def index():
-    """The manager's own Home's robots; the office's for provincial admins."""
-    if current_user.role == Role.PROVINCIAL_ADMIN:
-        return redirect(url_for("channels.office"))
-    home = db.session.scalar(sa.select(Home).where(Home.unit_id == current_user.unit_id))
-    if home is None:
+    """The manager's own Home's robots; the office's for provincial admins; 404 for a manager
+    whose unit has no Home yet (an applicant)."""
+    target = _own_channels_url()
+    if target is None:
         raise NotFound()
-    return redirect(url_for("channels.home", home_id=home.id))
+    return redirect(target)
+
+
+def _own_channels_url() -> str | None:
+    """The robots page of the signed-in editor: the office's (provincial admin), their Home's
+    (a manager), None when the manager's unit has no Home yet."""
+    if current_user.role == Role.PROVINCIAL_ADMIN:
+        return url_for("channels.office")
+    home_id = current_user.scope_home_id
+    return url_for("channels.home", home_id=home_id) if home_id is not None else None
+
+
+@bp.app_template_global("channels_url")
+def channels_url() -> str | None:
+    """Template global: where a 群机器人推送 link goes for the signed-in user, or None when
+    /channels/ would answer no page (a role without it: 403; a manager without a Home: 404) —
+    the page then shows no link."""
+    if not may("channels.index", "GET"):
+        return None
+    return _own_channels_url()
 
 
 def _forms(home, robots, posted=None):

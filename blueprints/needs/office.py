@@ -7,8 +7,10 @@ figures per Home and province as an Excel file.
 
 Every write goes through `commit_operation`; the services check roles before input (403) and
 status (409)."""
+from io import BytesIO
+
 import sqlalchemy as sa
-from flask import make_response, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
 from blueprints import xlsx
@@ -17,7 +19,7 @@ from blueprints.needs import bp
 from blueprints.web import commit_operation, keyset_pager
 from blueprints.web.exports import log_export
 from extensions import db
-from models import Home, Unit, User
+from models import Home, Need, Unit, User
 from models.enums import JIANGSU_CITIES, HomeStatus, NeedKind, NeedStatus, Role
 from services import clock, needs
 from services.errors import Conflict, ValidationFailed
@@ -39,9 +41,20 @@ def index():
     return render_template("needs/index.html", rows=page.items, page=page, filters=filters,
                            error=error,
                            kinds=NeedKind.choices(), statuses=NeedStatus.choices(),
-                           cities=JIANGSU_CITIES,
+                           cities=_filter_cities(),
                            office=current_user.role == Role.PROVINCIAL_ADMIN), \
         400 if error else 200
+
+
+def _filter_cities() -> list[str]:
+    """The 设区市 the filter offers: all 13 to the office (it reads every need); to anyone else the
+    cities of the needs it can see (a city admin: usually its own city only), in the fixed order of
+    JIANGSU_CITIES. The page hides the filter when fewer than two are left."""
+    if current_user.role == Role.PROVINCIAL_ADMIN:
+        return list(JIANGSU_CITIES)
+    seen = set(db.session.scalars(sa.select(Need.city).where(needs.need_clause(current_user))
+                                  .distinct()))
+    return [city for city in JIANGSU_CITIES if city in seen]
 
 
 def _page(need, status=200, errors=None):
@@ -163,8 +176,5 @@ def export():
     xlsx.write_table(wb, f"{year}年需求对接", EXPORT_HEADER, rows, {4: "percent", 5: "days"})
     data = xlsx.save(wb).getvalue()
     log_export("needs.xlsx", len(rows), object_type="needs")
-    resp = make_response(data)
-    resp.headers["Content-Type"] = ("application/vnd.openxmlformats-officedocument."
-                                    "spreadsheetml.sheet")
-    resp.headers["Content-Disposition"] = f"attachment; filename=needs-{year}.xlsx"
-    return resp
+    return send_file(BytesIO(data), as_attachment=True, download_name=f"{year}年需求对接.xlsx",
+                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

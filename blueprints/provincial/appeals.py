@@ -9,9 +9,10 @@ from blueprints import appeal_filters
 from blueprints.decorators import roles_required
 from blueprints.provincial import bp
 from blueprints.web import keyset_pager
+from extensions import db
 from models import Appeal, Home
 from models.enums import Role
-from services.scope import get_scoped, scoped
+from services.scope import get_scoped, scope_clause, scoped
 
 PER_PAGE = 30
 
@@ -21,7 +22,7 @@ PER_PAGE = 30
 def appeals():
     """Every Home's appeals (a city admin: its city's; one Home's with ?home_id=, 404 when it is not
     in scope), open ones first, filtered by ?status=&category=&q=&state=open|overdue; no handling
-    forms."""
+    forms. `homes` (id, name) are the Homes in the viewer's scope for the 代表之家 filter."""
     stmt = scoped(Appeal, current_user).options(sa.orm.joinedload(Appeal.representative),
                                      sa.orm.joinedload(Appeal.worker),
                                      sa.orm.joinedload(Appeal.home))
@@ -30,5 +31,7 @@ def appeals():
         stmt = stmt.where(Appeal.home_id == get_scoped(Home, home_id, current_user).id)
     stmt, filters = appeal_filters.apply(stmt)
     page = keyset_pager(stmt, PER_PAGE)
+    homes = db.session.execute(sa.select(Home.id, Home.name).where(
+        scope_clause(Home, current_user)).order_by(Home.name)).all()
     return render_template("manage/appeals.html", page=page, read_only=True, home_id=home_id,
-                           **filters)
+                           homes=homes, **filters)

@@ -6,18 +6,20 @@ who is not a representative, answers 404; a representative asking for a Home's d
 """
 from urllib.parse import quote
 
+import sqlalchemy as sa
 from flask import Response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from blueprints import print_views
 from blueprints.decorators import roles_required
 from blueprints.records import bp
+from blueprints.web import keyset_pager
 from blueprints.web.exports import log_export
 from extensions import db
 from models import Home, User
 from models.enums import Role
 from services import clock, records
-from services.scope import get_scoped
+from services.scope import get_scoped, scope_clause, scoped
 from services.years import FILTER_YEARS
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -52,7 +54,34 @@ def mine():
         return redirect(url_for("records.record", representative_id=current_user.id, **request.args))
     if current_user.role == Role.HOME_MANAGER:
         return redirect(url_for("manage.representatives"))
+    if current_user.role == Role.CITY_ADMIN:
+        return redirect(url_for("records.representatives"))
     return redirect(url_for("admin.users", role=Role.REPRESENTATIVE.value))
+
+
+REPS_PER_PAGE = 50
+
+
+@bp.route("/representatives")
+@roles_required(Role.CITY_ADMIN)
+def representatives():
+    """A city admin's way to the 履职档案 (read-only): the representatives of its city's Homes in
+    name order (keyset pages of REPS_PER_PAGE), ?home_id= for one Home of the city (404 for a
+    Home outside it), ?q= a name keyword; each row links to records.record."""
+    stmt = (scoped(User, current_user).where(User.role == Role.REPRESENTATIVE)
+            .options(sa.orm.joinedload(User.home)))
+    home_id = request.args.get("home_id", type=int)
+    if home_id is not None:
+        stmt = stmt.where(User.home_id == get_scoped(Home, home_id, current_user).id)
+    q = (request.args.get("q") or "").strip()[:50]
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(User.name.ilike(pattern, escape="\\"))
+    page = keyset_pager(stmt.order_by(User.name_key, User.id), REPS_PER_PAGE)
+    homes = db.session.execute(sa.select(Home.id, Home.name).where(
+        scope_clause(Home, current_user)).order_by(Home.name)).all()
+    return render_template("records/representatives.html", page=page, homes=homes,
+                           home_id=home_id, q=q)
 
 
 @bp.route("/<int:representative_id>")

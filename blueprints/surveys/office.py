@@ -106,8 +106,9 @@ def _action(survey_id, operation, success):
 @bp.route("/<int:survey_id>/publish", methods=["POST"])
 @roles_required(Role.PROVINCIAL_ADMIN)
 def publish(survey_id):
-    """draft → published."""
-    return _action(survey_id, surveys.publish_survey, "问卷已发布，题目不能再修改")
+    """draft → published. No flash: the builder page it returns to says so itself (问卷已发布…,
+    with the public link), so one message is shown, not two."""
+    return _action(survey_id, surveys.publish_survey, None)
 
 
 @bp.route("/<int:survey_id>/close", methods=["POST"])

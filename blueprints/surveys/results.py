@@ -75,8 +75,11 @@ def results(survey_id):
     home_id = request.args.get("home_id") or None
     found = surveys.results(current_user, survey, home_id)
     charts = {q["id"]: _figure(q) for q in found["questions"]}
+    home_name = (db.session.scalar(sa.select(Home.name).where(Home.id == found["home_id"]))
+                 if found["home_id"] else None)
     return render_template("surveys/results.html", survey=survey, found=found, charts=charts,
                            homes=_homes_for_picker(), home_id=found["home_id"], whole=_whole(),
+                           home_name=home_name,
                            shown=surveys.shown_status(survey), plotly_url=plotly_url())
 
 

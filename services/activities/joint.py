@@ -16,7 +16,7 @@ from services import audit, notifications, summaries
 from services.activities.contact_sync import sync_activity_contacts
 from services.concurrency import lock
 from services.errors import Conflict, Forbidden, NotFound
-from services.scope import require_role, scope_clause
+from services.scope import city_home_ids, require_role, scope_clause
 
 
 def notify_joint(activity: Activity, before_ids=()) -> int:
@@ -37,18 +37,22 @@ def notify_joint(activity: Activity, before_ids=()) -> int:
     return sent
 
 
-def _co_organised_by_home(home_id: int):
-    """WHERE: one of the activity's co-organisers is a representative of Home `home_id`."""
+def _co_organised_by_home(home_ids):
+    """WHERE: one of the activity's co-organisers is a representative of a Home of `home_ids`
+    (one id, or a SELECT of ids)."""
+    home_clause = (User.home_id == home_ids if isinstance(home_ids, int)
+                   else User.home_id.in_(home_ids))
     return Activity.id.in_(
         sa.select(activity_co_organizers.c.activity_id)
         .join(User, User.id == activity_co_organizers.c.user_id)
-        .where(User.home_id == home_id))
+        .where(home_clause))
 
 
 def readable_activity(actor: User, activity_id, *, options=()) -> Activity:
     """The activity if `actor` may read it: in the actor's scope (services/scope.py), or — read
     only — a joint activity one of whose co-organisers is a representative of the Home `actor`
-    manages (it may withdraw them; edit, verify and the attendance stay with the organiser's side).
+    manages (it may withdraw them; edit, verify and the attendance stay with the organiser's side)
+    or of a Home of a city admin's city (it reads its Homes' 台账, joint entries included).
     NotFound (404) for anything else, another Home's manager included. One statement."""
     try:
         activity_id = int(activity_id)
@@ -57,6 +61,8 @@ def readable_activity(actor: User, activity_id, *, options=()) -> Activity:
     visible = scope_clause(Activity, actor)
     if actor.role == Role.HOME_MANAGER and actor.scope_home_id is not None:
         visible = sa.or_(visible, _co_organised_by_home(actor.scope_home_id))
+    elif actor.role == Role.CITY_ADMIN:
+        visible = sa.or_(visible, _co_organised_by_home(city_home_ids(actor.city)))
     stmt = sa.select(Activity).where(Activity.id == activity_id, visible)
     if options:
         stmt = stmt.options(*options)
@@ -68,7 +74,11 @@ def readable_activity(actor: User, activity_id, *, options=()) -> Activity:
 
 def reads_as_joint_home(actor: User, activity: Activity) -> bool:
     """True when `actor` reads `activity` only as the manager of a co-organiser's Home (not the
-    activity's own Home): its page is read-only for them and shows no attendance list."""
+    activity's own Home), or as a city admin whose city's Homes hold only co-organisers of it:
+    its page is read-only for them and shows no attendance list."""
+    if actor.role == Role.CITY_ADMIN:
+        return db.session.scalar(sa.select(Home.id).where(
+            Home.id == activity.home_id, scope_clause(Home, actor))) is None
     return (actor.role == Role.HOME_MANAGER and actor.scope_home_id is not None
             and actor.scope_home_id != activity.home_id)
 
@@ -151,18 +161,22 @@ SEARCH_MAX_LEN = 50
 
 
 def search_co_organizers(actor: User, q: str, limit: int = SEARCH_LIMIT) -> list[dict]:
-    """Active representatives of any Home whose name contains `q` (1–50 characters after trimming;
-    `%` and `_` match themselves), for the co-organiser picker: at most `limit`, each
-    `{id, name, home}` — name and Home only, never a mobile or a username. Representatives and
-    managers only (Forbidden otherwise); an empty or too long `q` answers no one."""
+    """Active representatives of the other Homes — not of the actor's own Home (the organiser's:
+    its representatives are the form's checkbox list already) — whose name contains `q` (1–50
+    characters after trimming; `%` and `_` match themselves), for the co-organiser picker: at most
+    `limit`, each `{id, name, home}` — name and Home only, never a mobile or a username.
+    Representatives and managers only (Forbidden otherwise); an empty or too long `q` answers no
+    one."""
     require_role(actor, Role.REPRESENTATIVE, Role.HOME_MANAGER)
     q = (q or "").strip()
     if not q or len(q) > SEARCH_MAX_LEN or "\x00" in q:
         return []
+    own_home = actor.scope_home_id
     rows = db.session.execute(
         sa.select(User.id, User.name, Home.name)
         .join(Home, Home.id == User.home_id)
         .where(User.role == Role.REPRESENTATIVE, User.active.is_(True), User.id != actor.id,
+               User.home_id != own_home if own_home is not None else sa.true(),
                User.name.contains(q, autoescape=True))
         .order_by(sa.func.length(User.name), User.name, User.id)
         .limit(max(1, min(limit, SEARCH_LIMIT))))

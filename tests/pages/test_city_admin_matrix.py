@@ -111,7 +111,7 @@ CITY_READS = {
     "api_workers.Workers", "api_contacts.Contacts", "api_activities.Activities",
     "api_appeals.Appeals", "api_applications.Applications", "api_dashboard.dashboard_figures",
     "api_surveys.Surveys", "account.otp", "needs.index", "needs.export",
-    "api_compliance.compliance_report",
+    "api_compliance.compliance_report", "records.representatives",
 }
 NOT_RUN = {"auth.logout", "api_tokens.Tokens", "static", "bootstrap.static"}
 
