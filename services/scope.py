@@ -202,11 +202,18 @@ def scoped(model, user):
 
 def get_scoped(model, object_id, user, *, options=()):
     """The object if it exists and the user may see it; otherwise NotFound (404)."""
+    return get_where(model, object_id, scope_clause(model, user), options=options)
+
+
+def get_where(model, object_id, visible, *, options=()):
+    """The `model` row with primary key `object_id` (anything int() takes) for which the SQL
+    clause `visible` holds, loaded with `options`, in one statement; NotFound (404) when the id is
+    not a number, the row does not exist or `visible` excludes it — a reader never learns which."""
     try:
         object_id = int(object_id)
     except (TypeError, ValueError):
         raise NotFound() from None
-    stmt = scoped(model, user).where(sa.inspect(model).primary_key[0] == object_id)
+    stmt = sa.select(model).where(sa.inspect(model).primary_key[0] == object_id, visible)
     if options:
         stmt = stmt.options(*options)
     obj = db.session.scalar(stmt)
@@ -221,5 +228,5 @@ def require_role(user, *roles):
         raise Forbidden()
 
 
-__all__ = ["city_home_ids", "get_scoped", "is_city_admin", "require_role", "scope_clause",
+__all__ = ["city_home_ids", "get_scoped", "get_where", "is_city_admin", "require_role", "scope_clause",
            "scoped", "scoped_city", "visible_home_ids"]

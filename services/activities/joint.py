@@ -16,7 +16,7 @@ from services import audit, notifications, summaries
 from services.activities.contact_sync import sync_activity_contacts
 from services.concurrency import lock
 from services.errors import Conflict, Forbidden, NotFound
-from services.scope import city_home_ids, require_role, scope_clause
+from services.scope import city_home_ids, get_where, require_role, scope_clause
 
 
 def notify_joint(activity: Activity, before_ids=()) -> int:
@@ -54,22 +54,12 @@ def readable_activity(actor: User, activity_id, *, options=()) -> Activity:
     manages (it may withdraw them; edit, verify and the attendance stay with the organiser's side)
     or of a Home of a city admin's city (it reads its Homes' 台账, joint entries included).
     NotFound (404) for anything else, another Home's manager included. One statement."""
-    try:
-        activity_id = int(activity_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
     visible = scope_clause(Activity, actor)
     if actor.role == Role.HOME_MANAGER and actor.scope_home_id is not None:
         visible = sa.or_(visible, _co_organised_by_home(actor.scope_home_id))
     elif actor.role == Role.CITY_ADMIN:
         visible = sa.or_(visible, _co_organised_by_home(city_home_ids(actor.city)))
-    stmt = sa.select(Activity).where(Activity.id == activity_id, visible)
-    if options:
-        stmt = stmt.options(*options)
-    activity = db.session.scalar(stmt)
-    if activity is None:
-        raise NotFound()
-    return activity
+    return get_where(Activity, activity_id, visible, options=options)
 
 
 def reads_as_joint_home(actor: User, activity: Activity) -> bool:

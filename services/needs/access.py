@@ -10,12 +10,11 @@ masked (138****5678) to anyone else who can see the need.
 """
 import sqlalchemy as sa
 
-from extensions import db
 from models import Need, need_representatives
 from models.enums import SEPARATED_ROLES, Role
-from services.errors import Forbidden, NotFound
+from services.errors import Forbidden
 from services.privacy import mask_mobile
-from services.scope import city_home_ids, require_role
+from services.scope import city_home_ids, get_where, require_role
 
 READERS = (Role.PROVINCIAL_ADMIN, Role.CITY_ADMIN, Role.HOME_MANAGER, Role.REPRESENTATIVE)
 
@@ -46,17 +45,7 @@ def need_clause(actor):
 def get_need(actor, need_id, *, options=()) -> Need:
     """The need if `actor` may see it; 403 for a role that reads none, 404 otherwise."""
     require_reader(actor)
-    try:
-        need_id = int(need_id)
-    except (TypeError, ValueError):
-        raise NotFound() from None
-    stmt = sa.select(Need).where(Need.id == need_id, need_clause(actor))
-    if options:
-        stmt = stmt.options(*options)
-    need = db.session.scalar(stmt)
-    if need is None:
-        raise NotFound()
-    return need
+    return get_where(Need, need_id, need_clause(actor), options=options)
 
 
 def is_manager_of(actor, need: Need) -> bool:
