@@ -52,7 +52,9 @@ def test_picking_a_co_organiser_of_another_home(server, browser, world):
         watch.assert_clean()
 
 
-def test_the_office_sets_rates_and_pays_on_a_phone(server, browser, world):
+def _office_on_subsidies(server, browser, world):
+    """Last year's excellent, published result of Home A whose window has ended; the office on
+    the 经费奖补 page of that year on a phone. (year, page, watches)."""
     year = today().year - 1
     db.session.add(Assessment(home_id=world.home_a.id, year=year, status=AssessmentStatus.PUBLISHED,
                               total=Decimal("91"), grade=Grade.EXCELLENT,
@@ -63,6 +65,11 @@ def test_the_office_sets_rates_and_pays_on_a_phone(server, browser, world):
     page = new_page(browser, watches)
     log_in(page, server, world.admin)
     page.goto(f"{server}/subsidies/?year={year}")
+    return year, page, watches
+
+
+def test_the_office_sets_rates_and_pays_on_a_phone(server, browser, world):
+    year, page, watches = _office_on_subsidies(server, browser, world)
     page.fill("#rate-excellent", "50000")
     page.fill("#rate-good", "30000")
     page.fill("#rate-pass", "10000.5")
@@ -89,16 +96,7 @@ def test_the_office_sets_rates_and_pays_on_a_phone(server, browser, world):
 def test_reversing_checks_the_reason_before_asking_and_amounts_stay_whole(server, browser, world):
     """红冲 with the reason empty: the browser's required-field message, no confirmation dialog,
     nothing sent; with a reason the dialog comes. Amounts of 230,000.00 元 keep to one line."""
-    year = today().year - 1
-    db.session.add(Assessment(home_id=world.home_a.id, year=year, status=AssessmentStatus.PUBLISHED,
-                              total=Decimal("91"), grade=Grade.EXCELLENT,
-                              publicity_start=today() - timedelta(days=10),
-                              publicity_end=today() - timedelta(days=3)))
-    db.session.commit()
-    watches = []
-    page = new_page(browser, watches)
-    log_in(page, server, world.admin)
-    page.goto(f"{server}/subsidies/?year={year}")
+    year, page, watches = _office_on_subsidies(server, browser, world)
     for field, value in (("#rate-excellent", "230000"), ("#rate-good", "1"), ("#rate-pass", "1")):
         page.fill(field, value)
     page.get_by_role("button", name="保存标准").click()
